@@ -1,0 +1,142 @@
+"""The ``stance`` command. Exit codes: 0 success, 2 bad usage, 1 a failed check
+(including input documents that could not be read; the others are still processed)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
+
+from tqdm.auto import tqdm
+
+from . import __version__
+from .document import Document
+from .errors import InputError, StanceError
+from .files import JsonlWriter, read_documents
+
+log = logging.getLogger("stance")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# A stage receives a batch of documents and returns one output record per document.
+BatchFn = Callable[[list[Document]], list[dict]]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="stance: %(levelname)s: %(message)s",
+    )
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except StanceError as error:
+        print(f"stance: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("stance: interrupted; rerun the same command to resume", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stance", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"stance {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    clean = commands.add_parser(
+        "clean",
+        help="remove boilerplate, comments and duplicates from scraped articles",
+        description="Clean scraped French articles. Each output line: "
+        '{"id", "text", "dropped": [{"line", "reason"}], "language", "flags"}.',
+    )
+    add_io_arguments(clean)
+    clean.set_defaults(func=run_clean)
+    return parser
+
+
+def add_io_arguments(parser: argparse.ArgumentParser) -> None:
+    """INPUT, --out and the resume options every document command shares."""
+    parser.add_argument("input", metavar="INPUT", help="a .txt file, a folder of .txt files or a .jsonl of {id, text}")
+    parser.add_argument("--out", required=True, metavar="OUT.jsonl", help="output JSONL (appended; ids already in it are skipped)")
+    parser.add_argument("--overwrite", action="store_true", help="start OUT afresh instead of resuming")
+    parser.add_argument("--batch-docs", type=_positive_int, default=32, metavar="N", help="documents per batch (default 32)")
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
+    return number
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    from .clean import Cleaner
+
+    cleaner = Cleaner()
+    reasons: Counter[str] = Counter()
+
+    def stage(batch: list[Document]) -> list[dict]:
+        results = [cleaner.clean(doc.text, doc_id=doc.id) for doc in batch]
+        for result in results:
+            reasons.update(result.reasons())
+            for flag in result.flags:
+                log.warning("%s: %s", result.id, flag)
+        return [result.to_record() for result in results]
+
+    status = process_documents(args, stage)
+    if reasons:
+        summary = ", ".join(f"{reason} {count}" for reason, count in reasons.most_common())
+        log.info("lines dropped by reason: %s", summary)
+    return status
+
+
+def process_documents(args: argparse.Namespace, stage: BatchFn) -> int:
+    """Stream INPUT through ``stage`` in batches into a resumable OUT.
+
+    Unreadable documents are reported and counted; the rest are processed. The
+    exit status is 1 when any document could not be read, else 0.
+    """
+    problems: list[InputError] = []
+
+    def report(error: InputError) -> None:
+        problems.append(error)
+        print(f"stance: error: {error}", file=sys.stderr)
+
+    with JsonlWriter(args.out, overwrite=args.overwrite) as out:
+        skipped = 0
+
+        def pending() -> Iterator[Document]:
+            nonlocal skipped
+            for doc in read_documents(args.input, on_error=report):
+                if out.done(doc.id):
+                    skipped += 1
+                else:
+                    yield doc
+
+        written = 0
+        docs = pending()
+        with tqdm(desc="documents", unit="doc", disable=None) as progress:
+            while batch := list(islice(docs, args.batch_docs)):
+                records = stage(batch)
+                out.write_all(records)
+                written += len(records)
+                progress.update(len(batch))
+    if skipped:
+        log.info("skipped %d documents already in %s (use --overwrite to redo them)", skipped, args.out)
+    log.info("wrote %d records to %s", written, args.out)
+    if problems:
+        print(f"stance: {len(problems)} input problem(s); the other documents were processed", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
