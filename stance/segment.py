@@ -1,0 +1,338 @@
+"""French paragraph and sentence splitting that keeps character offsets.
+
+Every span points back into the text it was cut from, so ``text[span.start:span.end]
+== span.text`` always holds, and a summary sentence can be traced to its place in
+the cleaned article.
+
+The rules are written for scraped French news: abbreviations (``M.``, ``Mme``,
+``Dr``, ``av. J.-C.``), initials, numbers (``1,5``, ``30 000``, ``24h/24``),
+ellipses, « » and “ ” quotes, bullet lines, headings without final punctuation
+and emoji. A line is a paragraph, except that a hard-wrapped line (one that does
+not end a sentence, followed by a line that starts in lower case) continues it.
+
+>>> [s.text for s in segment("M. Dupont est arrivé. Il a dit : « Bonjour. » Puis il est parti.")]
+['M. Dupont est arrivé.', 'Il a dit : « Bonjour. »', 'Puis il est parti.']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .errors import InputError
+
+SpanKind = Literal["sentence", "heading", "bullet"]
+ParagraphKind = Literal["text", "heading", "bullet"]
+
+# A line without final punctuation and at most this many words is a heading
+# (a title, a section name, a caption); longer ones are sentences that lost their full stop.
+HEADING_MAX_WORDS = 20
+# A line ending in a colon is a heading only when it is a short label.
+HEADING_LABEL_WORDS = 4
+# A quotation longer than this is split into its own sentences; a shorter one is
+# kept inside the sentence that carries it, so that « Je pars. Tu restes », dit-il.
+# stays one sentence.
+QUOTE_KEEP_CHARS = 400
+
+# Abbreviations that are followed by a word of the same sentence, never a new one.
+# Lower-cased, without the final dot. Single letters (initials, "p.") are handled apart.
+ABBREVIATIONS = frozenset(
+    """
+    m mm mme mmes mlle mlles dr drs pr me mgr st ste sts stes
+    av apr cf env vol chap art fig éd ed ex sq tél tel fax min max hab
+    janv févr fév avr juil sept oct nov déc
+    cie éts ets coll dir trad réf ref op ibid id vs resp
+    """.split()
+)
+
+_TERMINAL = ".!?…"
+# Closing quotes and brackets that belong to the sentence they follow; French
+# typography puts a (narrow) no-break space before » and ”.
+_CLOSERS = "»”\"’')]"
+_BULLET = re.compile(r"(?:[•·▪▫◦‣⁃►▶▸✓✔✗☐☑➢➤→*]|[-–](?=\s)|\d{1,2}[.)](?=\s)|[a-z][)](?=\s))\s*")
+_SPACE = " \t\u00a0\u202f\u2009\u2007\ufeff"
+
+_EMOJI_RANGES = (
+    (0x1F000, 0x1FAFF),
+    (0x2600, 0x27BF),
+    (0x2B00, 0x2BFF),
+    (0x1F900, 0x1F9FF),
+)
+_EMOJI_JOINERS = "\u200d\ufe0f\ufe0e"
+
+# A candidate end: terminal punctuation, then closing quotes/brackets (» and ”
+# may be preceded by a space), then whitespace before the next character.
+_END = re.compile(
+    r"(?P<punct>[.!?…]+)"
+    r"(?P<close>(?:[ \u00a0\u202f\u2009]?[»”]|[\"’')\]])*)"
+    r"(?P<space>\s+)"
+)
+_LAST_WORD = re.compile(r"(\S+)$")
+_WORD = re.compile(r"\w+(?:[-’'.]\w+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of a text with its character offsets: ``text[start:end] == span.text``.
+
+    ``kind`` is ``"sentence"``, ``"heading"`` (a short line without final
+    punctuation) or ``"bullet"`` (a list item, without its marker);
+    ``paragraph`` is the index of the paragraph it belongs to.
+
+    >>> text = "Titre\\n\\nLe CAC 40 a gagné 1,5 %. Il finit à 8 000 points."
+    >>> [(s.kind, s.start, s.end) for s in segment(text)]
+    [('heading', 0, 5), ('sentence', 7, 31), ('sentence', 32, 56)]
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str = "sentence"
+    paragraph: int = 0
+
+    @property
+    def words(self) -> int:
+        """Number of words, as counted for summary budgets."""
+        return count_words(self.text)
+
+
+def count_words(text: str) -> int:
+    """Words in ``text`` (``aujourd'hui``, ``1,5`` and ``J.-C.`` count as one).
+
+    >>> count_words("Le CAC 40 a gagné 1,5 % aujourd'hui.")
+    7
+    """
+    return len(re.findall(r"\w+(?:[-’',./]{1,2}\w+)*", text))
+
+
+def split_paragraphs(text: str) -> list[Span]:
+    """The paragraphs of ``text``, each a :class:`Span` whose kind is
+    ``"text"``, ``"heading"`` or ``"bullet"``; blank lines are dropped.
+
+    >>> text = "Titre\\n• un point\\nLe CAC 40 finit la semaine en hausse, porté\\npar les banques."
+    >>> [(p.kind, p.text[-22:]) for p in split_paragraphs(text)]
+    [('heading', 'Titre'), ('bullet', 'un point'), ('text', 'porté\\npar les banques.')]
+    """
+    _check_text(text)
+    paragraphs: list[Span] = []
+    current: tuple[int, int] | None = None  # (start, end) of the paragraph being built
+    for start, end in _lines(text):
+        line = text[start:end]
+        if current is not None and _continues(text[current[0] : current[1]], line):
+            current = (current[0], end)
+            continue
+        if current is not None:
+            paragraphs.append(_paragraph(text, *current, len(paragraphs)))
+        current = (start, end)
+    if current is not None:
+        paragraphs.append(_paragraph(text, *current, len(paragraphs)))
+    return paragraphs
+
+
+def segment(text: str) -> list[Span]:
+    """Split ``text`` into sentences, headings and bullet items, in document order.
+
+    >>> [s.text for s in segment("Jules César meurt en 44 av. J.-C. à Rome. Le Sénat tremble.")]
+    ['Jules César meurt en 44 av. J.-C. à Rome.', 'Le Sénat tremble.']
+    """
+    spans: list[Span] = []
+    for paragraph in split_paragraphs(text):
+        if paragraph.kind == "heading":
+            spans.append(
+                Span(paragraph.start, paragraph.end, paragraph.text, "heading", paragraph.paragraph)
+            )
+            continue
+        kind = "bullet" if paragraph.kind == "bullet" else "sentence"
+        for start, end in _sentence_bounds(paragraph.text):
+            a, b = paragraph.start + start, paragraph.start + end
+            spans.append(Span(a, b, text[a:b], kind, paragraph.paragraph))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentence texts of ``text`` (headings and bullet items included).
+
+    >>> split_sentences("Il a dit... Rien. Vraiment ?!")
+    ['Il a dit...', 'Rien.', 'Vraiment ?!']
+    """
+    return [span.text for span in segment(text)]
+
+
+def _check_text(text: object) -> None:
+    if not isinstance(text, str):
+        raise InputError(
+            f"expected the text to segment as a str, got {type(text).__name__}; "
+            "pass the document text (for example Cleaned.text)"
+        )
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line, without surrounding spaces."""
+    bounds = []
+    for match in re.finditer(r"[^\n\r\u2028\u2029\x0b\x0c\x85]+", text):
+        start, end = match.span()
+        while start < end and (text[start] in _SPACE or text[start].isspace()):
+            start += 1
+        while end > start and (text[end - 1] in _SPACE or text[end - 1].isspace()):
+            end -= 1
+        if start < end:
+            bounds.append((start, end))
+    return bounds
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` is the hard-wrapped continuation of ``previous``."""
+    if _BULLET.match(line) or _BULLET.match(previous):
+        return False
+    if _ends_sentence(previous) or previous.rstrip().endswith(":"):
+        return False
+    # a wrapped line is long; a short unpunctuated one is a heading or list item,
+    # unless it stops on a comma or a hyphen that says the sentence goes on
+    if len(previous) < 40 and not previous.endswith((",", "-")):
+        return False
+    first = line[0]
+    return first.islower() and not _is_camel(line)
+
+
+def _paragraph(text: str, start: int, end: int, index: int) -> Span:
+    body = text[start:end]
+    bullet = _BULLET.match(body)
+    if bullet and bullet.end() < len(body):
+        start += bullet.end()
+        return Span(start, end, text[start:end], "bullet", index)
+    if _is_heading(body):
+        return Span(start, end, body, "heading", index)
+    return Span(start, end, body, "text", index)
+
+
+def _is_heading(body: str) -> bool:
+    words = count_words(body)
+    if words == 0 or words > HEADING_MAX_WORDS:
+        return words == 0  # a line of symbols or emoji alone is no sentence
+    if "\n" in body:
+        return False
+    # "Première section | Pourquoi ... ?": a section label, whatever its punctuation
+    if " | " in body:
+        return True
+    if _ends_sentence(body) or len(_sentence_bounds(body)) > 1:
+        return False
+    # "Ron Baron a investi dans Tesla ... ;" and "Elon Musk a dit :" lead into
+    # more text; only a short label such as "La question choc :" is a heading
+    last = body.rstrip(_SPACE)[-1]
+    if last in ",;":
+        return False
+    return last != ":" or words <= HEADING_LABEL_WORDS
+
+
+def _ends_sentence(body: str) -> bool:
+    stripped = body.rstrip(_SPACE + _CLOSERS + "\n")
+    while stripped and _is_emoji(stripped[-1]):
+        stripped = stripped[:-1].rstrip(_SPACE)
+    return bool(stripped) and stripped[-1] in _TERMINAL
+
+
+def _is_emoji(char: str) -> bool:
+    code = ord(char)
+    if char in _EMOJI_JOINERS or 0x1F3FB <= code <= 0x1F3FF:
+        return True
+    return any(low <= code <= high for low, high in _EMOJI_RANGES)
+
+
+def _is_camel(text: str) -> bool:
+    """``xAI``, ``iPhone``, ``eBay``: a lower-case first letter that still starts a sentence."""
+    match = _WORD.match(text)
+    return bool(match) and any(c.isupper() for c in match.group(0)[1:])
+
+
+def _starts_sentence(text: str, index: int) -> bool:
+    if index >= len(text):
+        return False
+    char = text[index]
+    if char.isupper() or char.isdigit() or char in "«“\"'‘([¿¡—–-#@" or _is_emoji(char):
+        return True
+    return char.islower() and _is_camel(text[index:])
+
+
+def _quote_regions(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of short balanced quotations, inside which no sentence ends."""
+    regions: list[tuple[int, int]] = []
+    for opener, closer in (("«", "»"), ("“", "”")):
+        stack: list[int] = []
+        for index, char in enumerate(text):
+            if char == opener:
+                stack.append(index)
+            elif char == closer and stack:
+                start = stack.pop()
+                if not stack and index - start <= QUOTE_KEEP_CHARS:
+                    regions.append((start, index))
+    # straight quotes: an opening one follows a space or a bracket, a closing one a letter
+    opened: int | None = None
+    for index, char in enumerate(text):
+        if char != '"':
+            continue
+        before = text[index - 1] if index else " "
+        if opened is None and (before.isspace() or before in "([«:'’"):
+            opened = index
+        elif opened is not None:
+            if index - opened <= QUOTE_KEEP_CHARS:
+                regions.append((opened, index))
+            opened = None
+    return regions
+
+
+def _sentence_bounds(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of one paragraph, relative to the paragraph."""
+    quotes = _quote_regions(body)
+
+    def quoted(cut: int) -> bool:
+        return any(start < cut <= end for start, end in quotes)
+
+    cuts: list[tuple[int, int]] = []  # (end of a sentence, start of the next)
+    for match in _END.finditer(body):
+        punct_start = match.start("punct")
+        next_start = match.end()
+        if next_start >= len(body) or not _starts_sentence(body, next_start):
+            continue
+        cut = match.start("space")
+        if quoted(cut):
+            continue
+        punct = match.group("punct")
+        if punct == "." and _is_abbreviation(body, punct_start):
+            continue
+        # "(...)" and "[…]" mark an elision inside a quotation, not an end
+        if ("…" in punct or ".." in punct) and punct_start > 0 and body[punct_start - 1] in "([":
+            continue
+        cuts.append((cut, next_start))
+    # "C'est génial 🚀 Le lancement...": an emoji closes a sentence that has no full stop
+    for match in re.finditer(r"\w[^\S\n]*((?:[^\x00-\u24ff\s])+)(\s+)", body):
+        run = match.group(1)
+        if not all(_is_emoji(c) for c in run):
+            continue
+        next_start = match.end()
+        if _starts_sentence(body, next_start) and not quoted(match.end(1)):
+            cuts.append((match.end(1), next_start))
+    cuts.sort()
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for end, next_start in cuts:
+        if end <= start:
+            continue
+        bounds.append((start, end))
+        start = next_start
+    bounds.append((start, len(body)))
+    return [(a, b) for a, b in bounds if body[a:b].strip()]
+
+
+def _is_abbreviation(body: str, dot: int) -> bool:
+    """Whether the full stop at ``dot`` ends an abbreviation or an initial, not a sentence."""
+    match = _LAST_WORD.search(body, 0, dot)
+    if not match:
+        return False
+    word = match.group(1).lstrip("«“\"'‘([")
+    if not word:
+        return False
+    # initials: "J. K. Rowling", "Elon R. Musk", "M. Dupont"
+    if len(word) == 1 and word.isalpha():
+        return True
+    return word.lower() in ABBREVIATIONS
