@@ -64,10 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_io_arguments(parser: argparse.ArgumentParser) -> None:
     """INPUT, --out and the resume options every document command shares."""
-    parser.add_argument("input", metavar="INPUT", help="a .txt file, a folder of .txt files or a .jsonl of {id, text}")
-    parser.add_argument("--out", required=True, metavar="OUT.jsonl", help="output JSONL (appended; ids already in it are skipped)")
+    parser.add_argument(
+        "input", metavar="INPUT", help="a .txt file, a folder of .txt files or a .jsonl of {id, text}"
+    )
+    parser.add_argument(
+        "--out", required=True, metavar="OUT.jsonl", help="output JSONL (appended; ids already in it are skipped)"
+    )
     parser.add_argument("--overwrite", action="store_true", help="start OUT afresh instead of resuming")
-    parser.add_argument("--batch-docs", type=_positive_int, default=32, metavar="N", help="documents per batch (default 32)")
+    parser.add_argument(
+        "--batch-docs", type=_positive_int, default=32, metavar="N", help="documents per batch (default 32)"
+    )
 
 
 def _positive_int(value: str) -> int:

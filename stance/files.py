@@ -130,7 +130,9 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        raise InputError(f"malformed JSON ({error.msg} at column {error.colno}); expected one JSON object per line", source) from None
+        raise InputError(
+            f"malformed JSON ({error.msg} at column {error.colno}); expected one JSON object per line", source
+        ) from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}", source)
     missing = [key for key in ("id", "text") if key not in record]

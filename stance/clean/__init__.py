@@ -1,0 +1,31 @@
+"""Cleaning scraped French articles: each removal carries a reason.
+
+>>> from stance.clean import clean
+>>> clean("Le titre\\n\\nLire aussi : autre chose").dropped[0].reason
+'read-also link'
+"""
+
+from __future__ import annotations
+
+from .base import LineRules, Step
+from .boilerplate import Boilerplate
+from .comments import CommentForm, Comments
+from .dedup import Deduplicate
+from .language import ForeignScriptLines, detect_language
+from .normalise import normalise
+from .pipeline import Cleaner, clean, default_steps
+
+__all__ = [
+    "Boilerplate",
+    "Cleaner",
+    "CommentForm",
+    "Comments",
+    "Deduplicate",
+    "ForeignScriptLines",
+    "LineRules",
+    "Step",
+    "clean",
+    "default_steps",
+    "detect_language",
+    "normalise",
+]

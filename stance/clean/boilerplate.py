@@ -1,0 +1,196 @@
+"""Site furniture: a French lexicon of lines that are not part of the article.
+
+Each rule matches a *whole line* (after normalisation), so a content sentence
+that merely contains one of these words is kept: "Lire aussi" alone or followed
+by a link title is dropped, "Lire aussi les notes des analystes permet..." is
+not; "Source : Reuters" is dropped, "Source de revenus..." is not.
+
+The rules are written for the many ways sites word the same furniture, not for
+the seeds' exact lines; every one is tested on a short French snippet in
+``tests/clean/test_boilerplate.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import LineRules
+
+_I = re.IGNORECASE
+_APOS = "['’]"
+_MONTH = (
+    r"(?:janv(?:ier)?|f[ée]vr(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|"
+    r"sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?)\.?"
+)
+_DATE = (
+    rf"(?:\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{1,2}}(?:-\d{{1,2}})?|"
+    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+)
+_TIME = r"(?:\d{1,2}\s*(?:h|:)\s*\d{0,2}(?:\s*min)?)"
+_COUNT = r"\d[\d\s.,]*[kKM]?"
+_SEP = r"[:.|»>\-–—…]"
+
+READ_ALSO = "read-also link"
+RELATED = "related-articles heading"
+VIEW_ORIGINAL = "view-original link"
+SHARE = "share or reaction button"
+LONE_NUMBER = "lone number"
+CAPTION = "photo caption or credit"
+COPYRIGHT = "copyright notice"
+DISCLAIMER = "disclaimer"
+SUBSCRIPTION = "newsletter or subscription notice"
+COOKIES = "cookie notice"
+HASHTAGS = "hashtag line"
+TAGS = "tag list"
+DATE_STUB = "date or byline stub"
+NAVIGATION = "navigation"
+ADVERTISING = "advertising"
+
+_SHARE_WORDS = (
+    rf"(?:j{_APOS}aime|likes?|r[ée]compenses?|repost(?:er)?|partag(?:er|es?)|retweet(?:er)?|tweeter|"
+    r"commentaires?|commenter|r[ée]agir|r[ée]actions?|applaudissements?|claps?|vues|lectures|"
+    r"favoris|enregistrer|sauvegarder|imprimer|copier\s+le\s+lien|lien\s+copi[ée]|"
+    r"envoyer(?:\s+par\s+(?:e-?mail|courriel))?|e-?mail|whatsapp|facebook|linkedin|telegram|"
+    r"bluesky|threads|pinterest|messenger)"
+)
+_SHARE_TARGET = r"(?:\s+(?:sur|via)\s+(?:facebook|twitter|x|linkedin|whatsapp|telegram|bluesky|threads|pinterest))"
+_SHARE_ITEM = (
+    rf"(?:\(?{_COUNT}\)?\s*)?{_SHARE_WORDS}{_SHARE_TARGET}?(?:\s+(?:cet|l{_APOS})\s*article)?"
+    rf"(?:\s*:?\s*\(?{_COUNT}\)?)?"
+)
+
+
+class Boilerplate(LineRules):
+    """Drops site furniture lines, each with the reason of its rule.
+
+    >>> step = Boilerplate()
+    >>> step.check("Lire aussi : Le CAC 40 termine en hausse")
+    'read-also link'
+    >>> step.check("Source de revenus, la publicité reste clé.") is None
+    True
+    """
+
+    rules = (
+        (
+            READ_ALSO,
+            re.compile(
+                rf"(?:[>»▶►→•\-–—]+\s*)?(?:(?:[àa]\s+)?lire\s+(?:aussi|[ée]galement|encore)|[àa]\s+lire|"
+                rf"voir\s+aussi|sur\s+le\s+m[êe]me\s+sujet|lire\s+la\s+suite(?:\s+de\s+l{_APOS}article)?|"
+                rf"lire\s+l{_APOS}article(?:\s+complet)?|pour\s+aller\s+plus\s+loin)"
+                rf"\s*(?:{_SEP}+\s*.*)?",
+                _I,
+            ),
+        ),
+        (
+            RELATED,
+            re.compile(
+                r"(?:(?:publications?|articles?|billets?|posts?|contenus?|vid[ée]os?|actualit[ée]s?)\s+"
+                r"(?:similaires|li[ée]e?s|associ[ée]e?s|recommand[ée]e?s|connexes|sugg[ée]r[ée]e?s)|"
+                r"vous\s+aimerez\s+(?:aussi|[ée]galement|peut-[êe]tre)(?:\s+lire)?|"
+                r"(?:ces|d['’]autres)\s+articles?\s+(?:pourraient|peuvent|devraient)\s+vous\s+int[ée]resser|"
+                r"(?:nos\s+)?derniers\s+articles|les\s+plus\s+lus|dans\s+la\s+m[êe]me\s+rubrique|"
+                r"[àa]\s+d[ée]couvrir(?:\s+aussi)?|recommand[ée]\s+pour\s+vous|les\s+articles\s+les\s+plus\s+\w+)"
+                r"\s*:?",
+                _I,
+            ),
+        ),
+        (
+            VIEW_ORIGINAL,
+            re.compile(rf"voir\s+(?:l{_APOS}(?:article\s+)?original|la\s+source|l{_APOS}article\s+source)", _I),
+        ),
+        (SHARE, re.compile(rf"(?:{_SHARE_ITEM}[\s|·•/,\-]*)+", _I)),
+        (LONE_NUMBER, re.compile(r"[+\-−]?\d[\d\s.,]*(?:[%kKM]|\s*/\s*\d+)?")),
+        (
+            CAPTION,
+            re.compile(
+                r"[^()]{1,90}\((?:source|cr[ée]dits?(?:\s+photos?)?|photos?|images?|illustrations?|"
+                r"captures?(?:\s+d['’][ée]cran)?|vid[ée]os?)\s*:[^()]{1,60}\)\.?|"
+                r"(?:cr[ée]dits?(?:\s+photos?)?|photos?|images?|illustrations?|visuels?|"
+                r"l[ée]gende|sources?(?:\s+(?:photo|image))?)\s*:\s*[^:]{1,80}|"
+                r".{0,120}(?:©|\(c\))\s*[\w .,&'’/\-]{1,50}",
+                _I,
+            ),
+        ),
+        (
+            COPYRIGHT,
+            re.compile(
+                r"(?:copyright|tous\s+droits\s+r[ée]serv[ée]s).{0,120}|.{0,120}tous\s+droits\s+r[ée]serv[ée]s\.?", _I
+            ),
+        ),
+        (
+            DISCLAIMER,
+            re.compile(
+                r"(?:avertissement|disclaimer|clause\s+de\s+non-responsabilit[ée]|mentions?\s+l[ée]gales?)\s*:.*|"
+                r".*(?:contenus?\s+de\s+tiers|[àa]\s+des\s+fins\s+d['’]information\s+uniquement|"
+                r"ne\s+(?:constitue(?:nt)?|saurait\s+constituer)\s+(?:pas\s+|en\s+aucun\s+cas\s+)?"
+                r"(?:un|une)\s+(?:conseil|recommandation|incitation|sollicitation)|"
+                r"(?:ne\s+fournit|n['’]offre)\s+aucun\s+conseil|ceci\s+n['’]est\s+pas\s+un\s+conseil|"
+                r"voir\s+la\s+section\s+avertissement|n['’]engage(?:nt)?\s+que\s+(?:son|ses|leurs?)\s+auteurs?|"
+                r"performances\s+pass[ée]es\s+ne\s+(?:pr[ée]jugent|pr[ée]sagent|garantissent)|"
+                r"faites\s+vos\s+propres\s+recherches|\bdyor\b|"
+                r"liens?\s+(?:d['’]affiliation|affili[ée]s)|(?:article|contenu)\s+sponsoris[ée]|"
+                r"publi-?(?:r[ée]dactionnel|information)).*",
+                _I,
+            ),
+        ),
+        (
+            SUBSCRIPTION,
+            re.compile(
+                r".*(?:inscrivez-vous|abonnez-vous|recevez|s['’]inscrire|s['’]abonner)\b.*"
+                r"(?:newsletters?|lettres?\s+d['’]information|infolettres?|alertes?|gratuitement|"
+                r"par\s+e-?mail|dans\s+votre\s+bo[îi]te).*|"
+                r"(?:newsletters?|infolettres?|je\s+m['’]abonne|s['’]abonner|abonnez-vous|s['’]inscrire|"
+                r"se\s+connecter|connexion|d[ée]j[àa]\s+abonn[ée]\s*\?.*|offre\s+d['’]abonnement.*)\s*[:!.]?|"
+                r"(?:cet\s+article\s+est\s+r[ée]serv[ée]\s+aux\s+abonn[ée]s|"
+                r"il\s+vous\s+reste\s+\d+\s*%\s+de\s+cet\s+article\s+[àa]\s+lire).*|"
+                r".*en\s+vous\s+inscrivant,?\s+vous\s+acceptez.*",
+                _I,
+            ),
+        ),
+        (
+            COOKIES,
+            re.compile(
+                r".*\bcookies?\b.*(?:accept|consent|navigation|utilis|param[èé]tr|g[ée]r|traceurs|partenaires|"
+                r"pr[ée]f[ée]rences).*|"
+                r".*(?:accept|consent|navigation|utilis|param[èé]tr|g[ée]r|traceurs|partenaires).*\bcookies?\b.*|"
+                r"(?:tout\s+)?(?:accepter|refuser)(?:\s+(?:et\s+(?:fermer|continuer)|tout))?|"
+                r"continuer\s+sans\s+accepter|g[ée]rer\s+(?:mes|les)\s+(?:pr[ée]f[ée]rences|choix)|"
+                r"param[ée]trer(?:\s+(?:mes|les)\s+choix)?",
+                _I,
+            ),
+        ),
+        (HASHTAGS, re.compile(r"(?:#[^\s#]+[\s,;]*)+")),
+        (TAGS, re.compile(r"(?:tags?|mots?-cl[ée]s|[ée]tiquettes|th[èe]mes?|sujets?)\s*:\s*[^.!?]{0,200}", _I)),
+        (
+            DATE_STUB,
+            re.compile(
+                # Case-insensitive but for the byline, whose capitals tell a name from "Par ailleurs".
+                rf"(?i:date\s*:?\s*{_DATE}.{{0,80}}|"
+                rf"(?:publi[ée]e?|post[ée]e?|mis\s+[àa]\s+jour|modifi[ée]e?|actualis[ée]e?|paru(?:e)?)"
+                rf"\s*(?:le|:)?\s*(?:\w+\s+)?{_DATE}.{{0,80}}|"
+                rf"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?{_DATE}"
+                rf"(?:\s*(?:à|-|,|\|)?\s*{_TIME})?|"
+                rf"(?:temps\s+de\s+lecture\s*:?\s*)?\d+\s*min(?:utes?)?(?:\s+de\s+lecture)?)|"
+                rf"(?:[Pp]ar|[ÉE]crit\s+par|[Rr][ée]dig[ée]\s+par)\s+[A-ZÀ-Ý][\w\-'’.]+"
+                rf"(?:\s+(?:[A-ZÀ-Ý][\w\-'’.]+|de|du|des|d[eu]\s+la|van|von)){{0,4}}"
+                rf"(?:\s*[,|–—\-]\s*.{{0,80}})?",
+            ),
+        ),
+        (
+            NAVIGATION,
+            re.compile(
+                r"(?:accueil|home)\s*[>›»/|].*|"
+                r"retour\s+(?:en\s+haut(?:\s+de\s+(?:la\s+)?page)?|[àa]\s+l['’]accueil|aux\s+articles|[àa]\s+la\s+liste)|"
+                r"menu|rechercher|recherche|fermer|suivant|pr[ée]c[ée]dent|page\s+(?:suivante|pr[ée]c[ée]dente)|"
+                r"(?:article|publication|billet)\s+(?:pr[ée]c[ée]dent|suivant)e?\s*:?.*|"
+                r"suivez-nous(?:\s+sur.*)?|rejoignez-nous\s+sur.*|"
+                r"t[ée]l[ée]chargez\s+(?:notre|l['’])\s*app(?:li(?:cation)?)?.*|"
+                r"(?:ajouter|ajout[ée])\s+[àa]\s+(?:mes|vos)\s+favoris",
+                _I,
+            ),
+        ),
+        (
+            ADVERTISING,
+            re.compile(r"(?:publicit[ée]|annonce|sponsoris[ée]|contenu\s+sponsoris[ée]|advertisement|pub)\.?", _I),
+        ),
+    )

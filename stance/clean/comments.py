@@ -1,0 +1,204 @@
+"""Reader comments: comment threads, comment forms and calls to comment.
+
+Three kinds of lines are dropped, each with its own reason:
+
+- ``"reader comment"``: a comment block, i.e. a header (a pseudonym line
+  followed by a time line such as ``"· Il y a 11h"`` or ``"12 mars 2024 à
+  14h05"``, or both on one line, or ``"Pseudo a dit :"``), the comment text,
+  and its action line (``"Répondre"``, ``"Signaler"``, ``"Voir
+  l'originalRépondre0"``, like counters). A block counts as a comment when an
+  action line closes it within a few lines, when it follows another comment,
+  or when its time is relative ("il y a 3 h"), which articles never print
+  before a paragraph. A last comment without an action line ends where the
+  text starts repeating lines seen before the comments (a pasted second copy
+  of the article, which deduplication then handles) or at the end.
+- ``"comment form"``: WordPress-style forms ("Laisser un commentaire", "Votre
+  adresse e-mail ne sera pas publiée", "Nom *"...).
+- ``"call to comment"``: a line inviting readers to comment ("Débattons en
+  commentaires :") and the bullet list of questions that follows it.
+
+Nothing fires inside the article's opening (the first ``opening_lines`` kept
+lines): a title or lead that happens to look like a pseudonym and a date stays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .base import LineRules, Step
+
+COMMENT = "reader comment"
+FORM = "comment form"
+CALL = "call to comment"
+
+_I = re.IGNORECASE
+_MONTH = (
+    r"(?:janv(?:ier)?|f[ée]vr(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|"
+    r"sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?)\.?"
+)
+_CLOCK = r"(?:\s*,?\s*(?:à|a|at|-)?\s*\d{1,2}\s*[h:]\s*\d{0,2}(?:\s*min)?)?"
+_RELATIVE = (
+    r"(?:il\s+y\s+a\s+(?:\d+|une?|quelques)\s*(?:s|sec(?:ondes?)?|mn|min(?:utes?)?|h|heures?|j|jours?|"
+    r"sem(?:aines?)?|mois|ans?|années?)|à\s+l['’]instant|hier|aujourd['’]hui)" + _CLOCK
+)
+_ABSOLUTE = (
+    rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+{_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    + _CLOCK
+)
+_TIME_LINE = re.compile(rf"[·•|\-–—]?\s*(?:{_RELATIVE}|{_ABSOLUTE})\s*(?:\(modifié\))?", _I)
+_RELATIVE_LINE = re.compile(rf"[·•|\-–—]?\s*{_RELATIVE}", _I)
+_PSEUDONYM = r"[\w@.\-'’]{2,30}(?:\s[\w@.\-'’]{1,20}){0,2}"
+_PSEUDONYM_LINE = re.compile(_PSEUDONYM)
+_ONE_LINE_HEADER = re.compile(
+    rf"{_PSEUDONYM}\s*(?:[·•|,\-–—]\s*(?:{_RELATIVE}|{_ABSOLUTE})|\s+(?:le\s+)?{_ABSOLUTE}|"
+    r"\s+(?:a\s+)?(?:dit|écrit|répondu)\s*:?)",
+    _I,
+)
+_ACTION_LINE = re.compile(
+    r"(?:(?:voir\s+l['’]original|r[ée]pondre|signaler(?:\s+(?:un\s+)?(?:abus|commentaire))?|"
+    r"j['’]aime|je\s+n['’]aime\s+pas|likes?|dislikes?|masquer|modifier|supprimer|citer|"
+    r"voir\s+(?:les\s+)?\d*\s*r[ée]ponses?(?:\s*\(\d+\))?|afficher\s+(?:plus\s+de\s+|les\s+)?r[ée]ponses?|"
+    r"\d+|[↓↑👍👎♥❤]+)\s*[·|•]?\s*)+",
+    _I,
+)
+_BULLET = re.compile(r"(?:[•·▪◦‣∙*\-–—]|\d{1,2}[.)])\s+\S.*")
+_CALL_LINE = re.compile(
+    r"(?:\W{0,4}\s*)?(?:et\s+vous\s*,?\s*)?(?:(?:d[ée]battons|discutons|dites(?:-le)?(?:-nous)?|donnez|partagez|"
+    r"laissez|exprimez|r[ée]agissez|[ée]crivez)[^.]{0,60}\b(?:en|dans\s+les|vos)\s+commentaires?|"
+    r"qu['’]en\s+pensez-vous\s*\?.{0,80}commentaires?|(?:votre|ton)\s+avis\s+(?:en|dans\s+les)\s+commentaires?)"
+    r"[^.]{0,40}[:!?.]?",
+    _I,
+)
+
+
+class CommentForm(LineRules):
+    """WordPress-style comment forms and comment-section notices.
+
+    >>> CommentForm().check("Votre adresse e-mail ne sera pas publiée.")
+    'comment form'
+    """
+
+    rules = (
+        (
+            FORM,
+            re.compile(
+                r"laisser\s+(?:un\s+commentaire|une\s+r[ée]ponse)(?:\s+annuler\s+la\s+r[ée]ponse)?|"
+                r"(?:r[ée]pondre\s+[àa]\s+.{1,40}\s+)?annuler\s+la\s+r[ée]ponse|"
+                r"votre\s+adresse\s+(?:e-?mail|de\s+messagerie|courriel|mail)\s+ne\s+sera\s+pas\s+publi[ée]e.*|"
+                r"les\s+champs\s+obligatoires\s+sont\s+(?:indiqu[ée]s|marqu[ée]s).*|"
+                r"(?:commentaire|nom|pseudo|e-?mail|adresse\s+e-?mail|site\s+(?:web|internet))\s*(?:\*|:|\*\s*:)|"
+                r"site\s+(?:web|internet)|"
+                r"enregistrer\s+mon\s+nom.*commentaire\.?|"
+                r"(?:publier|poster|envoyer|soumettre|valider)\s+(?:le|mon|un|votre)?\s*commentaire|"
+                r"ce\s+site\s+utilise\s+akismet.*|"
+                r"vous\s+devez\s+[êe]tre\s+connect[ée]e?\s+pour\s+(?:publier|poster|r[ée]diger|laisser)\s+un\s+commentaire.*|"
+                r"les\s+commentaires\s+sont\s+(?:ferm[ée]s|d[ée]sactiv[ée]s)\.?|"
+                r"\d+\s+(?:r[ée]ponses?|commentaires?)\s+(?:[àa]|sur)\s+[«“\"].*|"
+                r"(?:soyez\s+le\s+premier\s+[àa]\s+(?:commenter|r[ée]agir)|aucun\s+commentaire(?:\s+pour\s+l['’]instant)?)\s*[.!]?|"
+                r"(?:commentaires?|r[ée]actions?)\s*\(\d+\)|\d+\s+(?:commentaires?|r[ée]actions?)",
+                _I,
+            ),
+        ),
+    )
+
+
+class Comments(Step):
+    """Drops comment forms, calls to comment and reader-comment blocks.
+
+    ``max_body`` bounds how far an action line may close a block for it to
+    count as confirmed; ``opening_lines`` protects the article's opening.
+
+    >>> lines = ["Titre", "Premier paragraphe.", "Deuxième paragraphe.", "Fin.",
+    ...          "Marc_75", "· Il y a 3 h", "Je n'y crois pas.", "Répondre"]
+    >>> Comments().find(lines)
+    {4: 'reader comment', 5: 'reader comment', 6: 'reader comment', 7: 'reader comment'}
+    """
+
+    def __init__(self, opening_lines: int = 3, max_body: int = 8) -> None:
+        self.opening_lines = opening_lines
+        self.max_body = max_body
+        self._form = CommentForm()
+
+    def find(self, lines: Sequence[str]) -> dict[int, str]:
+        drops: dict[int, str] = {}
+        start = self.opening_lines
+        for index in range(start, len(lines)):
+            reason = self._form.check(lines[index])
+            if reason:
+                drops[index] = reason
+        self._find_calls(lines, start, drops)
+        self._find_blocks(lines, start, drops)
+        return drops
+
+    def _find_calls(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
+        for index in range(start, len(lines)):
+            if index in drops or not _CALL_LINE.fullmatch(lines[index]):
+                continue
+            drops[index] = CALL
+            follow = index + 1
+            while follow < len(lines) and follow not in drops and _BULLET.fullmatch(lines[follow]):
+                drops[follow] = CALL
+                follow += 1
+
+    def _header_length(self, lines: Sequence[str], index: int) -> int:
+        """1 or 2 when a comment header starts at ``index``, else 0."""
+        line = lines[index]
+        if len(line) > 80:
+            return 0
+        if _ONE_LINE_HEADER.fullmatch(line):
+            return 1
+        if index + 1 < len(lines) and _PSEUDONYM_LINE.fullmatch(line) and _TIME_LINE.fullmatch(lines[index + 1]):
+            return 2
+        return 0
+
+    def _find_blocks(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
+        index = start
+        previous_end = -1  # end of the last confirmed block, to chain blocks
+        section_start: int | None = None
+        while index < len(lines):
+            header = self._header_length(lines, index) if index not in drops else 0
+            if not header:
+                index += 1
+                continue
+            body = index + header
+            end = self._closed_block_end(lines, body, drops)
+            relative = _RELATIVE_LINE.search(lines[index + header - 1]) is not None
+            if end is None and (index == previous_end or relative):
+                if section_start is None:
+                    section_start = index
+                end = self._open_block_end(lines, body, section_start, drops)
+            if end is None:
+                index += 1
+                continue
+            if section_start is None:
+                section_start = index
+            for position in range(index, end):
+                drops.setdefault(position, COMMENT)
+            previous_end = index = end
+
+    def _closed_block_end(self, lines: Sequence[str], body: int, drops: dict[int, str]) -> int | None:
+        """End of a block closed by action lines (or by the next header) within ``max_body``."""
+        for position in range(body, min(len(lines), body + self.max_body + 1)):
+            if _ACTION_LINE.fullmatch(lines[position]):
+                end = position
+                while end < len(lines) and _ACTION_LINE.fullmatch(lines[end]):
+                    end += 1
+                return end
+            if position > body and self._header_length(lines, position):
+                return position
+        return None
+
+    def _open_block_end(self, lines: Sequence[str], body: int, section_start: int, drops: dict[int, str]) -> int:
+        """End of a last comment with no action line: where earlier text starts repeating."""
+        before = {_key(line) for line in lines[:section_start]}
+        end = body
+        while end < len(lines) and (end == body or _key(lines[end]) not in before):
+            if self._header_length(lines, end) and end > body:
+                break
+            end += 1
+        return end
+
+
+def _key(line: str) -> str:
+    return " ".join(line.casefold().split())

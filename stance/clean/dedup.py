@@ -1,0 +1,104 @@
+"""Deduplication within a document: repeated lines, pasted second copies of the
+article and near-duplicate paragraphs. The first occurrence is kept, and so is
+any line that only a later copy has.
+
+Near-duplicates are found by word-shingle containment (Broder, "On the
+resemblance and containment of documents", 1997): a paragraph is dropped when
+at least ``containment`` (0.8) of its word 5-grams already occur in the kept
+text before it. Five-word shingles and the 0.8 threshold are those of the
+NearDup deduplication of Lee et al., "Deduplicating Training Data Makes
+Language Models Better" (ACL 2022), who used them as Jaccard similarity over
+MinHash; containment is used here because a truncated copy (a fragment of an
+earlier paragraph) has a low Jaccard similarity but full containment. Lines of
+fewer than ``min_words`` (8) words are only dropped when exactly repeated:
+short lines have too few shingles for the ratio to mean anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .base import Step
+
+DUPLICATE = "duplicate line"
+NEAR_DUPLICATE = "near-duplicate paragraph"
+COPY = "repeated article copy"
+
+_WORD = re.compile(r"\w+")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
+_TRAILING = re.compile(r"[\s.…!?;:,]+$")
+
+
+def line_key(line: str) -> str:
+    """The form under which two lines count as the same line.
+
+    >>> line_key("L’IA  progresse.") == line_key("l'IA progresse")
+    True
+    """
+    return _TRAILING.sub("", " ".join(line.casefold().translate(_APOSTROPHES).split()))
+
+
+def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+    """The set of word ``size``-grams of ``text`` (case-folded; one tuple for shorter text).
+
+    >>> sorted(shingles("a b c", size=2))
+    [('a', 'b'), ('b', 'c')]
+    """
+    words = _WORD.findall(text.casefold())
+    if len(words) <= size:
+        return {tuple(words)} if words else set()
+    return set(zip(*(words[i:] for i in range(size)), strict=False))
+
+
+def containment(part: set, whole: set) -> float:
+    """Share of ``part``'s shingles found in ``whole`` (0.0 for an empty ``part``)."""
+    return len(part & whole) / len(part) if part else 0.0
+
+
+class Deduplicate(Step):
+    """Drops exact repeats, near-duplicate paragraphs and whole repeated copies.
+
+    A run of at least ``copy_run`` consecutive dropped repeats is reported as
+    ``"repeated article copy"`` so that a pasted second copy shows as such.
+
+    >>> Deduplicate().find(["Le titre", "Un paragraphe.", "Le titre"])
+    {2: 'duplicate line'}
+    """
+
+    def __init__(
+        self, shingle_size: int = 5, containment: float = 0.8, min_words: int = 8, copy_run: int = 3
+    ) -> None:
+        self.shingle_size = shingle_size
+        self.containment = containment
+        self.min_words = min_words
+        self.copy_run = copy_run
+
+    def find(self, lines: Sequence[str]) -> dict[int, str]:
+        drops: dict[int, str] = {}
+        seen_keys: set[str] = set()
+        seen_shingles: set[tuple[str, ...]] = set()
+        for index, line in enumerate(lines):
+            key = line_key(line)
+            if key in seen_keys:
+                drops[index] = DUPLICATE
+                continue
+            grams = shingles(key, self.shingle_size)
+            long_enough = len(_WORD.findall(key)) >= self.min_words
+            if long_enough and containment(grams, seen_shingles) >= self.containment:
+                drops[index] = NEAR_DUPLICATE
+                continue
+            seen_keys.add(key)
+            seen_shingles |= grams
+        self._mark_copies(drops)
+        return drops
+
+    def _mark_copies(self, drops: dict[int, str]) -> None:
+        # A copy may hold a line of its own (kept), so a run tolerates one-line gaps.
+        run: list[int] = []
+        for index in [*sorted(drops), -3]:
+            if run and not 0 < index - run[-1] <= 2:
+                if len(run) >= self.copy_run:
+                    drops.update(dict.fromkeys(run, COPY))
+                run = []
+            run.append(index)

@@ -1,0 +1,70 @@
+"""Text normalisation: the first cleaning step, applied to the whole document.
+
+What it does, in order:
+
+1. Mojibake and other encoding damage are repaired with ftfy (``"augmentÃ©"``
+   becomes ``"augmenté"``), HTML entities unescaped, ligatures split. ftfy only
+   runs on documents that show a sign of such damage: it costs more than the
+   rest of cleaning together, and the signs below are necessary for every
+   fix it makes with the settings used here.
+2. Line breaks (CRLF, CR, U+2028/2029, NEL) become ``\\n``.
+3. Invisible characters that break word matching are removed: zero-width
+   space, word joiner, BOM, soft hyphen, and control characters. Zero-width
+   (non-)joiners are kept: emoji sequences and some scripts need them.
+4. Every horizontal space (tab, no-break space U+00A0, narrow no-break space
+   U+202F, thin spaces...) becomes one plain space, runs are collapsed and
+   lines are stripped. French typography survives as words and punctuation:
+   ``"prix :\\u202fhausse"`` becomes ``"prix : hausse"``; spaces are never
+   inserted into or removed from inside a word.
+5. Unicode NFC (also first, so the checks above see composed text).
+
+Curly quotes, guillemets and apostrophes are kept as written.
+
+>>> normalise("Le prix\\u00a0: en hausse\\r\\nde 5\\u202f%\\u200b")
+'Le prix : en hausse\\nde 5 %'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import ftfy
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
+
+# Signs that ftfy has something to fix: a UTF-8 lead byte read as cp1252/latin-1
+# followed by a continuation byte read the same way (mojibake), HTML entities,
+# Latin ligatures, C1 controls, terminal escapes, lone surrogates, fullwidth Latin.
+_CP1252_CONTINUATION = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_NEEDS_FTFY = re.compile(
+    f"[\u00c2-\u00f4][{_CP1252_CONTINUATION}]"
+    r"|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+\d*);"
+    "|[\ufb00-\ufb06\u0080-\u009f\x1b\ud800-\udfff\uff01-\uff5e]"
+)
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\x0b\x0c]")
+# Zero-width space, word joiner, BOM, soft hyphen, and C0/C1 controls but tab and newline.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_AROUND_NEWLINE = re.compile(" ?\n ?")
+
+
+def normalise(text: str) -> str:
+    """Normalise encoding damage, line breaks, invisible characters and spaces.
+
+    Idempotent: ``normalise(normalise(t)) == normalise(t)``.
+
+    >>> normalise("Lire  également :\\u00a0 la suite ")
+    'Lire également : la suite'
+    """
+    text = unicodedata.normalize("NFC", text)
+    if _NEEDS_FTFY.search(text):
+        text = ftfy.fix_text(text, _FTFY_CONFIG)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_AROUND_NEWLINE.sub("\n", text).strip(" ")
+    return unicodedata.normalize("NFC", text)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+
+from stance.clean.boilerplate import Boilerplate
+
+STEP = Boilerplate()
+
+DROPPED = [
+    ("Lire aussi : Le CAC 40 termine la semaine en hausse", "read-also link"),
+    ("Lire également :  De 7 à 170 lancements par an", "read-also link"),
+    ("À lire aussi", "read-also link"),
+    ("LIRE AUSSI >> Bitcoin : la fièvre retombe", "read-also link"),
+    ("Voir aussi - Les banques européennes sous pression", "read-also link"),
+    ("Sur le même sujet", "read-also link"),
+    ("Publications similaires", "related-articles heading"),
+    ("Articles similaires", "related-articles heading"),
+    ("Vous aimerez aussi :", "related-articles heading"),
+    ("Ces articles pourraient vous intéresser", "related-articles heading"),
+    ("Voir l'original", "view-original link"),
+    ("Voir l’article original", "view-original link"),
+    ("8 J'aime", "share or reaction button"),
+    ("Reposter", "share or reaction button"),
+    ("Partager", "share or reaction button"),
+    ("Récompense", "share or reaction button"),
+    ("Partager sur Facebook Partager sur X", "share or reaction button"),
+    ("12 commentaires", "share or reaction button"),
+    ("Copier le lien", "share or reaction button"),
+    ("8", "lone number"),
+    ("0/400", "lone number"),
+    ("1 250", "lone number"),
+    ("Starship (Source : SpaceX)", "photo caption or credit"),
+    ("Le siège de la BCE à Francfort (Crédit photo : Reuters)", "photo caption or credit"),
+    ("Crédit photo : AFP", "photo caption or credit"),
+    ("Photo : Getty Images", "photo caption or credit"),
+    ("Source : Bloomberg", "photo caption or credit"),
+    ("La Défense, à l'aube. © Jean Dupont / Hans Lucas", "photo caption or credit"),
+    ("© 2025 Les Échos. Tous droits réservés.", "photo caption or credit"),
+    ("Copyright 2025 Le Journal", "copyright notice"),
+    (
+        "Cette page peut inclure du contenu de tiers fourni à des fins d'information uniquement.",
+        "disclaimer",
+    ),
+    ("Avertissement : investir comporte des risques de perte en capital.", "disclaimer"),
+    ("Ceci n'est pas un conseil en investissement. Faites vos propres recherches.", "disclaimer"),
+    ("Les performances passées ne préjugent pas des performances futures.", "disclaimer"),
+    ("Inscrivez-vous à notre newsletter pour recevoir l'essentiel de la Bourse", "newsletter or subscription notice"),
+    ("Abonnez-vous", "newsletter or subscription notice"),
+    ("Il vous reste 75 % de cet article à lire.", "newsletter or subscription notice"),
+    ("Nous utilisons des cookies pour améliorer votre navigation.", "cookie notice"),
+    ("Tout accepter", "cookie notice"),
+    ("Continuer sans accepter", "cookie notice"),
+    ("#SpaceX #马斯克概念 #Aİ", "hashtag line"),
+    ("#Bourse, #CAC40", "hashtag line"),
+    ("Tags : Bourse, Nvidia, semi-conducteurs", "tag list"),
+    ("date 2025-07 Elon Musk (The New Yorker)", "date or byline stub"),
+    ("Publié le 12 mars 2024 à 10h05", "date or byline stub"),
+    ("Mis à jour le 3 janvier 2025", "date or byline stub"),
+    ("14 novembre 2025", "date or byline stub"),
+    ("Par Jean-Marc Vittori", "date or byline stub"),
+    ("Par Claire Dupont, le 12 mars 2024", "date or byline stub"),
+    ("3 min de lecture", "date or byline stub"),
+    ("Accueil > Marchés > Actions", "navigation"),
+    ("Retour en haut de la page", "navigation"),
+    ("Suivez-nous sur LinkedIn", "navigation"),
+    ("Publicité", "advertising"),
+]
+
+KEPT = [
+    "Source de revenus, la publicité reste le moteur du groupe.",
+    "Les commentaires des analystes restent prudents sur le secteur.",
+    "Lire aussi les notes des analystes permet de comprendre le repli.",
+    "À lire entre les lignes, le rapport annonce une année difficile.",
+    "Partager le risque avec les banques n'a pas suffi.",
+    "14 novembre 2025, Lincoln Center, New York.",
+    "Par ailleurs, le titre a gagné 3 % en séance.",
+    "Starship : Le transporteur de la révolution spatiale du « Compute »",
+    "« Hardware is the END GAME »Elon Musk",
+    "La question choc :",
+    "Le CAC 40 a gagné 1,2 % à 8 012 points, porté par LVMH (+3 %).",
+    "Risques à ne pas ignorer",
+    "Les cookies de Mondelez se vendent bien en Asie.",
+    "Photo finish sur le Nasdaq, qui termine stable.",
+]
+
+
+@pytest.mark.parametrize(("line", "reason"), DROPPED, ids=[line for line, _ in DROPPED])
+def test_furniture_line_is_dropped_with_its_reason(line: str, reason: str) -> None:
+    assert STEP.check(line) == reason
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_content_line_is_kept(line: str) -> None:
+    assert STEP.check(line) is None
+
+
+def test_find_returns_indices_of_dropped_lines() -> None:
+    lines = ["Le titre", "Partager", "Le Nasdaq gagne 1 %.", "Publicité"]
+    assert STEP.find(lines) == {1: "share or reaction button", 3: "advertising"}

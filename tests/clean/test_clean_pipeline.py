@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stance.clean import Cleaner, clean, normalise
+from stance.clean.dedup import line_key
+from stance.document import Document
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def test_the_five_seeds_are_present() -> None:
+    assert [p.stem for p in SEEDS] == [p.stem for p in sorted(GOLDEN.glob("*.txt"))]
+    assert len(SEEDS) == 5
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.stem for p in SEEDS])
+def test_golden_seed(seed: Path) -> None:
+    """The expected outputs were reviewed by hand, line by line."""
+    expected = (GOLDEN / seed.name).read_text(encoding="utf-8").rstrip("\n")
+    assert clean(seed.read_text(encoding="utf-8")).text == expected
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.stem for p in SEEDS])
+def test_seed_keeps_every_content_line_once(seed: Path) -> None:
+    result = clean(seed.read_text(encoding="utf-8"))
+    kept = result.paragraphs
+    assert len({line_key(line) for line in kept}) == len(kept)
+    dropped = {d.line for d in result.dropped}
+    normalised = [line for line in normalise(seed.read_text(encoding="utf-8")).split("\n") if line]
+    assert all(line in kept or line in dropped for line in normalised)
+    assert result.language == "fr"
+    assert result.flags == ()
+
+
+def test_seed_002_line_only_in_the_second_copy_survives() -> None:
+    text = (ROOT / "seeds" / "002_67b0d3295f2abce8.txt").read_text(encoding="utf-8")
+    result = clean(text)
+    assert "14 novembre 2025, Lincoln Center, New York." in result.paragraphs
+    assert result.reasons()["repeated article copy"] > 100
+
+
+def test_seed_004_comments_are_dropped_and_article_kept_once() -> None:
+    text = (ROOT / "seeds" / "004_c94e4324ae8c6c17.txt").read_text(encoding="utf-8")
+    result = clean(text)
+    assert result.reasons()["reader comment"] == 15
+    assert not any("Il y a 11h" in line or "Tu me prends pour un idiot" in line for line in result.paragraphs)
+    assert result.paragraphs[0].startswith("J'ai récemment vu une interview")
+    assert result.paragraphs[-1].startswith("Les propos de Musk relèvent-ils")
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.stem for p in SEEDS])
+def test_cleaning_a_cleaned_seed_changes_nothing(seed: Path) -> None:
+    once = clean(seed.read_text(encoding="utf-8"))
+    twice = clean(once.text)
+    assert twice.text == once.text
+    assert twice.dropped == ()
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t\n  ", "\u200b\ufeff"])
+def test_empty_document_gives_empty_result_with_reason(text: str) -> None:
+    result = clean(text, doc_id="vide")
+    assert (result.id, result.text, result.dropped, result.flags) == ("vide", "", (), ("empty document",))
+
+
+def test_document_of_furniture_only_is_flagged() -> None:
+    result = clean("Partager\n\nPublicité")
+    assert result.text == ""
+    assert result.flags == ("no content left after cleaning",)
+
+
+def test_non_french_document_is_flagged_not_silently_cleaned_as_french() -> None:
+    text = (
+        "The central bank kept its rates on hold on Thursday, and it said that inflation was still "
+        "too high for a cut. Markets were calm and the dollar was little changed in London trading."
+    )
+    result = clean(text)
+    assert result.language == "en"
+    assert result.flags == ("not French",)
+    assert not result.is_french
+
+
+def test_cleaner_counts_reasons_over_documents() -> None:
+    cleaner = Cleaner()
+    docs = [Document("a", "Le titre\n\nPartager"), Document("b", "Un autre titre\n\nPartager\n\nPublicité"), ""]
+    results = list(cleaner.clean_many(docs, progress=False))
+    assert [r.id for r in results] == ["a", "b", None]
+    assert cleaner.stats == Counter({"share or reaction button": 2, "advertising": 1, "empty document": 1})
+
+
+def test_record_follows_the_contract() -> None:
+    record = clean("Le titre\n\nLire aussi : la suite", doc_id="x").to_record()
+    assert record == {
+        "id": "x",
+        "text": "Le titre",
+        "dropped": [{"line": "Lire aussi : la suite", "reason": "read-also link"}],
+        "language": "und",
+        "flags": [],
+    }
+
+
+# Property tests: documents assembled from real seed lines, furniture and noise.
+_SEED_LINES = sorted({line for p in SEEDS for line in p.read_text(encoding="utf-8").split("\n") if line.strip()})
+_FURNITURE = [
+    "Partager",
+    "Lire aussi : la suite",
+    "8",
+    "GameFiCritic",
+    "· Il y a 11h",
+    "Répondre",
+    "#Bourse",
+    "Laisser un commentaire",
+    "Publicité",
+    "Ã©tÃ©",
+    "\u00a0\u202f",
+    "",
+]
+_LINE = st.one_of(
+    st.sampled_from(_SEED_LINES),
+    st.sampled_from(_FURNITURE),
+    st.text(alphabet=st.sampled_from(list("abcdeéèàç ’'«».,:;?!0123456789#·\u00a0\t")), max_size=40),
+)
+_DOCUMENT = st.lists(_LINE, max_size=30).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_DOCUMENT)
+def test_property_idempotent(text: str) -> None:
+    once = clean(text)
+    assert clean(once.text).text == once.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(_DOCUMENT)
+def test_property_output_lines_are_normalised_input_lines_and_nothing_is_invented(text: str) -> None:
+    result = clean(text)
+    normalised_lines = [line for line in normalise(text).split("\n") if line]
+    assert set(result.paragraphs) <= set(normalised_lines)
+    assert Counter(result.paragraphs) + Counter(d.line for d in result.dropped) == Counter(normalised_lines)

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import pytest
+
+from stance.clean.comments import CommentForm, Comments
+
+OPENING = ["Le Nasdaq recule de 2 %.", "Les valeurs technologiques pèsent.", "Nvidia cède 4 %.", "Fin de séance."]
+
+
+def drops(lines: list[str]) -> dict[int, str]:
+    return Comments().find(OPENING + lines)
+
+
+def test_comment_block_with_pseudonym_time_text_and_reply() -> None:
+    block = ["GameFiCritic", "· Il y a 11h", "La logique est-elle cohérente ?", "Voir l'originalRépondre0"]
+    assert drops(block) == {4: "reader comment", 5: "reader comment", 6: "reader comment", 7: "reader comment"}
+
+
+def test_one_line_header_and_multi_paragraph_comment() -> None:
+    block = ["marc_75 · il y a 3 h", "Je n'y crois pas.", "Trop cher payé.", "Répondre", "Signaler"]
+    assert set(drops(block).values()) == {"reader comment"}
+    assert len(drops(block)) == 5
+
+
+def test_dated_comment_closed_by_reply() -> None:
+    block = ["Jean D.", "12 mars 2024 à 14h05", "Bonne analyse, merci.", "Répondre"]
+    assert len(drops(block)) == 4
+
+
+def test_wordpress_said_header() -> None:
+    block = ["Sophie a dit :", "Et les marges ?", "Répondre"]
+    assert drops(block) == {4: "reader comment", 5: "reader comment", 6: "reader comment"}
+
+
+def test_last_comment_without_reply_ends_where_the_article_copy_starts() -> None:
+    lines = [
+        "Alice",
+        "· Il y a 2h",
+        "Bravo.",
+        "Voir l'originalRépondre0",
+        "Bob",
+        "· Il y a 1h",
+        "Je reste sceptique.",
+        OPENING[0],
+        OPENING[1],
+    ]
+    assert sorted(drops(lines)) == list(range(4, 11))
+
+
+def test_article_dateline_after_a_heading_is_not_a_comment() -> None:
+    lines = ["Résultats", "12 mars 2024", "Le chiffre d'affaires progresse de 8 %.", "La marge recule."]
+    assert drops(lines) == {}
+
+
+def test_never_fires_inside_the_opening() -> None:
+    lines = ["Marc", "· Il y a 3 h", "Un texte.", "Répondre"]
+    assert Comments().find(lines) == {}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Laisser un commentaire",
+        "Laisser une réponse Annuler la réponse",
+        "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *",
+        "Nom *",
+        "Commentaire *",
+        "Site web",
+        "Enregistrer mon nom, mon e-mail et mon site dans le navigateur pour mon prochain commentaire.",
+        "Ce site utilise Akismet pour réduire les indésirables.",
+        "Les commentaires sont fermés.",
+        "3 réponses à « Le pari de l'IA »",
+        "Commentaires (12)",
+    ],
+)
+def test_comment_form_lines(line: str) -> None:
+    assert CommentForm().check(line) == "comment form"
+    assert drops([line]) == {4: "comment form"}
+
+
+def test_call_to_comment_and_its_questions() -> None:
+    lines = [
+        "💬 Débattons en commentaires :",
+        "• IPO vs Vision : la pression des actionnaires va-t-elle freiner le rêve ?",
+        "• Le Pari Énergétique : croyez-vous vraiment à l'espace ?",
+        "La question choc :",
+    ]
+    assert drops(lines) == {4: "call to comment", 5: "call to comment", 6: "call to comment"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Les commentaires des analystes restent prudents.",
+        "Répondre à la demande chinoise reste la priorité du groupe.",
+        "Le titre a bondi il y a 3 jours après les résultats.",
+        "Dites-nous ce que vous en pensez lors de notre conférence annuelle à Paris.",
+    ],
+)
+def test_content_that_mentions_comments_is_kept(line: str) -> None:
+    assert drops([line]) == {}
