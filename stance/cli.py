@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
+from pathlib import Path
 
 from tqdm.auto import tqdm
 
@@ -110,6 +111,10 @@ def process_documents(args: argparse.Namespace, stage: BatchFn) -> int:
     Unreadable documents are reported and counted; the rest are processed. The
     exit status is 1 when any document could not be read, else 0.
     """
+    if not Path(args.input).exists():
+        raise InputError(
+            "no such file or folder; expected a .txt file, a folder of .txt files or a .jsonl file", args.input
+        )
     problems: list[InputError] = []
 
     def report(error: InputError) -> None:

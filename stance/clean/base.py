@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from bisect import bisect_left
 from collections.abc import Sequence
+from typing import NamedTuple
 
 
 class Step(ABC):
@@ -15,30 +17,64 @@ class Step(ABC):
     ``lines`` are the non-empty, normalised lines still kept, in document
     order. Return ``{index: reason}`` for the ones to drop. A step must not
     change lines, only drop them, so that cleaning never invents text.
+
+    ``monotone`` promises that dropping other lines never makes the step drop
+    more (true of line rules and of deduplication). A step that looks at its
+    neighbours, like comment detection, is not: the pipeline reruns it until it
+    drops nothing, which is what makes cleaning idempotent.
     """
+
+    monotone: bool = True
 
     @abstractmethod
     def find(self, lines: Sequence[str]) -> dict[int, str]: ...
 
 
-class LineRules(Step):
-    """A step made of independent line rules: ``(reason, pattern)`` pairs.
+class Rule(NamedTuple):
+    """A line rule: drop a line that ``pattern`` matches whole, for ``reason``.
 
-    A line is dropped with the reason of the first pattern that matches the
-    whole line (``re.fullmatch``), so a content sentence that merely contains
-    a furniture word is kept. Subclasses list their rules in ``rules``.
+    Two cheap gates keep cleaning fast on long paragraphs: ``max_len``, the
+    longest line the rule can match (furniture is short), and ``needs``,
+    lower-case substrings of which a line must hold at least one for a
+    pattern that scans the whole line to be tried.
+    """
+
+    reason: str
+    pattern: re.Pattern[str]
+    needs: tuple[str, ...] = ()
+    max_len: int = 1_000_000
+
+
+class LineRules(Step):
+    """A step made of independent line :class:`Rule` s.
+
+    A line is dropped with the reason of the first rule whose pattern matches
+    the whole line (``re.fullmatch``), so a content sentence that merely
+    contains a furniture word is kept. Subclasses list their rules in ``rules``.
 
     >>> class Demo(LineRules):
-    ...     rules = [("share button", re.compile(r"partager", re.I))]
+    ...     rules = (Rule("share button", re.compile(r"partager", re.I)),)
     >>> Demo().find(["Partager", "Partager le risque avec les banques."])
     {0: 'share button'}
     """
 
-    rules: Sequence[tuple[str, re.Pattern[str]]] = ()
+    rules: Sequence[Rule] = ()
+
+    def __init__(self) -> None:
+        # The rules that can match a line of a given length, in order: long
+        # paragraphs, the bulk of any text, are tried against few rules.
+        self._limits = sorted({rule.max_len for rule in self.rules})
+        self._by_limit = [tuple(r for r in self.rules if r.max_len >= limit) for limit in self._limits] + [()]
 
     def check(self, line: str) -> str | None:
         """The reason to drop ``line``, or None to keep it."""
-        for reason, pattern in self.rules:
+        lower = None
+        for reason, pattern, needs, _ in self._by_limit[bisect_left(self._limits, len(line))]:
+            if needs:
+                if lower is None:
+                    lower = line.lower()
+                if not any(map(lower.__contains__, needs)):
+                    continue
             if pattern.fullmatch(line):
                 return reason
         return None

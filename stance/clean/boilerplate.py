@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .base import LineRules
+from .base import LineRules, Rule
 
 _I = re.IGNORECASE
 _APOS = "['’]"
@@ -71,7 +71,7 @@ class Boilerplate(LineRules):
     """
 
     rules = (
-        (
+        Rule(
             READ_ALSO,
             re.compile(
                 rf"(?:[>»▶►→•\-–—]+\s*)?(?:(?:[àa]\s+)?lire\s+(?:aussi|[ée]galement|encore)|[àa]\s+lire|"
@@ -80,8 +80,9 @@ class Boilerplate(LineRules):
                 rf"\s*(?:{_SEP}+\s*.*)?",
                 _I,
             ),
+            max_len=300,
         ),
-        (
+        Rule(
             RELATED,
             re.compile(
                 r"(?:(?:publications?|articles?|billets?|posts?|contenus?|vid[ée]os?|actualit[ée]s?)\s+"
@@ -93,14 +94,16 @@ class Boilerplate(LineRules):
                 r"\s*:?",
                 _I,
             ),
+            max_len=80,
         ),
-        (
+        Rule(
             VIEW_ORIGINAL,
             re.compile(rf"voir\s+(?:l{_APOS}(?:article\s+)?original|la\s+source|l{_APOS}article\s+source)", _I),
+            max_len=60,
         ),
-        (SHARE, re.compile(rf"(?:{_SHARE_ITEM}[\s|·•/,\-]*)+", _I)),
-        (LONE_NUMBER, re.compile(r"[+\-−]?\d[\d\s.,]*(?:[%kKM]|\s*/\s*\d+)?")),
-        (
+        Rule(SHARE, re.compile(rf"(?:{_SHARE_ITEM}[\s|·•/,\-]*)+", _I), max_len=200),
+        Rule(LONE_NUMBER, re.compile(r"[+\-−]?\d[\d\s.,]*(?:[%kKM]|\s*/\s*\d+)?"), max_len=40),
+        Rule(
             CAPTION,
             re.compile(
                 r"[^()]{1,90}\((?:source|cr[ée]dits?(?:\s+photos?)?|photos?|images?|illustrations?|"
@@ -110,17 +113,27 @@ class Boilerplate(LineRules):
                 r".{0,120}(?:©|\(c\))\s*[\w .,&'’/\-]{1,50}",
                 _I,
             ),
+            max_len=300,
         ),
-        (
+        Rule(
             COPYRIGHT,
             re.compile(
                 r"(?:copyright|tous\s+droits\s+r[ée]serv[ée]s).{0,120}|.{0,120}tous\s+droits\s+r[ée]serv[ée]s\.?", _I
             ),
+            needs=("copyright", "droits"),
+            max_len=300,
         ),
-        (
+        Rule(
             DISCLAIMER,
             re.compile(
-                r"(?:avertissement|disclaimer|clause\s+de\s+non-responsabilit[ée]|mentions?\s+l[ée]gales?)\s*:.*|"
+                r"(?:avertissement|disclaimer|clause\s+de\s+non-responsabilit[ée]|mentions?\s+l[ée]gales?)\s*:.*",
+                _I,
+            ),
+            max_len=2000,
+        ),
+        Rule(
+            DISCLAIMER,
+            re.compile(
                 r".*(?:contenus?\s+de\s+tiers|[àa]\s+des\s+fins\s+d['’]information\s+uniquement|"
                 r"ne\s+(?:constitue(?:nt)?|saurait\s+constituer)\s+(?:pas\s+|en\s+aucun\s+cas\s+)?"
                 r"(?:un|une)\s+(?:conseil|recommandation|incitation|sollicitation)|"
@@ -132,36 +145,64 @@ class Boilerplate(LineRules):
                 r"publi-?(?:r[ée]dactionnel|information)).*",
                 _I,
             ),
+            # Each alternative above holds one of these.
+            needs=(
+                "de tiers", "fins d", "ne constitu", "ne saurait constituer", "aucun conseil", "pas un conseil",
+                "section avertissement", "engage que", "engagent que", "performances pass", "propres recherches",
+                "dyor", "affili", "sponsoris", "publi-r", "publir", "publi-i", "publii",
+            ),
         ),
-        (
+        Rule(
             SUBSCRIPTION,
             re.compile(
                 r".*(?:inscrivez-vous|abonnez-vous|recevez|s['’]inscrire|s['’]abonner)\b.*"
                 r"(?:newsletters?|lettres?\s+d['’]information|infolettres?|alertes?|gratuitement|"
                 r"par\s+e-?mail|dans\s+votre\s+bo[îi]te).*|"
-                r"(?:newsletters?|infolettres?|je\s+m['’]abonne|s['’]abonner|abonnez-vous|s['’]inscrire|"
-                r"se\s+connecter|connexion|d[ée]j[àa]\s+abonn[ée]\s*\?.*|offre\s+d['’]abonnement.*)\s*[:!.]?|"
                 r"(?:cet\s+article\s+est\s+r[ée]serv[ée]\s+aux\s+abonn[ée]s|"
                 r"il\s+vous\s+reste\s+\d+\s*%\s+de\s+cet\s+article\s+[àa]\s+lire).*|"
                 r".*en\s+vous\s+inscrivant,?\s+vous\s+acceptez.*",
                 _I,
             ),
+            needs=("inscri", "abonn", "recevez", "il vous reste"),
+            max_len=400,
         ),
-        (
+        Rule(
+            SUBSCRIPTION,
+            re.compile(
+                r"(?:newsletters?|infolettres?|je\s+m['’]abonne|s['’]abonner|abonnez-vous|s['’]inscrire|"
+                r"se\s+connecter|connexion|d[ée]j[àa]\s+abonn[ée]\s*\?.*|offre\s+d['’]abonnement.*)\s*[:!.]?",
+                _I,
+            ),
+            max_len=80,
+        ),
+        Rule(
             COOKIES,
             re.compile(
                 r".*\bcookies?\b.*(?:accept|consent|navigation|utilis|param[èé]tr|g[ée]r|traceurs|partenaires|"
                 r"pr[ée]f[ée]rences).*|"
-                r".*(?:accept|consent|navigation|utilis|param[èé]tr|g[ée]r|traceurs|partenaires).*\bcookies?\b.*|"
+                r".*(?:accept|consent|navigation|utilis|param[èé]tr|g[ée]r|traceurs|partenaires).*\bcookies?\b.*",
+                _I,
+            ),
+            needs=("cookie",),
+            max_len=1000,
+        ),
+        Rule(
+            COOKIES,
+            re.compile(
                 r"(?:tout\s+)?(?:accepter|refuser)(?:\s+(?:et\s+(?:fermer|continuer)|tout))?|"
                 r"continuer\s+sans\s+accepter|g[ée]rer\s+(?:mes|les)\s+(?:pr[ée]f[ée]rences|choix)|"
                 r"param[ée]trer(?:\s+(?:mes|les)\s+choix)?",
                 _I,
             ),
+            max_len=40,
         ),
-        (HASHTAGS, re.compile(r"(?:#[^\s#]+[\s,;]*)+")),
-        (TAGS, re.compile(r"(?:tags?|mots?-cl[ée]s|[ée]tiquettes|th[èe]mes?|sujets?)\s*:\s*[^.!?]{0,200}", _I)),
-        (
+        Rule(HASHTAGS, re.compile(r"(?:#[^\s#]+[\s,;]*)+"), max_len=500),
+        Rule(
+            TAGS,
+            re.compile(r"(?:tags?|mots?-cl[ée]s|[ée]tiquettes|th[èe]mes?|sujets?)\s*:\s*[^.!?]{0,200}", _I),
+            max_len=250,
+        ),
+        Rule(
             DATE_STUB,
             re.compile(
                 # Case-insensitive but for the byline, whose capitals tell a name from "Par ailleurs".
@@ -175,8 +216,9 @@ class Boilerplate(LineRules):
                 rf"(?:\s+(?:[A-ZÀ-Ý][\w\-'’.]+|de|du|des|d[eu]\s+la|van|von)){{0,4}}"
                 rf"(?:\s*[,|–—\-]\s*.{{0,80}})?",
             ),
+            max_len=200,
         ),
-        (
+        Rule(
             NAVIGATION,
             re.compile(
                 r"(?:accueil|home)\s*[>›»/|].*|"
@@ -188,9 +230,11 @@ class Boilerplate(LineRules):
                 r"(?:ajouter|ajout[ée])\s+[àa]\s+(?:mes|vos)\s+favoris",
                 _I,
             ),
+            max_len=200,
         ),
-        (
+        Rule(
             ADVERTISING,
             re.compile(r"(?:publicit[ée]|annonce|sponsoris[ée]|contenu\s+sponsoris[ée]|advertisement|pub)\.?", _I),
+            max_len=40,
         ),
     )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .base import LineRules, Step
+from .base import LineRules, Rule, Step
 
 COMMENT = "reader comment"
 FORM = "comment form"
@@ -80,7 +80,7 @@ class CommentForm(LineRules):
     """
 
     rules = (
-        (
+        Rule(
             FORM,
             re.compile(
                 r"laisser\s+(?:un\s+commentaire|une\s+r[ée]ponse)(?:\s+annuler\s+la\s+r[ée]ponse)?|"
@@ -114,6 +114,8 @@ class Comments(Step):
     >>> Comments().find(lines)
     {4: 'reader comment', 5: 'reader comment', 6: 'reader comment', 7: 'reader comment'}
     """
+
+    monotone = False  # blocks depend on which lines are next to each other
 
     def __init__(self, opening_lines: int = 3, max_body: int = 8) -> None:
         self.opening_lines = opening_lines

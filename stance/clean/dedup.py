@@ -10,8 +10,10 @@ NearDup deduplication of Lee et al., "Deduplicating Training Data Makes
 Language Models Better" (ACL 2022), who used them as Jaccard similarity over
 MinHash; containment is used here because a truncated copy (a fragment of an
 earlier paragraph) has a low Jaccard similarity but full containment. Lines of
-fewer than ``min_words`` (8) words are only dropped when exactly repeated:
-short lines have too few shingles for the ratio to mean anything.
+fewer than ``min_words`` (8) words are only dropped when exactly repeated, and
+do not count as earlier text: short lines have too few shingles for the ratio
+to mean anything. Words are the white-space tokens of the line's key (see
+:func:`line_key`), so punctuation stays attached, as it does in both copies.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ NEAR_DUPLICATE = "near-duplicate paragraph"
 COPY = "repeated article copy"
 
 _WORD = re.compile(r"\w+")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
-_TRAILING = re.compile(r"[\s.…!?;:,]+$")
+_QUOTES = re.compile("[’‘`“”«»]")
+_QUOTE_FOR = {"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'}
+_TRAILING = " .…!?;:,"
 
 
 def line_key(line: str) -> str:
@@ -36,16 +39,21 @@ def line_key(line: str) -> str:
     >>> line_key("L’IA  progresse.") == line_key("l'IA progresse")
     True
     """
-    return _TRAILING.sub("", " ".join(line.casefold().translate(_APOSTROPHES).split()))
+    key = " ".join(line.casefold().split())
+    if _QUOTES.search(key):
+        key = _QUOTES.sub(lambda m: _QUOTE_FOR[m.group()], key)
+    return key.rstrip(_TRAILING)
 
 
-def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+def shingles(text: str | list[str], size: int = 5) -> set[tuple[str, ...]]:
     """The set of word ``size``-grams of ``text`` (case-folded; one tuple for shorter text).
+
+    ``text`` may also be given as its list of words.
 
     >>> sorted(shingles("a b c", size=2))
     [('a', 'b'), ('b', 'c')]
     """
-    words = _WORD.findall(text.casefold())
+    words = _WORD.findall(text.casefold()) if isinstance(text, str) else text
     if len(words) <= size:
         return {tuple(words)} if words else set()
     return set(zip(*(words[i:] for i in range(size)), strict=False))
@@ -83,12 +91,15 @@ class Deduplicate(Step):
             if key in seen_keys:
                 drops[index] = DUPLICATE
                 continue
-            grams = shingles(key, self.shingle_size)
-            long_enough = len(_WORD.findall(key)) >= self.min_words
-            if long_enough and containment(grams, seen_shingles) >= self.containment:
+            seen_keys.add(key)
+            words = key.split()  # the key is case-folded and space-normalised already
+            if len(words) < self.min_words:
+                continue
+            grams = shingles(words, self.shingle_size)
+            if containment(grams, seen_shingles) >= self.containment:
+                seen_keys.discard(key)
                 drops[index] = NEAR_DUPLICATE
                 continue
-            seen_keys.add(key)
             seen_shingles |= grams
         self._mark_copies(drops)
         return drops

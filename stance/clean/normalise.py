@@ -30,6 +30,7 @@ import re
 import unicodedata
 
 import ftfy
+import ftfy.bad_codecs
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
 
@@ -48,8 +49,28 @@ _NEEDS_FTFY = re.compile(
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\x0b\x0c]")
 # Zero-width space, word joiner, BOM, soft hyphen, and C0/C1 controls but tab and newline.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_SPACE_AROUND_NEWLINE = re.compile(" ?\n ?")
+_SPACE_CLASS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+# Runs that are not already one plain space: the common case is left alone, which is faster.
+_SPACES = re.compile(f"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{_SPACE_CLASS}*| {_SPACE_CLASS}+")
+_SPACE_AROUND_NEWLINE = re.compile(" \n ?|\n ")
+
+
+def _repair(text: str) -> str:
+    """Fix encoding damage, line by line. A line that ftfy judges bad and that
+    is UTF-8 read as cp1252 (the usual case) is decoded back in one step, at C
+    speed; anything else, or anything left over, goes through ftfy's careful
+    analysis."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not _NEEDS_FTFY.search(line):
+            continue
+        if ftfy.badness.is_bad(line):  # ftfy's own test, so that legit text like "à««" is never "decoded"
+            try:
+                line = line.encode("sloppy-windows-1252").decode("utf-8")
+            except UnicodeError:
+                pass
+        lines[index] = ftfy.fix_text(line, _FTFY_CONFIG) if _NEEDS_FTFY.search(line) else line
+    return "\n".join(lines)
 
 
 def normalise(text: str) -> str:
@@ -62,8 +83,9 @@ def normalise(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     if _NEEDS_FTFY.search(text):
-        text = ftfy.fix_text(text, _FTFY_CONFIG)
-    text = _LINE_BREAKS.sub("\n", text)
+        text = _repair(text)
+    if "\r" in text or _LINE_BREAKS.search(text):
+        text = _LINE_BREAKS.sub("\n", text)
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
     text = _SPACE_AROUND_NEWLINE.sub("\n", text).strip(" ")

@@ -54,10 +54,16 @@ class Cleaner:
         kept = list(range(len(lines)))
         reasons: dict[int, str] = {}
         for step in self.steps:
-            drops = step.find([lines[i] for i in kept])
-            if drops:
-                reasons.update((kept[i], reason) for i, reason in drops.items())
-                kept = [original for i, original in enumerate(kept) if i not in drops]
+            kept = self._apply(step, lines, kept, reasons)
+        # Lines dropped by later steps may bring lines together that a step
+        # looking at neighbours (comments) now recognises: rerun such steps
+        # until nothing changes, so that cleaning a cleaned text changes nothing.
+        unstable = [step for step in self.steps if not step.monotone]
+        while unstable and (before := len(kept)):
+            for step in unstable:
+                kept = self._apply(step, lines, kept, reasons)
+            if len(kept) == before:
+                break
         dropped = tuple(Dropped(lines[i], reasons[i]) for i in sorted(reasons))
         body = "\n\n".join(lines[i] for i in kept)
         language = detect_language(body)
@@ -69,6 +75,15 @@ class Cleaner:
         self.stats.update(reasons.values())
         self.stats.update(flags)
         return Cleaned(id=doc_id, text=body, dropped=dropped, language=language, flags=tuple(flags))
+
+    @staticmethod
+    def _apply(step: Step, lines: list[str], kept: list[int], reasons: dict[int, str]) -> list[int]:
+        """Run ``step`` on the kept lines; record its reasons; return what stays kept."""
+        drops = step.find([lines[i] for i in kept])
+        if not drops:
+            return kept
+        reasons.update((kept[i], reason) for i, reason in drops.items())
+        return [original for i, original in enumerate(kept) if i not in drops]
 
     def clean_many(self, documents: Iterable[Document | str], progress: bool | None = None) -> Iterator[Cleaned]:
         """Clean a stream of documents (or plain strings), with a progress bar.

@@ -130,14 +130,14 @@ _LINE = st.one_of(
 _DOCUMENT = st.lists(_LINE, max_size=30).map("\n".join)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(_DOCUMENT)
 def test_property_idempotent(text: str) -> None:
     once = clean(text)
     assert clean(once.text).text == once.text
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(_DOCUMENT)
 def test_property_output_lines_are_normalised_input_lines_and_nothing_is_invented(text: str) -> None:
     result = clean(text)

@@ -1,0 +1,100 @@
+"""Cleaning throughput against a plain regex pass over the same bytes, in one run.
+
+Times are CPU times of this process, so that other load on a shared machine
+disturbs them less.
+
+The corpus (default 50 MB) is built from the seeds and variations of them:
+paragraphs shuffled, numbers changed, furniture and reader comments inserted,
+some documents pasted twice, some with CRLF line ends and some with mojibake.
+The reference is one regex substitution per document (collapsing white space),
+the least any cleaner has to do; the ratio says how many such passes one
+cleaning costs, which stays meaningful on a shared, noisy machine.
+
+    python benchmarks/clean_speed.py            # 50 MB
+    python benchmarks/clean_speed.py --mb 10    # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import time
+from pathlib import Path
+
+from stance.clean import Cleaner
+
+ROOT = Path(__file__).resolve().parents[1]
+FURNITURE = [
+    "Partager",
+    "Lire aussi : Les marchés européens terminent en ordre dispersé",
+    "Publicité",
+    "12 J'aime",
+    "Crédit photo : AFP",
+    "Inscrivez-vous à notre newsletter pour ne rien manquer",
+    "#Bourse #IA",
+    "Nous utilisons des cookies pour améliorer votre navigation.",
+]
+COMMENT = [
+    "Investisseur_{n}",
+    "· Il y a {n}h",
+    "Je reste sceptique sur ces chiffres, {n} % c'est beaucoup.",
+    "Répondre",
+]
+
+
+def build_corpus(megabytes: float, seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    docs, size = [], 0
+    while size < megabytes * 1e6:
+        lines = [line for line in rng.choice(seeds).split("\n") if line.strip()]
+        head, body = lines[:3], lines[3:]
+        rng.shuffle(body)
+        body = [re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randint(0, 9)), line) for line in body]
+        for _ in range(rng.randint(0, 6)):
+            body.insert(rng.randrange(len(body) + 1), rng.choice(FURNITURE))
+        if rng.random() < 0.3:
+            n = rng.randint(1, 99)
+            body += [line.format(n=n) for line in COMMENT]
+        if rng.random() < 0.2:
+            body += head + body[: len(body) // 2]
+        text = "\n\n".join(head + body)
+        if rng.random() < 0.1:
+            text = text.replace("\n", "\r\n")
+        if rng.random() < 0.05:
+            text = text.encode("utf-8").decode("cp1252", errors="replace")
+        docs.append(text)
+        size += len(text.encode("utf-8"))
+    return docs
+
+
+def throughput(fn, docs: list[str], megabytes: float) -> tuple[float, float]:
+    start = time.process_time()
+    for doc in docs:
+        fn(doc)
+    seconds = time.process_time() - start
+    return megabytes / seconds, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mb", type=float, default=50.0, help="corpus size in MB (default 50)")
+    args = parser.parse_args()
+    docs = build_corpus(args.mb)
+    megabytes = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+    print(f"corpus: {len(docs)} documents, {megabytes:.1f} MB (UTF-8), single process")
+
+    spaces = re.compile(r"\s+")
+    ref_speed, ref_time = throughput(lambda d: spaces.sub(" ", d), docs, megabytes)
+    cleaner = Cleaner()
+    speed, seconds = throughput(cleaner.clean, docs, megabytes)
+    print(f"reference (one regex pass): {ref_speed:8.1f} MB/s  ({ref_time:.1f} s)")
+    print(f"stance Cleaner            : {speed:8.1f} MB/s  ({seconds:.1f} s)")
+    print(f"ratio cleaner/reference   : {speed / ref_speed:.3f}  (cleaning costs {ref_speed / speed:.1f} regex passes)")
+    top = ", ".join(f"{reason} {count}" for reason, count in cleaner.stats.most_common(6))
+    print(f"most frequent reasons     : {top}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stance.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_help_exits_zero() -> None:
+    result = subprocess.run([sys.executable, "-m", "stance.cli", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "clean" in result.stdout
+
+
+def test_clean_help_and_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["clean", "--help"])
+    assert exit_info.value.code == 0
+    with pytest.raises(SystemExit) as exit_info:
+        main(["clean", "seeds"])  # --out is required
+    assert exit_info.value.code == 2
+
+
+def test_clean_seeds_follows_the_contract(tmp_path: Path) -> None:
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(ROOT / "seeds"), "--out", str(out)]) == 0
+    records = read_jsonl(out)
+    assert [r["id"] for r in records] == sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))
+    for record in records:
+        assert {"id", "text", "dropped"} <= set(record)
+        assert all(set(d) == {"line", "reason"} for d in record["dropped"])
+        golden = ROOT / "tests" / "clean" / "golden" / f"{record['id']}.txt"
+        assert record["text"] == golden.read_text(encoding="utf-8").rstrip("\n")
+
+
+def test_rerun_skips_written_ids_and_resumes_after_interruption(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(seeds), "--out", str(out)]) == 0
+    complete = out.read_text(encoding="utf-8")
+    lines = complete.splitlines(keepends=True)
+    # Simulate a run killed while writing the third record.
+    out.write_text("".join(lines[:2]) + lines[2][:25], encoding="utf-8")
+    assert main(["clean", str(seeds), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == complete
+    assert main(["clean", str(seeds), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == complete
+
+
+def test_bad_documents_are_reported_others_processed_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "in.jsonl"
+    data.write_text(
+        json.dumps({"id": "ok", "text": "Le CAC 40 gagne 1 %.\n\nPartager"}, ensure_ascii=False) + "\n{oops\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(data), "--out", str(out)]) == 1
+    dropped = [{"line": "Partager", "reason": "share or reaction button"}]
+    expected = {"id": "ok", "text": "Le CAC 40 gagne 1 %.", "dropped": dropped, "language": "und", "flags": []}
+    assert read_jsonl(out) == [expected]
+    assert f"{data}:2: malformed JSON" in capsys.readouterr().err
+
+
+def test_missing_input_is_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(tmp_path / "absent"), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_single_text_file_and_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "vide.txt").write_bytes(b"")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(tmp_path / "vide.txt"), "--out", str(out)]) == 0
+    expected = {"id": "vide", "text": "", "dropped": [], "language": "und", "flags": ["empty document"]}
+    assert read_jsonl(out) == [expected]
