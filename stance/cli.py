@@ -47,7 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stance", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="stance",
+        description="Clean, summarise and classify the stance of French news articles.",
+        epilog="Exit status: 0 success, 2 bad usage, 1 a failed check (e.g. unreadable input documents).",
+    )
     parser.add_argument("--version", action="version", version=f"stance {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
