@@ -45,6 +45,9 @@ TAGS = "tag list"
 DATE_STUB = "date or byline stub"
 NAVIGATION = "navigation"
 ADVERTISING = "advertising"
+ARTICLE_TOOL = "article tool button"
+MEDIA = "media placeholder"
+AGENCY = "agency credit"
 
 _SHARE_WORDS = (
     rf"(?:j{_APOS}aime|likes?|r[ée]compenses?|repost(?:er)?|partag(?:er|es?)|retweet(?:er)?|tweeter|"
@@ -155,7 +158,7 @@ class Boilerplate(LineRules):
         Rule(
             SUBSCRIPTION,
             re.compile(
-                r".*(?:inscrivez-vous|abonnez-vous|recevez|s['’]inscrire|s['’]abonner)\b.*"
+                r".*(?:inscrivez-vous|abonnez-vous|recevez|retrouvez|s['’]inscrire|s['’]abonner)\b.*"
                 r"(?:newsletters?|lettres?\s+d['’]information|infolettres?|alertes?|gratuitement|"
                 r"par\s+e-?mail|dans\s+votre\s+bo[îi]te).*|"
                 r"(?:cet\s+article\s+est\s+r[ée]serv[ée]\s+aux\s+abonn[ée]s|"
@@ -163,13 +166,14 @@ class Boilerplate(LineRules):
                 r".*en\s+vous\s+inscrivant,?\s+vous\s+acceptez.*",
                 _I,
             ),
-            needs=("inscri", "abonn", "recevez", "il vous reste"),
+            needs=("inscri", "abonn", "recevez", "retrouvez", "il vous reste"),
             max_len=400,
         ),
         Rule(
             SUBSCRIPTION,
             re.compile(
-                r"(?:newsletters?|infolettres?|je\s+m['’]abonne|s['’]abonner|abonnez-vous|s['’]inscrire|"
+                r"(?:(?:article\s+)?r[ée]serv[ée]\s+aux\s+abonn[ée]s|"
+                r"newsletters?|infolettres?|je\s+m['’]abonne|s['’]abonner|abonnez-vous|s['’]inscrire|"
                 r"se\s+connecter|connexion|d[ée]j[àa]\s+abonn[ée]\s*\?.*|offre\s+d['’]abonnement.*)\s*[:!.]?",
                 _I,
             ),
@@ -211,10 +215,14 @@ class Boilerplate(LineRules):
                 rf"\s*(?:le|:)?\s*(?:\w+\s+)?{_DATE}.{{0,80}}|"
                 rf"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?{_DATE}"
                 rf"(?:\s*(?:à|-|,|\|)?\s*{_TIME})?|"
-                rf"(?:temps\s+de\s+lecture\s*:?\s*)?\d+\s*min(?:utes?)?(?:\s+de\s+lecture)?)|"
+                rf"(?:publi[ée]e?|mis\s+[àa]\s+jour|modifi[ée]e?)\s+(?:aujourd['’]hui|hier)\s*(?:à\s*{_TIME})?.{{0,60}}|"
+                rf"(?:temps\s+de\s+lecture\s*:?\s*)?\d+\s*min(?:utes?)?\.?(?:\s+de\s+lecture)?\.?)|"
                 rf"(?:[Pp]ar|[ÉE]crit\s+par|[Rr][ée]dig[ée]\s+par)\s+[A-ZÀ-Ý][\w\-'’.]+"
-                rf"(?:\s+(?:[A-ZÀ-Ý][\w\-'’.]+|de|du|des|d[eu]\s+la|van|von)){{0,4}}"
-                rf"(?:\s*[,|–—\-]\s*.{{0,80}})?",
+                rf"(?:\s+(?:[A-ZÀ-Ý][\w\-'’.]+|de|du|des|d[eu]\s+la|van|von|et|avec)){{0,6}}"
+                # what may follow a byline: a date, a role or a place, never a sentence
+                rf"(?:\s*[,|–—\-]\s*(?:(?i:publi|mis\s+[àa]\s+jour|modifi|le\s+\d|il\s+y\s+a|journaliste|"
+                rf"correspondant|envoy[ée]|r[ée]dact|sp[ée]cialiste|chef|analyste)|\d|[àa]\s+[A-ZÀ-Ý]).{{0,80}}|"
+                rf"\s*\([^()]{{1,60}}\))?",
             ),
             max_len=200,
         ),
@@ -225,7 +233,8 @@ class Boilerplate(LineRules):
                 r"retour\s+(?:en\s+haut(?:\s+de\s+(?:la\s+)?page)?|[àa]\s+l['’]accueil|aux\s+articles|[àa]\s+la\s+liste)|"
                 r"menu|rechercher|recherche|fermer|suivant|pr[ée]c[ée]dent|page\s+(?:suivante|pr[ée]c[ée]dente)|"
                 r"(?:article|publication|billet)\s+(?:pr[ée]c[ée]dent|suivant)e?\s*:?.*|"
-                r"suivez-nous(?:\s+sur.*)?|rejoignez-nous\s+sur.*|"
+                r"suivez-nous(?:\s+sur.*)?|rejoignez-nous\s+sur.*|suivez\s+(?:toute\s+)?l['’]actualit[ée].{0,120}|"
+                r"sommaire|table\s+des\s+mati[èe]res|"
                 r"t[ée]l[ée]chargez\s+(?:notre|l['’])\s*app(?:li(?:cation)?)?.*|"
                 r"(?:ajouter|ajout[ée])\s+[àa]\s+(?:mes|vos)\s+favoris",
                 _I,
@@ -235,6 +244,36 @@ class Boilerplate(LineRules):
         Rule(
             ADVERTISING,
             re.compile(r"(?:publicit[ée]|annonce|sponsoris[ée]|contenu\s+sponsoris[ée]|advertisement|pub)\.?", _I),
+            max_len=40,
+        ),
+        Rule(
+            ARTICLE_TOOL,
+            re.compile(
+                r"(?:lire\s+plus\s+tard|[ée]couter(?:\s+cet\s+article)?|offrir(?:\s+cet\s+article)?|"
+                r"ajouter\s+[àa]\s+(?:mes|vos)\s+(?:s[ée]lections|favoris|articles)|taille\s+du\s+texte|"
+                r"(?:a\s*){2,3}|t[ée]l[ée]charger\s+(?:le|en)\s+pdf|imprimer\s+(?:l['’]article|cet\s+article)|"
+                r"(?:voir|afficher|masquer)\s+(?:les\s+)?(?:\d+\s+)?commentaires?|"
+                r"(?:voir|lire)\s+(?:la\s+)?(?:vid[ée]o|discussion))\s*[.:]?",
+                _I,
+            ),
+            max_len=60,
+        ),
+        Rule(
+            MEDIA,
+            re.compile(
+                r"(?:vid[ée]o|photos?|podcast|diaporama|infographie|audio|galerie(?:\s+photos?)?|en\s+images|"
+                r"carte\s+interactive|(?:photo|image)\s+d['’]illustration|illustration)\s*\.?",
+                _I,
+            ),
+            max_len=40,
+        ),
+        Rule(
+            AGENCY,
+            re.compile(
+                r"[(\[—–\-]?\s*(?:avec\s+|source\s*:\s*)?(?:afp|reuters|ap|bloomberg|aof|belga|ats|dpa|ansa|efe)"
+                r"(?:\s*(?:/|et|,)\s*(?:afp|reuters|ap|bloomberg|aof|belga|ats|dpa|ansa|efe))*\s*[)\]]?\.?",
+                _I,
+            ),
             max_len=40,
         ),
     )

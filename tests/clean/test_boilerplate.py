@@ -59,11 +59,29 @@ DROPPED = [
     ("14 novembre 2025", "date or byline stub"),
     ("Par Jean-Marc Vittori", "date or byline stub"),
     ("Par Claire Dupont, le 12 mars 2024", "date or byline stub"),
+    ("Par Claire Dupont, journaliste à Paris", "date or byline stub"),
+    ("Par Claire Dupont - à Francfort", "date or byline stub"),
     ("3 min de lecture", "date or byline stub"),
     ("Accueil > Marchés > Actions", "navigation"),
     ("Retour en haut de la page", "navigation"),
     ("Suivez-nous sur LinkedIn", "navigation"),
     ("Publicité", "advertising"),
+    ("Temps de lecture : 3 min.", "date or byline stub"),
+    ("Publié aujourd'hui à 14h05", "date or byline stub"),
+    ("Par Marie Dubois et Paul Martin", "date or byline stub"),
+    ("Par Marie Dubois (Francfort, envoyée spéciale)", "date or byline stub"),
+    ("Article réservé aux abonnés", "newsletter or subscription notice"),
+    ("Retrouvez cet article dans notre newsletter du matin", "newsletter or subscription notice"),
+    ("Suivez toute l'actualité de l'économie sur Google Actualités", "navigation"),
+    ("Sommaire", "navigation"),
+    ("Lire plus tard", "article tool button"),
+    ("Écouter cet article", "article tool button"),
+    ("Ajouter à mes sélections", "article tool button"),
+    ("Voir les 12 commentaires", "article tool button"),
+    ("Vidéo", "media placeholder"),
+    ("Photo d'illustration", "media placeholder"),
+    ("(AFP)", "agency credit"),
+    ("Avec Reuters et AFP", "agency credit"),
 ]
 
 KEPT = [
@@ -81,6 +99,10 @@ KEPT = [
     "Risques à ne pas ignorer",
     "Les cookies de Mondelez se vendent bien en Asie.",
     "Photo finish sur le Nasdaq, qui termine stable.",
+    "Par Marie Dubois, la BCE serait trop prudente.",
+    "Vidéo, jeux et cloud tirent les ventes de Microsoft.",
+    "L'AFP a confirmé l'information lundi soir.",
+    "Écouter les marchés plutôt que les prévisions a payé cette année.",
 ]
 
 
