@@ -99,6 +99,7 @@ class CommentForm(LineRules):
                 r"(?:commentaires?|r[ée]actions?)\s*\(\d+\)|\d+\s+(?:commentaires?|r[ée]actions?)",
                 _I,
             ),
+            max_len=300,
         ),
     )
 
@@ -135,7 +136,9 @@ class Comments(Step):
 
     def _find_calls(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
         for index in range(start, len(lines)):
-            if index in drops or not _CALL_LINE.fullmatch(lines[index]):
+            line = lines[index]
+            # every call to comment names the comments; the check spares the regex on most lines
+            if index in drops or len(line) > 200 or "comment" not in line.lower() or not _CALL_LINE.fullmatch(line):
                 continue
             drops[index] = CALL
             follow = index + 1
