@@ -1,0 +1,216 @@
+"""Sentence embeddings from any Hugging Face encoder.
+
+>>> from stance import Encoder
+>>> encoder = Encoder()                       # e5-small, offline, prepared on first use
+>>> vectors = encoder.encode(["Le Nasdaq a progressé.", "Les actions montent."])
+>>> vectors.shape
+(2, 384)
+>>> float(vectors[0] @ vectors[1]) > 0.8
+True
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError, StanceError
+from .registry import get_spec, locate
+from .runtime import batched_map, resolve_device, resolve_dtype, token_windows
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger("stance")
+
+KINDS = ("passage", "query")
+# Tokenizers report "unlimited" as a huge number; below this it is a real limit.
+_SANE_MAX_LENGTH = 100_000
+_ROBERTA_LIKE = ("roberta", "xlm-roberta", "camembert", "xlm-roberta-xl")
+
+
+class Encoder:
+    """Mean-pooled, L2-normalised embeddings from an encoder model.
+
+    ``model`` is a registry name (``stance models list``), a hub id or a local
+    checkpoint folder. The model's query/passage prefixes come from its spec.
+    Inputs longer than the model's limit are split into overlapping windows whose
+    embeddings are averaged (weighted by their token counts), never truncated.
+
+    >>> Encoder("e5-small").encode("Bitcoin recule de 5 %.").shape
+    (384,)
+    """
+
+    def __init__(
+        self,
+        model: str = "e5-small",
+        device: str | Any = "auto",
+        batch_size: int = 32,
+        dtype: str | Any | None = None,
+        *,
+        max_tokens: int | None = None,
+        progress: bool | None = None,
+    ) -> None:
+        from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise StanceError(f"expected batch_size to be a whole number >= 1; got {batch_size!r}")
+        self.spec = get_spec(model)
+        self.path = locate(model)
+        self.device = resolve_device(device)
+        self.dtype = resolve_dtype(self.device, dtype, bf16_ok=self.spec.bf16_ok, fp16_ok=self.spec.fp16_ok)
+        self.batch_size = batch_size
+        self.progress = progress
+        self.tokenizer = AutoTokenizer.from_pretrained(self.path)
+        config = AutoConfig.from_pretrained(self.path)
+        options: dict[str, Any] = {"dtype": self.dtype}
+        if _takes_pooling_flag(config):
+            # stance mean-pools; the pooling head is unused (and absent from some checkpoints).
+            options["add_pooling_layer"] = False
+        network = AutoModel.from_pretrained(self.path, **options)
+        if getattr(network.config, "is_encoder_decoder", False):
+            network = network.get_encoder()
+        self.model = network.to(self.device).eval()
+        self.dim = int(config.hidden_size)
+        self.max_tokens = self._limit(config, max_tokens)
+        self._head, self._tail = self._special_tokens()
+        self._pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
+        log.debug("encoder %s: %s on %s, %s tokens max", self.spec.name, self.dtype, self.device,
+                  self.max_tokens)
+
+    def __repr__(self) -> str:
+        return (
+            f"Encoder({self.spec.name!r}, device={str(self.device)!r}, dtype={str(self.dtype)!r}, "
+            f"dim={self.dim}, max_tokens={self.max_tokens})"
+        )
+
+    def _limit(self, config: Any, requested: int | None) -> int:
+        """The most tokens (special tokens included) one forward pass may take."""
+        capacity = getattr(config, "max_position_embeddings", None)
+        if capacity is not None and config.model_type in _ROBERTA_LIKE:
+            # RoBERTa numbers positions from padding_idx + 1.
+            capacity -= (config.pad_token_id or 0) + 1
+        candidates = [
+            requested,
+            self.spec.max_input_tokens,
+            self.tokenizer.model_max_length if self.tokenizer.model_max_length < _SANE_MAX_LENGTH else None,
+            capacity,
+            512,
+        ]
+        limit = next(value for value in candidates if value)
+        if capacity is not None and limit > capacity:
+            raise StanceError(
+                f"max_tokens {limit} is more than {self.spec.name} can take ({capacity} positions); "
+                f"use max_tokens <= {capacity}"
+            )
+        return int(limit)
+
+    def _special_tokens(self) -> tuple[list[int], list[int]]:
+        """The ids the tokenizer puts before and after a single text (e.g. <s> ... </s>)."""
+        plain = self.tokenizer("passage", add_special_tokens=False)["input_ids"]
+        full = self.tokenizer("passage", add_special_tokens=True)["input_ids"]
+        for start in range(len(full) - len(plain) + 1):
+            if full[start : start + len(plain)] == plain:
+                return full[:start], full[start + len(plain) :]
+        raise StanceError(f"cannot find where {self.spec.name}'s tokenizer puts its special tokens")
+
+    def encode(
+        self,
+        texts: str | Iterable[str],
+        kind: str = "passage",
+        *,
+        batch_size: int | None = None,
+        progress: bool | None = None,
+    ) -> np.ndarray:
+        """Embed ``texts``: a ``(len(texts), dim)`` float32 array, or ``(dim,)`` for a str.
+
+        ``kind`` picks the model's prefix: "passage" for documents, "query" for
+        search queries (E5 models were trained with both).
+
+        >>> Encoder().encode(["Tesla chute.", "Tesla s'effondre."]).shape
+        (2, 384)
+        """
+        import numpy as np
+
+        if kind not in KINDS:
+            raise InputError(f"expected kind to be 'passage' or 'query'; got {kind!r}")
+        single = isinstance(texts, str)
+        items = [texts] if single else list(texts)
+        for index, text in enumerate(items):
+            if not isinstance(text, str):
+                raise InputError(
+                    f"expected texts to be str; item {index} is {type(text).__name__} ({text!r:.60}); "
+                    "decode bytes with .decode('utf-8') first"
+                )
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        units, owners = self._units(items, self.spec.prefix(kind))
+        vectors = batched_map(
+            self._embed_batch,
+            units,
+            batch_size=batch_size or self.batch_size,
+            desc=f"encoding with {self.spec.name}",
+            progress=self.progress if progress is None else progress,
+        )
+        sums = np.zeros((len(items), self.dim), dtype=np.float64)
+        for owner, unit, vector in zip(owners, units, vectors, strict=True):
+            sums[owner] += len(unit) * vector  # windows weigh by their token counts
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        result = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+        return result[0] if single else result
+
+    def _units(self, texts: list[str], prefix: str) -> tuple[list[list[int]], list[int]]:
+        """Token id lists to run, special tokens included, and the text each belongs to."""
+        encoded = self.tokenizer(
+            [prefix + text for text in texts], add_special_tokens=False, verbose=False
+        )["input_ids"]
+        budget = self.max_tokens - len(self._head) - len(self._tail)
+        prefix_ids = (
+            self.tokenizer(prefix.rstrip(), add_special_tokens=False)["input_ids"] if prefix.strip() else []
+        )
+        units: list[list[int]] = []
+        owners: list[int] = []
+        for owner, ids in enumerate(encoded):
+            if len(ids) <= budget:
+                units.append(self._head + ids + self._tail)
+                owners.append(owner)
+                continue
+            # Every window repeats the prefix, which the model expects at the start.
+            lead = prefix_ids if prefix_ids and ids[: len(prefix_ids)] == prefix_ids else []
+            window = budget - len(lead)
+            if window < 1:
+                raise StanceError(f"the prefix {prefix!r} leaves no room in {self.max_tokens} tokens")
+            for chunk in token_windows(ids[len(lead) :], window, stride=max(1, window * 3 // 4)):
+                units.append(self._head + lead + chunk + self._tail)
+                owners.append(owner)
+        return units, owners
+
+    def _embed_batch(self, batch: list[list[int]]) -> list[np.ndarray]:
+        """Mean of the last hidden states over each unit's real tokens (float32, on CPU)."""
+        import torch
+
+        width = max(len(ids) for ids in batch)
+        input_ids = torch.full((len(batch), width), self._pad_id, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, ids in enumerate(batch):
+            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+            mask[row, : len(ids)] = 1
+        input_ids = input_ids.to(self.device, non_blocking=True)
+        mask = mask.to(self.device, non_blocking=True)
+        hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+        weights = mask.unsqueeze(-1).to(torch.float32)
+        means = (hidden.to(torch.float32) * weights).sum(dim=1) / weights.sum(dim=1)
+        return list(means.cpu().numpy())
+
+
+def _takes_pooling_flag(config: Any) -> bool:
+    import inspect
+
+    from transformers import AutoModel
+
+    try:
+        model_class = AutoModel._model_mapping[type(config)]
+    except (KeyError, AttributeError):
+        return False
+    return "add_pooling_layer" in inspect.signature(model_class.__init__).parameters

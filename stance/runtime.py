@@ -1,0 +1,273 @@
+"""What every model stage shares: device and dtype choice, length-sorted batching
+with out-of-memory back-off, and overlapping token windows for long inputs.
+
+>>> from stance.runtime import batched_map, resolve_device
+>>> resolve_device("cpu")
+device(type='cpu')
+>>> batched_map(lambda batch: [len(s) for s in batch], ["a", "ccc", "bb"], batch_size=2)
+[1, 3, 2]
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .errors import DeviceError, StanceError
+
+if TYPE_CHECKING:
+    import torch
+
+log = logging.getLogger("stance")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Progress bars appear (on a terminal) once a job has at least this many batches.
+PROGRESS_MIN_BATCHES = 8
+
+_auto_device: torch.device | None = None
+
+_DTYPES = {
+    "fp32": "float32", "float32": "float32", "float": "float32",
+    "bf16": "bfloat16", "bfloat16": "bfloat16",
+    "fp16": "float16", "float16": "float16", "half": "float16",
+}
+
+
+def _mps_available(torch_module: Any) -> bool:
+    backend = getattr(torch_module.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """The torch device to run on. ``"auto"`` picks cuda, then mps, then cpu, once
+    per process, and logs the choice; asking for a device that is absent is an error.
+
+    >>> resolve_device("auto")
+    device(type='cpu')
+    >>> resolve_device("cuda")     # on a machine without a GPU
+    Traceback (most recent call last):
+    stance.errors.DeviceError: device 'cuda' was asked for, but ...
+    """
+    import torch
+
+    global _auto_device
+    if isinstance(device, str) and device.strip().lower() == "auto":
+        if _auto_device is None:
+            if torch.cuda.is_available():
+                _auto_device = torch.device("cuda")
+                detail = torch.cuda.get_device_name(0)
+            elif _mps_available(torch):
+                _auto_device = torch.device("mps")
+                detail = "Apple GPU"
+            else:
+                _auto_device = torch.device("cpu")
+                detail = f"{torch.get_num_threads()} threads; no CUDA or MPS device found"
+            log.info("device: %s (%s); pass device=... to choose another", _auto_device, detail)
+        return _auto_device
+    try:
+        chosen = device if isinstance(device, torch.device) else torch.device(str(device).strip().lower())
+    except (RuntimeError, TypeError) as error:
+        raise DeviceError(
+            f"expected a device like 'auto', 'cpu', 'cuda', 'cuda:1' or 'mps'; got {device!r}"
+        ) from error
+    if chosen.type == "cuda":
+        if not torch.cuda.is_available():
+            build = f"built for CUDA {torch.version.cuda}" if torch.version.cuda else "a CPU-only build"
+            raise DeviceError(
+                f"device {str(device)!r} was asked for, but no CUDA GPU is usable here "
+                f"(torch {torch.__version__} is {build}); use device='auto' or 'cpu', or install "
+                "a CUDA build of torch on a machine with an NVIDIA GPU"
+            )
+        if chosen.index is not None and chosen.index >= torch.cuda.device_count():
+            raise DeviceError(
+                f"device {str(device)!r} was asked for, but this machine has "
+                f"{torch.cuda.device_count()} CUDA device(s) (cuda:0 to "
+                f"cuda:{torch.cuda.device_count() - 1}); pick one of those"
+            )
+    elif chosen.type == "mps":
+        if not _mps_available(torch):
+            raise DeviceError(
+                f"device {str(device)!r} was asked for, but Apple MPS is not available here; "
+                "use device='auto' or 'cpu'"
+            )
+    elif chosen.type != "cpu":
+        raise DeviceError(f"expected a cpu, cuda or mps device; got {str(device)!r}")
+    return chosen
+
+
+def resolve_dtype(
+    device: torch.device,
+    dtype: str | torch.dtype | None = None,
+    *,
+    bf16_ok: bool = True,
+    fp16_ok: bool = True,
+) -> torch.dtype:
+    """The dtype to load a model in. ``None`` means bf16 on a CUDA GPU that supports
+    it (when the model allows bf16), float32 everywhere else.
+
+    ``fp16_ok=False`` is for models whose activations overflow float16 (the T5
+    family): asking for fp16 then is an error rather than a run full of NaNs.
+
+    >>> resolve_dtype(torch.device("cpu"))
+    torch.float32
+    >>> resolve_dtype(torch.device("cpu"), "bf16")
+    torch.bfloat16
+    """
+    import torch
+
+    if dtype is None:
+        if device.type == "cuda" and bf16_ok and torch.cuda.is_bf16_supported():
+            return torch.bfloat16
+        return torch.float32
+    if isinstance(dtype, torch.dtype):
+        chosen = dtype
+    else:
+        name = _DTYPES.get(str(dtype).strip().lower().removeprefix("torch."))
+        if name is None:
+            raise StanceError(f"expected a dtype of fp32, bf16 or fp16 (or a torch.dtype); got {dtype!r}")
+        chosen = getattr(torch, name)
+    if chosen not in (torch.float32, torch.bfloat16, torch.float16):
+        raise StanceError(f"expected a floating dtype of fp32, bf16 or fp16; got {chosen}")
+    if chosen == torch.float16 and not fp16_ok:
+        raise StanceError(
+            "fp16 was asked for, but this model overflows in float16 (T5/mT5 family: its "
+            "activations exceed 65504 and become inf/NaN); use dtype='bf16' on a GPU that "
+            "supports it, or 'fp32'"
+        )
+    if chosen == torch.bfloat16 and not bf16_ok:
+        raise StanceError("bf16 was asked for, but this model's spec says to run it in fp32; use dtype='fp32'")
+    if chosen == torch.bfloat16 and device.type == "cuda" and not torch.cuda.is_bf16_supported():
+        raise DeviceError(
+            f"bf16 was asked for, but {torch.cuda.get_device_name(device)} does not support "
+            "bfloat16 (it needs an Ampere or newer GPU); use dtype='fp32'"
+        )
+    return chosen
+
+
+def _is_out_of_memory(error: BaseException) -> bool:
+    import torch
+
+    oom_types = tuple(
+        kind
+        for kind in (getattr(torch, "OutOfMemoryError", None), getattr(torch.cuda, "OutOfMemoryError", None))
+        if isinstance(kind, type)
+    )
+    if oom_types and isinstance(error, oom_types):
+        return True
+    # MPS and some CUDA paths raise a plain RuntimeError with this wording.
+    return isinstance(error, RuntimeError) and "out of memory" in str(error).lower()
+
+
+def _release_memory() -> None:
+    import gc
+
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+    if _mps_available(torch) and hasattr(torch, "mps"):
+        torch.mps.empty_cache()
+
+
+def batched_map(
+    fn: Callable[[list[T]], Sequence[R]],
+    items: Sequence[T],
+    *,
+    batch_size: int,
+    length: Callable[[T], int] = len,
+    desc: str | None = None,
+    progress: bool | None = None,
+) -> list[R]:
+    """``fn`` applied to ``items`` in length-sorted batches; results in input order.
+
+    Batches are formed longest first (so padding is small and the largest batch
+    runs first, where an out-of-memory error is cheapest) and run under
+    ``torch.inference_mode()``. On out-of-memory the batch is halved and retried,
+    down to one item; no item is lost or repeated. ``progress=None`` shows a tqdm
+    bar on a terminal when there are many batches.
+
+    >>> batched_map(lambda batch: [s.upper() for s in batch], ["b", "aaa"], batch_size=8)
+    ['B', 'AAA']
+    """
+    import torch
+    from tqdm.auto import tqdm
+
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise StanceError(f"expected batch_size to be a whole number >= 1; got {batch_size!r}")
+    items = list(items)
+    total = len(items)
+    if total == 0:
+        return []
+    # sorted() is stable: items of equal length keep their input order.
+    order = sorted(range(total), key=lambda index: -length(items[index]))
+    results: list[Any] = [None] * total
+    size = batch_size
+    if progress is None:
+        # None lets tqdm hide the bar when the output is not a terminal.
+        disable = None if math.ceil(total / batch_size) >= PROGRESS_MIN_BATCHES else True
+    else:
+        disable = not progress
+    with tqdm(total=total, desc=desc, unit="item", disable=disable) as bar:
+        start = 0
+        while start < total:
+            indices = order[start : start + size]
+            batch = [items[index] for index in indices]
+            out_of_memory = False
+            try:
+                with torch.inference_mode():
+                    outputs = list(fn(batch))
+            except Exception as error:
+                if not _is_out_of_memory(error):
+                    raise
+                if size == 1:
+                    raise DeviceError(
+                        f"out of memory on a batch of a single item (length {length(batch[0])}); "
+                        "use a smaller maximum input length, dtype='bf16', or device='cpu'"
+                    ) from error
+                out_of_memory = True
+            if out_of_memory:
+                # Outside the except block, so the failed batch's tensors are freed first.
+                _release_memory()
+                size = max(1, size // 2)
+                log.warning("out of memory; retrying with batches of %d", size)
+                continue
+            if len(outputs) != len(batch):
+                raise StanceError(
+                    f"the batch function returned {len(outputs)} results for a batch of {len(batch)}; "
+                    "it must return exactly one result per item"
+                )
+            for index, output in zip(indices, outputs, strict=True):
+                results[index] = output
+            start += len(indices)
+            bar.update(len(indices))
+    return results
+
+
+def token_windows(ids: Sequence[int], max_len: int, stride: int) -> list[list[int]]:
+    """Overlapping windows of at most ``max_len`` tokens covering every token.
+
+    ``stride`` is the step between window starts (``max_len - stride`` tokens of
+    overlap); the last window ends at the last token, so none is short.
+
+    >>> token_windows([1, 2, 3, 4, 5], max_len=3, stride=2)
+    [[1, 2, 3], [3, 4, 5]]
+    >>> token_windows([1, 2], max_len=3, stride=2)
+    [[1, 2]]
+    """
+    if max_len < 1:
+        raise StanceError(f"expected max_len >= 1; got {max_len}")
+    if not 1 <= stride <= max_len:
+        raise StanceError(
+            f"expected 1 <= stride <= max_len ({max_len}) so that windows leave no gap; got {stride}"
+        )
+    ids = list(ids)
+    if len(ids) <= max_len:
+        return [ids]
+    last = len(ids) - max_len
+    starts = [*range(0, last, stride), last]
+    return [ids[start : start + max_len] for start in starts]
