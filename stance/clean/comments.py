@@ -167,12 +167,16 @@ class Comments(Step):
                 index += 1
                 continue
             body = index + header
-            end = self._closed_block_end(lines, body, drops)
-            relative = _RELATIVE_LINE.search(lines[index + header - 1]) is not None
-            if end is None and (index == previous_end or relative):
+            end, by_action = self._closed_block_end(lines, body)
+            # Without an action line, only a block that follows a comment or
+            # carries a relative time ("il y a 3 h") is taken for a comment.
+            trusted = index == previous_end or _RELATIVE_LINE.search(lines[index + header - 1]) is not None
+            if end is not None and not by_action and not trusted:
+                end = None
+            if end is None and trusted:
                 if section_start is None:
                     section_start = index
-                end = self._open_block_end(lines, body, section_start, drops)
+                end = self._open_block_end(lines, body, section_start)
             if end is None:
                 index += 1
                 continue
@@ -182,19 +186,20 @@ class Comments(Step):
                 drops.setdefault(position, COMMENT)
             previous_end = index = end
 
-    def _closed_block_end(self, lines: Sequence[str], body: int, drops: dict[int, str]) -> int | None:
-        """End of a block closed by action lines (or by the next header) within ``max_body``."""
+    def _closed_block_end(self, lines: Sequence[str], body: int) -> tuple[int | None, bool]:
+        """End of a block closed within ``max_body`` lines, and whether action lines closed
+        it (rather than the next header)."""
         for position in range(body, min(len(lines), body + self.max_body + 1)):
             if _ACTION_LINE.fullmatch(lines[position]):
                 end = position
                 while end < len(lines) and _ACTION_LINE.fullmatch(lines[end]):
                     end += 1
-                return end
+                return end, True
             if position > body and self._header_length(lines, position):
-                return position
-        return None
+                return position, False
+        return None, False
 
-    def _open_block_end(self, lines: Sequence[str], body: int, section_start: int, drops: dict[int, str]) -> int:
+    def _open_block_end(self, lines: Sequence[str], body: int, section_start: int) -> int:
         """End of a last comment with no action line: where earlier text starts repeating."""
         before = {_key(line) for line in lines[:section_start]}
         end = body

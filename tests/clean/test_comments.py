@@ -52,6 +52,23 @@ def test_article_dateline_after_a_heading_is_not_a_comment() -> None:
     assert drops(lines) == {}
 
 
+def test_dated_sections_of_an_article_are_not_comments() -> None:
+    lines = [
+        "Résultats",
+        "12 mars 2024",
+        "Le chiffre d'affaires progresse de 8 %.",
+        "Perspectives",
+        "13 mars 2024",
+        "La direction relève ses objectifs.",
+    ]
+    assert drops(lines) == {}
+
+
+def test_thread_of_relative_time_comments_without_reply_buttons() -> None:
+    lines = ["Alice", "il y a 2 h", "Trop cher.", "Bob", "il y a 1 h", "Pas d'accord."]
+    assert sorted(drops(lines)) == list(range(4, 10))
+
+
 def test_never_fires_inside_the_opening() -> None:
     lines = ["Marc", "· Il y a 3 h", "Un texte.", "Répondre"]
     assert Comments().find(lines) == {}
