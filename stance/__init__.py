@@ -21,6 +21,7 @@ _EXPORTS = {
     "Document": ".document",
     "Dropped": ".document",
     "Cleaner": ".clean",
+    "Encoder": ".encode",
     "clean": ".clean",
     "InputError": ".errors",
     "ModelNotAvailableError": ".errors",

@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_io_arguments(clean)
     clean.set_defaults(func=run_clean)
+    add_models_command(commands)
     return parser
 
 
@@ -150,6 +151,53 @@ def process_documents(args: argparse.Namespace, stage: BatchFn) -> int:
     if problems:
         print(f"stance: {len(problems)} input problem(s); the other documents were processed", file=sys.stderr)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def add_models_command(commands: argparse._SubParsersAction) -> None:
+    """`stance models list` and `stance models prepare NAME`."""
+    models = commands.add_parser(
+        "models",
+        help="list the named models and prepare them for offline use",
+        description="Named models (specs in models/*.toml). Prepared checkpoints go to "
+        "$STANCE_HOME (default: the user cache folder), never into the repository.",
+    )
+    actions = models.add_subparsers(title="actions", metavar="ACTION")
+    listing = actions.add_parser("list", help="show every named model and whether it is prepared")
+    listing.set_defaults(func=run_models_list)
+    prepare = actions.add_parser(
+        "prepare",
+        help="convert or download a model so that it loads offline",
+        description="Convert (package models, seconds) or download (hub models) NAME into $STANCE_HOME.",
+    )
+    prepare.add_argument("name", metavar="NAME", help="a name from `stance models list`, or a hub id")
+    prepare.add_argument("--force", action="store_true", help="prepare again even if already prepared")
+    prepare.set_defaults(func=run_models_prepare)
+    models.set_defaults(func=lambda args: (models.print_help(), EXIT_USAGE)[1])
+
+
+def run_models_list(args: argparse.Namespace) -> int:
+    from .registry import list_specs, prepared_dir, stance_home
+
+    specs = list_specs()
+    width = max((len(spec.name) for spec in specs), default=4)
+    for spec in specs:
+        ready = "prepared" if (prepared_dir(spec.name) / "config.json").is_file() else "-"
+        print(f"{spec.name:<{width}}  {spec.task:<9}  {ready:<8}  {spec.source}")
+    print(f"(prepared models live in {stance_home() / 'models'})")
+    return EXIT_OK
+
+
+def run_models_prepare(args: argparse.Namespace) -> int:
+    from .errors import ModelNotAvailableError
+    from .registry import prepare
+
+    try:
+        path = prepare(args.name, force=args.force)
+    except ModelNotAvailableError as error:
+        print(f"stance: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(path)
     return EXIT_OK
 
 
