@@ -380,11 +380,19 @@ def prepare(name: str, *, force: bool = False) -> Path:
             shutil.rmtree(work / ".cache", ignore_errors=True)
             marker["revision"] = spec.revision
         (work / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        _make_readable(work)
         _replace_dir(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     log.info("prepared %s in %s", spec.name, target)
     return target
+
+
+def _make_readable(folder: Path) -> None:
+    # mkdtemp makes a private (0700) folder; a model cache may be shared by users.
+    folder.chmod(0o755)
+    for path in folder.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _replace_dir(work: Path, target: Path) -> None:

