@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_io_arguments(clean)
     clean.set_defaults(func=run_clean)
     add_models_command(commands)
+    add_eval_command(commands)
     return parser
 
 
@@ -199,6 +200,41 @@ def run_models_prepare(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print(path)
     return EXIT_OK
+
+
+def add_eval_command(commands: argparse._SubParsersAction) -> None:
+    """`stance eval PATH --out DIR [--baseline FILE]`: score the pipeline, gate on a baseline."""
+    evaluate = commands.add_parser(
+        "eval",
+        help="score the pipeline on a hand-labelled eval set; compare with a baseline",
+        description="Score cleaning, stance and summaries (with Lead-3 beside them) on an eval set; "
+        "writes DIR/metrics.json, DIR/report.md and DIR/confusion_matrix.png. With --baseline, exits 1 "
+        "when a metric's paired 95%% interval of (now - baseline) lies below -tolerance.",
+    )
+    evaluate.add_argument("path", metavar="PATH", help="eval JSONL, or a folder of them (e.g. eval/)")
+    evaluate.add_argument("--out", required=True, metavar="DIR", help="folder for metrics.json and report.md")
+    evaluate.add_argument("--baseline", metavar="FILE", help="an earlier metrics.json, e.g. eval/baseline.json")
+    evaluate.add_argument(
+        "--predictions", metavar="RUN.jsonl", help="score this `stance run` output instead of running the pipeline"
+    )
+    evaluate.set_defaults(func=run_eval)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from .evaluation import compare, evaluate, load_baseline, write_report
+
+    baseline = load_baseline(args.baseline) if args.baseline else None  # a bad baseline fails before the models run
+    evaluation = evaluate(args.path, predictions=args.predictions)
+    comparison = compare(evaluation, baseline) if baseline else None
+    paths = write_report(evaluation, args.out, comparison)
+    for metric, interval in evaluation.metrics.items():
+        print(f"{metric:<18} {interval.value:.3f}  [{interval.low:.3f}, {interval.high:.3f}]")
+    print(f"report: {paths['report']}")
+    if comparison is None:
+        return EXIT_OK
+    for status in ("improved", "held", "regressed"):
+        print(f"{status}: {', '.join(comparison.with_status(status)) or 'none'}")
+    return EXIT_OK if comparison.passed else EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -231,14 +231,20 @@ def confusion_matrix(
     _check_labels(gold, labels, "gold")
     _check_labels(predicted, labels, "predicted")
     index = {label: i for i, label in enumerate(labels)}
-    return _confusion(
+    return confusion_from_indices(
         np.fromiter((index[g] for g in gold), dtype=np.int64, count=len(gold)),
         np.fromiter((index[p] for p in predicted), dtype=np.int64, count=len(predicted)),
         len(labels),
     )
 
 
-def _confusion(gold: np.ndarray, predicted: np.ndarray, k: int) -> np.ndarray:
+def confusion_from_indices(gold: np.ndarray, predicted: np.ndarray, k: int) -> np.ndarray:
+    """The k x k confusion matrix of label indices (0 .. k-1); fast enough to call
+    in a bootstrap loop.
+
+    >>> confusion_from_indices(np.array([0, 1, 1]), np.array([0, 0, 1]), 2).tolist()
+    [[1, 0], [1, 1]]
+    """
     return np.bincount(gold * k + predicted, minlength=k * k).reshape(k, k)
 
 
@@ -266,9 +272,7 @@ def accuracy_from_confusion(matrix: np.ndarray) -> float:
     return float(np.trace(matrix) / total) if total else 0.0
 
 
-def classification_scores(
-    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = STANCE_LABELS
-) -> dict:
+def classification_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = STANCE_LABELS) -> dict:
     """Accuracy, macro-F1, per-class precision/recall/F1/support and the confusion matrix.
 
     >>> scores = classification_scores(["bullish", "neutral", "neutral"], ["bullish", "neutral", "bullish"])
@@ -372,9 +376,7 @@ def paired_bootstrap(
     (0.1, 0.1, 0.1)
     """
     samples = _resamples(n, n_resamples, seed)
-    differences = np.fromiter(
-        (statistic_b(row) - statistic_a(row) for row in samples), dtype=float, count=n_resamples
-    )
+    differences = np.fromiter((statistic_b(row) - statistic_a(row) for row in samples), dtype=float, count=n_resamples)
     low, high = _percentiles(differences, confidence)
     everything = np.arange(n)
     return Interval(statistic_b(everything) - statistic_a(everything), low, high, confidence)

@@ -40,9 +40,7 @@ def test_docstring_examples_hold() -> None:
 
 
 def test_tokenize_keeps_french_accents_and_lowercases() -> None:
-    assert tokenize("Élan, déçu ; où ça ? Noël à l'ÉTÉ") == [
-        "élan", "déçu", "où", "ça", "noël", "à", "l", "été",
-    ]
+    assert tokenize("Élan, déçu ; où ça ? Noël à l'ÉTÉ") == "élan déçu où ça noël à l été".split()
 
 
 def test_tokenize_composes_decomposed_accents() -> None:
@@ -52,9 +50,7 @@ def test_tokenize_composes_decomposed_accents() -> None:
 
 
 def test_tokenize_splits_on_apostrophes_hyphens_and_nbsp() -> None:
-    assert tokenize("aujourd’hui\u00a0: l’IA peut-être 4,5\u202f%") == [
-        "aujourd", "hui", "l", "ia", "peut", "être", "4", "5",
-    ]
+    assert tokenize("aujourd’hui\u00a0: l’IA peut-être 4,5\u202f%") == "aujourd hui l ia peut être 4 5".split()
 
 
 # ----------------------------------------------------------------------------- ROUGE
