@@ -28,6 +28,14 @@ _EXPORTS = {
     "StanceError": ".errors",
     "JsonlWriter": ".files",
     "read_documents": ".files",
+    "DocumentStance": ".classify",
+    "EmbeddingStanceClassifier": ".classify",
+    "StanceClassifier": ".classify",
+    "TransformerStanceClassifier": ".classify",
+    "ZeroShotStanceClassifier": ".classify",
+    "classify_document": ".classify",
+    "classify_documents": ".classify",
+    "load_classifier": ".classify",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.set_defaults(func=run_clean)
     add_models_command(commands)
     add_eval_command(commands)
+    add_stance_commands(commands)
     return parser
 
 
@@ -235,6 +236,108 @@ def run_eval(args: argparse.Namespace) -> int:
     for status in ("improved", "held", "regressed"):
         print(f"{status}: {', '.join(comparison.with_status(status)) or 'none'}")
     return EXIT_OK if comparison.passed else EXIT_FAILED
+
+
+def add_stance_commands(commands: argparse._SubParsersAction) -> None:
+    """`stance classify INPUT --out OUT.jsonl` and `stance train`."""
+    backends = ("embedding", "transformer", "zero-shot")
+    classify = commands.add_parser(
+        "classify",
+        help="classify the stance of articles: bullish, skeptical or neutral, with evidence",
+        description="Classify the stance of French articles (cleaned first unless --no-clean). Each output line: "
+        '{"id", "stance": {"label", "scores": {"bullish", "skeptical", "neutral"}, "evidence": [passages]}}.',
+    )
+    add_io_arguments(classify)
+    classify.add_argument("--backend", choices=backends, default="embedding", help="default: embedding")
+    classify.add_argument(
+        "--model", metavar="NAME",
+        help="embedding: a head folder (default models/stance-head); transformer: a fine-tuned model folder; "
+        "zero-shot: an NLI model (default mdeberta-xnli) or a folder saved by `stance train --backend zero-shot`",
+    )
+    classify.add_argument("--no-clean", action="store_true", help="classify the text as given, without cleaning")
+    classify.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
+    classify.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on a GPU that supports it, else fp32)")
+    classify.add_argument("--batch-size", type=_positive_int, metavar="N", help="passages per model batch")
+    classify.add_argument(
+        "--neutral-weight", type=float, metavar="W",
+        help="how much neutral passages count against opinionated ones in a document (default 0.5)",
+    )
+    classify.set_defaults(func=run_classify)
+
+    train = commands.add_parser(
+        "train",
+        help="train a stance classifier on the hand-labelled training set",
+        description="Train a stance backend on models/training/stance_fr.jsonl (or --data). embedding: choose "
+        "the head's hyper-parameters by cross-validation, write models/stance-head/head.json and its card. "
+        "transformer: fine-tune --model. zero-shot: calibrate the NLI model --model. Transformer and zero-shot "
+        "results go under $STANCE_HOME/classifiers unless --out is given.",
+    )
+    train.add_argument("--backend", choices=backends, default="embedding", help="default: embedding")
+    train.add_argument(
+        "--model", metavar="NAME",
+        help="embedding: the encoder (default e5-small); transformer: the model to fine-tune (default e5-small; "
+        "e.g. xlm-roberta-base, camembert-base); zero-shot: the NLI model (default mdeberta-xnli)",
+    )
+    train.add_argument("--data", metavar="FILE.jsonl", help="labelled {text, label} lines (default: the training set)")
+    train.add_argument("--out", metavar="DIR", help="where to save (embedding default: models/stance-head)")
+    train.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
+    train.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on a GPU that supports it, else fp32)")
+    train.add_argument("--batch-size", type=_positive_int, metavar="N", help="examples per batch")
+    tuning = train.add_argument_group("transformer fine-tuning")
+    tuning.add_argument("--epochs", type=float, help="passes over the data (default 3)")
+    tuning.add_argument("--learning-rate", type=float, help="AdamW learning rate (default 3e-5)")
+    tuning.add_argument("--grad-accum", type=_positive_int, metavar="N", help="gradient accumulation steps")
+    tuning.add_argument("--max-length", type=_positive_int, metavar="N", help="tokens per training text")
+    tuning.add_argument("--seed", type=int, help="random seed (default 0)")
+    train.set_defaults(func=run_train)
+
+
+def run_classify(args: argparse.Namespace) -> int:
+    from .classify import NEUTRAL_WEIGHT, load_classifier, stance_records
+
+    classifier = load_classifier(
+        args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=args.dtype
+    )
+    weight = NEUTRAL_WEIGHT if args.neutral_weight is None else args.neutral_weight
+    return process_documents(
+        args, lambda batch: stance_records(batch, classifier, clean=not args.no_clean, neutral_weight=weight)
+    )
+
+
+def run_train(args: argparse.Namespace) -> int:
+    import time
+
+    from .classify import train_classifier
+
+    tuning = {
+        "epochs": args.epochs, "learning_rate": args.learning_rate, "gradient_accumulation_steps": args.grad_accum,
+        "max_length": args.max_length, "seed": args.seed,
+    }
+    options = {key: value for key, value in tuning.items() if value is not None}
+    if options and args.backend != "transformer":
+        flags = ", ".join("--" + key.replace("_", "-") for key in options)
+        raise InputError(f"{flags} only apply to --backend transformer, not {args.backend}")
+    for key in ("batch_size", "dtype"):
+        if getattr(args, key) is not None:
+            options[key] = getattr(args, key)
+    start = time.perf_counter()
+    classifier, folder = train_classifier(
+        args.backend, model=args.model, data=args.data, out=args.out, device=args.device, **options
+    )
+    elapsed = time.perf_counter() - start
+    results = getattr(classifier, "cv_results_", None)
+    if results:
+        nested = results["nested"]
+        print(
+            f"cross-validated ({results['folds']}-fold nested) macro-F1 {nested['macro_f1']:.4f}, accuracy "
+            f"{nested['accuracy']:.4f}, log-loss {nested['log_loss']:.4f}; chosen C={classifier.C_}, "
+            f"last_sentence={classifier.last_sentence_}, calibration={classifier.calibration_}"
+        )
+    history = getattr(classifier, "history_", None)
+    if history:
+        print("training loss by epoch: " + ", ".join(f"{loss:.4f}" for loss in history))
+    print(f"saved to {folder} in {elapsed:.1f} s")
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover
