@@ -28,6 +28,8 @@ _EXPORTS = {
     "StanceError": ".errors",
     "JsonlWriter": ".files",
     "read_documents": ".files",
+    "Pipeline": ".pipeline",
+    "evaluate": ".evaluation",
     "DocumentStance": ".classify",
     "EmbeddingStanceClassifier": ".classify",
     "StanceClassifier": ".classify",

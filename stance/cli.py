@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.set_defaults(func=run_clean)
     add_models_command(commands)
     add_eval_command(commands)
+    add_run_command(commands)
     add_stance_commands(commands)
     return parser
 
@@ -112,8 +113,9 @@ def run_clean(args: argparse.Namespace) -> int:
     return status
 
 
-def process_documents(args: argparse.Namespace, stage: BatchFn) -> int:
-    """Stream INPUT through ``stage`` in batches into a resumable OUT.
+def process_documents(args: argparse.Namespace, stage: BatchFn, keep: Callable[[Document], bool] | None = None) -> int:
+    """Stream INPUT through ``stage`` in batches into a resumable OUT (only the documents
+    ``keep`` accepts, when given: e.g. one shard of the input).
 
     Unreadable documents are reported and counted; the rest are processed. The
     exit status is 1 when any document could not be read, else 0.
@@ -134,6 +136,8 @@ def process_documents(args: argparse.Namespace, stage: BatchFn) -> int:
         def pending() -> Iterator[Document]:
             nonlocal skipped
             for doc in read_documents(args.input, on_error=report):
+                if keep is not None and not keep(doc):
+                    continue
                 if out.done(doc.id):
                     skipped += 1
                 else:
@@ -339,6 +343,60 @@ def run_train(args: argparse.Namespace) -> int:
     print(f"saved to {folder} in {elapsed:.1f} s")
     return EXIT_OK
 
+
+def add_run_command(commands: argparse._SubParsersAction) -> None:
+    """`stance run INPUT --out OUT.jsonl`: the main job."""
+    run = commands.add_parser(
+        "run",
+        help="the main job: clean, summarise and classify articles; JSONL plus a Markdown report",
+        description="Clean, summarise and classify French articles. Each output line: "
+        '{"id", "clean", "summary", "stance": {"label", "scores", "evidence"}}. Prints a table and writes '
+        "a Markdown report next to OUT. Resumable: a rerun skips the ids already in OUT.",
+    )
+    add_io_arguments(run)
+    run.add_argument("--no-clean", action="store_true", help="take the text as given, without cleaning")
+    run.add_argument(
+        "--summarizer", default="extractive", metavar="NAME",
+        help="extractive (default), lead, an encoder, or a seq2seq model (as `stance summarize --model`)",
+    )
+    run.add_argument("--backend", choices=("embedding", "transformer", "zero-shot"), default="embedding",
+                     help="stance backend (default: embedding)")
+    run.add_argument("--stance-model", metavar="NAME", help="the stance model (as `stance classify --model`)")
+    run.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
+    run.add_argument("--shard", type=_shard, metavar="I/N",
+                     help="process only shard I of N (0 <= I < N): a fixed split by id, for several GPUs or machines")
+    run.add_argument("--report", metavar="FILE.md", help="Markdown report (default: OUT with the suffix .md)")
+    run.set_defaults(func=run_pipeline)
+
+
+def _shard(value: str) -> tuple[int, int]:
+    index, _, count = value.partition("/")
+    if not (index.isdigit() and count.isdigit() and int(index) < int(count)):
+        raise argparse.ArgumentTypeError(f"expected I/N with 0 <= I < N (e.g. 0/4), got {value!r}")
+    return int(index), int(count)
+
+
+def run_pipeline(args: argparse.Namespace) -> int:
+    from .pipeline import Pipeline, format_table, read_run, render_run_report, shard_of
+
+    classifier = None
+    if args.backend != "embedding" or args.stance_model:
+        from .classify import load_classifier
+
+        classifier = load_classifier(args.backend, args.stance_model, device=args.device)
+    summarizer = None if args.summarizer == "extractive" else args.summarizer
+    pipeline = Pipeline(summarizer=summarizer, classifier=classifier, clean=not args.no_clean, device=args.device)
+    keep = None
+    if args.shard:
+        index, count = args.shard
+        keep = lambda doc: shard_of(doc.id, count) == index  # noqa: E731
+    status = process_documents(args, pipeline.process, keep)
+    run = read_run(args.out)
+    print(format_table(run.records))
+    report = Path(args.report) if args.report else Path(args.out).with_suffix(".md")
+    report.write_text(render_run_report(run, pipeline, shard=args.shard), encoding="utf-8")
+    log.info("report: %s", report)
+    return status
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

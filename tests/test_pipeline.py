@@ -1,0 +1,354 @@
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from stance.cli import main
+from stance.document import Document
+from stance.errors import InputError, StanceError
+from stance.metrics import STANCE_LABELS
+from stance.pipeline import (
+    STAGES,
+    Pipeline,
+    format_table,
+    iter_documents,
+    read_run,
+    render_run_report,
+    shard_of,
+)
+from stance.summarize import LeadSummarizer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Short scraped pages written for these tests: an article with site furniture around it.
+DOCS = {
+    "d1": "Accueil > Marchés\n\nLe Nasdaq grimpe de 3 % après des résultats records.\n\n"
+    "Les investisseurs saluent une croissance solide des ventes de puces.\n\nPartager sur Facebook",
+    "d2": "Lire aussi : le pétrole recule\n\nCette valorisation paraît déconnectée de la réalité.\n\n"
+    "Les marges se contractent et la dette du groupe inquiète les analystes.",
+    "d3": "Le conseil d’administration se réunira le 12 mars à Paris.\n\n"
+    "L’ordre du jour porte sur la nomination de deux administrateurs.",
+    "d4": "La fusée a décollé de Kourou à 22 h 10.\n\nLe lanceur emporte deux satellites de télécommunications.",
+    "d5": "Bitcoin : une bulle prête à éclater selon plusieurs gérants.\n\n"
+    "Ils recommandent de prendre ses bénéfices avant l’été.",
+}
+
+TRAINING = {
+    "bullish": [
+        "Le titre va encore monter, c'est le moment d'acheter.",
+        "Des résultats excellents et une croissance qui accélère : nous restons acheteurs.",
+        "La demande explose, les perspectives n'ont jamais été aussi bonnes.",
+        "Nous relevons notre objectif de cours, le potentiel de hausse reste important.",
+    ],
+    "skeptical": [
+        "Cette valorisation est une bulle qui finira par éclater.",
+        "Les promesses ne sont pas tenues et la dette s'accumule dangereusement.",
+        "Méfiance : les marges fondent et la concurrence s'intensifie.",
+        "Nous doutons que ce plan tienne ses objectifs, prudence sur le titre.",
+    ],
+    "neutral": [
+        "L'assemblée générale se tiendra le 4 juin au siège du groupe.",
+        "Le groupe publiera ses comptes annuels la semaine prochaine.",
+        "La société emploie 12 000 personnes dans vingt pays.",
+        "Le lancement est prévu depuis la base de Kourou en Guyane.",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def tiny_encoder(tiny_bert_dir: Path) -> Any:
+    from stance.encode import Encoder
+
+    return Encoder(str(tiny_bert_dir), device="cpu", progress=False)
+
+
+@pytest.fixture(scope="module")
+def tiny_classifier(tiny_encoder: Any) -> Any:
+    """An embedding stance head on the tiny random encoder (fixed hyper-parameters: no search)."""
+    from stance.classify import EmbeddingStanceClassifier
+
+    texts = [text for label in STANCE_LABELS for text in TRAINING[label]]
+    labels = [label for label in STANCE_LABELS for _ in TRAINING[label]]
+    classifier = EmbeddingStanceClassifier(tiny_encoder, C=1.0, last_sentence=False, calibration="none", folds=2)
+    return classifier.fit(texts, labels)
+
+
+@pytest.fixture(scope="module")
+def tiny_head_dir(tmp_path_factory: pytest.TempPathFactory, tiny_classifier: Any) -> Path:
+    return tiny_classifier.save(tmp_path_factory.mktemp("head"))
+
+
+class Spy:
+    """Wraps a stage and records the size of every batch it is given."""
+
+    def __init__(self, stage: Any, method: str) -> None:
+        self.stage, self.method, self.batches = stage, method, []
+        setattr(self, method, self._call)
+
+    def _call(self, texts: Sequence[str]) -> Any:
+        self.batches.append(len(texts))
+        return getattr(self.stage, self.method)(texts)
+
+
+@pytest.fixture()
+def pipeline(tiny_classifier: Any) -> Pipeline:
+    return Pipeline(summarizer=LeadSummarizer(), classifier=tiny_classifier, batch_size=2, progress=False)
+
+
+def _documents() -> list[Document]:
+    return [Document(doc_id, text) for doc_id, text in DOCS.items()]
+
+
+# ----------------------------------------------------------------------------- records
+
+
+def test_records_follow_the_run_contract(pipeline: Pipeline) -> None:
+    records = list(pipeline.run(_documents()))
+    assert [r["id"] for r in records] == list(DOCS)
+    for record in records:
+        assert set(record) == {"id", "clean", "summary", "stance"}
+        assert set(record["stance"]) == {"label", "scores", "evidence"}
+        assert record["stance"]["label"] in STANCE_LABELS
+        assert set(record["stance"]["scores"]) == set(STANCE_LABELS)
+        assert sum(record["stance"]["scores"].values()) == pytest.approx(1.0, abs=1e-5)
+        assert all(isinstance(passage, str) for passage in record["stance"]["evidence"])
+    # Cleaning came first: the furniture is gone from the text the models saw.
+    assert records[0]["clean"] == (
+        "Le Nasdaq grimpe de 3 % après des résultats records.\n\n"
+        "Les investisseurs saluent une croissance solide des ventes de puces."
+    )
+    assert records[0]["summary"].startswith("Le Nasdaq grimpe de 3 %")
+    assert all(passage in records[0]["clean"] for passage in records[0]["stance"]["evidence"])
+
+
+def test_each_model_stage_sees_whole_batches(tiny_classifier: Any) -> None:
+    summarizer = Spy(LeadSummarizer(), "summarize")
+    classifier = Spy(tiny_classifier, "predict_proba")
+    pipeline = Pipeline(summarizer=summarizer, classifier=classifier, batch_size=2, progress=False)
+    assert len(list(pipeline.run(_documents()))) == 5
+    assert summarizer.batches == [2, 2, 1]
+    # The classifier gets every passage of a batch of documents in one call.
+    assert len(classifier.batches) == 3 and sum(classifier.batches) >= 5
+
+
+def test_stats_count_documents_bytes_and_the_share_of_each_stage(pipeline: Pipeline) -> None:
+    list(pipeline.run(_documents()))
+    stats = pipeline.stats()
+    assert stats["documents"] == 5
+    assert stats["bytes"] == sum(len(text.encode("utf-8")) for text in DOCS.values())
+    assert set(stats["seconds"]) == set(STAGES)
+    assert sum(stats["share"].values()) == pytest.approx(1.0)
+    assert stats["seconds"]["classify"] > 0 and stats["docs_per_second"] > 0
+    pipeline.reset_stats()
+    assert pipeline.stats()["documents"] == 0
+
+
+def test_results_are_deterministic(pipeline: Pipeline, tiny_classifier: Any) -> None:
+    first = list(pipeline.run(_documents()))
+    again = Pipeline(summarizer=LeadSummarizer(), classifier=tiny_classifier, batch_size=5, progress=False)
+    assert list(again.run(_documents())) == first
+
+
+def test_no_clean_takes_the_text_as_given(tiny_classifier: Any) -> None:
+    pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=tiny_classifier, clean=False, progress=False)
+    record = next(pipeline.run([DOCS["d1"]]))
+    assert record["clean"] == DOCS["d1"]
+    assert pipeline.describe()["cleaner"].startswith("none")
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def test_every_input_kind_gives_the_same_records(pipeline: Pipeline, tmp_path: Path) -> None:
+    import datasets
+
+    expected = list(pipeline.run(_documents()))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for doc_id, text in DOCS.items():
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    jsonl = tmp_path / "docs.jsonl"
+    jsonl.write_text(
+        "".join(json.dumps({"id": k, "text": v}, ensure_ascii=False) + "\n" for k, v in DOCS.items()), encoding="utf-8"
+    )
+    dataset = datasets.Dataset.from_dict({"id": list(DOCS), "text": list(DOCS.values())})
+    for source in (folder, str(jsonl), dataset, [{"id": k, "text": v} for k, v in DOCS.items()]):
+        assert list(pipeline.run(source)) == expected
+    as_strings = list(pipeline.run(list(DOCS.values())))
+    assert [r["id"] for r in as_strings] == ["0", "1", "2", "3", "4"]
+    assert [r["stance"] for r in as_strings] == [r["stance"] for r in expected]
+
+
+def test_dataset_map_batched_adds_the_output_columns(pipeline: Pipeline) -> None:
+    import datasets
+
+    expected = list(pipeline.run(_documents()))
+    dataset = datasets.Dataset.from_dict({"id": list(DOCS), "text": list(DOCS.values())})
+    mapped = dataset.map(pipeline.map_batch, batched=True, batch_size=2, load_from_cache_file=False)
+    assert mapped.column_names == [
+        "id", "text", "clean", "summary", "stance_label", "stance_scores", "stance_evidence",
+    ]  # fmt: skip
+    assert mapped["clean"] == [r["clean"] for r in expected]
+    assert mapped["stance_label"] == [r["stance"]["label"] for r in expected]
+    assert mapped["stance_evidence"] == [r["stance"]["evidence"] for r in expected]
+    for row, record in zip(mapped["stance_scores"], expected, strict=True):
+        assert row == pytest.approx(record["stance"]["scores"])
+
+
+def test_input_errors_say_what_was_expected(pipeline: Pipeline, tmp_path: Path) -> None:
+    import datasets
+
+    with pytest.raises(InputError, match=r"no such file or folder.*pass a list: run\(\[text\]\)"):
+        list(iter_documents("Le CAC 40 monte."))
+    with pytest.raises(InputError, match="got int"):
+        list(iter_documents(42))
+    with pytest.raises(InputError, match=r"at position 1, got int"):
+        list(iter_documents(["un texte", 3]))
+    with pytest.raises(InputError, match="'text' column"):
+        list(iter_documents(datasets.Dataset.from_dict({"body": ["x"]})))
+    with pytest.raises(InputError, match="'text' column"):
+        pipeline.map_batch({"body": ["x"]})
+    with pytest.raises(StanceError, match="predict_proba"):
+        Pipeline(summarizer=LeadSummarizer(), classifier=object())
+    with pytest.raises(StanceError, match="batch_size"):
+        Pipeline(summarizer=LeadSummarizer(), classifier=pipeline.classifier, batch_size=0)
+
+
+def test_unreadable_documents_go_to_on_error_and_the_rest_is_processed(pipeline: Pipeline, tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text(DOCS["d3"], encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02" * 10)
+    problems: list[InputError] = []
+    records = list(pipeline.run(tmp_path, on_error=problems.append))
+    assert [r["id"] for r in records] == ["ok"]
+    assert len(problems) == 1 and "binary" in str(problems[0])
+
+
+# ----------------------------------------------------------------------------- shards
+
+
+def test_shards_partition_ids_deterministically_and_evenly() -> None:
+    ids = [f"doc-{i}" for i in range(2000)]
+    shards = [shard_of(doc_id, 4) for doc_id in ids]
+    assert shards == [shard_of(doc_id, 4) for doc_id in ids]
+    counts = np.bincount(shards, minlength=4)
+    assert counts.sum() == 2000 and counts.min() > 420  # 500 expected per shard
+    assert shard_of("000_31c08dbb09af1a8b", 1) == 0
+    # Pinned, so that a change of hash (which would reshuffle running jobs) is noticed.
+    assert [shard_of(f"doc-{i}", 7) for i in range(8)] == PINNED_SHARDS
+    with pytest.raises(InputError, match="shard count"):
+        shard_of("a", 0)
+
+
+PINNED_SHARDS = [2, 3, 6, 1, 4, 5, 1, 2]
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def test_table_and_report_are_readable(pipeline: Pipeline, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pipeline.run(_documents())), encoding="utf-8"
+    )
+    run = read_run(out, limit=3)
+    assert (run.total, len(run.records), sum(run.labels.values())) == (5, 3, 5)
+    table = format_table(run.records, limit=2).splitlines()
+    assert table[0].split() == ["id", "stance", "confidence", "summary"]
+    assert table[1].startswith("d1  ") and table[-1] == "... and 1 more"
+    report = render_run_report(run, pipeline)
+    assert "| stage | seconds | share |" in report and "| classify |" in report
+    assert "The first 3 of 5 records are shown." in report
+    assert "| d1 | " in report
+
+
+# ----------------------------------------------------------------------------- stance run
+
+
+def _run(args: list[str]) -> int:
+    return main(["run", *args])
+
+
+def test_stance_run_on_the_seeds(
+    tmp_path: Path, tiny_head_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    out = tmp_path / "run.jsonl"
+    models = ["--summarizer", "lead", "--stance-model", str(tiny_head_dir), "--device", "cpu"]
+    assert _run([str(seeds), "--out", str(out), *models]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    ids = sorted(path.stem for path in seeds.glob("*.txt"))
+    records = [json.loads(line) for line in lines]
+    assert [r["id"] for r in records] == ids
+    assert all(set(r) == {"id", "clean", "summary", "stance"} for r in records)
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[0].split() == ["id", "stance", "confidence", "summary"]
+    assert all(doc_id in printed for doc_id in ids)
+    report = out.with_suffix(".md").read_text(encoding="utf-8")
+    assert "# stance run" in report and "5 records" in report and "| lead" not in report
+
+    # A rerun skips what is done; a run killed mid-line is repaired and completed.
+    complete = out.read_text(encoding="utf-8")
+    assert _run([str(seeds), "--out", str(out), *models]) == 0
+    assert out.read_text(encoding="utf-8") == complete
+    out.write_text("".join(line + "\n" for line in lines[:2]) + lines[2][:40], encoding="utf-8")
+    assert _run([str(seeds), "--out", str(out), *models]) == 0
+    assert out.read_text(encoding="utf-8") == complete
+
+    # Two shards share the corpus: together they hold each document once.
+    shard_ids = []
+    for index in (0, 1):
+        shard_out = tmp_path / f"shard{index}.jsonl"
+        assert _run([str(seeds), "--out", str(shard_out), "--shard", f"{index}/2", *models]) == 0
+        got = [json.loads(line)["id"] for line in shard_out.read_text(encoding="utf-8").splitlines()]
+        assert got == [doc_id for doc_id in ids if shard_of(doc_id, 2) == index]
+        shard_ids += got
+    assert sorted(shard_ids) == ids
+
+
+@pytest.mark.parametrize("shard", ["2/2", "1", "a/b", "-1/2"])
+def test_stance_run_rejects_a_bad_shard(tmp_path: Path, shard: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        _run([str(ROOT / "seeds"), "--out", str(tmp_path / "x.jsonl"), "--shard", shard])
+    assert exit_info.value.code == 2
+
+
+# ----------------------------------------------------------------------------- real models
+
+
+@pytest.mark.slow
+def test_default_pipeline_shares_one_encoder_and_runs_offline() -> None:
+    pipeline = Pipeline(progress=False)
+    assert pipeline.summarizer.encoder is pipeline.classifier.encoder
+    record = next(pipeline.run([DOCS["d1"]]))
+    assert record["stance"]["label"] in STANCE_LABELS and record["summary"]
+
+
+@pytest.mark.gpu
+def test_pipeline_on_cuda_matches_cpu(tiny_bert_dir: Path, tiny_classifier: Any) -> None:
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device on this machine")
+    from stance.classify import EmbeddingStanceClassifier
+    from stance.encode import Encoder
+    from stance.summarize import ExtractiveSummarizer
+
+    cuda = Encoder(str(tiny_bert_dir), device="cuda", dtype="fp32", progress=False)
+    classifier = EmbeddingStanceClassifier(cuda, C=1.0, last_sentence=False, calibration="none")
+    classifier.coef_, classifier.intercept_ = tiny_classifier.coef_, tiny_classifier.intercept_
+    classifier.C_, classifier.last_sentence_, classifier.calibration_ = 1.0, False, "none"
+    on_gpu = Pipeline(summarizer=ExtractiveSummarizer(cuda), classifier=classifier, progress=False)
+    cpu_encoder = tiny_classifier.encoder
+    on_cpu = Pipeline(summarizer=ExtractiveSummarizer(cpu_encoder), classifier=tiny_classifier, progress=False)
+    for gpu_record, cpu_record in zip(on_gpu.run(_documents()), on_cpu.run(_documents()), strict=True):
+        assert gpu_record["summary"] == cpu_record["summary"]
+        assert gpu_record["stance"]["label"] == cpu_record["stance"]["label"]
+        gpu_scores, cpu_scores = gpu_record["stance"]["scores"], cpu_record["stance"]["scores"]
+        assert gpu_scores == pytest.approx(cpu_scores, abs=1e-3)
