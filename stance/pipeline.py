@@ -147,6 +147,7 @@ class Pipeline:
             from .encode import Encoder
 
             encoder = Encoder("e5-small", device=device)  # loaded once, used by both stages
+        self._shared_encoder = encoder
         self.summarizer = _summarizer(summarizer, encoder, device)
         self.classifier = _classifier(classifier, encoder, device)
         self.reset_stats()
@@ -250,22 +251,23 @@ class Pipeline:
         }
 
     def describe(self) -> dict[str, str]:
-        """What each stage is, for reports: ``{"cleaner", "summarizer", "classifier"}``."""
-        return {
+        """What each stage is, for reports: ``{"cleaner", "summarizer", "classifier"}``, and
+        ``"encoder"`` when the default stages share one."""
+        description = {
             "cleaner": _describe(self.cleaner) if self.cleaner is not None else "none (--no-clean)",
             "summarizer": _describe(self.summarizer),
             "classifier": _describe(self.classifier),
         }
+        if self._shared_encoder is not None:
+            description["encoder"] = repr(self._shared_encoder)
+        return description
 
 
 def _describe(stage: Any) -> str:
-    describe = getattr(stage, "describe", None)
-    if callable(describe):
-        return str(describe())
-    name = type(stage).__name__
-    model = getattr(stage, "model_name", None) or getattr(getattr(stage, "encoder", None), "spec", None)
-    model = getattr(model, "name", model)
-    return f"{name}({model})" if isinstance(model, str) else name
+    if type(stage).__repr__ is not object.__repr__:
+        return repr(stage)
+    method = getattr(stage, "method", None)
+    return f"{type(stage).__name__} ({method})" if isinstance(method, str) else type(stage).__name__
 
 
 def _summarizer(summarizer: Any, encoder: Any, device: str) -> Any:

@@ -159,7 +159,10 @@ def test_no_clean_takes_the_text_as_given(tiny_classifier: Any) -> None:
     pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=tiny_classifier, clean=False, progress=False)
     record = next(pipeline.run([DOCS["d1"]]))
     assert record["clean"] == DOCS["d1"]
-    assert pipeline.describe()["cleaner"].startswith("none")
+    description = pipeline.describe()
+    assert description["cleaner"].startswith("none")
+    assert description["summarizer"] == "LeadSummarizer (lead)"
+    assert description["classifier"].startswith("EmbeddingStanceClassifier(") and "encoder" not in description
 
 
 # ----------------------------------------------------------------------------- inputs
