@@ -57,10 +57,10 @@ class ModelSpec:
     source: str
     revision: str | None = None
     max_input_tokens: int | None = None
-    prefixes: dict[str, str] = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict, hash=False)
     dtype: str = "any"
     license: str = "unknown"
-    generation: dict[str, Any] = field(default_factory=dict)
+    generation: dict[str, Any] = field(default_factory=dict, hash=False)
     description: str = ""
 
     @property

@@ -62,6 +62,15 @@ def test_a_registered_hub_id_gets_its_spec():
     assert get_spec("intfloat/multilingual-e5-base") == get_spec("multilingual-e5-base")
 
 
+def test_specs_are_immutable_and_hashable():
+    import dataclasses
+
+    spec = get_spec("e5-small")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.name = "other"  # type: ignore[misc]
+    assert {spec: 1}[get_spec("e5-small")] == 1
+
+
 def test_an_unregistered_hub_id_gets_defaults():
     spec = get_spec("camembert/camembert-base")
     assert spec.source == "hub:camembert/camembert-base"
