@@ -64,6 +64,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_io_arguments(clean)
     clean.set_defaults(func=run_clean)
+
+    summarize = commands.add_parser(
+        "summarize",
+        help="summarise articles (extractive by default, or with a seq2seq model)",
+        description='Summarise French articles (cleaned first unless --no-clean). Each output line: '
+        '{"id", "summary"}, plus "sentences" [{"start", "end", "text", "score"}] for extractive summaries.',
+    )
+    add_io_arguments(summarize)
+    summarize.add_argument(
+        "--model", default="extractive", metavar="NAME",
+        help="extractive (default: e5-small sentence centrality), lead, an encoder for extractive "
+        "summaries, or a seq2seq model: registry name (mt5-xlsum, barthez-orangesum), hub id or path",
+    )
+    summarize.add_argument("--no-clean", action="store_true", help="summarise the text as given, without cleaning")
+    summarize.add_argument("--max-sentences", type=_positive_int, default=3, metavar="N",
+                           help="sentences per extractive summary (default 3)")
+    summarize.add_argument("--max-words", type=_positive_int, metavar="N", help="words per extractive summary")
+    summarize.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
+    summarize.set_defaults(func=run_summarize)
     add_models_command(commands)
     add_eval_command(commands)
     add_run_command(commands)
@@ -111,6 +130,15 @@ def run_clean(args: argparse.Namespace) -> int:
         summary = ", ".join(f"{reason} {count}" for reason, count in reasons.most_common())
         log.info("lines dropped by reason: %s", summary)
     return status
+
+
+def run_summarize(args: argparse.Namespace) -> int:
+    from .summarize import load_summarizer, summarize_documents
+
+    summarizer = load_summarizer(
+        args.model, device=args.device, max_sentences=args.max_sentences, max_words=args.max_words
+    )
+    return process_documents(args, lambda batch: summarize_documents(summarizer, batch, clean=not args.no_clean))
 
 
 def process_documents(args: argparse.Namespace, stage: BatchFn, keep: Callable[[Document], bool] | None = None) -> int:
