@@ -206,6 +206,12 @@ def get_spec(name_or_path: str) -> ModelSpec:
             prefixes=dict(E5_PREFIXES) if _is_e5(resolved.name) else {},
             description="a local checkpoint",
         )
+    if not specs and "/" not in reference:
+        raise ModelNotAvailableError(
+            f"expected model specs (models/*.toml) in {models_dir()}, found none, so {reference!r} "
+            "is not a known name; set STANCE_MODELS to the models/ folder of a stance checkout, "
+            "or pass a hub id (ORG/NAME) or a local checkpoint path"
+        )
     if _HUB_ID.match(reference):
         return ModelSpec(
             name=reference,

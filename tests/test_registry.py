@@ -114,6 +114,13 @@ def test_specs_folder_override_and_validation(tmp_path, monkeypatch):
     assert "file name" in str(caught.value) and "'dance'" in str(caught.value)
 
 
+def test_a_missing_specs_folder_is_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv("STANCE_MODELS", str(tmp_path / "nowhere"))
+    with pytest.raises(ModelNotAvailableError, match="STANCE_MODELS"):
+        get_spec("e5-small")
+    assert get_spec("intfloat/multilingual-e5-small").source_kind == "hub"
+
+
 def test_stance_home(monkeypatch, tmp_path):
     monkeypatch.setenv("STANCE_HOME", str(tmp_path))
     assert stance_home() == tmp_path
