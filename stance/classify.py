@@ -54,6 +54,7 @@ __all__ = [
     "StanceClassifier",
     "TransformerStanceClassifier",
     "ZeroShotStanceClassifier",
+    "aggregate",
     "classify_document",
     "classify_documents",
     "load_classifier",
@@ -376,7 +377,7 @@ class EmbeddingStanceClassifier(_Classifier):
         cross-validation, and fit the head on all the texts.
 
         >>> EmbeddingStanceClassifier(folds=5).fit(*load_training_data()).C_     # doctest: +SKIP
-        30.0
+        10.0
         """
         from threadpoolctl import threadpool_limits
 
@@ -1315,7 +1316,8 @@ def _passage_weight(text: str) -> float:
 def aggregate(passages: Sequence[str], proba: np.ndarray, *, neutral_weight: float = NEUTRAL_WEIGHT) -> DocumentStance:
     """Weigh passage probabilities into a document stance (see :func:`classify_document`).
 
-    >>> aggregate(["Achetez !", "Le titre vaut 10 euros."], np.array([[0.8, 0.1, 0.1], [0.1, 0.1, 0.8]])).label
+    >>> passages = ["Achetez ce titre, la croissance du groupe va durer des années.", "Vendez."]
+    >>> aggregate(passages, np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1]])).label   # the one-word passage weighs little
     'bullish'
     """
     if not 0 < neutral_weight:
