@@ -161,7 +161,7 @@ def test_no_clean_takes_the_text_as_given(tiny_classifier: Any) -> None:
     assert record["clean"] == DOCS["d1"]
     description = pipeline.describe()
     assert description["cleaner"].startswith("none")
-    assert description["summarizer"] == "LeadSummarizer (lead)"
+    assert description["summarizer"].startswith("LeadSummarizer")
     assert description["classifier"].startswith("EmbeddingStanceClassifier(") and "encoder" not in description
 
 
