@@ -1491,8 +1491,11 @@ def load_classifier(
             )
         return TransformerStanceClassifier.load(model, **options)
     if model and (Path(model) / META_FILE).is_file():
-        return ZeroShotStanceClassifier.load(model, **options)
-    return ZeroShotStanceClassifier(model or "mdeberta-xnli", **options)
+        zero_shot = ZeroShotStanceClassifier.load(model, **options)
+    else:
+        zero_shot = ZeroShotStanceClassifier(model or "mdeberta-xnli", **options)
+    zero_shot._load()  # a missing model is reported now, not after the first batch
+    return zero_shot
 
 
 def _default_output(backend: str, model: str) -> Path:
