@@ -314,8 +314,12 @@ class Evaluation:
         bootstrap: BootstrapSettings | None = None,
         source: str | None = None,
         pipeline: Mapping[str, Any] | None = None,
+        predictions: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         self.documents = list(documents)
+        # The records that were scored, kept so that a report can be re-scored
+        # (``stance eval --predictions``) or inspected without running the models again.
+        self.predictions = list(predictions)
         self.bootstrap = bootstrap or BootstrapSettings()
         self.source = source
         self.pipeline = dict(pipeline or {})
@@ -427,7 +431,13 @@ def evaluate(
         description = describe() if callable(describe) else {"pipeline": type(pipeline).__name__}
     lead_summaries = _lead_summaries(examples, records, lead)
     scored = [score_document(ex, records[ex.id], lead_summaries.get(ex.id)) for ex in examples]
-    return Evaluation(scored, bootstrap=bootstrap, source=source, pipeline=description)
+    return Evaluation(
+        scored,
+        bootstrap=bootstrap,
+        source=source,
+        pipeline=description,
+        predictions=[records[ex.id] for ex in examples],
+    )
 
 
 def _read_predictions(predictions: str | os.PathLike | Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
@@ -664,11 +674,12 @@ def compare(evaluation: Evaluation, baseline: Baseline) -> Comparison:
 def write_report(
     evaluation: Evaluation, out_dir: str | os.PathLike, comparison: Comparison | None = None
 ) -> dict[str, Path]:
-    """Write ``metrics.json``, ``report.md`` and (when stance is scored) ``confusion_matrix.png``.
+    """Write ``metrics.json``, ``report.md``, ``predictions.jsonl`` (the scored records) and,
+    when stance is scored, ``confusion_matrix.png``.
 
     >>> paths = write_report(evaluation, "out/eval", comparison)  # doctest: +SKIP
     >>> sorted(paths)  # doctest: +SKIP
-    ['confusion_matrix', 'metrics', 'report']
+    ['confusion_matrix', 'metrics', 'predictions', 'report']
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -677,6 +688,10 @@ def write_report(
     if comparison is not None:
         data["comparison"] = comparison.to_dict()
     paths["metrics"].write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if evaluation.predictions:
+        paths["predictions"] = out / "predictions.jsonl"
+        lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in evaluation.predictions)
+        paths["predictions"].write_text("".join(lines), encoding="utf-8")
     if evaluation.stance is not None:
         paths["confusion_matrix"] = out / "confusion_matrix.png"
         _plot_confusion(evaluation.stance, paths["confusion_matrix"])

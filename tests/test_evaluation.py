@@ -243,6 +243,17 @@ def test_outputs_are_deterministic(tmp_path: Path, examples: list[EvalExample]) 
     assert first["confusion_matrix"].read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
+def test_scored_predictions_are_written_and_can_be_scored_again(tmp_path: Path, examples: list[EvalExample]) -> None:
+    pipeline = ScriptedPipeline(degraded_record(ex, i) for i, ex in enumerate(examples))
+    evaluation = evaluate(examples, pipeline)
+    paths = write_report(evaluation, tmp_path)
+    stored = [json.loads(line) for line in paths["predictions"].read_text(encoding="utf-8").splitlines()]
+    assert stored == [pipeline.records[ex.id] for ex in examples]
+    again = evaluate(examples, predictions=paths["predictions"])
+    assert again.scores == evaluation.scores
+    assert again.pipeline == {"predictions": str(paths["predictions"])}
+
+
 def test_metrics_json_is_a_baseline_with_versions_tolerances_and_documents(tmp_path: Path, good: Evaluation) -> None:
     paths = write_report(good, tmp_path)
     data = json.loads(paths["metrics"].read_text(encoding="utf-8"))
