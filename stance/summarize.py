@@ -250,6 +250,10 @@ class LeadSummarizer(BaseSummarizer):
         return summaries
 
 
+# A batch of at least this many documents shows a progress bar (on a terminal).
+_PROGRESS_MIN_DOCUMENTS = 32
+
+
 class ExtractiveSummarizer(BaseSummarizer):
     """Picks the article's most central, least redundant sentences (the offline default).
 
@@ -297,6 +301,7 @@ class ExtractiveSummarizer(BaseSummarizer):
         damping: float = 0.85,
         device: str = "auto",
         batch_size: int = 32,
+        progress: bool | None = None,
     ) -> None:
         _check_budget(max_sentences, max_words)
         if centrality not in ("directed", "pagerank"):
@@ -326,6 +331,7 @@ class ExtractiveSummarizer(BaseSummarizer):
         self._encoder: Encoder | None = None if isinstance(encoder, str) else encoder
         self._device = device
         self._batch_size = batch_size
+        self.progress = progress
 
     def __repr__(self) -> str:
         encoder = self._encoder_name or getattr(getattr(self._encoder, "spec", None), "name", "custom")
@@ -345,13 +351,21 @@ class ExtractiveSummarizer(BaseSummarizer):
         return self._encoder
 
     def summarize_batch(self, texts: list[str]) -> list[Summary]:
+        from tqdm.auto import tqdm
+
+        # like batched_map: a bar on a terminal when the job is long, unless told otherwise
+        disable = (len(texts) < _PROGRESS_MIN_DOCUMENTS or None) if self.progress is None else not self.progress
+        # with a bar over documents, none per document inside it
+        inner = False if disable is not True else self.progress
         summaries = []
-        for text in texts:
+        for text in tqdm(texts, desc="summarising", unit="doc", disable=disable):
             spans = candidate_sentences(text, self.min_words)
             # one encoder call per document: batching sentences across documents would
             # let a document's neighbours change its embeddings in the last float bits,
             # and so, on near ties, its summary
-            vectors = self.encoder.encode([span.text for span in spans], kind="passage") if spans else None
+            vectors = (
+                self.encoder.encode([span.text for span in spans], kind="passage", progress=inner) if spans else None
+            )
             summaries.append(self.select(spans, np.asarray(vectors, dtype=np.float64)))
         return summaries
 

@@ -1,0 +1,121 @@
+"""Summarisation throughput, batch 16 against batch 1, in one run.
+
+Two summarisers run over the five cleaned seeds (about 8 000 words):
+
+- the extractive default, ``ExtractiveSummarizer()`` on e5-small; its batch size
+  is the encoder's (sentences per forward pass; each document is one encoder call);
+- a tiny random mT5 built here (2 layers, d_model 128, SentencePiece vocabulary
+  trained on the seeds), run as ``Seq2SeqSummarizer`` with mT5-XLSum's settings
+  (512-token inputs, 4 beams, no_repeat_ngram_size 2) and 48 generated tokens
+  per summary; its batch size is chunks per ``generate`` call, across documents.
+
+Documents/s and input tokens/s (by each model's own tokenizer, so tokens/s
+compare batch sizes, not models) are printed with ratios against batch 1 of the
+same summariser and against the extractive default at batch 1. Runs are
+interleaved and repeated; the best wall time of each is kept, so other load on a
+shared machine disturbs the ratios less. A Lead-k line gives the cost of the
+segmentation alone.
+
+    python benchmarks/summarize_speed.py
+    python benchmarks/summarize_speed.py --repeats 5 --batch-sizes 1 4 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cleaned_seeds() -> list[str]:
+    from stance.clean import Cleaner
+
+    cleaner = Cleaner()
+    return [cleaner.clean(path.read_text(encoding="utf-8")).text for path in sorted((ROOT / "seeds").glob("*.txt"))]
+
+
+def best_wall(run: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def build_tiny_mt5(folder: Path, texts: list[str]) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from tests.tiny_seq2seq import build_tiny_t5
+
+    return build_tiny_t5(folder, texts, multilingual=True, d_model=128, num_layers=2, num_heads=4, vocab_size=800)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 16])
+    args = parser.parse_args()
+
+    import torch
+
+    from stance.summarize import ExtractiveSummarizer, LeadSummarizer, Seq2SeqSummarizer
+
+    texts = cleaned_seeds()
+    words = sum(len(text.split()) for text in texts)
+    print(f"{len(texts)} cleaned seeds, {words} words; torch {torch.__version__}, {torch.get_num_threads()} threads")
+
+    with tempfile.TemporaryDirectory() as folder:
+        tiny = build_tiny_mt5(Path(folder) / "tiny-mt5", texts)
+        runs: dict[tuple[str, int], Callable[[], object]] = {}
+        tokens: dict[str, int] = {}
+        for size in args.batch_sizes:
+            extractive = ExtractiveSummarizer(batch_size=size, device="cpu")
+            seq2seq = Seq2SeqSummarizer(
+                str(tiny),
+                device="cpu",
+                batch_size=size,
+                max_input_tokens=512,
+                num_beams=4,
+                no_repeat_ngram_size=2,
+                max_new_tokens=48,
+                min_new_tokens=48,
+                progress=False,
+            )
+            runs[("extractive e5-small", size)] = lambda s=extractive: s.summarize(texts)
+            runs[("seq2seq tiny mT5", size)] = lambda s=seq2seq: s.summarize(texts)
+            encoder = extractive.encoder
+            tokens["extractive e5-small"] = sum(len(encoder.tokenizer(t, verbose=False)["input_ids"]) for t in texts)
+            tokens["seq2seq tiny mT5"] = sum(seq2seq.count_tokens(t) for t in texts)
+        lead = LeadSummarizer()
+        runs[("lead-3 (segmentation only)", 1)] = lambda: lead.summarize(texts)
+        tokens["lead-3 (segmentation only)"] = tokens["extractive e5-small"]
+
+        started = time.perf_counter()
+        for run in runs.values():  # warm-up: first-call allocations and caches
+            run()
+        print(f"warm-up {time.perf_counter() - started:.0f} s; timing {args.repeats} interleaved rounds")
+        best = {key: float("inf") for key in runs}
+        for _ in range(args.repeats):  # interleaved, so a burst of load hits every run alike
+            for key, run in runs.items():
+                best[key] = min(best[key], best_wall(run, 1))
+
+    reference = best[("extractive e5-small", args.batch_sizes[0])]
+    print(
+        f"\n{'summariser':<28}{'batch':>6}{'docs/s':>10}{'tokens/s':>11}{'vs batch ' + str(args.batch_sizes[0]):>13}"
+        f"{'vs extractive':>15}"
+    )
+    for (name, size), seconds in sorted(best.items(), key=lambda item: (item[0][0] != "extractive e5-small", item[0])):
+        first = best.get((name, args.batch_sizes[0]), seconds)
+        print(
+            f"{name:<28}{size:>6}{len(texts) / seconds:>10.2f}{tokens[name] / seconds:>11.0f}"
+            f"{first / seconds:>12.2f}x{reference / seconds:>14.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
