@@ -115,7 +115,10 @@ class Pipeline:
     ``batch_size`` documents go through each stage together.
 
     Each record follows the ``stance run`` format:
-    ``{"id", "clean", "summary", "stance": {"label", "scores", "evidence"}}``.
+    ``{"id", "clean", "summary", "stance": {"label", "scores", "evidence"}}``,
+    plus ``"flags"``: what cleaning found about the document (``"not French"``,
+    ``"empty document"``...), so that the neutral stance of an empty or foreign
+    document is not mistaken for a reading of it.
 
     >>> pipeline = Pipeline(summarizer="lead")  # doctest: +SKIP
     >>> next(pipeline.run(["Le CAC 40 a gagné 2 % vendredi, porté par les banques."]))["summary"]  # doctest: +SKIP
@@ -175,19 +178,21 @@ class Pipeline:
         """The records of one batch of documents (each model stage sees the whole batch)."""
         if not batch:
             return []
-        texts = self._timed("clean", self._clean, batch)
+        cleaned = self._timed("clean", self._clean, batch)
+        texts = [text for text, _ in cleaned]
         summaries = self._timed("summarize", self.summarizer.summarize, texts)
         stances = self._timed("classify", self._classify, texts)
         self._documents += len(batch)
         self._bytes += sum(len(doc.text.encode("utf-8")) for doc in batch)
         return [
-            {"id": doc.id, "clean": text, "summary": summary.text, "stance": stance}
-            for doc, text, summary, stance in zip(batch, texts, summaries, stances, strict=True)
+            {"id": doc.id, "clean": text, "summary": summary.text, "stance": stance, "flags": list(flags)}
+            for doc, (text, flags), summary, stance in zip(batch, cleaned, summaries, stances, strict=True)
         ]
 
     def map_batch(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list]:
-        """``datasets`` batch function: a ``"text"`` column in, ``clean``, ``summary``,
-        ``stance_label``, ``stance_scores`` and ``stance_evidence`` columns out.
+        """``datasets`` batch function: a ``"text"`` column in; ``clean``, ``summary``,
+        ``stance_label``, ``stance_scores``, ``stance_evidence`` (the passages, separated
+        by a blank line) and ``flags`` (separated by "; ") columns out.
 
         >>> dataset = dataset.map(pipeline.map_batch, batched=True, batch_size=32)  # doctest: +SKIP
         """
@@ -196,24 +201,25 @@ class Pipeline:
         texts = list(batch["text"])
         ids = [str(doc_id) for doc_id in batch["id"]] if "id" in batch else [str(i) for i in range(len(texts))]
         records = self.process([Document(doc_id, text) for doc_id, text in zip(ids, texts, strict=True)])
-        # Flat columns: Arrow needs the same type in every batch, and an empty
-        # evidence list in one batch would not say what the next batch holds.
+        # Strings and flat columns: Arrow needs the same type in every batch, and a
+        # batch whose lists are all empty would fix their type to null.
         return {
             "clean": [r["clean"] for r in records],
             "summary": [r["summary"] for r in records],
             "stance_label": [r["stance"]["label"] for r in records],
             "stance_scores": [dict(r["stance"]["scores"]) for r in records],
-            "stance_evidence": [[str(e) for e in r["stance"]["evidence"]] for r in records],
+            "stance_evidence": ["\n\n".join(r["stance"]["evidence"]) for r in records],
+            "flags": ["; ".join(r["flags"]) for r in records],
         }
 
-    def _clean(self, batch: Sequence[Document]) -> list[str]:
+    def _clean(self, batch: Sequence[Document]) -> list[tuple[str, tuple[str, ...]]]:
         if self.cleaner is None:
-            return [doc.text for doc in batch]
+            return [(doc.text, ()) for doc in batch]
         results = [self.cleaner.clean(doc.text, doc_id=doc.id) for doc in batch]
         for result in results:
             for flag in result.flags:
                 log.warning("%s: %s", result.id, flag)
-        return [result.text for result in results]
+        return [(result.text, tuple(result.flags)) for result in results]
 
     def _classify(self, texts: list[str]) -> list[dict]:
         from .classify import classify_documents
@@ -308,12 +314,13 @@ def _classifier(classifier: Any, encoder: Any, device: str) -> Any:
 @dataclass
 class Run:
     """The records of a ``stance run`` output (the first ``limit`` of them), how many
-    there are, and how many of each stance label."""
+    there are, how many of each stance label and of each cleaning flag."""
 
     path: str
     records: list[dict] = field(default_factory=list)
     total: int = 0
     labels: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)
 
 
 def read_run(path: str | os.PathLike, limit: int = 1000) -> Run:
@@ -332,6 +339,7 @@ def read_run(path: str | os.PathLike, limit: int = 1000) -> Run:
                 continue  # only a run still being written can end on a partial line
             run.total += 1
             run.labels[str((record.get("stance") or {}).get("label"))] += 1
+            run.flags.update(record.get("flags") or ())
             if len(run.records) < limit:
                 run.records.append(record)
     return run
@@ -384,6 +392,9 @@ def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[i
             if run.labels[label]
         )
         lines += ["", f"Stance: {counts}."]
+    if run.flags:
+        flagged = ", ".join(f"{flag} {count}" for flag, count in run.flags.most_common())
+        lines += ["", f"Flagged by cleaning (their stance is no reading of an article): {flagged}."]
     if pipeline is not None:
         lines += ["", "## Pipeline", ""]
         lines += [f"- {stage}: `{description}`" for stage, description in pipeline.describe().items()]

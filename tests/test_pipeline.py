@@ -112,7 +112,8 @@ def test_records_follow_the_run_contract(pipeline: Pipeline) -> None:
     records = list(pipeline.run(_documents()))
     assert [r["id"] for r in records] == list(DOCS)
     for record in records:
-        assert set(record) == {"id", "clean", "summary", "stance"}
+        assert set(record) == {"id", "clean", "summary", "stance", "flags"}
+        assert record["flags"] == []
         assert set(record["stance"]) == {"label", "scores", "evidence"}
         assert record["stance"]["label"] in STANCE_LABELS
         assert set(record["stance"]["scores"]) == set(STANCE_LABELS)
@@ -165,6 +166,32 @@ def test_no_clean_takes_the_text_as_given(tiny_classifier: Any) -> None:
     assert description["classifier"].startswith("EmbeddingStanceClassifier(") and "encoder" not in description
 
 
+ENGLISH = (
+    "The board of directors will meet on Tuesday in London to discuss the annual results and the dividend "
+    "policy for next year."
+)
+
+
+def test_empty_and_foreign_documents_are_flagged_not_misread(pipeline: Pipeline, tmp_path: Path) -> None:
+    records = list(pipeline.run(["", "Partager sur Facebook", ENGLISH, DOCS["d3"]]))
+    assert [r["flags"] for r in records] == [["empty document"], ["no content left after cleaning"], ["not French"], []]
+    for record in records[:2]:
+        assert (record["clean"], record["summary"], record["stance"]["label"]) == ("", "", "neutral")
+    out = tmp_path / "run.jsonl"
+    out.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report = render_run_report(read_run(out))
+    assert "Flagged by cleaning" in report and "not French 1" in report and "empty document 1" in report
+
+
+def test_dataset_map_survives_a_first_batch_of_empty_documents(pipeline: Pipeline) -> None:
+    import datasets
+
+    dataset = datasets.Dataset.from_dict({"text": ["", "", DOCS["d1"], ENGLISH]})
+    mapped = dataset.map(pipeline.map_batch, batched=True, batch_size=2, load_from_cache_file=False)
+    assert mapped["stance_evidence"][:2] == ["", ""] and mapped["stance_evidence"][2]
+    assert mapped["flags"] == ["empty document", "empty document", "", "not French"]
+
+
 # ----------------------------------------------------------------------------- inputs
 
 
@@ -195,11 +222,11 @@ def test_dataset_map_batched_adds_the_output_columns(pipeline: Pipeline) -> None
     dataset = datasets.Dataset.from_dict({"id": list(DOCS), "text": list(DOCS.values())})
     mapped = dataset.map(pipeline.map_batch, batched=True, batch_size=2, load_from_cache_file=False)
     assert mapped.column_names == [
-        "id", "text", "clean", "summary", "stance_label", "stance_scores", "stance_evidence",
+        "id", "text", "clean", "summary", "stance_label", "stance_scores", "stance_evidence", "flags",
     ]  # fmt: skip
     assert mapped["clean"] == [r["clean"] for r in expected]
     assert mapped["stance_label"] == [r["stance"]["label"] for r in expected]
-    assert mapped["stance_evidence"] == [r["stance"]["evidence"] for r in expected]
+    assert mapped["stance_evidence"] == ["\n\n".join(r["stance"]["evidence"]) for r in expected]
     for row, record in zip(mapped["stance_scores"], expected, strict=True):
         assert row == pytest.approx(record["stance"]["scores"])
 
@@ -289,7 +316,7 @@ def test_stance_run_on_the_seeds(
     ids = sorted(path.stem for path in seeds.glob("*.txt"))
     records = [json.loads(line) for line in lines]
     assert [r["id"] for r in records] == ids
-    assert all(set(r) == {"id", "clean", "summary", "stance"} for r in records)
+    assert all(set(r) == {"id", "clean", "summary", "stance", "flags"} for r in records)
     printed = capsys.readouterr().out
     assert printed.splitlines()[0].split() == ["id", "stance", "confidence", "summary"]
     assert all(doc_id in printed for doc_id in ids)
