@@ -112,7 +112,9 @@ class Pipeline:
     to take texts as they are. ``summarizer`` and ``classifier`` are objects
     (any :class:`~stance.summarize.Summarizer` / stance classifier) or names;
     by default both are the offline e5-small models, sharing one encoder.
-    ``batch_size`` documents go through each stage together.
+    ``batch_size`` documents go through each stage together. ``device`` applies
+    to the stages built here (the defaults and those given by name); stage
+    objects keep their own.
 
     Each record follows the ``stance run`` format:
     ``{"id", "clean", "summary", "stance": {"label", "scores", "evidence"}}``,
