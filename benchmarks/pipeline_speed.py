@@ -1,7 +1,7 @@
 """Throughput of the default pipeline (clean, summarise, classify) on the seeds, in one run.
 
 The corpus is the five seeds repeated (default 40 times: 200 documents, about
-12 MB). The default ``Pipeline()`` runs over it in batches of ``--batch-docs``
+2.4 MB). The default ``Pipeline()`` runs over it in batches of ``--batch-docs``
 documents, and the script prints documents/s, MB/s (UTF-8 bytes of the raw
 input) and the share of each stage (read, clean, summarize, classify).
 
