@@ -28,8 +28,7 @@ NEAR_DUPLICATE = "near-duplicate paragraph"
 COPY = "repeated article copy"
 
 _WORD = re.compile(r"\w+")
-_QUOTES = re.compile("[’‘`“”«»]")
-_QUOTE_FOR = {"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'}
+_QUOTES = (("’", "'"), ("‘", "'"), ("`", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'))
 _TRAILING = " .…!?;:,"
 
 
@@ -40,8 +39,9 @@ def line_key(line: str) -> str:
     True
     """
     key = " ".join(line.casefold().split())
-    if _QUOTES.search(key):
-        key = _QUOTES.sub(lambda m: _QUOTE_FOR[m.group()], key)
+    for quote, plain in _QUOTES:
+        if quote in key:
+            key = key.replace(quote, plain)
     return key.rstrip(_TRAILING)
 
 
