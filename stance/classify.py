@@ -28,6 +28,7 @@ import json
 import logging
 import math
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -185,13 +186,13 @@ def _log_loss(logits: np.ndarray, y: np.ndarray) -> float:
     return float(-log_proba[np.arange(len(y)), y].mean())
 
 
-class _Classifier:
+class _Classifier(ABC):
     """Shared behaviour: ``predict`` from ``predict_proba``, a single str in gives one result."""
 
     backend: ClassVar[str] = ""
 
-    def predict_proba(self, texts: str | Sequence[str]) -> np.ndarray:
-        raise NotImplementedError
+    @abstractmethod
+    def predict_proba(self, texts: str | Sequence[str]) -> np.ndarray: ...
 
     def predict(self, texts: str | Sequence[str]) -> str | list[str]:
         """The most probable label of each text (a single label for a str).
