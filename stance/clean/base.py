@@ -64,19 +64,20 @@ class LineRules(Step):
         # The rules that can match a line of a given length, in order: long
         # paragraphs, the bulk of any text, are tried against few rules.
         self._limits = sorted({rule.max_len for rule in self.rules})
-        self._by_limit = [tuple(r for r in self.rules if r.max_len >= limit) for limit in self._limits] + [()]
+        self._by_limit = [_merge([r for r in self.rules if r.max_len >= limit]) for limit in self._limits] + [()]
 
     def check(self, line: str) -> str | None:
         """The reason to drop ``line``, or None to keep it."""
         lower = None
-        for reason, pattern, needs, _ in self._by_limit[bisect_left(self._limits, len(line))]:
+        for reasons, pattern, needs in self._by_limit[bisect_left(self._limits, len(line))]:
             if needs:
                 if lower is None:
                     lower = line.lower()
                 if not any(map(lower.__contains__, needs)):
                     continue
-            if pattern.fullmatch(line):
-                return reason
+            match = pattern.fullmatch(line)
+            if match:
+                return reasons[match.lastgroup]
         return None
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
@@ -86,3 +87,33 @@ class LineRules(Step):
             if reason is not None:
                 drops[index] = reason
         return drops
+
+
+def _merge(rules: Sequence[Rule]) -> tuple[tuple[dict[str, str], re.Pattern[str], tuple[str, ...]], ...]:
+    """Runs of ungated rules as one alternation, so that a line costs one regex
+    call per run instead of one per rule. The alternation tries its branches in
+    order and a branch only wins by matching the whole line, so the first rule
+    that matches still gives the reason, as when they are tried one by one."""
+    units: list[tuple[dict[str, str], re.Pattern[str], tuple[str, ...]]] = []
+    run: list[Rule] = []
+
+    def close_run() -> None:
+        if run:
+            names = {f"r{i}": rule.reason for i, rule in enumerate(run)}
+            branches = (
+                f"(?P<r{i}>(?{'i' if rule.pattern.flags & re.IGNORECASE else '-i'}:{rule.pattern.pattern}))"
+                for i, rule in enumerate(run)
+            )
+            units.append((names, re.compile("|".join(branches)), ()))
+            run.clear()
+
+    for rule in rules:
+        if rule.needs:
+            close_run()
+            pattern = re.compile(f"(?P<r0>{rule.pattern.pattern})", rule.pattern.flags)
+            units.append(({"r0": rule.reason}, pattern, rule.needs))
+        else:
+            run.append(rule)
+    close_run()
+    return tuple(units)
+
