@@ -119,3 +119,16 @@ def test_content_line_is_kept(line: str) -> None:
 def test_find_returns_indices_of_dropped_lines() -> None:
     lines = ["Le titre", "Partager", "Le Nasdaq gagne 1 %.", "Publicité"]
     assert STEP.find(lines) == {1: "share or reaction button", 3: "advertising"}
+
+
+def test_merged_rules_give_the_reason_of_the_first_matching_rule() -> None:
+    """LineRules tries runs of rules as one alternation: it must agree with trying them one by one."""
+    from pathlib import Path
+
+    from stance.clean import normalise
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    seed_lines = [line for p in sorted(seeds.glob("*.txt")) for line in normalise(p.read_text("utf-8")).split("\n")]
+    for line in [*(line for line, _ in DROPPED), *KEPT, *filter(None, seed_lines)]:
+        one_by_one = next((r.reason for r in STEP.rules if len(line) <= r.max_len and r.pattern.fullmatch(line)), None)
+        assert STEP.check(line) == one_by_one, line
