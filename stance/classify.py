@@ -487,7 +487,7 @@ class EmbeddingStanceClassifier(_Classifier):
         folder = Path(path) if path is not None else default_head_dir()
         data = self.to_dict()
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(folder / HEAD_FILE, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        _write_json(folder / HEAD_FILE, data)
         _write_atomic(folder / CARD_FILE, head_card(data))
         return folder
 
@@ -548,6 +548,11 @@ def _write_atomic(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """The one JSON layout of every artefact stance writes here (UTF-8, diff-friendly)."""
+    _write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
 def _fit_logreg(X: np.ndarray, y: np.ndarray, C: float) -> tuple[np.ndarray, np.ndarray]:
@@ -1054,7 +1059,7 @@ class TransformerStanceClassifier(_Classifier):
                 "warmup_ratio", "seed")},
             "history": self.history_,
         }
-        _write_atomic(folder / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
+        _write_json(folder / META_FILE, meta)
         return folder
 
     @classmethod
@@ -1194,7 +1199,7 @@ class ZeroShotStanceClassifier(_Classifier):
             "calibration": None if self.coef_ is None or self.intercept_ is None
             else {"coef": self.coef_.tolist(), "intercept": self.intercept_.tolist()},
         }
-        _write_atomic(folder / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
+        _write_json(folder / META_FILE, meta)
         return folder
 
     @classmethod
