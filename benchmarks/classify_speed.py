@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def seed_passages(limit: int) -> list[str]:
     from stance.classify import split_passages
-    from stance.clean import Cleaner
+    from stance.cleaning import Cleaner
 
     cleaner = Cleaner()
     passages = [

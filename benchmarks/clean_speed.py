@@ -22,7 +22,7 @@ import re
 import time
 from pathlib import Path
 
-from stance.clean import Cleaner
+from stance.cleaning import Cleaner
 
 ROOT = Path(__file__).resolve().parents[1]
 FURNITURE = [

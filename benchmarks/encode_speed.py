@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def seed_sentences() -> list[str]:
-    from stance.segment import split_sentences
+    from stance.segmentation import split_sentences
 
     return [
         sentence

@@ -41,7 +41,7 @@ def main() -> None:
     import torch
 
     from stance import Pipeline
-    from stance.segment import split_sentences
+    from stance.segmentation import split_sentences
 
     docs = build_corpus(args.copies)
     megabytes = sum(len(doc.text.encode("utf-8")) for doc in docs) / 1e6

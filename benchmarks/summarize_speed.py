@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def cleaned_seeds() -> list[str]:
-    from stance.clean import Cleaner
+    from stance.cleaning import Cleaner
 
     cleaner = Cleaner()
     return [cleaner.clean(path.read_text(encoding="utf-8")).text for path in sorted((ROOT / "seeds").glob("*.txt"))]

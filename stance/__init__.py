@@ -1,7 +1,9 @@
 """stance: clean, summarise and classify the stance of French news articles.
 
 Names are imported on first use, so ``import stance`` stays fast and does not
-load torch until a model stage is used.
+load torch until a model stage is used. No exported name is the name of a
+submodule (``stance.clean`` is the function, ``stance.cleaning`` the package),
+so importing a submodule never replaces an exported name.
 
 >>> import stance
 >>> stance.clean("Lire aussi : la suite\\n\\nLe Nasdaq a progressé de 2 %.").text
@@ -17,30 +19,36 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
+    "LABELS": ".document",
     "Cleaned": ".document",
     "Document": ".document",
+    "DocumentStance": ".document",
     "Dropped": ".document",
-    "Cleaner": ".clean",
+    "Summary": ".document",
+    "Cleaner": ".cleaning",
+    "clean": ".cleaning",
     "Encoder": ".encode",
-    "clean": ".clean",
     "InputError": ".errors",
     "ModelNotAvailableError": ".errors",
     "StanceError": ".errors",
-    "JsonlWriter": ".files",
-    "read_documents": ".files",
+    "UnknownModelError": ".errors",
+    "UsageError": ".errors",
+    "JsonlWriter": ".io",
+    "iter_documents": ".io",
+    "read_documents": ".io",
     "Pipeline": ".pipeline",
+    "RunStats": ".pipeline",
     "evaluate": ".evaluation",
-    "Span": ".segment",
-    "segment": ".segment",
-    "split_paragraphs": ".segment",
-    "split_sentences": ".segment",
+    "Span": ".segmentation",
+    "chunk": ".segmentation",
+    "segment": ".segmentation",
+    "split_paragraphs": ".segmentation",
+    "split_sentences": ".segmentation",
     "ExtractiveSummarizer": ".summarize",
     "LeadSummarizer": ".summarize",
     "Seq2SeqSummarizer": ".summarize",
     "Summarizer": ".summarize",
-    "Summary": ".summarize",
     "load_summarizer": ".summarize",
-    "DocumentStance": ".classify",
     "EmbeddingStanceClassifier": ".classify",
     "StanceClassifier": ".classify",
     "TransformerStanceClassifier": ".classify",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, StanceError
 from .registry import get_spec, locate
-from .runtime import batched_map, resolve_device, resolve_dtype, token_windows
+from .runtime import batched_map, input_limit, resolve_device, resolve_dtype, token_windows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("stance")
 
 KINDS = ("passage", "query")
-# Tokenizers report "unlimited" as a huge number; below this it is a real limit.
-_SANE_MAX_LENGTH = 100_000
-_ROBERTA_LIKE = ("roberta", "xlm-roberta", "camembert", "xlm-roberta-xl")
 
 
 class Encoder:
@@ -73,7 +70,7 @@ class Encoder:
             network = network.get_encoder()
         self.model = network.to(self.device).eval()
         self.dim = int(config.hidden_size)
-        self.max_tokens = self._limit(config, max_tokens)
+        self.max_tokens = input_limit(self.spec, self.tokenizer, config, max_tokens)
         self._head, self._tail = self._special_tokens()
         self._pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
         log.debug("encoder %s: %s on %s, %s tokens max", self.spec.name, self.dtype, self.device,
@@ -84,27 +81,6 @@ class Encoder:
             f"Encoder({self.spec.name!r}, device={str(self.device)!r}, dtype={str(self.dtype)!r}, "
             f"dim={self.dim}, max_tokens={self.max_tokens})"
         )
-
-    def _limit(self, config: Any, requested: int | None) -> int:
-        """The most tokens (special tokens included) one forward pass may take."""
-        capacity = getattr(config, "max_position_embeddings", None)
-        if capacity is not None and config.model_type in _ROBERTA_LIKE:
-            # RoBERTa numbers positions from padding_idx + 1.
-            capacity -= (config.pad_token_id or 0) + 1
-        candidates = [
-            requested,
-            self.spec.max_input_tokens,
-            self.tokenizer.model_max_length if self.tokenizer.model_max_length < _SANE_MAX_LENGTH else None,
-            capacity,
-            512,
-        ]
-        limit = next(value for value in candidates if value)
-        if capacity is not None and limit > capacity:
-            raise StanceError(
-                f"max_tokens {limit} is more than {self.spec.name} can take ({capacity} positions); "
-                f"use max_tokens <= {capacity}"
-            )
-        return int(limit)
 
     def _special_tokens(self) -> tuple[list[int], list[int]]:
         """The ids the tokenizer puts before and after a single text (e.g. <s> ... </s>)."""

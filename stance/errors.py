@@ -1,17 +1,52 @@
-"""Errors raised by stance: each says what was expected, what was received and how to fix it."""
+"""Errors raised by stance: each says what was expected, what was received and how to fix it.
+
+Every error class carries the exit code the ``stance`` command returns for it,
+and :func:`exit_code` is the one mapping from an exception to that code:
+
+- 2, bad usage: arguments, paths, names or input that are wrong before any work
+  starts (:class:`UsageError`, :class:`InputError`, :class:`UnknownModelError`,
+  :class:`DeviceError`);
+- 1, a failed run or check: a model that is not available, running out of
+  memory, an evaluation gate that fails (:class:`StanceError` and the rest).
+
+>>> exit_code(UnknownModelError("unknown model 'x'"))
+2
+>>> exit_code(ModelNotAvailableError("mt5-xlsum is not prepared"))
+1
+>>> exit_code(MemoryError())
+1
+"""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
 
 class StanceError(Exception):
-    """Base class of every error stance raises on purpose."""
+    """Base class of every error stance raises on purpose: a failed run (exit 1)."""
+
+    exit_code: ClassVar[int] = EXIT_FAILED
 
 
-class InputError(StanceError):
-    """An input file, folder or record that stance cannot read.
+class UsageError(StanceError):
+    """Bad usage: an argument, option value or path that cannot work (exit 2)."""
+
+    exit_code: ClassVar[int] = EXIT_USAGE
+
+
+class InputError(UsageError):
+    """An input file, folder or record that stance cannot read (exit 2).
 
     ``source`` names the file (and line, for JSONL) so that a batch run can
     report the problem and go on with the other documents.
+
+    >>> str(InputError("not valid JSON", "docs.jsonl:3"))
+    'docs.jsonl:3: not valid JSON'
     """
 
     def __init__(self, message: str, source: str | None = None) -> None:
@@ -20,14 +55,32 @@ class InputError(StanceError):
 
 
 class ModelNotAvailableError(StanceError):
-    """A model that is neither prepared locally nor reachable."""
+    """A known model that is neither prepared locally nor reachable (exit 1)."""
 
 
-class DeviceError(StanceError):
-    """A device was asked for that this machine does not have."""
+class UnknownModelError(UsageError, ModelNotAvailableError):
+    """A model name that is neither registered nor a hub id, or a local path that
+    holds no usable model (exit 2: the argument is wrong, not the run)."""
+
+
+class DeviceError(UsageError):
+    """A device was asked for that this machine does not have (exit 2)."""
+
+
+def exit_code(error: BaseException) -> int:
+    """The exit code of the ``stance`` command for ``error`` (see the module docstring)."""
+    if isinstance(error, StanceError):
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED  # out of memory and any other failure while running
 
 
 def missing_dependency(package: str, extra: str | None = None) -> ImportError:
-    """The ImportError to raise when an optional heavy dependency is absent."""
+    """The ImportError to raise when an optional heavy dependency is absent.
+
+    >>> str(missing_dependency("matplotlib", "plot"))
+    'this feature needs the package \\'matplotlib\\'; install it with: pip install "stance[plot]"'
+    """
     target = f'"stance[{extra}]"' if extra else package
     return ImportError(f"this feature needs the package {package!r}; install it with: pip install {target}")

@@ -33,7 +33,7 @@ import numpy as np
 
 from . import __version__
 from .document import Document
-from .errors import InputError, StanceError
+from .errors import InputError, StanceError, UsageError
 from .metrics import (
     METRICS_VERSION,
     ROUGE_KEYS,
@@ -525,7 +525,7 @@ def load_baseline(path: str | os.PathLike) -> Baseline:
         )
     version = (data.get("scorer") or {}).get("metrics_version")
     if version != METRICS_VERSION:
-        raise StanceError(
+        raise UsageError(
             f"{path}: the baseline was scored with metrics version {version!r} but this scorer is version "
             f"{METRICS_VERSION!r}, so the numbers are not comparable; {regenerate}"
         )
@@ -675,7 +675,9 @@ def write_report(
     evaluation: Evaluation, out_dir: str | os.PathLike, comparison: Comparison | None = None
 ) -> dict[str, Path]:
     """Write ``metrics.json``, ``report.md``, ``predictions.jsonl`` (the scored records) and,
-    when stance is scored, ``confusion_matrix.png``.
+    when stance is scored and matplotlib is installed (``pip install "stance[plot]"``),
+    ``confusion_matrix.png``; without matplotlib the PNG is left out with a message
+    (the report holds the confusion matrix as a table either way).
 
     >>> paths = write_report(evaluation, "out/eval", comparison)  # doctest: +SKIP
     >>> sorted(paths)  # doctest: +SKIP
@@ -693,20 +695,22 @@ def write_report(
         lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in evaluation.predictions)
         paths["predictions"].write_text("".join(lines), encoding="utf-8")
     if evaluation.stance is not None:
-        paths["confusion_matrix"] = out / "confusion_matrix.png"
-        _plot_confusion(evaluation.stance, paths["confusion_matrix"])
+        png = out / "confusion_matrix.png"
+        if _plot_confusion(evaluation.stance, png):
+            paths["confusion_matrix"] = png
     paths["report"].write_text(render_report(evaluation, comparison), encoding="utf-8")
     return paths
 
 
-def _plot_confusion(stance: Mapping[str, Any], path: Path) -> None:
+def _plot_confusion(stance: Mapping[str, Any], path: Path) -> bool:
+    """Draw the confusion matrix into ``path``; False (with a message) without matplotlib."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
-    except ImportError as error:  # pragma: no cover - matplotlib is a dependency
-        from .errors import missing_dependency
-
-        raise missing_dependency("matplotlib") from error
+    except ImportError:
+        log.warning('%s not written: drawing it needs matplotlib; install it with: pip install "stance[plot]" '
+                    "(the report holds the confusion matrix as a table)", path.name)
+        return False
     labels, matrix = stance["labels"], np.array(stance["confusion_matrix"])
     # A bare Figure on the Agg canvas: no pyplot, so the caller's backend is left alone.
     figure = Figure(figsize=(4.2, 3.6), dpi=100)
@@ -723,6 +727,7 @@ def _plot_confusion(stance: Mapping[str, Any], path: Path) -> None:
     axes.set_title("Stance confusion matrix")
     figure.tight_layout()
     figure.savefig(path, format="png", metadata={"Software": None})
+    return True
 
 
 def _fmt(value: float) -> str:
@@ -838,7 +843,7 @@ def _cleaning_section(evaluation: Evaluation, worst: int = 10) -> list[str]:
         "## Cleaning",
         "",
         "Line-level precision, recall and F1 of the kept lines against the gold lines, as multisets, after the same "
-        "`stance.clean.normalise` on both sides. Headline figures pool the line counts of all documents.",
+        "`stance.cleaning.normalise` on both sides. Headline figures pool the line counts of all documents.",
         "",
         f"Documents with the lowest F1 (up to {worst}):",
         "",

@@ -1,4 +1,5 @@
-"""Reading inputs (.txt file, folder of .txt, JSONL) and writing resumable JSONL outputs.
+"""Reading inputs (.txt file, folder of .txt, JSONL, in-memory texts and datasets) and writing
+resumable JSONL outputs.
 
 Reading never stops at the first bad document: every problem is reported to an
 ``on_error`` callback (by default: raise) with the file and line it came from,
@@ -10,8 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from .document import Document
 from .errors import InputError
@@ -146,6 +148,53 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document
     if not isinstance(text, str):
         raise InputError(f"'text' must be a string, got {type(text).__name__}", source)
     return Document(id=doc_id, text=text, source=source, warnings=warnings)
+
+
+def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterator[Document]:
+    """Documents from any input stance accepts.
+
+    ``source`` may be a path (a .txt file, a folder of .txt files or a JSONL of
+    ``{"id", "text"}``), a ``datasets.Dataset`` or any iterable of :class:`Document`,
+    of mappings with ``"text"`` (and ``"id"``) or of plain strings (their ids are
+    their positions, ``"0"``, ``"1"``...). A bare string is a path, never a text.
+
+    >>> [doc.id for doc in iter_documents(["Le CAC 40 monte.", "Le Dax baisse."])]
+    ['0', '1']
+    """
+    if isinstance(source, str | os.PathLike):
+        if not os.path.exists(source):
+            raise InputError(
+                "no such file or folder; expected a .txt file, a folder of .txt files or a .jsonl file "
+                "(to process a text, pass a list: run([text]))",
+                str(source),
+            )
+        yield from read_documents(source, on_error=on_error or _raise)
+        return
+    if isinstance(source, bytes | Mapping) or not isinstance(source, Iterable):
+        raise InputError(
+            f"expected a path, a datasets.Dataset or an iterable of texts/Documents, got {type(source).__name__}"
+        )
+    if _is_dataset(source) and "text" not in source.column_names:
+        raise InputError(f"expected a dataset with a 'text' column, got columns {source.column_names}")
+    for index, item in enumerate(source):
+        yield _as_document(item, index)
+
+
+def _is_dataset(source: Any) -> bool:
+    return hasattr(source, "column_names") and hasattr(source, "features")
+
+
+def _as_document(item: Any, index: int) -> Document:
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, str):
+        return Document(str(index), item)
+    if isinstance(item, Mapping) and isinstance(item.get("text"), str):
+        doc_id = item.get("id")
+        return Document(str(index) if doc_id is None else str(doc_id), item["text"])
+    raise InputError(
+        f"expected a str, a Document or a mapping with a 'text' string at position {index}, got {type(item).__name__}"
+    )
 
 
 class JsonlWriter:

@@ -30,13 +30,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .document import LABELS as STANCE_LABELS
 from .errors import InputError
 
 # Bump whenever a change here can change a score: baselines record it, and a
 # comparison between scores from different scorer versions is refused.
 METRICS_VERSION = "1"
 
-STANCE_LABELS: tuple[str, ...] = ("bullish", "skeptical", "neutral")
 
 _WORD = re.compile(r"\w+")
 
@@ -93,12 +93,12 @@ class LineCounts:
 
 
 def content_lines(text: str) -> list[str]:
-    """The non-empty lines of ``text`` after :func:`stance.clean.normalise`.
+    """The non-empty lines of ``text`` after :func:`stance.cleaning.normalise`.
 
     >>> content_lines("Le prix\\u00a0: 5 %\\r\\n\\r\\nFin ")
     ['Le prix : 5 %', 'Fin']
     """
-    from .clean import normalise
+    from .cleaning import normalise
 
     return [line.strip() for line in normalise(text).split("\n") if line.strip()]
 
@@ -106,7 +106,7 @@ def content_lines(text: str) -> list[str]:
 def line_counts(predicted: str, gold: str) -> LineCounts:
     """Compare cleaned text with gold cleaned text line by line, as multisets.
 
-    Both sides first go through the same :func:`stance.clean.normalise`: the
+    Both sides first go through the same :func:`stance.cleaning.normalise`: the
     gold keeps the raw lines verbatim (no-break spaces, CRLF), while the cleaner
     outputs normalised lines, and a metric must not count that difference.
     Blank lines are ignored. A line kept twice but present once in the gold

@@ -1,42 +1,43 @@
-"""The whole job in one object: clean, summarise and classify documents, in batches.
+"""The one place where stages are chained: clean, summarise and classify documents, in batches.
 
-:class:`Pipeline` chains the three stages. Each model stage gets a whole batch
-of documents at once (so a GPU sees full batches), records stream out in input
-order, and the time spent in each stage is counted.
+:class:`Pipeline` runs any of the three stages (cleaning, summaries, stance),
+in that order. Each model stage gets a whole batch of documents at once (so a
+GPU sees full batches), records stream out in input order, and one
+:class:`RunStats` counts documents, bytes, seconds per stage, cleaning reasons
+and flags. ``stance run`` is the full pipeline; ``stance clean``, ``stance
+summarize`` and ``stance classify`` are one-stage pipelines (after cleaning).
 
 >>> from stance import Pipeline
->>> pipeline = Pipeline()                                   # doctest: +SKIP
->>> for record in pipeline.run("seeds/"):                   # doctest: +SKIP
-...     print(record["id"], record["stance"]["label"])
->>> pipeline.stats()["share"]                               # doctest: +SKIP
-{'read': 0.0, 'clean': 0.02, 'summarize': 0.47, 'classify': 0.51}
+>>> from stance.summarize import LeadSummarizer
+>>> pipeline = Pipeline(summarizer=LeadSummarizer(max_sentences=1), classifier=False, progress=False)
+>>> [record["summary"] for record in pipeline.run(["Le CAC 40 a gagné 2 %. Les banques ont mené."])]
+['Le CAC 40 a gagné 2 %.']
+>>> pipeline.stats().documents
+1
 
 It also runs inside ``datasets``: ``dataset.map(pipeline.map_batch, batched=True)``
-adds the columns ``clean``, ``summary`` and ``stance``.
+adds the columns ``clean``, ``summary`` and ``stance_*``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from tqdm.auto import tqdm
 
-from .document import Document
-from .errors import InputError, StanceError
-from .files import read_documents
+from .document import Cleaned, Document
+from .errors import InputError, UsageError
+from .io import ErrorHandler, iter_documents
 
 log = logging.getLogger(__name__)
 
-__all__ = ["STAGES", "Pipeline", "Run", "format_table", "iter_documents", "read_run", "render_run_report", "shard_of"]
+__all__ = ["STAGES", "Pipeline", "RunStats", "shard_of"]
 
 STAGES = ("read", "clean", "summarize", "classify")
 
@@ -49,82 +50,80 @@ def shard_of(doc_id: str, count: int) -> int:
     True
     """
     if count < 1:
-        raise InputError(f"expected a shard count >= 1, got {count}")
+        raise UsageError(f"expected a shard count >= 1, got {count}")
     digest = hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") % count
 
 
-def iter_documents(source: Any, on_error: Callable[[InputError], None] | None = None) -> Iterator[Document]:
-    """Documents from any input the pipeline accepts.
+@dataclass
+class RunStats:
+    """What a pipeline did: documents and bytes processed, seconds per stage,
+    lines dropped by reason, documents per cleaning flag, and documents skipped
+    because the output already held them.
 
-    ``source`` may be a path (a .txt file, a folder of .txt files or a JSONL of
-    ``{"id", "text"}``), a ``datasets.Dataset`` or any iterable of :class:`Document`,
-    of mappings with ``"text"`` (and ``"id"``) or of plain strings (their ids are
-    their positions, ``"0"``, ``"1"``...). A bare string is a path, never a text.
-
-    >>> [doc.id for doc in iter_documents(["Le CAC 40 monte.", "Le Dax baisse."])]
-    ['0', '1']
+    >>> stats = RunStats(documents=4, seconds={"read": 0.0, "clean": 1.0, "summarize": 3.0, "classify": 0.0})
+    >>> stats.share["summarize"], stats.docs_per_second
+    (0.75, 1.0)
     """
-    if isinstance(source, str | os.PathLike):
-        if not os.path.exists(source):
-            raise InputError(
-                "no such file or folder; expected a .txt file, a folder of .txt files or a .jsonl file "
-                "(to process a text, pass a list: run([text]))",
-                str(source),
-            )
-        yield from read_documents(source, on_error=on_error or _raise)
-        return
-    if isinstance(source, bytes | Mapping) or not isinstance(source, Iterable):
-        raise InputError(
-            f"expected a path, a datasets.Dataset or an iterable of texts/Documents, got {type(source).__name__}"
-        )
-    if _is_dataset(source) and "text" not in source.column_names:
-        raise InputError(f"expected a dataset with a 'text' column, got columns {source.column_names}")
-    for index, item in enumerate(source):
-        yield _as_document(item, index)
 
+    documents: int = 0
+    bytes: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    reasons: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)
+    skipped: int = 0
 
-def _raise(error: InputError) -> None:
-    raise error
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
 
+    @property
+    def share(self) -> dict[str, float]:
+        """Each stage's share of the time spent."""
+        total = self.total_seconds
+        return {stage: (seconds / total if total else 0.0) for stage, seconds in self.seconds.items()}
 
-def _is_dataset(source: Any) -> bool:
-    return hasattr(source, "column_names") and hasattr(source, "features")
+    @property
+    def docs_per_second(self) -> float:
+        return self.documents / self.total_seconds if self.total_seconds else 0.0
 
+    @property
+    def mb_per_second(self) -> float:
+        return self.bytes / 1e6 / self.total_seconds if self.total_seconds else 0.0
 
-def _as_document(item: Any, index: int) -> Document:
-    if isinstance(item, Document):
-        return item
-    if isinstance(item, str):
-        return Document(str(index), item)
-    if isinstance(item, Mapping) and isinstance(item.get("text"), str):
-        doc_id = item.get("id")
-        return Document(str(index) if doc_id is None else str(doc_id), item["text"])
-    raise InputError(
-        f"expected a str, a Document or a mapping with a 'text' string at position {index}, got {type(item).__name__}"
-    )
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents, "bytes": self.bytes, "seconds": dict(self.seconds),
+            "share": self.share, "docs_per_second": self.docs_per_second, "mb_per_second": self.mb_per_second,
+            "reasons": dict(self.reasons), "flags": dict(self.flags), "skipped": self.skipped,
+        }
 
 
 class Pipeline:
-    """Clean, summarise and classify French articles.
+    """Clean, summarise and classify French articles; any stage may be left out.
 
-    ``cleaner`` defaults to :class:`~stance.clean.Cleaner`; pass ``clean=False``
-    to take texts as they are. ``summarizer`` and ``classifier`` are objects
-    (any :class:`~stance.summarize.Summarizer` / stance classifier) or names;
-    by default both are the offline e5-small models, sharing one encoder.
-    ``batch_size`` documents go through each stage together. ``device`` applies
-    to the stages built here (the defaults and those given by name); stage
-    objects keep their own.
+    ``cleaner`` defaults to :class:`~stance.cleaning.Cleaner`; ``clean=False``
+    takes texts as they are. ``summarizer`` and ``classifier`` are objects (a
+    :class:`~stance.summarize.Summarizer`, a
+    :class:`~stance.classify.StanceClassifier`), names, ``None`` for the default
+    or ``False`` to leave the stage out. By default both are the offline
+    e5-small models, sharing one encoder. ``batch_size`` documents go through
+    each stage together. ``device`` applies to the stages built here (the
+    defaults and those given by name); stage objects keep their own.
+    ``neutral_weight`` overrides how documents weigh neutral passages
+    (:func:`stance.classify.classify_documents`).
 
-    Each record follows the ``stance run`` format:
-    ``{"id", "clean", "summary", "stance": {"label", "scores", "evidence"}}``,
-    plus ``"flags"``: what cleaning found about the document (``"not French"``,
+    A record holds ``"id"`` and what the stages made:
+
+    - all stages (``stance run``): ``{"id", "clean", "summary", "stance": {"label", "scores", "evidence"}, "flags"}``;
+    - cleaning only (``stance clean``): ``{"id", "text", "dropped", "language", "flags"}``;
+    - summaries only (``stance summarize``): ``{"id", "summary", "sentences"?, "flags"}``;
+    - stance only (``stance classify``): ``{"id", "stance", "flags"}``.
+
+    ``flags`` are what cleaning found about the document (``"not French"``,
     ``"empty document"``...), so that the neutral stance of an empty or foreign
-    document is not mistaken for a reading of it.
-
-    >>> pipeline = Pipeline(summarizer="lead")  # doctest: +SKIP
-    >>> next(pipeline.run(["Le CAC 40 a gagné 2 % vendredi, porté par les banques."]))["summary"]  # doctest: +SKIP
-    'Le CAC 40 a gagné 2 % vendredi, porté par les banques.'
+    document is not mistaken for a reading of it; ``warnings`` (what reading
+    noticed, e.g. a cp1252 file) are added when there are any.
     """
 
     def __init__(
@@ -137,13 +136,15 @@ class Pipeline:
         batch_size: int = 32,
         device: str = "auto",
         progress: bool | None = None,
+        neutral_weight: float | None = None,
     ) -> None:
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise StanceError(f"expected batch_size to be a whole number >= 1, got {batch_size!r}")
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise UsageError(f"expected batch_size to be a whole number >= 1, got {batch_size!r}")
         self.batch_size = batch_size
         self.progress = progress
+        self.neutral_weight = neutral_weight
         if clean and cleaner is None:
-            from .clean import Cleaner
+            from .cleaning import Cleaner
 
             cleaner = Cleaner()
         self.cleaner = cleaner if clean else None
@@ -155,22 +156,43 @@ class Pipeline:
         self._shared_encoder = encoder
         self.summarizer = _summarizer(summarizer, encoder, device)
         self.classifier = _classifier(classifier, encoder, device)
+        if self.cleaner is None and self.summarizer is None and self.classifier is None:
+            raise UsageError("expected at least one stage: cleaning, a summarizer or a classifier")
         self.reset_stats()
 
     # ---------------------------------------------------------------- running
 
-    def run(self, documents: Any, *, on_error: Callable[[InputError], None] | None = None) -> Iterator[dict]:
+    def run(
+        self,
+        documents: Any,
+        *,
+        on_error: ErrorHandler | None = None,
+        skip: Callable[[str], bool] | None = None,
+        keep: Callable[[Document], bool] | None = None,
+    ) -> Iterator[dict]:
         """Stream one record per document, in input order.
 
-        ``documents``: see :func:`iter_documents`. A document that cannot be
-        read is passed to ``on_error`` (by default: raise) and the others go on.
+        ``documents``: see :func:`stance.io.iter_documents`. A document that
+        cannot be read is passed to ``on_error`` (by default: raise) and the
+        others go on. Documents that ``keep`` refuses (e.g. another shard's) are
+        left out; those whose id ``skip`` accepts (e.g. already in the output)
+        are counted in ``stats().skipped`` and left out.
         """
         docs = iter_documents(documents, on_error)
         with tqdm(desc="documents", unit="doc", disable=None if self.progress is None else not self.progress) as bar:
             while True:
                 started = time.perf_counter()
-                batch = list(islice(docs, self.batch_size))
-                self._timings["read"] += time.perf_counter() - started
+                batch = []
+                for doc in docs:
+                    if keep is not None and not keep(doc):
+                        continue
+                    if skip is not None and skip(doc.id):
+                        self._stats.skipped += 1
+                        continue
+                    batch.append(doc)
+                    if len(batch) == self.batch_size:
+                        break
+                self._stats.seconds["read"] += time.perf_counter() - started
                 if not batch:
                     return
                 yield from self.process(batch)
@@ -178,23 +200,42 @@ class Pipeline:
 
     def process(self, batch: Sequence[Document]) -> list[dict]:
         """The records of one batch of documents (each model stage sees the whole batch)."""
+        return self._process(batch)[1]
+
+    def _process(self, batch: Sequence[Document]) -> tuple[list[Cleaned], list[dict]]:
         if not batch:
-            return []
+            return [], []
         cleaned = self._timed("clean", self._clean, batch)
-        texts = [text for text, _ in cleaned]
-        summaries = self._timed("summarize", self.summarizer.summarize, texts)
-        stances = self._timed("classify", self._classify, texts)
-        self._documents += len(batch)
-        self._bytes += sum(len(doc.text.encode("utf-8")) for doc in batch)
-        return [
-            {"id": doc.id, "clean": text, "summary": summary.text, "stance": stance, "flags": list(flags)}
-            for doc, (text, flags), summary, stance in zip(batch, cleaned, summaries, stances, strict=True)
-        ]
+        texts = [result.text for result in cleaned]
+        summaries = self._timed("summarize", self.summarizer.summarize, texts) if self.summarizer else None
+        stances = self._timed("classify", self._classify, texts) if self.classifier else None
+        self._stats.documents += len(batch)
+        self._stats.bytes += sum(len(doc.text.encode("utf-8")) for doc in batch)
+        records = []
+        for index, (doc, result) in enumerate(zip(batch, cleaned, strict=True)):
+            if summaries is None and stances is None:
+                records.append(result.to_record())
+                continue
+            record: dict[str, Any] = {"id": doc.id}
+            if summaries is not None and stances is not None:
+                record["clean"] = result.text
+            if summaries is not None:
+                record["summary"] = summaries[index].text
+                if stances is None and summaries[index].sentences:
+                    record["sentences"] = [sentence.to_dict() for sentence in summaries[index].sentences]
+            if stances is not None:
+                record["stance"] = stances[index]
+            record["flags"] = list(result.flags)
+            if result.warnings:
+                record["warnings"] = list(result.warnings)
+            records.append(record)
+        return cleaned, records
 
     def map_batch(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list]:
         """``datasets`` batch function: a ``"text"`` column in; ``clean``, ``summary``,
         ``stance_label``, ``stance_scores``, ``stance_evidence`` (the passages, separated
-        by a blank line) and ``flags`` (separated by "; ") columns out.
+        by a blank line) and ``flags`` (separated by "; ") columns out, for the stages
+        this pipeline has.
 
         >>> dataset = dataset.map(pipeline.map_batch, batched=True, batch_size=32)  # doctest: +SKIP
         """
@@ -202,69 +243,60 @@ class Pipeline:
             raise InputError(f"expected a batch with a 'text' column, got columns {sorted(batch)}")
         texts = list(batch["text"])
         ids = [str(doc_id) for doc_id in batch["id"]] if "id" in batch else [str(i) for i in range(len(texts))]
-        records = self.process([Document(doc_id, text) for doc_id, text in zip(ids, texts, strict=True)])
+        documents = [Document(doc_id, text) for doc_id, text in zip(ids, texts, strict=True)]
+        cleaned, records = self._process(documents)
         # Strings and flat columns: Arrow needs the same type in every batch, and a
         # batch whose lists are all empty would fix their type to null.
-        return {
-            "clean": [r["clean"] for r in records],
-            "summary": [r["summary"] for r in records],
-            "stance_label": [r["stance"]["label"] for r in records],
-            "stance_scores": [dict(r["stance"]["scores"]) for r in records],
-            "stance_evidence": ["\n\n".join(r["stance"]["evidence"]) for r in records],
-            "flags": ["; ".join(r["flags"]) for r in records],
-        }
+        columns: dict[str, list] = {"clean": [result.text for result in cleaned]}
+        if self.summarizer:
+            columns["summary"] = [r["summary"] for r in records]
+        if self.classifier:
+            columns["stance_label"] = [r["stance"]["label"] for r in records]
+            columns["stance_scores"] = [dict(r["stance"]["scores"]) for r in records]
+            columns["stance_evidence"] = ["\n\n".join(r["stance"]["evidence"]) for r in records]
+        columns["flags"] = ["; ".join(result.flags) for result in cleaned]
+        return columns
 
-    def _clean(self, batch: Sequence[Document]) -> list[tuple[str, tuple[str, ...]]]:
+    def _clean(self, batch: Sequence[Document]) -> list[Cleaned]:
         if self.cleaner is None:
-            return [(doc.text, ()) for doc in batch]
-        results = [self.cleaner.clean(doc.text, doc_id=doc.id) for doc in batch]
+            return [Cleaned(id=doc.id, text=doc.text, warnings=doc.warnings) for doc in batch]
+        results = [self.cleaner.clean(doc.text, doc_id=doc.id, warnings=doc.warnings) for doc in batch]
         for result in results:
+            self._stats.reasons.update(result.reasons())
+            self._stats.flags.update(result.flags)
             for flag in result.flags:
                 log.warning("%s: %s", result.id, flag)
-        return [(result.text, tuple(result.flags)) for result in results]
+        return results
 
     def _classify(self, texts: list[str]) -> list[dict]:
         from .classify import classify_documents
 
+        options = {} if self.neutral_weight is None else {"neutral_weight": self.neutral_weight}
         # All passages of the batch go through the model together.
-        return [result.to_record() for result in classify_documents(texts, self.classifier)]
+        return [result.to_record() for result in classify_documents(texts, self.classifier, **options)]
 
     def _timed(self, stage: str, function: Callable[[Any], Any], argument: Any) -> Any:
         started = time.perf_counter()
         result = function(argument)
-        self._timings[stage] += time.perf_counter() - started
+        self._stats.seconds[stage] += time.perf_counter() - started
         return result
 
     # ---------------------------------------------------------------- statistics
 
     def reset_stats(self) -> None:
-        self._timings = dict.fromkeys(STAGES, 0.0)
-        self._documents = 0
-        self._bytes = 0
+        self._stats = RunStats()
 
-    def stats(self) -> dict[str, Any]:
-        """Documents and bytes processed, seconds per stage and each stage's share of the total.
-
-        >>> Pipeline(summarizer="lead", classifier=...).stats()["documents"]  # doctest: +SKIP
-        0
-        """
-        total = sum(self._timings.values())
-        return {
-            "documents": self._documents,
-            "bytes": self._bytes,
-            "seconds": dict(self._timings),
-            "share": {stage: (seconds / total if total else 0.0) for stage, seconds in self._timings.items()},
-            "docs_per_second": self._documents / total if total else 0.0,
-            "mb_per_second": self._bytes / 1e6 / total if total else 0.0,
-        }
+    def stats(self) -> RunStats:
+        """What this pipeline did since it was made (or since :meth:`reset_stats`)."""
+        return self._stats
 
     def describe(self) -> dict[str, str]:
         """What each stage is, for reports: ``{"cleaner", "summarizer", "classifier"}``, and
         ``"encoder"`` when the default stages share one."""
         description = {
             "cleaner": _describe(self.cleaner) if self.cleaner is not None else "none (--no-clean)",
-            "summarizer": _describe(self.summarizer),
-            "classifier": _describe(self.classifier),
+            "summarizer": _describe(self.summarizer) if self.summarizer is not None else "none",
+            "classifier": _describe(self.classifier) if self.classifier is not None else "none",
         }
         if self._shared_encoder is not None:
             description["encoder"] = repr(self._shared_encoder)
@@ -279,6 +311,8 @@ def _describe(stage: Any) -> str:
 
 
 def _summarizer(summarizer: Any, encoder: Any, device: str) -> Any:
+    if summarizer is False:
+        return None
     if summarizer is None:
         from .summarize import ExtractiveSummarizer
 
@@ -288,11 +322,16 @@ def _summarizer(summarizer: Any, encoder: Any, device: str) -> Any:
 
         return load_summarizer(summarizer, device=device)
     if not callable(getattr(summarizer, "summarize", None)):
-        raise StanceError(f"expected a summarizer with a summarize(texts) method, got {type(summarizer).__name__}")
+        raise UsageError(
+            f"expected a summarizer with a summarize(texts) method (a stance.summarize.Summarizer), "
+            f"a name, None (the default) or False (no summaries), got {type(summarizer).__name__}"
+        )
     return summarizer
 
 
 def _classifier(classifier: Any, encoder: Any, device: str) -> Any:
+    if classifier is False:
+        return None
     if classifier is None:
         from .classify import EmbeddingStanceClassifier
 
@@ -302,118 +341,8 @@ def _classifier(classifier: Any, encoder: Any, device: str) -> Any:
 
         return load_classifier(classifier, device=device)
     if not callable(getattr(classifier, "predict_proba", None)):
-        raise StanceError(
-            f"expected a stance classifier with predict_proba(texts) (see stance.classify), "
-            f"got {type(classifier).__name__}"
+        raise UsageError(
+            f"expected a stance classifier with predict_proba(texts) (a stance.classify.StanceClassifier), "
+            f"a backend name, None (the default) or False (no stance), got {type(classifier).__name__}"
         )
     return classifier
-
-
-# --------------------------------------------------------------------------------------
-# What `stance run` shows: a table on the terminal and a Markdown report
-
-
-@dataclass
-class Run:
-    """The records of a ``stance run`` output (the first ``limit`` of them), how many
-    there are, how many of each stance label and of each cleaning flag."""
-
-    path: str
-    records: list[dict] = field(default_factory=list)
-    total: int = 0
-    labels: Counter[str] = field(default_factory=Counter)
-    flags: Counter[str] = field(default_factory=Counter)
-
-
-def read_run(path: str | os.PathLike, limit: int = 1000) -> Run:
-    """Read back a ``stance run`` output, keeping the first ``limit`` records.
-
-    >>> run = read_run("out.jsonl")  # doctest: +SKIP
-    >>> run.total, run.labels.most_common(1)  # doctest: +SKIP
-    (5, [('bullish', 4)])
-    """
-    run = Run(str(path))
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # only a run still being written can end on a partial line
-            run.total += 1
-            run.labels[str((record.get("stance") or {}).get("label"))] += 1
-            run.flags.update(record.get("flags") or ())
-            if len(run.records) < limit:
-                run.records.append(record)
-    return run
-
-
-def _row(record: Mapping[str, Any], words: int) -> tuple[str, str, str, str]:
-    stance = record.get("stance") or {}
-    label = str(stance.get("label", "?"))
-    confidence = (stance.get("scores") or {}).get(label)
-    summary = " ".join(str(record.get("summary", "")).split())
-    first = " ".join(summary.split(" ")[:words])
-    if len(first) < len(summary):
-        first += " …"
-    return str(record.get("id", "")), label, "" if confidence is None else f"{confidence:.2f}", first
-
-
-def format_table(records: Sequence[Mapping[str, Any]], limit: int = 50, words: int = 12) -> str:
-    """A plain-text table of run records: id, stance, confidence and the first words of the summary.
-
-    >>> print(format_table([{"id": "a1", "summary": "Le CAC 40 monte.",
-    ...                      "stance": {"label": "bullish", "scores": {"bullish": 0.81}}}]))
-    id  stance   confidence  summary
-    a1  bullish  0.81        Le CAC 40 monte.
-    """
-    rows = [("id", "stance", "confidence", "summary")]
-    rows += [_row(record, words) for record in records[:limit]]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = [
-        "  ".join([*(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)), row[3]]).rstrip()
-        for row in rows
-    ]
-    if len(records) > limit:
-        lines.append(f"... and {len(records) - limit} more")
-    return "\n".join(lines)
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
-def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[int, int] | None = None) -> str:
-    """The Markdown report of a run: stance counts, pipeline stages and timings, and a table of records."""
-    lines = ["# stance run", "", f"Output: `{run.path}`, {run.total} records."]
-    if shard is not None:
-        lines.append(f"Shard {shard[0]} of {shard[1]} (documents whose id hashes to it; see `stance run --help`).")
-    if run.total:
-        counts = ", ".join(
-            f"{label} {run.labels[label]} ({run.labels[label] / run.total:.0%})"
-            for label in ("bullish", "skeptical", "neutral")
-            if run.labels[label]
-        )
-        lines += ["", f"Stance: {counts}."]
-    if run.flags:
-        flagged = ", ".join(f"{flag} {count}" for flag, count in run.flags.most_common())
-        lines += ["", f"Flagged by cleaning (their stance is no reading of an article): {flagged}."]
-    if pipeline is not None:
-        lines += ["", "## Pipeline", ""]
-        lines += [f"- {stage}: `{description}`" for stage, description in pipeline.describe().items()]
-        stats = pipeline.stats()
-        if stats["documents"]:
-            lines += [
-                "",
-                f"This invocation processed {stats['documents']} documents ({stats['bytes'] / 1e6:.2f} MB) at "
-                f"{stats['docs_per_second']:.2f} documents/s, {stats['mb_per_second']:.3f} MB/s "
-                "(records already in the output from an earlier run are not counted).",
-                "",
-                "| stage | seconds | share |",
-                "|---|---|---|",
-            ]
-            lines += [f"| {stage} | {stats['seconds'][stage]:.2f} | {stats['share'][stage]:.1%} |" for stage in STAGES]
-    lines += ["", "## Records", "", "| id | stance | confidence | summary |", "|---|---|---|---|"]
-    lines += ["| " + " | ".join(_cell(cell) for cell in _row(record, 25)) + " |" for record in run.records]
-    if run.total > len(run.records):
-        lines += ["", f"The first {len(run.records)} of {run.total} records are shown."]
-    return "\n".join(lines) + "\n"

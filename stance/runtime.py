@@ -1,5 +1,6 @@
 """What every model stage shares: device and dtype choice, length-sorted batching
-with out-of-memory back-off, and overlapping token windows for long inputs.
+with out-of-memory back-off, the input limit of a model, and overlapping token
+windows for long inputs.
 
 >>> from stance.runtime import batched_map, resolve_device
 >>> resolve_device("cpu")
@@ -15,7 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import DeviceError, StanceError
+from .errors import DeviceError, StanceError, UsageError
 
 if TYPE_CHECKING:
     import torch
@@ -112,6 +113,7 @@ def resolve_dtype(
     ``fp16_ok=False`` is for models whose activations overflow float16 (the T5
     family): asking for fp16 then is an error rather than a run full of NaNs.
 
+    >>> import torch
     >>> resolve_dtype(torch.device("cpu"))
     torch.float32
     >>> resolve_dtype(torch.device("cpu"), "bf16")
@@ -271,3 +273,49 @@ def token_windows(ids: Sequence[int], max_len: int, stride: int) -> list[list[in
     last = len(ids) - max_len
     starts = [*range(0, last, stride), last]
     return [ids[start : start + max_len] for start in starts]
+
+
+# Tokenizers that do not know their limit say so with a huge model_max_length.
+_UNKNOWN_TOKENIZER_LIMIT = 100_000
+# The limit used when neither the spec, the tokenizer nor the config gives one.
+DEFAULT_INPUT_TOKENS = 512
+_ROBERTA_LIKE = ("roberta", "xlm-roberta", "xlm-roberta-xl", "camembert")
+
+
+def input_limit(spec: Any, tokenizer: Any, config: Any, requested: int | None = None) -> int:
+    """The most tokens (special tokens included) one forward pass of a model may take.
+
+    This is the one rule every model stage uses: the smallest of the spec's
+    ``max_input_tokens``, the tokenizer's ``model_max_length`` (when it knows it)
+    and the position embeddings of the config (RoBERTa-like models lose
+    ``padding_idx + 1`` of them), else :data:`DEFAULT_INPUT_TOKENS`. A
+    ``requested`` limit replaces it, but never beyond the positions the model has.
+
+    >>> from types import SimpleNamespace as NS
+    >>> input_limit(NS(max_input_tokens=None), NS(model_max_length=10**30),
+    ...             NS(model_type="xlm-roberta", max_position_embeddings=514, pad_token_id=1))
+    512
+    >>> input_limit(NS(max_input_tokens=None), NS(model_max_length=512), NS(model_type="t5"), requested=256)
+    256
+    """
+    capacity = getattr(config, "max_position_embeddings", None)
+    if capacity is not None and getattr(config, "model_type", None) in _ROBERTA_LIKE:
+        capacity -= (getattr(config, "pad_token_id", None) or 0) + 1
+    if requested is not None:
+        if requested < 1:
+            raise UsageError(f"expected an input limit >= 1 token, got {requested}")
+        if capacity is not None and requested > capacity:
+            raise UsageError(
+                f"an input limit of {requested} tokens is more than the model takes ({capacity} positions); "
+                f"use at most {capacity}"
+            )
+        return int(requested)
+    tokenizer_limit = getattr(tokenizer, "model_max_length", None)
+    if tokenizer_limit is not None and tokenizer_limit >= _UNKNOWN_TOKENIZER_LIMIT:
+        tokenizer_limit = None
+    known = [int(value) for value in (getattr(spec, "max_input_tokens", None), tokenizer_limit, capacity) if value]
+    if not known:
+        log.warning("no input limit in the model's spec, tokenizer or config; using %d tokens",
+                    DEFAULT_INPUT_TOKENS)
+        return DEFAULT_INPUT_TOKENS
+    return min(known)

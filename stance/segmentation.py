@@ -17,6 +17,7 @@ not end a sentence, followed by a line that starts in lower case) continues it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -336,3 +337,69 @@ def _is_abbreviation(body: str, dot: int) -> bool:
     if len(word) == 1 and word.isalpha():
         return True
     return word.lower() in ABBREVIATIONS
+
+
+def chunk(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """Cut ``text`` into consecutive pieces that each satisfy ``fits``: whole
+    sentences where they fit, else word boundaries, else characters. This is the
+    one chunker of stance: every model stage that must respect an input limit
+    passes a ``fits`` that counts tokens the way its model will see them, so no
+    piece is ever truncated silently.
+
+    Pieces are slices of ``text`` (spacing inside a piece is kept) with their
+    outer whitespace stripped; empty text gives no piece.
+
+    >>> chunk("Le CAC 40 monte. Les banques suivent. Le luxe recule.", lambda t: len(t) <= 40)
+    ['Le CAC 40 monte. Les banques suivent.', 'Le luxe recule.']
+    >>> chunk("anticonstitutionnellement", lambda t: len(t) <= 10)
+    ['anticonsti', 'tutionnell', 'ement']
+    """
+    _check_text(text)
+    text = text.strip()
+    if not text:
+        return []
+    if fits(text):
+        return [text]
+    if not fits(text[0]):
+        raise InputError("expected a limit that at least one character fits; got one that fits nothing")
+    pieces: list[tuple[int, int]] = []
+    for span in segment(text) or [Span(0, len(text), text)]:
+        if fits(span.text):
+            pieces.append((span.start, span.end))
+        else:
+            pieces.extend(_split_to_fit(text, span.start, span.end, fits))
+    chunks: list[tuple[int, int]] = []
+    start, end = pieces[0]
+    for a, b in pieces[1:]:
+        if fits(text[start:b]):
+            end = b
+        else:
+            chunks.append((start, end))
+            start, end = a, b
+    chunks.append((start, end))
+    return [text[a:b] for a, b in chunks]
+
+
+def _split_to_fit(text: str, start: int, end: int, fits: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at word (else character) boundaries into the longest pieces that fit."""
+    pieces = []
+    while start < end:
+        if fits(text[start:end]):
+            pieces.append((start, end))
+            break
+        cuts = [start + match.end() for match in re.finditer(r"\S+", text[start:end])]
+        if len(cuts) < 2 or not fits(text[start : cuts[0]]):
+            cuts = list(range(start + 1, end + 1))
+        low, high = 0, len(cuts) - 1  # binary search for the longest prefix that fits
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(text[start : cuts[middle]]):
+                low = middle
+            else:
+                high = middle - 1
+        start_next = cuts[low]
+        pieces.append((start, start_next))
+        start = start_next
+        while start < end and text[start].isspace():
+            start += 1
+    return pieces

@@ -26,16 +26,16 @@ from stance.classify import (
     classify_document,
     classify_documents,
     default_head_dir,
-    default_training_file,
-    head_card,
     load_classifier,
     load_training_data,
     split_passages,
-    stance_records,
 )
+from stance.classify.card import head_card
+from stance.classify.training import default_training_file
 from stance.cli import main
 from stance.document import Document
 from stance.errors import InputError, ModelNotAvailableError, StanceError
+from stance.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -301,8 +301,8 @@ def test_reader_comments_never_count() -> None:
         "Voir l'originalRépondre0",
     ])
     doc = Document("c1", article)
-    cleaned = stance_records([doc], KeywordStance())[0]
-    raw = stance_records([doc], KeywordStance(), clean=False)[0]
+    cleaned = Pipeline(summarizer=False, classifier=KeywordStance(), progress=False).process([doc])[0]
+    raw = Pipeline(summarizer=False, classifier=KeywordStance(), clean=False, progress=False).process([doc])[0]
     assert cleaned["id"] == "c1" and cleaned["stance"]["label"] == "neutral"
     assert not any("Vendez" in passage for passage in cleaned["stance"]["evidence"])
     assert any("Vendez" in passage for passage in raw["stance"]["evidence"])
@@ -393,7 +393,7 @@ def test_committed_head_matches_its_card_and_the_training_set() -> None:
     folder = default_head_dir()
     data = json.loads((folder / "head.json").read_text(encoding="utf-8"))
     assert (folder / "README.md").read_text(encoding="utf-8") == head_card(data), (
-        "models/stance-head/README.md differs from head.json; rerun `stance train --backend embedding`"
+        "stance/models/stance-head/README.md differs from head.json; regenerate it with classify.card.head_card"
     )
     digest = hashlib.sha256(default_training_file().read_bytes()).hexdigest()
     assert data["training_data"]["sha256"] == digest, (
@@ -540,7 +540,7 @@ def test_cli_classify_follows_the_contract_and_resumes(tiny_head, tmp_path: Path
     records = read_jsonl(out)
     assert [r["id"] for r in records] == sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))
     for record in records:
-        assert set(record) == {"id", "stance"}
+        assert set(record) == {"id", "stance", "flags"}
         stance = record["stance"]
         assert set(stance) == {"label", "scores", "evidence"} and stance["label"] in LABELS
         assert list(stance["scores"]) == list(LABELS)

@@ -18,7 +18,7 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def test_help_exits_zero() -> None:
-    result = subprocess.run([sys.executable, "-m", "stance.cli", "--help"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "stance", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "clean" in result.stdout
 
@@ -40,7 +40,7 @@ def test_clean_seeds_follows_the_contract(tmp_path: Path) -> None:
     for record in records:
         assert {"id", "text", "dropped"} <= set(record)
         assert all(set(d) == {"line", "reason"} for d in record["dropped"])
-        golden = ROOT / "tests" / "clean" / "golden" / f"{record['id']}.txt"
+        golden = ROOT / "tests" / "cleaning" / "golden" / f"{record['id']}.txt"
         assert record["text"] == golden.read_text(encoding="utf-8").rstrip("\n")
 
 

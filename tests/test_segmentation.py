@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stance.errors import InputError
-from stance.segment import count_words, segment, split_paragraphs, split_sentences
+from stance.segmentation import count_words, segment, split_paragraphs, split_sentences
 
 
 def texts(text: str) -> list[str]:
@@ -360,3 +360,29 @@ def test_offsets_hold_for_any_text(text: str) -> None:
         assert span.start >= previous_end
         assert span.kind in ("sentence", "heading", "bullet")
         previous_end = span.end
+
+
+# ------------------------------------------------------------------- the one chunker
+
+
+def test_chunk_never_returns_a_piece_over_its_budget() -> None:
+    from stance.segmentation import chunk
+
+    def tokens(text: str) -> int:  # a tokenizer that splits long words into many pieces
+        return sum(max(1, len(word) // 3) for word in text.split())
+
+    text = ("Le conseil d'administration a approuvé " + "anticonstitutionnellement " * 40 + "la fusion. ") * 3
+    budget = 60
+    pieces = chunk(text, lambda part: tokens(part) <= budget)
+    assert pieces and all(tokens(piece) <= budget for piece in pieces)
+    assert " ".join(" ".join(pieces).split()) == " ".join(text.split())  # nothing lost
+
+
+def test_chunk_keeps_sentences_whole_when_they_fit() -> None:
+    from stance.segmentation import chunk
+
+    text = "Le CAC 40 monte. Les banques suivent. Le luxe recule."
+    assert chunk(text, lambda part: len(part) <= 40) == ["Le CAC 40 monte. Les banques suivent.", "Le luxe recule."]
+    assert chunk("", lambda part: True) == []
+    with pytest.raises(InputError, match="fits nothing"):
+        chunk("abc", lambda part: False)

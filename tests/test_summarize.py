@@ -10,18 +10,17 @@ import numpy as np
 import pytest
 
 from stance.errors import InputError, ModelNotAvailableError, StanceError
-from stance.segment import count_words, segment
+from stance.pipeline import Pipeline
+from stance.segmentation import count_words, segment
 from stance.summarize import (
     ExtractiveSummarizer,
     LeadSummarizer,
     Seq2SeqSummarizer,
     Summarizer,
     Summary,
-    candidate_sentences,
-    depends_on_context,
     load_summarizer,
-    summarize_documents,
 )
+from stance.summarize.extractive import candidate_sentences, depends_on_context
 
 ARTICLE = (
     "Le CAC 40 recule nettement\n\n"
@@ -83,6 +82,7 @@ def test_a_str_gives_one_summary_and_a_list_gives_a_list(tiny_extractive: Extrac
     assert isinstance(tiny_extractive, Summarizer)
 
 
+@pytest.mark.slow
 def test_extractive_summaries_are_deterministic(tiny_bert_dir: Path, seed_texts: list[str]) -> None:
     texts = [seed_texts[0], ARTICLE, seed_texts[3]]
     first = ExtractiveSummarizer(str(tiny_bert_dir), device="cpu").summarize(texts)
@@ -201,13 +201,14 @@ def e5_extractive(e5_small_dir: Path) -> ExtractiveSummarizer:
 
 @pytest.mark.slow
 def test_seed_summaries_read_as_summaries(e5_extractive: ExtractiveSummarizer, seed_texts: list[str]) -> None:
-    from stance.clean import Cleaner
+    from stance.cleaning import Cleaner
     from stance.document import Document
 
     cleaner = Cleaner()
     cleaned = [cleaner.clean(text) for text in seed_texts]
     documents = [Document(f"seed-{i}", text) for i, text in enumerate(seed_texts)]
-    records = summarize_documents(e5_extractive, documents)
+    pipeline = Pipeline(summarizer=e5_extractive, classifier=False, progress=False)
+    records = list(pipeline.run(documents))
     for record, result in zip(records, cleaned, strict=True):
         sentences = record["sentences"]
         assert len(sentences) == 3, record
@@ -322,7 +323,7 @@ def test_registry_name_gives_prefix_limit_and_generation_settings(tiny_registry:
 
 def test_real_model_specs_give_their_model_card_settings() -> None:
     from stance.registry import get_spec
-    from stance.summarize import _generation_settings
+    from stance.summarize.seq2seq import _generation_settings
 
     assert _generation_settings(get_spec("mt5-xlsum").generation) == {
         "num_beams": 4,
@@ -373,6 +374,7 @@ def test_a_sentence_longer_than_the_limit_is_cut_between_words(mbart: Seq2SeqSum
     assert "".join(pieces) == blob and all(len(mbart.tokenizer(p)["input_ids"]) <= 64 for p in pieces)
 
 
+@pytest.mark.slow
 def test_long_documents_are_map_reduced_without_index_errors(
     mbart: Seq2SeqSummarizer, seed_texts: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -399,6 +401,7 @@ def test_long_documents_are_map_reduced_without_index_errors(
     assert "do not fit" not in caplog.text
 
 
+@pytest.mark.slow
 def test_a_reduce_that_does_not_shrink_stops_with_the_joined_summaries(
     tiny_registry: Path, seed_texts: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -477,6 +480,7 @@ def test_seq2seq_on_cuda_runs_t5_in_bf16(tiny_mt5_dir: Path) -> None:
 # ------------------------------------------------------------------------- CLI
 
 
+@pytest.mark.slow
 def test_cli_summarize(tmp_path: Path, seed_texts: list[str], tiny_registry: Path) -> None:
     from stance.cli import main
 
@@ -501,7 +505,7 @@ def test_cli_summarize(tmp_path: Path, seed_texts: list[str], tiny_registry: Pat
     abstractive = tmp_path / "abstractive.jsonl"
     assert main(["summarize", str(folder / "doc1.txt"), "--out", str(abstractive), "--model", "tiny-t5"]) == 0
     record = json.loads(abstractive.read_text(encoding="utf-8"))
-    assert set(record) == {"id", "summary"} and record["id"] == "doc1"
+    assert set(record) == {"id", "summary", "flags"} and record["id"] == "doc1"
 
 
 def test_cli_summarize_bad_model_is_usage_error(tmp_path: Path, seed_texts: list[str], capsys) -> None:

@@ -1,6 +1,6 @@
 """Cleaning scraped French articles: each removal carries a reason.
 
->>> from stance.clean import clean
+>>> from stance.cleaning import clean
 >>> clean("Le titre\\n\\nLire aussi : autre chose").dropped[0].reason
 'read-also link'
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from .base import LineRules, Step
 from .boilerplate import Boilerplate
+from .cleaner import Cleaner, clean, default_steps
 from .comments import CommentForm, Comments
 from .dedup import Deduplicate
 from .language import ForeignScriptLines, detect_language
 from .normalise import normalise
-from .pipeline import Cleaner, clean, default_steps
 
 __all__ = [
     "Boilerplate",

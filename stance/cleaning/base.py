@@ -1,5 +1,5 @@
 """The cleaning step protocol: a step looks at the lines still kept and says
-which to drop and why. The :class:`~stance.clean.pipeline.Cleaner` does the
+which to drop and why. The :class:`~stance.cleaning.Cleaner` does the
 bookkeeping (order, counting, the dropped list)."""
 
 from __future__ import annotations
@@ -9,6 +9,13 @@ from abc import ABC, abstractmethod
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import NamedTuple
+
+# French month names and their abbreviations ("janv.", "févr."), for the date
+# patterns of the furniture and comment rules.
+FRENCH_MONTH = (
+    r"(?:janv(?:ier)?|f[ée]vr(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|"
+    r"sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?)\.?"
+)
 
 
 class Step(ABC):

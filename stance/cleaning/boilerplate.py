@@ -7,23 +7,19 @@ not; "Source : Reuters" is dropped, "Source de revenus..." is not.
 
 The rules are written for the many ways sites word the same furniture, not for
 the seeds' exact lines; every one is tested on a short French snippet in
-``tests/clean/test_boilerplate.py``.
+``tests/cleaning/test_boilerplate.py``.
 """
 
 from __future__ import annotations
 
 import re
 
-from .base import LineRules, Rule
+from .base import FRENCH_MONTH, LineRules, Rule
 
 _I = re.IGNORECASE
 _APOS = "['’]"
-_MONTH = (
-    r"(?:janv(?:ier)?|f[ée]vr(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|"
-    r"sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?)\.?"
-)
 _DATE = (
-    rf"(?:\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{1,2}}(?:-\d{{1,2}})?|"
+    rf"(?:\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}\s+\d{{4}}|\d{{4}}-\d{{1,2}}(?:-\d{{1,2}})?|"
     r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
 )
 _TIME = r"(?:\d{1,2}\s*(?:h|:)\s*\d{0,2}(?:\s*min)?)"

@@ -1,4 +1,4 @@
-"""The cleaning pipeline: normalise, then run the line steps, keep the reasons."""
+"""The cleaner: normalise, then run the line steps, keep the reasons."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def default_steps(opening_lines: int = 3) -> list[Step]:
 class Cleaner:
     """Turns scraped article text into clean article text, saying what it dropped and why.
 
-    The text is normalised (:func:`~stance.clean.normalise.normalise`), split
+    The text is normalised (:func:`~stance.cleaning.normalise.normalise`), split
     into non-empty lines, and each step drops lines from what the previous
     steps kept. The result holds the kept lines, one paragraph each,
     separated by a blank line; cleaning a cleaned text changes nothing.
@@ -46,11 +46,14 @@ class Cleaner:
         self.steps = list(steps) if steps is not None else default_steps(opening_lines)
         self.stats: Counter[str] = Counter()
 
-    def clean(self, text: str, doc_id: str | None = None) -> Cleaned:
+    def clean(self, text: str, doc_id: str | None = None, warnings: Sequence[str] = ()) -> Cleaned:
+        """Clean one text; ``warnings`` (what reading it noticed, e.g. a cp1252
+        file) are carried into the result and its record."""
+        warnings = tuple(warnings)
         lines = [line for line in normalise(text).split("\n") if line]
         if not lines:
             self.stats[EMPTY] += 1
-            return Cleaned(id=doc_id, text="", flags=(EMPTY,))
+            return Cleaned(id=doc_id, text="", flags=(EMPTY,), warnings=warnings)
         kept = list(range(len(lines)))
         reasons: dict[int, str] = {}
         for step in self.steps:
@@ -74,7 +77,8 @@ class Cleaner:
             flags.append(NOT_FRENCH)
         self.stats.update(reasons.values())
         self.stats.update(flags)
-        return Cleaned(id=doc_id, text=body, dropped=dropped, language=language, flags=tuple(flags))
+        return Cleaned(id=doc_id, text=body, dropped=dropped, language=language, flags=tuple(flags),
+                       warnings=warnings)
 
     @staticmethod
     def _apply(step: Step, lines: list[str], kept: list[int], reasons: dict[int, str]) -> list[int]:
@@ -93,7 +97,7 @@ class Cleaner:
         """
         for doc in tqdm(documents, desc="cleaning", unit="doc", disable=None if progress is None else not progress):
             if isinstance(doc, Document):
-                yield self.clean(doc.text, doc_id=doc.id)
+                yield self.clean(doc.text, doc_id=doc.id, warnings=doc.warnings)
             else:
                 yield self.clean(doc)
 

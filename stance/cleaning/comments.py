@@ -26,24 +26,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .base import LineRules, Rule, Step
+from .base import FRENCH_MONTH, LineRules, Rule, Step
 
 COMMENT = "reader comment"
 FORM = "comment form"
 CALL = "call to comment"
 
 _I = re.IGNORECASE
-_MONTH = (
-    r"(?:janv(?:ier)?|f[ée]vr(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|"
-    r"sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?)\.?"
-)
 _CLOCK = r"(?:\s*,?\s*(?:à|a|at|-)?\s*\d{1,2}\s*[h:]\s*\d{0,2}(?:\s*min)?)?"
 _RELATIVE = (
     r"(?:il\s+y\s+a\s+(?:\d+|une?|quelques)\s*(?:s|sec(?:ondes?)?|mn|min(?:utes?)?|h|heures?|j|jours?|"
     r"sem(?:aines?)?|mois|ans?|années?)|à\s+l['’]instant|hier|aujourd['’]hui)" + _CLOCK
 )
 _ABSOLUTE = (
-    rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+{_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
     + _CLOCK
 )
 _TIME_LINE = re.compile(rf"[·•|\-–—]?\s*(?:{_RELATIVE}|{_ABSOLUTE})\s*(?:\(modifié\))?", _I)

@@ -1,29 +1,31 @@
-"""The ``stance`` command. Exit codes: 0 success, 2 bad usage, 1 a failed check
-(including input documents that could not be read; the others are still processed)."""
+"""The ``stance`` command and its subcommands.
+
+Exit codes (one mapping, :func:`stance.errors.exit_code`): 0 success; 2 bad
+usage (arguments, paths, unknown names, unreadable input detected before work
+starts); 1 a failed run or check (a model that is not available, out of memory,
+a failed evaluation gate, or input documents that could not be read, the
+others being processed). ``stance clean``, ``summarize`` and ``classify`` are
+one-stage pipelines (after cleaning); ``stance run`` is the whole pipeline.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tqdm.auto import tqdm
+from .. import __version__
+from ..document import Document
+from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, StanceError, exit_code
+from ..io import JsonlWriter
 
-from . import __version__
-from .document import Document
-from .errors import InputError, StanceError
-from .files import JsonlWriter, read_documents
+if TYPE_CHECKING:
+    from ..pipeline import Pipeline
 
 log = logging.getLogger("stance")
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-# A stage receives a batch of documents and returns one output record per document.
-BatchFn = Callable[[list[Document]], list[dict]]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,17 +42,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except StanceError as error:
         print(f"stance: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
+        return exit_code(error)
+    except KeyboardInterrupt as error:
         print("stance: interrupted; rerun the same command to resume", file=sys.stderr)
-        return 130
+        return exit_code(error)
+    except MemoryError as error:
+        print("stance: error: out of memory; use a smaller --batch-docs (or --batch-size), or a machine with "
+              "more memory, then rerun the same command to resume", file=sys.stderr)
+        return exit_code(error)
+    except RuntimeError as error:
+        if "out of memory" not in str(error).lower():
+            raise
+        print(f"stance: error: the device ran out of memory ({error}); use a smaller --batch-docs or "
+              "--batch-size, then rerun the same command to resume", file=sys.stderr)
+        return exit_code(error)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stance",
         description="Clean, summarise and classify the stance of French news articles.",
-        epilog="Exit status: 0 success, 2 bad usage, 1 a failed check (e.g. unreadable input documents).",
+        epilog="Exit status: 0 success, 2 bad usage (detected before work starts), 1 a failed run or check "
+        "(e.g. a model that is not available, unreadable input documents).",
     )
     parser.add_argument("--version", action="version", version=f"stance {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
@@ -112,20 +125,11 @@ def _positive_int(value: str) -> int:
 
 
 def run_clean(args: argparse.Namespace) -> int:
-    from .clean import Cleaner
+    from ..pipeline import Pipeline
 
-    cleaner = Cleaner()
-    reasons: Counter[str] = Counter()
-
-    def stage(batch: list[Document]) -> list[dict]:
-        results = [cleaner.clean(doc.text, doc_id=doc.id) for doc in batch]
-        for result in results:
-            reasons.update(result.reasons())
-            for flag in result.flags:
-                log.warning("%s: %s", result.id, flag)
-        return [result.to_record() for result in results]
-
-    status = process_documents(args, stage)
+    pipeline = Pipeline(summarizer=False, classifier=False, batch_size=args.batch_docs)
+    status = process_documents(args, pipeline)
+    reasons = pipeline.stats().reasons
     if reasons:
         summary = ", ".join(f"{reason} {count}" for reason, count in reasons.most_common())
         log.info("lines dropped by reason: %s", summary)
@@ -133,16 +137,19 @@ def run_clean(args: argparse.Namespace) -> int:
 
 
 def run_summarize(args: argparse.Namespace) -> int:
-    from .summarize import load_summarizer, summarize_documents
+    from ..pipeline import Pipeline
+    from ..summarize import load_summarizer
 
     summarizer = load_summarizer(
         args.model, device=args.device, max_sentences=args.max_sentences, max_words=args.max_words
     )
-    return process_documents(args, lambda batch: summarize_documents(summarizer, batch, clean=not args.no_clean))
+    pipeline = Pipeline(summarizer=summarizer, classifier=False, clean=not args.no_clean, batch_size=args.batch_docs)
+    return process_documents(args, pipeline)
 
 
-def process_documents(args: argparse.Namespace, stage: BatchFn, keep: Callable[[Document], bool] | None = None) -> int:
-    """Stream INPUT through ``stage`` in batches into a resumable OUT (only the documents
+def process_documents(args: argparse.Namespace, pipeline: Pipeline,
+                      keep: Callable[[Document], bool] | None = None) -> int:
+    """Stream INPUT through ``pipeline`` into a resumable OUT (only the documents
     ``keep`` accepts, when given: e.g. one shard of the input).
 
     Unreadable documents are reported and counted; the rest are processed. The
@@ -158,27 +165,12 @@ def process_documents(args: argparse.Namespace, stage: BatchFn, keep: Callable[[
         problems.append(error)
         print(f"stance: error: {error}", file=sys.stderr)
 
+    written = 0
     with JsonlWriter(args.out, overwrite=args.overwrite) as out:
-        skipped = 0
-
-        def pending() -> Iterator[Document]:
-            nonlocal skipped
-            for doc in read_documents(args.input, on_error=report):
-                if keep is not None and not keep(doc):
-                    continue
-                if out.done(doc.id):
-                    skipped += 1
-                else:
-                    yield doc
-
-        written = 0
-        docs = pending()
-        with tqdm(desc="documents", unit="doc", disable=None) as progress:
-            while batch := list(islice(docs, args.batch_docs)):
-                records = stage(batch)
-                out.write_all(records)
-                written += len(records)
-                progress.update(len(batch))
+        for record in pipeline.run(args.input, on_error=report, skip=out.done, keep=keep):
+            out.write(record)
+            written += 1
+    skipped = pipeline.stats().skipped
     if skipped:
         log.info("skipped %d documents already in %s (use --overwrite to redo them)", skipped, args.out)
     log.info("wrote %d records to %s", written, args.out)
@@ -193,7 +185,7 @@ def add_models_command(commands: argparse._SubParsersAction) -> None:
     models = commands.add_parser(
         "models",
         help="list the named models and prepare them for offline use",
-        description="Named models (specs in models/*.toml). Prepared checkpoints go to "
+        description="Named models (specs shipped in stance/models/*.toml). Prepared checkpoints go to "
         "$STANCE_HOME (default: the user cache folder), never into the repository.",
     )
     actions = models.add_subparsers(title="actions", metavar="ACTION")
@@ -211,7 +203,7 @@ def add_models_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_models_list(args: argparse.Namespace) -> int:
-    from .registry import list_specs, prepared_dir, stance_home
+    from ..registry import list_specs, prepared_dir, stance_home
 
     specs = list_specs()
     width = max((len(spec.name) for spec in specs), default=4)
@@ -223,15 +215,9 @@ def run_models_list(args: argparse.Namespace) -> int:
 
 
 def run_models_prepare(args: argparse.Namespace) -> int:
-    from .errors import ModelNotAvailableError
-    from .registry import prepare
+    from ..registry import prepare
 
-    try:
-        path = prepare(args.name, force=args.force)
-    except ModelNotAvailableError as error:
-        print(f"stance: error: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    print(path)
+    print(prepare(args.name, force=args.force))
     return EXIT_OK
 
 
@@ -254,7 +240,7 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from .evaluation import compare, evaluate, load_baseline, write_report
+    from ..evaluation import compare, evaluate, load_baseline, write_report
 
     baseline = load_baseline(args.baseline) if args.baseline else None  # a bad baseline fails before the models run
     evaluation = evaluate(args.path, predictions=args.predictions)
@@ -283,7 +269,8 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     classify.add_argument("--backend", choices=backends, default="embedding", help="default: embedding")
     classify.add_argument(
         "--model", metavar="NAME",
-        help="embedding: a head folder (default models/stance-head); transformer: a fine-tuned model folder; "
+        help="embedding: a head folder (default: the head shipped in the package); transformer: a fine-tuned "
+        "model folder; "
         "zero-shot: an NLI model (default mdeberta-xnli) or a folder saved by `stance train --backend zero-shot`",
     )
     classify.add_argument("--no-clean", action="store_true", help="classify the text as given, without cleaning")
@@ -299,10 +286,11 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser(
         "train",
         help="train a stance classifier on the hand-labelled training set",
-        description="Train a stance backend on models/training/stance_fr.jsonl (or --data). embedding: choose "
-        "the head's hyper-parameters by cross-validation, write models/stance-head/head.json and its card. "
-        "transformer: fine-tune --model. zero-shot: calibrate the NLI model --model. Transformer and zero-shot "
-        "results go under $STANCE_HOME/classifiers unless --out is given.",
+        description="Train a stance backend on models/training/stance_fr.jsonl of a source checkout (or --data). "
+        "embedding: choose the head's hyper-parameters by cross-validation, write head.json and its card. "
+        "transformer: fine-tune --model. zero-shot: calibrate the NLI model --model. Results go under "
+        "$STANCE_HOME/classifiers unless --out is given (never over the shipped head: to replace it, pass "
+        "--out stance/models/stance-head on purpose).",
     )
     train.add_argument("--backend", choices=backends, default="embedding", help="default: embedding")
     train.add_argument(
@@ -311,7 +299,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
         "e.g. xlm-roberta-base, camembert-base); zero-shot: the NLI model (default mdeberta-xnli)",
     )
     train.add_argument("--data", metavar="FILE.jsonl", help="labelled {text, label} lines (default: the training set)")
-    train.add_argument("--out", metavar="DIR", help="where to save (embedding default: models/stance-head)")
+    train.add_argument("--out", metavar="DIR", help="where to save (default: $STANCE_HOME/classifiers/BACKEND-MODEL)")
     train.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
     train.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on a GPU that supports it, else fp32)")
     train.add_argument("--batch-size", type=_positive_int, metavar="N", help="examples per batch")
@@ -325,21 +313,21 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def run_classify(args: argparse.Namespace) -> int:
-    from .classify import NEUTRAL_WEIGHT, load_classifier, stance_records
+    from ..classify import load_classifier
+    from ..pipeline import Pipeline
 
     classifier = load_classifier(
         args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=args.dtype
     )
-    weight = NEUTRAL_WEIGHT if args.neutral_weight is None else args.neutral_weight
-    return process_documents(
-        args, lambda batch: stance_records(batch, classifier, clean=not args.no_clean, neutral_weight=weight)
-    )
+    pipeline = Pipeline(summarizer=False, classifier=classifier, clean=not args.no_clean,
+                        batch_size=args.batch_docs, neutral_weight=args.neutral_weight)
+    return process_documents(args, pipeline)
 
 
 def run_train(args: argparse.Namespace) -> int:
     import time
 
-    from .classify import train_classifier
+    from ..classify import train_classifier
 
     tuning = {
         "epochs": args.epochs, "learning_rate": args.learning_rate, "gradient_accumulation_steps": args.grad_accum,
@@ -405,20 +393,22 @@ def _shard(value: str) -> tuple[int, int]:
 
 
 def run_pipeline(args: argparse.Namespace) -> int:
-    from .pipeline import Pipeline, format_table, read_run, render_run_report, shard_of
+    from ..pipeline import Pipeline, shard_of
+    from .reporting import format_table, read_run, render_run_report
 
     classifier = None
     if args.backend != "embedding" or args.stance_model:
-        from .classify import load_classifier
+        from ..classify import load_classifier
 
         classifier = load_classifier(args.backend, args.stance_model, device=args.device)
     summarizer = None if args.summarizer == "extractive" else args.summarizer
-    pipeline = Pipeline(summarizer=summarizer, classifier=classifier, clean=not args.no_clean, device=args.device)
+    pipeline = Pipeline(summarizer=summarizer, classifier=classifier, clean=not args.no_clean, device=args.device,
+                        batch_size=args.batch_docs)
     keep = None
     if args.shard:
         index, count = args.shard
         keep = lambda doc: shard_of(doc.id, count) == index  # noqa: E731
-    status = process_documents(args, pipeline.process, keep)
+    status = process_documents(args, pipeline, keep)
     run = read_run(args.out)
     print(format_table(run.records))
     report = Path(args.report) if args.report else Path(args.out).with_suffix(".md")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.clean.boilerplate import Boilerplate
+from stance.cleaning.boilerplate import Boilerplate
 
 STEP = Boilerplate()
 
@@ -125,7 +125,7 @@ def test_merged_rules_give_the_reason_of_the_first_matching_rule() -> None:
     """LineRules tries runs of rules as one alternation: it must agree with trying them one by one."""
     from pathlib import Path
 
-    from stance.clean import normalise
+    from stance.cleaning import normalise
 
     seeds = Path(__file__).resolve().parents[2] / "seeds"
     seed_lines = [line for p in sorted(seeds.glob("*.txt")) for line in normalise(p.read_text("utf-8")).split("\n")]

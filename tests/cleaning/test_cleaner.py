@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance.clean import Cleaner, clean, normalise
-from stance.clean.dedup import line_key
+from stance.cleaning import Cleaner, clean, normalise
+from stance.cleaning.dedup import line_key
 from stance.document import Document
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.clean.comments import CommentForm, Comments
+from stance.cleaning.comments import CommentForm, Comments
 
 OPENING = ["Le Nasdaq recule de 2 %.", "Les valeurs technologiques pèsent.", "Nvidia cède 4 %.", "Fin de séance."]
 

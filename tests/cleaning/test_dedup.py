@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from stance.clean.dedup import Deduplicate, containment, line_key, shingles
+from stance.cleaning.dedup import Deduplicate, containment, line_key, shingles
 
 PARAGRAPH = "Le groupe a relevé ses prévisions annuelles grâce à la demande en puces pour l'intelligence artificielle."
 

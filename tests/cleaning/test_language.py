@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.clean.language import ForeignScriptLines, detect_language, foreign_script_share
+from stance.cleaning.language import ForeignScriptLines, detect_language, foreign_script_share
 
 FR = (
     "La Banque centrale européenne a laissé ses taux inchangés jeudi, mais elle se dit prête à agir "

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.clean.normalise import normalise
+from stance.cleaning.normalise import normalise
 
 
 @pytest.mark.parametrize(

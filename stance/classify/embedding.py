@@ -1,0 +1,328 @@
+"""Backend ``embedding``: encoder sentence embeddings and a logistic-regression head (the fast baseline)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..document import LABELS
+from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
+from ..segmentation import split_sentences
+from .base import StanceClassifier, _check_labels, _check_texts, _softmax
+from .card import _write_atomic, _write_json, head_card
+from .selection import C_GRID, CALIBRATIONS, _fit_logreg, _nested_estimate, _search
+
+if TYPE_CHECKING:
+    from ..encode import Encoder
+
+log = logging.getLogger("stance")
+
+
+HEAD_FILE = "head.json"
+
+
+CARD_FILE = "README.md"
+
+
+HEAD_FORMAT = 1
+
+
+# Head weights are stored with this many decimals; the fitted model keeps the
+# same rounding so that save/load gives identical probabilities.
+WEIGHT_DECIMALS = 8
+
+
+def default_head_dir() -> Path:
+    """The shipped default head: ``stance/models/stance-head`` inside the package.
+
+    >>> (default_head_dir() / "head.json").is_file()
+    True
+    """
+    from ..registry import shipped
+
+    return shipped("stance-head")
+
+
+class EmbeddingStanceClassifier(StanceClassifier):
+    """Sentence embeddings (an :class:`~stance.encode.Encoder`, ``e5-small`` by
+    default, with its "query: " prefix) and a multinomial logistic-regression head.
+
+    Features are the embedding of the passage, optionally joined with the
+    embedding of its last sentence (French argument puts the conclusion last:
+    "certes ..., mais ..."). Hyper-parameters left as ``None`` are chosen in
+    :meth:`fit` by stratified ``folds``-fold cross-validation on the training
+    texts only: ``C`` from :data:`C_GRID`, ``last_sentence`` and ``calibration``
+    ("none" or "temperature": one temperature fitted on out-of-fold logits), by
+    cross-validated log-loss. :attr:`cv_results_` then holds the grid and a
+    nested cross-validated estimate of the whole procedure.
+
+    Prediction needs only numpy and the encoder: the head is a JSON file.
+
+    >>> head = EmbeddingStanceClassifier().fit(texts, labels)     # doctest: +SKIP
+    >>> head.predict_proba(["Le titre s'envole, c'est le moment d'acheter."]).round(2)  # doctest: +SKIP
+    array([[0.91, 0.04, 0.05]])
+    """
+
+    backend = "embedding"
+
+    def __init__(
+        self,
+        encoder: str | Encoder = "e5-small",
+        *,
+        C: float | None = None,
+        last_sentence: bool | None = None,
+        calibration: str | None = None,
+        folds: int = 5,
+        random_state: int = 0,
+        device: str = "auto",
+        batch_size: int = 32,
+        dtype: str | None = None,
+        progress: bool | None = None,
+    ) -> None:
+        if C is not None and not C > 0:
+            raise InputError(f"expected C > 0 (inverse regularisation strength), got {C!r}")
+        if calibration is not None and calibration not in CALIBRATIONS:
+            raise InputError(
+                f"expected calibration among {list(CALIBRATIONS)} or None (chosen by CV), got {calibration!r}"
+            )
+        if not isinstance(folds, int) or folds < 2:
+            raise InputError(f"expected folds to be a whole number >= 2, got {folds!r}")
+        self.C = C
+        self.last_sentence = last_sentence
+        self.calibration = calibration
+        self.folds = folds
+        self.random_state = random_state
+        self.device = device
+        self.batch_size = batch_size
+        self.dtype = dtype
+        self.progress = progress
+        self._encoder: Encoder | None = None if isinstance(encoder, str) else encoder
+        self.encoder_name = encoder if isinstance(encoder, str) else encoder.spec.name
+        self.coef_: np.ndarray | None = None
+        self.intercept_: np.ndarray | None = None
+        self.temperature_ = 1.0
+        self.C_: float | None = None
+        self.last_sentence_: bool | None = None
+        self.calibration_: str | None = None
+        self.cv_results_: dict[str, Any] | None = None
+        self.training_data_: dict[str, Any] | None = None
+        self.trained_: str | None = None
+
+    def __repr__(self) -> str:
+        state = (
+            f"C={self.C_}, last_sentence={self.last_sentence_}, temperature={self.temperature_:.3f}"
+            if self.coef_ is not None
+            else "not fitted"
+        )
+        return f"EmbeddingStanceClassifier({self.encoder_name!r}, {state})"
+
+    @property
+    def encoder(self) -> Encoder:
+        """The sentence encoder, loaded on first use."""
+        if self._encoder is None:
+            from ..encode import Encoder
+
+            self._encoder = Encoder(
+                self.encoder_name, device=self.device, batch_size=self.batch_size, dtype=self.dtype,
+                progress=self.progress,
+            )
+        return self._encoder
+
+    # features -----------------------------------------------------------------
+
+    def _embed(self, texts: list[str], with_last: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """Passage embeddings and, when asked, last-sentence embeddings (float64)."""
+        full = np.asarray(self.encoder.encode(texts, kind="query"), dtype=np.float64)
+        if not with_last:
+            return full, None
+        last = full.copy()
+        pending: dict[int, str] = {}
+        for index, text in enumerate(texts):
+            sentences = split_sentences(text)
+            # A one-sentence passage is its own last sentence: its vector is reused.
+            if len(sentences) > 1:
+                pending[index] = sentences[-1]
+        if pending:
+            encoded = self.encoder.encode(list(pending.values()), kind="query")
+            last[list(pending)] = np.asarray(encoded, dtype=np.float64)
+        return full, last
+
+    def _features(self, texts: list[str]) -> np.ndarray:
+        full, last = self._embed(texts, bool(self.last_sentence_))
+        return full if last is None else np.hstack([full, last])
+
+    # fit ----------------------------------------------------------------------
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> EmbeddingStanceClassifier:
+        """Embed ``texts``, choose the hyper-parameters left as ``None`` by
+        cross-validation, and fit the head on all the texts.
+
+        >>> EmbeddingStanceClassifier(folds=5).fit(*load_training_data()).C_     # doctest: +SKIP
+        10.0
+        """
+        from threadpoolctl import threadpool_limits
+
+        items, _ = _check_texts(texts)
+        y = _check_labels(labels, len(items))
+        counts = np.bincount(y, minlength=len(LABELS))
+        # Nested CV: the inner folds of every outer training fold need each label too.
+        needed = 2 * self.folds
+        if counts.min() < needed:
+            raise InputError(
+                f"expected at least {needed} examples of each label for nested {self.folds}-fold "
+                f"cross-validation; got {dict(zip(LABELS, counts.tolist(), strict=True))}. "
+                "Add examples or lower folds"
+            )
+        wants_last = [False, True] if self.last_sentence is None else [bool(self.last_sentence)]
+        full, last = self._embed(items, True in wants_last)
+        features = {False: full} if last is None else {True: np.hstack([full, last])}
+        if False in wants_last:
+            features[False] = full
+        grid = [(flag, C) for flag in wants_last for C in ((self.C,) if self.C is not None else C_GRID)]
+        calibrations = CALIBRATIONS if self.calibration is None else (self.calibration,)
+        # Parallel BLAS on these small matrices is slower than one thread, by far on a busy machine.
+        with threadpool_limits(limits=1):
+            chosen, table = _search(features, y, grid, calibrations, self.folds, self.random_state)
+            nested = _nested_estimate(features, y, grid, calibrations, self.folds, self.random_state)
+            coef, intercept = _fit_logreg(features[chosen["last_sentence"]], y, chosen["C"])
+        self.coef_ = np.round(coef, WEIGHT_DECIMALS)
+        self.intercept_ = np.round(intercept, WEIGHT_DECIMALS)
+        self.temperature_ = round(chosen["temperature"], WEIGHT_DECIMALS)
+        self.C_ = chosen["C"]
+        self.last_sentence_ = chosen["last_sentence"]
+        self.calibration_ = chosen["calibration"]
+        self.cv_results_ = {"folds": self.folds, "random_state": self.random_state, "grid": table, "nested": nested}
+        self.trained_ = datetime.date.today().isoformat()
+        return self
+
+    # predict ------------------------------------------------------------------
+
+    def decision_function(self, texts: str | Sequence[str]) -> np.ndarray:
+        """Calibrated logits, columns in :data:`LABELS` order."""
+        if self.coef_ is None or self.intercept_ is None:
+            raise self._not_fitted()
+        items, single = _check_texts(texts)
+        if not items:
+            return np.zeros((0, len(LABELS)))
+        features = self._features(items)
+        if features.shape[1] != self.coef_.shape[1]:
+            raise StanceError(
+                f"the head expects {self.coef_.shape[1]} features but the encoder {self.encoder_name!r} "
+                f"gives {features.shape[1]}; load the head with the encoder it was trained with"
+            )
+        logits = (features @ self.coef_.T + self.intercept_) / self.temperature_
+        return logits[0] if single else logits
+
+    def predict_proba(self, texts: str | Sequence[str]) -> np.ndarray:
+        """Probabilities ``(n, 3)`` in :data:`LABELS` order (``(3,)`` for a str).
+
+        >>> int(EmbeddingStanceClassifier.load().predict_proba(["Le titre va s'effondrer, vendez."]).argmax())
+        1
+        """
+        return _softmax(self.decision_function(texts))
+
+    # persistence --------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The head as plain JSON data (weights, hyper-parameters, scores, provenance)."""
+        if self.coef_ is None or self.intercept_ is None:
+            raise self._not_fitted()
+        import sklearn
+        import transformers
+
+        from .. import __version__
+        from ..registry import get_spec
+
+        return {
+            "format": HEAD_FORMAT,
+            "backend": self.backend,
+            "labels": list(LABELS),
+            "encoder": self.encoder_name,
+            "encoder_kind": "query",
+            "encoder_prefix": get_spec(self.encoder_name).prefix("query"),
+            "features": ["passage", "last_sentence"] if self.last_sentence_ else ["passage"],
+            "hyperparameters": {"C": self.C_, "last_sentence": self.last_sentence_, "calibration": self.calibration_},
+            "temperature": self.temperature_,
+            "coef": self.coef_.tolist(),
+            "intercept": self.intercept_.tolist(),
+            "trained": self.trained_,
+            "training_data": self.training_data_,
+            "cross_validation": self.cv_results_,
+            "versions": {"stance": __version__, "scikit-learn": sklearn.__version__,
+                         "transformers": transformers.__version__},
+        }
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write ``head.json`` and its card ``README.md`` into the folder ``path``;
+        returns the folder. (The shipped head is replaced only by saving into
+        ``stance/models/stance-head`` on purpose.)
+
+        >>> head.save("/tmp/my-head")                                 # doctest: +SKIP
+        PosixPath('/tmp/my-head')
+        """
+        folder = Path(path)
+        data = self.to_dict()
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_json(folder / HEAD_FILE, data)
+        _write_atomic(folder / CARD_FILE, head_card(data))
+        return folder
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike | None = None,
+        *,
+        encoder: str | Encoder | None = None,
+        device: str = "auto",
+        batch_size: int = 32,
+        dtype: str | None = None,
+        progress: bool | None = None,
+    ) -> EmbeddingStanceClassifier:
+        """A head saved by :meth:`save` (default: the shipped head, :func:`default_head_dir`).
+
+        ``encoder`` overrides the encoder named in the head (an :class:`Encoder`
+        instance can be shared with other stages); it must give the same vectors.
+
+        >>> EmbeddingStanceClassifier.load().encoder_name
+        'e5-small'
+        """
+        folder = Path(path) if path is not None else default_head_dir()
+        head_path = folder / HEAD_FILE if folder.is_dir() or not folder.suffix else folder
+        if not head_path.is_file():
+            error = ModelNotAvailableError if path is None else UnknownModelError  # a wrong argument is usage
+            raise error(
+                f"no trained stance head at {folder} (expected {head_path}); train one with "
+                "`stance train --backend embedding` (about a minute on a CPU), or pass the folder of a saved head"
+            )
+        try:
+            data = json.loads(head_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise StanceError(f"{head_path}: cannot read the head ({error}); retrain it with `stance train`") from error
+        expected = (HEAD_FORMAT, cls.backend, list(LABELS))
+        if (data.get("format"), data.get("backend"), data.get("labels")) != expected:
+            raise StanceError(
+                f"{head_path}: expected an embedding head of format {HEAD_FORMAT} with labels {list(LABELS)}, "
+                f"got format {data.get('format')!r}, backend {data.get('backend')!r}, labels {data.get('labels')!r}; "
+                "retrain it with `stance train --backend embedding`"
+            )
+        hyper = data["hyperparameters"]
+        model = cls(
+            encoder if encoder is not None else data["encoder"],
+            C=hyper["C"], last_sentence=hyper["last_sentence"], calibration=hyper["calibration"],
+            device=device, batch_size=batch_size, dtype=dtype, progress=progress,
+        )
+        model.coef_ = np.array(data["coef"], dtype=np.float64)
+        model.intercept_ = np.array(data["intercept"], dtype=np.float64)
+        model.temperature_ = float(data["temperature"])
+        model.C_, model.last_sentence_, model.calibration_ = hyper["C"], hyper["last_sentence"], hyper["calibration"]
+        model.cv_results_ = data.get("cross_validation")
+        model.training_data_ = data.get("training_data")
+        model.trained_ = data.get("trained")
+        return model

@@ -1,0 +1,124 @@
+"""What the ``stance`` commands show: a table on the terminal and a Markdown report of a run."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..pipeline import STAGES
+
+if TYPE_CHECKING:
+    from ..pipeline import Pipeline
+
+__all__ = ["Run", "format_table", "read_run", "render_run_report"]
+
+
+
+@dataclass
+class Run:
+    """The records of a ``stance run`` output (the first ``limit`` of them), how many
+    there are, how many of each stance label and of each cleaning flag."""
+
+    path: str
+    records: list[dict] = field(default_factory=list)
+    total: int = 0
+    labels: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)
+
+
+def read_run(path: str | os.PathLike, limit: int = 1000) -> Run:
+    """Read back a ``stance run`` output, keeping the first ``limit`` records.
+
+    >>> run = read_run("out.jsonl")  # doctest: +SKIP
+    >>> run.total, run.labels.most_common(1)  # doctest: +SKIP
+    (5, [('bullish', 4)])
+    """
+    run = Run(str(path))
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # only a run still being written can end on a partial line
+            run.total += 1
+            run.labels[str((record.get("stance") or {}).get("label"))] += 1
+            run.flags.update(record.get("flags") or ())
+            if len(run.records) < limit:
+                run.records.append(record)
+    return run
+
+
+def _row(record: Mapping[str, Any], words: int) -> tuple[str, str, str, str]:
+    stance = record.get("stance") or {}
+    label = str(stance.get("label", "?"))
+    confidence = (stance.get("scores") or {}).get(label)
+    summary = " ".join(str(record.get("summary", "")).split())
+    first = " ".join(summary.split(" ")[:words])
+    if len(first) < len(summary):
+        first += " …"
+    return str(record.get("id", "")), label, "" if confidence is None else f"{confidence:.2f}", first
+
+
+def format_table(records: Sequence[Mapping[str, Any]], limit: int = 50, words: int = 12) -> str:
+    """A plain-text table of run records: id, stance, confidence and the first words of the summary.
+
+    >>> print(format_table([{"id": "a1", "summary": "Le CAC 40 monte.",
+    ...                      "stance": {"label": "bullish", "scores": {"bullish": 0.81}}}]))
+    id  stance   confidence  summary
+    a1  bullish  0.81        Le CAC 40 monte.
+    """
+    rows = [("id", "stance", "confidence", "summary")]
+    rows += [_row(record, words) for record in records[:limit]]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)), row[3]]).rstrip()
+        for row in rows
+    ]
+    if len(records) > limit:
+        lines.append(f"... and {len(records) - limit} more")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[int, int] | None = None) -> str:
+    """The Markdown report of a run: stance counts, pipeline stages and timings, and a table of records."""
+    lines = ["# stance run", "", f"Output: `{run.path}`, {run.total} records."]
+    if shard is not None:
+        lines.append(f"Shard {shard[0]} of {shard[1]} (documents whose id hashes to it; see `stance run --help`).")
+    if run.total:
+        counts = ", ".join(
+            f"{label} {run.labels[label]} ({run.labels[label] / run.total:.0%})"
+            for label in ("bullish", "skeptical", "neutral")
+            if run.labels[label]
+        )
+        lines += ["", f"Stance: {counts}."]
+    if run.flags:
+        flagged = ", ".join(f"{flag} {count}" for flag, count in run.flags.most_common())
+        lines += ["", f"Flagged by cleaning (their stance is no reading of an article): {flagged}."]
+    if pipeline is not None:
+        lines += ["", "## Pipeline", ""]
+        lines += [f"- {stage}: `{description}`" for stage, description in pipeline.describe().items()]
+        stats = pipeline.stats()
+        if stats.documents:
+            lines += [
+                "",
+                f"This invocation processed {stats.documents} documents ({stats.bytes / 1e6:.2f} MB) at "
+                f"{stats.docs_per_second:.2f} documents/s, {stats.mb_per_second:.3f} MB/s "
+                "(records already in the output from an earlier run are not counted).",
+                "",
+                "| stage | seconds | share |",
+                "|---|---|---|",
+            ]
+            lines += [f"| {stage} | {stats.seconds[stage]:.2f} | {stats.share[stage]:.1%} |" for stage in STAGES]
+    lines += ["", "## Records", "", "| id | stance | confidence | summary |", "|---|---|---|---|"]
+    lines += ["| " + " | ".join(_cell(cell) for cell in _row(record, 25)) + " |" for record in run.records]
+    if run.total > len(run.records):
+        lines += ["", f"The first {len(run.records)} of {run.total} records are shown."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,55 @@
+"""Each error class carries its exit code, and the command returns it."""
+
+from __future__ import annotations
+
+import pytest
+
+from stance.cli import main
+from stance.errors import (
+    DeviceError,
+    InputError,
+    ModelNotAvailableError,
+    StanceError,
+    UnknownModelError,
+    UsageError,
+    exit_code,
+)
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (UsageError("bad option"), 2),
+        (InputError("not valid JSON", "a.jsonl:3"), 2),
+        (UnknownModelError("unknown model 'x'"), 2),
+        (DeviceError("no CUDA device"), 2),
+        (ModelNotAvailableError("mt5-xlsum is not prepared"), 1),
+        (StanceError("the run failed"), 1),
+        (MemoryError(), 1),
+        (RuntimeError("CUDA out of memory"), 1),
+        (KeyboardInterrupt(), 130),
+    ],
+)
+def test_one_mapping_from_error_to_exit_code(error: BaseException, code: int) -> None:
+    assert exit_code(error) == code
+
+
+def test_an_unknown_model_is_bad_usage_but_a_missing_one_is_a_failed_run(monkeypatch, capsys) -> None:
+    assert main(["summarize", "seeds/", "--out", "/tmp/never.jsonl", "--model", "nonsense"]) == 2
+    assert "unknown model 'nonsense'" in capsys.readouterr().err
+
+    def missing(*args, **kwargs):
+        raise ModelNotAvailableError("model 'mt5-xlsum' is not available locally")
+
+    monkeypatch.setattr("stance.summarize.load_summarizer", missing)
+    assert main(["summarize", "seeds/", "--out", "/tmp/never.jsonl", "--model", "mt5-xlsum"]) == 1
+
+
+def test_out_of_memory_mid_run_exits_one_with_advice(monkeypatch, capsys, tmp_path) -> None:
+    def out_of_memory(self, batch):
+        raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr("stance.pipeline.Pipeline._process", out_of_memory)
+    (tmp_path / "a.txt").write_text("Le CAC 40 monte.", encoding="utf-8")
+    assert main(["clean", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out.jsonl")]) == 1
+    assert "ran out of memory" in capsys.readouterr().err
