@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Document
-from .errors import InputError
+from .errors import InputError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,52 @@ def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
         log.warning(warning)
         return text, (warning,)
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+def _is_text_file(path: Path) -> bool:
+    return path.suffix.lower() == ".txt"
+
+
+def input_files(path: str | os.PathLike) -> list[Path]:
+    """The files :func:`read_documents` reads for ``path``: the file itself, or a folder's .txt files.
+
+    >>> [p.name for p in input_files("seeds")][:1]  # doctest: +SKIP
+    ['000_31c08dbb09af1a8b.txt']
+    """
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and _is_text_file(p))
+    return [path] if path.exists() else []
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)  # hard links
+    except OSError:
+        return False
+
+
+def check_not_input(path: str | os.PathLike, inputs: str | os.PathLike, option: str = "--out") -> None:
+    """Refuse an output path that is one of the inputs (or, inside an input folder, would
+    be read as one on the next run): writing it would destroy the input.
+
+    >>> check_not_input("seeds/a.txt", "seeds")  # doctest: +SKIP
+    Traceback (most recent call last):
+    stance.errors.UsageError: --out seeds/a.txt is one of the inputs ...
+    """
+    path, source = Path(path), Path(inputs)
+    if any(_same_file(path, file) for file in input_files(source)):
+        raise UsageError(
+            f"{option} {path} is one of the inputs ({source}); writing it would destroy the input. "
+            f"Choose another {option} path."
+        )
+    if source.is_dir() and _is_text_file(path) and path.resolve().parent == source.resolve():
+        raise UsageError(
+            f"{option} {path} is a .txt file inside the input folder {source}, so a later run would read it as "
+            f"a document. Choose another {option} path."
+        )
 
 
 def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> Iterator[Document]:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..document import Document
-from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, StanceError, exit_code
-from ..io import JsonlWriter
+from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, StanceError, UsageError, exit_code
+from ..io import JsonlWriter, check_not_input
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -124,9 +124,28 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before any model is loaded or any file opened for writing, outputs that
+    cannot work: OUT (or the report) that is one of the inputs."""
+    if not Path(args.input).exists():
+        raise InputError(
+            "no such file or folder; expected a .txt file, a folder of .txt files or a .jsonl file", args.input
+        )
+    outputs = [("--out", args.out)]
+    if hasattr(args, "report"):
+        report = args.report or str(Path(args.out).with_suffix(".md"))
+        if Path(report).resolve() == Path(args.out).resolve():
+            raise UsageError(f"the report {report} would overwrite --out {args.out}; give --out a .jsonl name "
+                             "or --report another path")
+        outputs.append(("--report", report))
+    for option, path in outputs:
+        check_not_input(path, args.input, option)
+
+
 def run_clean(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
 
+    check_outputs(args)
     pipeline = Pipeline(summarizer=False, classifier=False, batch_size=args.batch_docs)
     status = process_documents(args, pipeline)
     reasons = pipeline.stats().reasons
@@ -140,6 +159,7 @@ def run_summarize(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
     from ..summarize import load_summarizer
 
+    check_outputs(args)
     summarizer = load_summarizer(
         args.model, device=args.device, max_sentences=args.max_sentences, max_words=args.max_words
     )
@@ -155,10 +175,7 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
     Unreadable documents are reported and counted; the rest are processed. The
     exit status is 1 when any document could not be read, else 0.
     """
-    if not Path(args.input).exists():
-        raise InputError(
-            "no such file or folder; expected a .txt file, a folder of .txt files or a .jsonl file", args.input
-        )
+    check_outputs(args)
     problems: list[InputError] = []
 
     def report(error: InputError) -> None:
@@ -316,6 +333,7 @@ def run_classify(args: argparse.Namespace) -> int:
     from ..classify import load_classifier
     from ..pipeline import Pipeline
 
+    check_outputs(args)
     classifier = load_classifier(
         args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=args.dtype
     )
@@ -396,6 +414,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline, shard_of
     from .reporting import format_table, read_run, render_run_report
 
+    check_outputs(args)
     classifier = None
     if args.backend != "embedding" or args.stance_model:
         from ..classify import load_classifier
