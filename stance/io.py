@@ -243,42 +243,206 @@ def _as_document(item: Any, index: int) -> Document:
     )
 
 
+# The keys that tell which command wrote a record (see docs/design.md, "Contracts").
+KINDS = ("clean", "summarize", "classify", "run")
+
+
+def record_kind(record: Any) -> str | None:
+    """The command whose output line ``record`` is (``"clean"``, ``"summarize"``,
+    ``"classify"`` or ``"run"``), or None for anything else.
+
+    >>> record_kind({"id": "a1", "summary": "...", "flags": []}), record_kind({"id": "a1", "label": "x"})
+    ('summarize', None)
+    """
+    if not isinstance(record, dict) or "id" not in record:
+        return None
+    keys = set(record)
+    if {"text", "dropped"} <= keys:
+        return "clean"
+    if {"clean", "summary", "stance"} <= keys:
+        return "run"
+    if "summary" in keys and "stance" not in keys:
+        return "summarize"
+    if "stance" in keys and "summary" not in keys:
+        return "classify"
+    return None
+
+
+class OutputLock:
+    """An exclusive, non-blocking lock on an output file, held through a lock file next
+    to it (``OUT.lock``, holding the pid; removed on release), so that two processes
+    never append to the same output. Where ``fcntl`` is missing (Windows) it locks nothing.
+
+    >>> lock = OutputLock("out.jsonl")  # doctest: +SKIP
+    >>> lock.release()  # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.target = Path(path)
+        self.path = self.target.with_name(self.target.name + ".lock")
+        self._fd: int | None = None
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            log.debug("no fcntl: %s is not locked against other writers", self.target)
+            return
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip()
+                os.close(fd)
+                raise UsageError(
+                    f"{self.target} is being written by another stance process"
+                    + (f" (pid {holder})" if holder else "")
+                    + f"; two writers would lose records. Wait for it to finish (then rerun to resume), or give "
+                    f"each run its own --out (e.g. one per --shard) and concatenate them. If no such process "
+                    f"runs, delete {self.path}."
+                ) from None
+            # a writer that finishes removes the lock file: ours must still be the one at the path
+            try:
+                current = os.stat(self.path)
+            except FileNotFoundError:
+                current = None
+            mine = os.fstat(fd)
+            if current is not None and (current.st_ino, current.st_dev) == (mine.st_ino, mine.st_dev):
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            self.path.unlink()  # while still locked, so no other process holds a removed file
+        except FileNotFoundError:
+            pass
+        os.close(self._fd)  # closing releases the flock
+        self._fd = None
+
+
+def _describe_line(line: bytes, kind: str | None) -> str | None:
+    """What is wrong with an output line for an output of ``kind`` (None: nothing)."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        shown = line[:60].decode("utf-8", "replace").strip()
+        return f"text that is not JSON ({shown!r})"
+    if not isinstance(record, dict) or "id" not in record:
+        what = f"keys {sorted(record)[:8]}" if isinstance(record, dict) else type(record).__name__
+        return f"a JSON {'object with ' + what if isinstance(record, dict) else what} without 'id', not a record"
+    found = record_kind(record)
+    if kind is not None and found != kind:
+        if found is None:
+            return f"a record with keys {sorted(record)[:8]}, not one of `stance {kind}`"
+        return f"a record of `stance {found}`, not of `stance {kind}`"
+    return None
+
+
+def _refuse(path: Path, problem: str, hint: str) -> UsageError:
+    return UsageError(f"{path}: {problem}; refusing to touch it. {hint}")
+
+
+def check_output(
+    path: str | os.PathLike,
+    kind: str | None = None,
+    *,
+    overwrite: bool = False,
+    inputs: str | os.PathLike | None = None,
+) -> tuple[set[str], int]:
+    """Check, without changing anything, that ``path`` can take records of ``kind``;
+    return the ids already in it and the length of its complete lines (what follows is
+    a record a killed run left half-written).
+
+    Refused (:class:`~stance.errors.UsageError`): one of the ``inputs``; a file whose
+    lines are not records of ``kind`` (any stance records when None), or, with
+    ``overwrite``, a file that holds no stance records at all.
+
+    >>> check_output("never-written.jsonl", "clean")
+    (set(), 0)
+    """
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"expected kind to be one of {KINDS} or None, got {kind!r}")
+    path = Path(path)
+    if inputs is not None:
+        check_not_input(path, inputs)
+    data = path.read_bytes() if path.is_file() else b""
+    if overwrite:
+        first = data.split(b"\n", 1)[0]
+        if first.strip() and (problem := _describe_line(first, None)) is not None:
+            raise _refuse(path, f"line 1 is {problem}, so this is no stance output",
+                          "Choose another --out (or delete the file yourself).")
+        return set(), 0
+    cut = data.rfind(b"\n") + 1
+    complete, partial = data[:cut], data[cut:]
+    wanted = f"an output of `stance {kind}`" if kind else "a stance output"
+    ids: set[str] = set()
+    for number, line in enumerate(complete.splitlines(), start=1):
+        if not line.strip():
+            continue
+        problem = _describe_line(line, kind)
+        if problem is not None:
+            hint = "Choose another --out" + (", or add --overwrite to replace it." if problem.startswith("a record")
+                                             else ".")
+            raise _refuse(path, f"line {number} is {problem}, so this is not {wanted}", hint)
+        ids.add(str(json.loads(line)["id"]))
+    # what a killed writer leaves is the start of a record, as JsonlWriter writes them
+    if partial and not partial.startswith(b'{"id": '):
+        shown = partial[:60].decode("utf-8", "replace")
+        number = complete.count(b"\n") + 1
+        raise _refuse(path, f"its last line ({number}) is {shown!r}, not part of a record",
+                      "Choose another --out.")
+    return ids, len(complete)
+
+
 class JsonlWriter:
     """Appends one JSON record per line, so that an interrupted run can resume.
 
-    On opening an existing file it drops a trailing half-written line (left by a
-    killed run) and remembers the ids already written; ``done(id)`` tells the
-    caller to skip them. Each record is written whole and flushed.
+    The output is locked against other writers (:class:`OutputLock`) while the
+    writer is open, and checked first (:func:`check_output`): a file whose lines
+    are not records of ``kind`` (``"clean"``, ``"summarize"``, ``"classify"`` or
+    ``"run"``; any records when None) is refused untouched, and ``overwrite=True``
+    replaces an output of a stance command, never another file; ``inputs`` (a
+    path) makes it refuse an output that is one of the inputs. It drops a
+    trailing half-written record (left by a killed run) and remembers the ids
+    already written; ``done(id)`` tells the caller to skip them. Each record is
+    written whole and flushed.
 
-    >>> with JsonlWriter("out.jsonl") as out:  # doctest: +SKIP
+    >>> with JsonlWriter("out.jsonl", kind="clean") as out:  # doctest: +SKIP
     ...     if not out.done("a1"):
-    ...         out.write({"id": "a1", "text": "..."})
+    ...         out.write({"id": "a1", "text": "...", "dropped": []})
     """
 
-    def __init__(self, path: str | os.PathLike, overwrite: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        overwrite: bool = False,
+        *,
+        kind: str | None = None,
+        inputs: str | os.PathLike | None = None,
+    ) -> None:
         self.path = Path(path)
+        self.kind = kind
+        check_output(self.path, kind, overwrite=overwrite, inputs=inputs)  # fail before creating anything
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.ids: set[str] = set()
-        if overwrite or not self.path.exists():
-            self._handle = self.path.open("w", encoding="utf-8")
-        else:
-            self._repair_and_collect_ids()
-            self._handle = self.path.open("a", encoding="utf-8")
-
-    def _repair_and_collect_ids(self) -> None:
-        data = self.path.read_bytes()
-        complete = data[: data.rfind(b"\n") + 1]
-        if len(complete) != len(data):
-            log.warning("%s: removed a half-written last line left by an interrupted run", self.path)
-            with self.path.open("r+b") as handle:
-                handle.truncate(len(complete))
-        for line in complete.decode("utf-8", errors="replace").splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record, dict) and "id" in record:
-                self.ids.add(str(record["id"]))
+        self._lock = OutputLock(self.path)
+        try:
+            # checked again under the lock: another writer may have been busy until now
+            self.ids, complete = check_output(self.path, kind, overwrite=overwrite)
+            if overwrite or not self.path.exists():
+                self._handle = self.path.open("w", encoding="utf-8")
+            else:
+                if complete < self.path.stat().st_size:
+                    log.warning("%s: removed a half-written last line left by an interrupted run", self.path)
+                    with self.path.open("r+b") as handle:
+                        handle.truncate(complete)
+                self._handle = self.path.open("a", encoding="utf-8")
+        except BaseException:
+            self._lock.release()
+            raise
 
     def done(self, doc_id: str) -> bool:
         return doc_id in self.ids
@@ -293,7 +457,10 @@ class JsonlWriter:
             self.write(record)
 
     def close(self) -> None:
-        self._handle.close()
+        try:
+            self._handle.close()
+        finally:
+            self._lock.release()
 
     def __enter__(self) -> JsonlWriter:
         return self

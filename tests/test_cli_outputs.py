@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,105 @@ def test_run_report_that_is_an_input_or_the_output_is_refused(tmp_path: Path) ->
     assert main(["run", str(data), "--out", str(tmp_path / "o.md")]) == 2  # the default report is OUT.md
     assert data.read_bytes() == before
     assert not (tmp_path / "o.jsonl").exists()
+
+
+# ------------------------------------------------------------------ 2. two writers on one OUT
+
+HOLD = """
+import sys
+from stance.io import JsonlWriter
+writer = JsonlWriter(sys.argv[1], kind="clean")
+print("holding", flush=True)
+sys.stdin.readline()
+writer.close()
+"""
+
+
+def eight_documents(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for index in range(8):
+        (folder / f"d{index}.txt").write_text(f"Le CAC 40 a gagné {index} % vendredi.", encoding="utf-8")
+    return folder
+
+
+def check_complete(out: Path, count: int) -> None:
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(ids) == sorted(f"d{index}" for index in range(count))
+
+
+def test_a_second_process_is_refused_while_another_writes_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs, out = eight_documents(tmp_path), tmp_path / "out.jsonl"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(out)], cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "holding\n"
+        assert main(["clean", str(docs), "--out", str(out)]) == 2
+        assert main(["clean", str(docs), "--out", str(out), "--overwrite"]) == 2
+        err = capsys.readouterr().err
+        assert f"is being written by another stance process (pid {holder.pid})" in err
+        assert out.read_bytes() == b""
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert holder.returncode == 0
+    assert not (tmp_path / "out.jsonl.lock").exists()
+    assert main(["clean", str(docs), "--out", str(out)]) == 0
+    check_complete(out, 8)
+    assert not (tmp_path / "out.jsonl.lock").exists()
+
+
+def test_a_second_process_is_refused_while_this_one_writes_out(tmp_path: Path) -> None:
+    from stance.io import JsonlWriter
+
+    docs, out = eight_documents(tmp_path), tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "stance", "clean", str(docs), "--out", str(out)]
+    with JsonlWriter(out, kind="clean") as writer:
+        writer.write({"id": "d0", "text": "x", "dropped": [], "language": "fr", "flags": []})
+        second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert second.returncode == 2
+        assert f"is being written by another stance process (pid {os.getpid()})" in second.stderr
+    assert subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120).returncode == 0
+    check_complete(out, 8)
+
+
+def test_two_shards_started_together_lose_and_repeat_nothing(tmp_path: Path) -> None:
+    docs, out = eight_documents(tmp_path), tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "stance", "clean", str(docs), "--out", str(out)]
+    runs = [subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    codes = sorted(run.wait(timeout=120) for run in runs)
+    assert codes in ([0, 0], [0, 2])  # one after the other, or the second refused
+    check_complete(out, 8)
+
+
+# ------------------------------------------------------------------ 3. OUT that is not this command's
+
+
+@pytest.mark.parametrize("extra", [[], ["--overwrite"]])
+def test_out_that_is_not_a_stance_output_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    data = write_jsonl(tmp_path / "in.jsonl", [DOC])
+    for content in ("Mes notes\nà garder", '{"name": "x"}\n', "Mes notes sans fin de ligne"):
+        out = tmp_path / "notes.txt"
+        out.write_text(content, encoding="utf-8")
+        assert main(["clean", str(data), "--out", str(out), *extra]) == 2
+        assert out.read_text(encoding="utf-8") == content
+        assert "refusing to touch it" in capsys.readouterr().err
+
+
+def test_out_of_another_command_is_refused_unless_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write_jsonl(tmp_path / "in.jsonl", [DOC])
+    cleaned = tmp_path / "clean.jsonl"
+    assert main(["clean", str(data), "--out", str(cleaned)]) == 0
+    before = cleaned.read_bytes()
+    for command in (["summarize", "--model", "lead"], ["run", "--summarizer", "lead"], ["classify"]):
+        assert main([command[0], str(data), "--out", str(cleaned), *command[1:]]) == 2
+        err = capsys.readouterr().err
+        assert "line 1 is a record of `stance clean`" in err and "--overwrite" in err
+        assert cleaned.read_bytes() == before
+    assert main(["summarize", str(data), "--out", str(cleaned), "--model", "lead", "--overwrite"]) == 0
+    assert set(json.loads(cleaned.read_text(encoding="utf-8"))) == {"id", "summary", "sentences", "flags"}

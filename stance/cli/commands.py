@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..document import Document
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, StanceError, UsageError, exit_code
-from ..io import JsonlWriter, check_not_input
+from ..io import JsonlWriter, check_not_input, check_output
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -124,9 +124,10 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def check_outputs(args: argparse.Namespace) -> None:
+def check_outputs(args: argparse.Namespace, kind: str | None = None) -> None:
     """Refuse, before any model is loaded or any file opened for writing, outputs that
-    cannot work: OUT (or the report) that is one of the inputs."""
+    cannot work: OUT (or the report) that is one of the inputs, OUT that holds
+    something other than records of this command (``kind``)."""
     if not Path(args.input).exists():
         raise InputError(
             "no such file or folder; expected a .txt file, a folder of .txt files or a .jsonl file", args.input
@@ -140,12 +141,14 @@ def check_outputs(args: argparse.Namespace) -> None:
         outputs.append(("--report", report))
     for option, path in outputs:
         check_not_input(path, args.input, option)
+    if kind is not None:
+        check_output(args.out, kind, overwrite=args.overwrite)
 
 
 def run_clean(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
 
-    check_outputs(args)
+    check_outputs(args, "clean")
     pipeline = Pipeline(summarizer=False, classifier=False, batch_size=args.batch_docs)
     status = process_documents(args, pipeline)
     reasons = pipeline.stats().reasons
@@ -159,7 +162,7 @@ def run_summarize(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
     from ..summarize import load_summarizer
 
-    check_outputs(args)
+    check_outputs(args, "summarize")
     summarizer = load_summarizer(
         args.model, device=args.device, max_sentences=args.max_sentences, max_words=args.max_words
     )
@@ -182,8 +185,11 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
         problems.append(error)
         print(f"stance: error: {error}", file=sys.stderr)
 
+    kind = {(False, False): "clean", (True, False): "summarize", (False, True): "classify", (True, True): "run"}[
+        (pipeline.summarizer is not None, pipeline.classifier is not None)
+    ]
     written = 0
-    with JsonlWriter(args.out, overwrite=args.overwrite) as out:
+    with JsonlWriter(args.out, overwrite=args.overwrite, kind=kind, inputs=args.input) as out:
         for record in pipeline.run(args.input, on_error=report, skip=out.done, keep=keep):
             out.write(record)
             written += 1
@@ -333,7 +339,7 @@ def run_classify(args: argparse.Namespace) -> int:
     from ..classify import load_classifier
     from ..pipeline import Pipeline
 
-    check_outputs(args)
+    check_outputs(args, "classify")
     classifier = load_classifier(
         args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=args.dtype
     )
@@ -414,7 +420,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline, shard_of
     from .reporting import format_table, read_run, render_run_report
 
-    check_outputs(args)
+    check_outputs(args, "run")
     classifier = None
     if args.backend != "embedding" or args.stance_model:
         from ..classify import load_classifier
