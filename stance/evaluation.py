@@ -34,6 +34,7 @@ import numpy as np
 from . import __version__
 from .document import Document
 from .errors import InputError, StanceError, UsageError
+from .io import has_lone_surrogate
 from .metrics import (
     METRICS_VERSION,
     ROUGE_KEYS,
@@ -165,6 +166,10 @@ def _parse_example(line: str, source: str) -> EvalExample:
         if not isinstance(value, str):
             raise InputError(f"expected {key!r} to be a string or absent, got {type(value).__name__}", source)
         gold[key] = value
+    for key in ("id", "text", *gold):
+        if has_lone_surrogate(record[key]):
+            raise InputError(f"{key!r} holds a lone surrogate (no Unicode text, cannot be written as UTF-8); fix it",
+                             source)
     if "stance" in gold and gold["stance"] not in STANCE_LABELS:
         raise InputError(f"expected 'stance' to be one of {list(STANCE_LABELS)}, got {gold['stance']!r}", source)
     return EvalExample(id=record["id"], text=record["text"], **gold)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,60 @@ _BINARY_CONTROL_SHARE = 0.10
 
 def _raise(error: InputError) -> None:
     raise error
+
+
+# A lone surrogate (valid in JSON as "\udfff", and in a file name that is not UTF-8)
+# is no Unicode character: UTF-8 cannot encode it, so no output could hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (no Unicode text; UTF-8 cannot encode it).
+
+    >>> has_lone_surrogate("ok"), has_lone_surrogate("bad\udfff")
+    (False, True)
+    """
+    return _SURROGATE.search(text) is not None
+
+
+def shown(path: str | os.PathLike) -> str:
+    """A path as messages and records show it: bytes of a name that is not UTF-8
+    (which Python keeps as lone surrogates) become U+FFFD.
+
+    >>> shown("caf\udce9.txt")
+    'caf\ufffd.txt'
+    """
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def check_id(doc_id: str, source: str | None = None) -> None:
+    """Refuse an id that holds a lone surrogate: it could never be written out.
+
+    >>> check_id("bad\udfff", "in.jsonl:3")
+    Traceback (most recent call last):
+    stance.errors.InputError: in.jsonl:3: the id 'bad\\udfff' holds a lone surrogate (U+DFFF), which is not Unicode text and cannot be written as UTF-8; fix the id (this record was skipped)
+    """
+    match = _SURROGATE.search(doc_id)
+    if match:
+        raise InputError(
+            f"the id {doc_id!r} holds a lone surrogate (U+{ord(match.group()):04X}), which is not Unicode text and "
+            "cannot be written as UTF-8; fix the id (this record was skipped)",
+            source,
+        )
+
+
+def repair_text(text: str, source: str | None, warnings: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
+    """``text`` with each lone surrogate replaced by U+FFFD, and a warning saying so.
+
+    >>> repair_text("Le CAC\udfff monte.", "in.jsonl:3")
+    ('Le CAC\ufffd monte.', ('in.jsonl:3: the text held 1 lone surrogate(s), not Unicode text; replaced with U+FFFD',))
+    """
+    repaired, count = _SURROGATE.subn("\ufffd", text)
+    if not count:
+        return text, warnings
+    warning = f"{source or 'text'}: the text held {count} lone surrogate(s), not Unicode text; replaced with U+FFFD"
+    log.warning(warning)
+    return repaired, (*warnings, warning)
 
 
 def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
@@ -146,12 +201,15 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
 
 
 def _read_text_file(path: Path, on_error: ErrorHandler) -> Document | None:
+    source = shown(path)
     try:
-        text, warnings = decode(path.read_bytes(), str(path))
+        if _SURROGATE.search(path.name):
+            raise InputError("the file name is not valid UTF-8, so it cannot be an id; rename the file", source)
+        text, warnings = decode(path.read_bytes(), source)
     except InputError as error:
         on_error(error)
         return None
-    return Document(id=path.stem, text=text, source=str(path), warnings=warnings)
+    return Document(id=path.stem, text=text, source=source, warnings=warnings)
 
 
 def _read_jsonl(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
@@ -193,6 +251,8 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document
         raise InputError(f"'id' must be a non-empty string, got {doc_id!r}", source)
     if not isinstance(text, str):
         raise InputError(f"'text' must be a string, got {type(text).__name__}", source)
+    check_id(doc_id, source)
+    text, warnings = repair_text(text, source, warnings)
     return Document(id=doc_id, text=text, source=source, warnings=warnings)
 
 
@@ -203,6 +263,9 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterato
     ``{"id", "text"}``), a ``datasets.Dataset`` or any iterable of :class:`Document`,
     of mappings with ``"text"`` (and ``"id"``) or of plain strings (their ids are
     their positions, ``"0"``, ``"1"``...). A bare string is a path, never a text.
+    An item that is none of these, or whose id holds a lone surrogate, goes to
+    ``on_error`` (by default: raise) and the others are still read; lone
+    surrogates in a text become U+FFFD, with a warning.
 
     >>> [doc.id for doc in iter_documents(["Le CAC 40 monte.", "Le Dax baisse."])]
     ['0', '1']
@@ -223,7 +286,10 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterato
     if _is_dataset(source) and "text" not in source.column_names:
         raise InputError(f"expected a dataset with a 'text' column, got columns {source.column_names}")
     for index, item in enumerate(source):
-        yield _as_document(item, index)
+        try:
+            yield _as_document(item, index)
+        except InputError as error:
+            (on_error or _raise)(error)
 
 
 def _is_dataset(source: Any) -> bool:
@@ -231,16 +297,24 @@ def _is_dataset(source: Any) -> bool:
 
 
 def _as_document(item: Any, index: int) -> Document:
+    source = f"item {index}"
     if isinstance(item, Document):
-        return item
-    if isinstance(item, str):
-        return Document(str(index), item)
-    if isinstance(item, Mapping) and isinstance(item.get("text"), str):
-        doc_id = item.get("id")
-        return Document(str(index) if doc_id is None else str(doc_id), item["text"])
-    raise InputError(
-        f"expected a str, a Document or a mapping with a 'text' string at position {index}, got {type(item).__name__}"
-    )
+        doc_id, text, warnings = item.id, item.text, item.warnings
+    elif isinstance(item, str):
+        doc_id, text, warnings = str(index), item, ()
+    elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
+        doc_id = str(index) if item.get("id") is None else str(item["id"])
+        text, warnings = item["text"], ()
+    else:
+        raise InputError(
+            f"expected a str, a Document or a mapping with a 'text' string at position {index}, "
+            f"got {type(item).__name__}"
+        )
+    check_id(doc_id, source)
+    repaired, warnings = repair_text(text, source, warnings)
+    if isinstance(item, Document):
+        return item if repaired is text else Document(item.id, repaired, source=item.source, warnings=warnings)
+    return Document(doc_id, repaired, warnings=warnings)
 
 
 # The keys that tell which command wrote a record (see docs/design.md, "Contracts").
@@ -433,13 +507,13 @@ class JsonlWriter:
             # checked again under the lock: another writer may have been busy until now
             self.ids, complete = check_output(self.path, kind, overwrite=overwrite)
             if overwrite or not self.path.exists():
-                self._handle = self.path.open("w", encoding="utf-8")
+                self._handle = self.path.open("wb")
             else:
                 if complete < self.path.stat().st_size:
                     log.warning("%s: removed a half-written last line left by an interrupted run", self.path)
                     with self.path.open("r+b") as handle:
                         handle.truncate(complete)
-                self._handle = self.path.open("a", encoding="utf-8")
+                self._handle = self.path.open("ab")
         except BaseException:
             self._lock.release()
             raise
@@ -448,7 +522,17 @@ class JsonlWriter:
         return doc_id in self.ids
 
     def write(self, record: dict) -> None:
-        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        """Append ``record`` whole, or raise :class:`InputError` and write nothing (a
+        record that holds a lone surrogate cannot be UTF-8)."""
+        try:
+            line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = error.object[error.start : error.end]
+            raise InputError(
+                f"the record of id {record.get('id')!r} holds a lone surrogate ({bad!r}), which is not Unicode text; "
+                "it was not written"
+            ) from None
+        self._handle.write(line)
         self._handle.flush()
         self.ids.add(str(record["id"]))
 

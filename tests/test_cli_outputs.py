@@ -158,3 +158,59 @@ def test_out_of_another_command_is_refused_unless_overwrite(
         assert cleaned.read_bytes() == before
     assert main(["summarize", str(data), "--out", str(cleaned), "--model", "lead", "--overwrite"]) == 0
     assert set(json.loads(cleaned.read_text(encoding="utf-8"))) == {"id", "summary", "sentences", "flags"}
+
+
+# ------------------------------------------------------------------ 5. lone surrogates
+
+
+def test_a_record_with_a_lone_surrogate_is_reported_and_the_rest_processed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "in.jsonl"
+    lines = [
+        json.dumps({"id": "bad\udfff", "text": "Le CAC 40 monte."}),  # valid JSON, no valid Unicode
+        json.dumps({"id": "b2", "text": "Le CAC\ud800 40 monte de 2 %."}),
+        json.dumps({"id": "ok", "text": "Le Dax baisse de 1 %."}),
+    ]
+    data.write_text("\n".join(lines) + "\n", encoding="ascii")
+    out = tmp_path / "out.jsonl"
+    for _ in range(2):  # and a rerun resumes the same way
+        assert main(["clean", str(data), "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert f"{data}:1: the id 'bad\\udfff' holds a lone surrogate" in err
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert [r["id"] for r in records] == ["b2", "ok"]
+        assert records[0]["text"] == "Le CAC\ufffd 40 monte de 2 %."
+        assert "lone surrogate" in records[0]["warnings"][0]
+
+
+def test_a_file_name_that_is_not_utf8_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("Le CAC 40 monte.", encoding="utf-8")
+    try:
+        (Path(os.fsdecode(bytes(folder) + b"/caf\xe9.txt"))).write_text("Le Dax baisse.", encoding="utf-8")
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["run", str(folder), "--out", str(out), "--summarizer", "lead"]) == 1
+    assert "caf\ufffd.txt: the file name is not valid UTF-8" in capsys.readouterr().err
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["ok"]
+    assert "| ok |" in out.with_suffix(".md").read_text(encoding="utf-8")
+
+
+def test_the_library_reports_bad_items_to_on_error_and_never_writes_half_a_record(tmp_path: Path) -> None:
+    from stance.errors import InputError
+    from stance.io import JsonlWriter, iter_documents
+
+    problems: list[InputError] = []
+    docs = list(iter_documents(["Un texte.", 5, {"id": "x\udc80", "text": "y"}, "Deux\udfff."], problems.append))
+    assert [d.id for d in docs] == ["0", "3"] and docs[1].text == "Deux\ufffd."
+    assert "at position 1, got int" in str(problems[0]) and "lone surrogate" in str(problems[1])
+    out = tmp_path / "o.jsonl"
+    with JsonlWriter(out) as writer:
+        writer.write({"id": "a", "text": "Un"})
+        with pytest.raises(InputError, match="lone surrogate"):
+            writer.write({"id": "b", "text": "\udfff"})
+        writer.write({"id": "c", "text": "Trois"})
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["a", "c"]

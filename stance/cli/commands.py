@@ -191,7 +191,11 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
     written = 0
     with JsonlWriter(args.out, overwrite=args.overwrite, kind=kind, inputs=args.input) as out:
         for record in pipeline.run(args.input, on_error=report, skip=out.done, keep=keep):
-            out.write(record)
+            try:
+                out.write(record)
+            except InputError as error:  # reported like an unreadable document; the others go on
+                report(error)
+                continue
             written += 1
     skipped = pipeline.stats().skipped
     if skipped:
