@@ -594,13 +594,24 @@ class Comparison:
         return self.with_status("regressed")
 
     @property
+    def empty(self) -> str | None:
+        """Why the gate compared nothing (None when it compared at least one metric)."""
+        if self.metrics:
+            return None
+        why = "; ".join(self.notes) or "the evaluation has no gated metric"
+        return f"no metric could be compared with the baseline ({why})"
+
+    @property
     def passed(self) -> bool:
-        return not self.regressed
+        """No metric regressed, and at least one was compared: a gate that compared
+        nothing has checked nothing, so it fails."""
+        return bool(self.metrics) and not self.regressed
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "baseline": self.baseline,
             "passed": self.passed,
+            "empty": self.empty,
             "regressed": self.regressed,
             "improved": self.with_status("improved"),
             "held": self.with_status("held"),
@@ -633,6 +644,8 @@ def compare(evaluation: Evaluation, baseline: Baseline) -> Comparison:
     ):
         if ids:
             notes.append(f"{len(ids)} document(s) {what}, left out of the comparison: {', '.join(ids[:10])}")
+    if not any(d.id in baseline.documents for d in evaluation.documents):
+        notes.append("no document of this eval set is in the baseline")
     comparisons: list[MetricComparison] = []
     for metric in evaluation.metrics:
         if not _gated(metric):
@@ -792,7 +805,9 @@ def render_report(evaluation: Evaluation, comparison: Comparison | None = None) 
 
 def _comparison_section(comparison: Comparison, level: str) -> list[str]:
     lines = ["## Comparison with the baseline", ""]
-    if comparison.passed:
+    if comparison.empty:
+        verdict = f"**FAILED**: {comparison.empty}."
+    elif comparison.passed:
         verdict = "**PASSED**: no metric regressed."
     else:
         verdict = f"**FAILED**: regressed: {', '.join(comparison.regressed)}."

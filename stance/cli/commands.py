@@ -255,7 +255,8 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
         help="score the pipeline on a hand-labelled eval set; compare with a baseline",
         description="Score cleaning, stance and summaries (with Lead-3 beside them) on an eval set; "
         "writes DIR/metrics.json, DIR/report.md and DIR/confusion_matrix.png. With --baseline, exits 1 "
-        "when a metric's paired 95%% interval of (now - baseline) lies below -tolerance.",
+        "when a metric's paired 95% interval of (now - baseline) lies below -tolerance, or when nothing could "
+        "be compared (no metric, no document in common).",
     )
     evaluate.add_argument("path", metavar="PATH", help="eval JSONL, or a folder of them (e.g. eval/)")
     evaluate.add_argument("--out", required=True, metavar="DIR", help="folder for metrics.json and report.md")
@@ -280,6 +281,8 @@ def run_eval(args: argparse.Namespace) -> int:
         return EXIT_OK
     for status in ("improved", "held", "regressed"):
         print(f"{status}: {', '.join(comparison.with_status(status)) or 'none'}")
+    if comparison.empty:
+        print(f"stance: error: the gate failed: {comparison.empty}", file=sys.stderr)
     return EXIT_OK if comparison.passed else EXIT_FAILED
 
 
