@@ -168,6 +168,44 @@ def check_not_input(path: str | os.PathLike, inputs: str | os.PathLike, option: 
         )
 
 
+def check_writable(path: str | os.PathLike, option: str = "--out", *, folder: bool = False) -> None:
+    """Refuse, before any work, an output path that cannot be written: a folder where
+    a file is expected (or a file where a folder is), a path inside a file, a place
+    where this process may not create files. Missing parent folders are fine (they
+    are created) when they can be.
+
+    >>> check_writable("/sys/x.jsonl")  # doctest: +SKIP
+    Traceback (most recent call last):
+    stance.errors.UsageError: --out /sys/x.jsonl: cannot create a file in /sys (Permission denied) ...
+    """
+    import tempfile
+
+    path = Path(path)
+    fix = f"choose another {option}"
+    if path.is_dir() and not folder:
+        raise UsageError(f"{option} {path} is a folder; expected a file path, e.g. {path / 'out.jsonl'}")
+    if path.exists() and not path.is_dir() and folder:
+        raise UsageError(f"{option} {path} is a file; expected a folder (it is created if missing); {fix}")
+    ancestor = path if folder else path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"{option} {path}: {ancestor} is a file, not a folder, so nothing can be written under it; "
+                         f"{fix}")
+    try:
+        if path.is_file():
+            with path.open("ab"):  # opening to append changes nothing
+                pass
+        else:
+            with tempfile.TemporaryFile(dir=ancestor):
+                pass
+    except OSError as error:
+        where = path if path.is_file() else ancestor
+        raise UsageError(
+            f"{option} {path}: cannot write {'it' if where == path else 'in ' + str(where)} ({error.strerror}); {fix}"
+        ) from None
+
+
 def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> Iterator[Document]:
     """Yield the documents of a .txt file, a folder of .txt files or a JSONL file.
 

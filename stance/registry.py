@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ModelNotAvailableError, StanceError, UnknownModelError
+from .errors import ModelNotAvailableError, StanceError, UnknownModelError, UsageError
 
 log = logging.getLogger("stance")
 
@@ -404,9 +404,16 @@ def prepare(name: str, *, force: bool = False) -> Path:
     if not force and (done := _prepared(spec)) is not None:
         return done
     target = prepared_dir(spec.name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # A hub id holds a slash: the temporary folder's name must not.
-    work = Path(tempfile.mkdtemp(prefix=f".{spec.name.replace('/', '--')}.", suffix=".tmp", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # A hub id holds a slash: the temporary folder's name must not.
+        work = Path(tempfile.mkdtemp(prefix=f".{spec.name.replace('/', '--')}.", suffix=".tmp", dir=target.parent))
+    except OSError as error:
+        raise UsageError(
+            f"cannot prepare {spec.name} in {target.parent} ({error.strerror or error}): STANCE_HOME "
+            f"({stance_home()}) must be a folder this user can write; set STANCE_HOME to one, e.g. "
+            "export STANCE_HOME=~/.cache/stance"
+        ) from None
     try:
         marker: dict[str, Any] = {"format": PREPARED_FORMAT, "name": spec.name, "source": spec.source}
         if spec.source_kind == "package":

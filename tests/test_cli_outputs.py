@@ -214,3 +214,64 @@ def test_the_library_reports_bad_items_to_on_error_and_never_writes_half_a_recor
             writer.write({"id": "b", "text": "\udfff"})
         writer.write({"id": "c", "text": "Trois"})
     assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["a", "c"]
+
+
+# ------------------------------------------------------------------ 7. bad output paths, before the work
+
+
+def test_output_paths_that_cannot_be_written_are_refused_before_the_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write_jsonl(tmp_path / "in.jsonl", [DOC])
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    cases = {
+        "/sys/x.jsonl": "cannot write in /sys",
+        str(a_file / "x.jsonl"): "is a file, not a folder",
+        str(tmp_path): "is a folder; expected a file path",
+    }
+    for out, message in cases.items():
+        assert main(["clean", str(data), "--out", out]) == 2, out
+        assert message in capsys.readouterr().err
+    # the report is checked before any model loads or any record is written
+    out = tmp_path / "o.jsonl"
+    for report, message in (("/sys/r.md", "cannot write in /sys"), (str(a_file / "r.md"), "is a file, not a folder")):
+        assert main(["run", str(data), "--out", str(out), "--report", report]) == 2
+        assert message in capsys.readouterr().err
+        assert not out.exists()
+    assert main(["eval", str(data), "--out", str(a_file)]) == 2
+    assert "is a file; expected a folder" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_an_unwritable_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write_jsonl(tmp_path / "in.jsonl", [DOC])
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        assert main(["clean", str(data), "--out", str(locked / "o.jsonl")]) == 2
+        assert "Permission denied" in capsys.readouterr().err
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_report_in_a_missing_folder_is_written(tmp_path: Path) -> None:
+    data = write_jsonl(tmp_path / "in.jsonl", [DOC])
+    report = tmp_path / "reports" / "today" / "r.md"
+    args = ["run", str(data), "--out", str(tmp_path / "o.jsonl"), "--report", str(report), "--summarizer", "lead"]
+    assert main(args) == 0
+    assert "| a1 |" in report.read_text(encoding="utf-8")
+
+
+def test_stance_home_that_is_a_file_is_a_clear_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    home.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("STANCE_HOME", str(home))
+    assert main(["models", "prepare", "e5-small"]) == 2
+    err = capsys.readouterr().err
+    assert f"STANCE_HOME ({home}) must be a folder this user can write" in err
+    data = write_jsonl(tmp_path / "in.jsonl", [DOC])
+    assert main(["summarize", str(data), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert "must be a folder this user can write" in capsys.readouterr().err

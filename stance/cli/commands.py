@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..document import Document
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, StanceError, UsageError, exit_code
-from ..io import JsonlWriter, check_not_input, check_output
+from ..io import JsonlWriter, check_not_input, check_output, check_writable
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -141,6 +141,7 @@ def check_outputs(args: argparse.Namespace, kind: str | None = None) -> None:
         outputs.append(("--report", report))
     for option, path in outputs:
         check_not_input(path, args.input, option)
+        check_writable(path, option)
     if kind is not None:
         check_output(args.out, kind, overwrite=args.overwrite)
 
@@ -270,6 +271,7 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
 def run_eval(args: argparse.Namespace) -> int:
     from ..evaluation import compare, evaluate, load_baseline, write_report
 
+    check_writable(args.out, "--out", folder=True)
     baseline = load_baseline(args.baseline) if args.baseline else None  # a bad baseline fails before the models run
     evaluation = evaluate(args.path, predictions=args.predictions)
     comparison = compare(evaluation, baseline) if baseline else None
@@ -444,6 +446,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
     run = read_run(args.out)
     print(format_table(run.records))
     report = Path(args.report) if args.report else Path(args.out).with_suffix(".md")
+    report.parent.mkdir(parents=True, exist_ok=True)  # checked before the work
     report.write_text(render_run_report(run, pipeline, shard=args.shard), encoding="utf-8")
     log.info("report: %s", report)
     return status
