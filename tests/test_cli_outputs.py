@@ -275,3 +275,57 @@ def test_stance_home_that_is_a_file_is_a_clear_usage_error(
     data = write_jsonl(tmp_path / "in.jsonl", [DOC])
     assert main(["summarize", str(data), "--out", str(tmp_path / "o.jsonl")]) == 2
     assert "must be a folder this user can write" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ 8. cleaning flags everywhere
+
+ENGLISH = (
+    "Apple shares jumped five percent after record quarterly results beat analyst expectations. The company "
+    "said that demand for the new iPhone was strong in every region, and it raised its guidance for the year."
+)
+
+
+def flagged_documents(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "vide.txt").write_bytes(b"")
+    (folder / "zh.txt").write_text("中国股市今天大幅上涨，投资者信心增强。科技股领涨。", encoding="utf-8")
+    (folder / "en.txt").write_text(ENGLISH, encoding="utf-8")
+    return folder
+
+
+EXPECTED_FLAGS = {"en": ["not French"], "vide": ["empty document"], "zh": ["no content left after cleaning"]}
+
+
+@pytest.mark.parametrize("command", [["summarize", "--model", "lead"], pytest.param(["classify"], marks=pytest.mark.slow)])
+def test_summarize_and_classify_records_carry_the_cleaning_flags_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, command: list[str]
+) -> None:
+    out = tmp_path / "o.jsonl"
+    assert main([command[0], str(flagged_documents(tmp_path)), "--out", str(out), *command[1:]]) == 0
+    records = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert {doc_id: r["flags"] for doc_id, r in records.items()} == EXPECTED_FLAGS
+    for doc_id, flags in EXPECTED_FLAGS.items():
+        assert f"{doc_id}: {flags[0]}" in caplog.text
+
+
+def test_run_table_and_report_show_the_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "o.jsonl"
+    assert main(["run", str(flagged_documents(tmp_path)), "--out", str(out), "--summarizer", "lead"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["id", "stance", "confidence", "flags", "summary"]
+    assert any(line.split()[:4] == ["vide", "neutral", "1.00", "empty"] for line in table), table
+    report = out.with_suffix(".md").read_text(encoding="utf-8")
+    assert "| id | stance | confidence | flags | summary |" in report
+    assert "| vide | neutral | 1.00 | empty document |" in report
+    assert "| en | " in report and "| not French |" in report
+
+
+def test_an_id_with_a_line_break_stays_on_one_table_row() -> None:
+    from stance.cli.reporting import Run, format_table, render_run_report
+
+    records = [{"id": "a\nb|c", "summary": "Le CAC\n40 monte.", "flags": [],
+                "stance": {"label": "bullish", "scores": {"bullish": 0.9}}}]
+    assert format_table(records).splitlines()[1].startswith("a\\nb|c  bullish")
+    report = render_run_report(Run("o.jsonl", records, 1))
+    assert "| a\\nb\\|c | bullish | 0.90 |  | Le CAC 40 monte. |" in report

@@ -52,7 +52,13 @@ def read_run(path: str | os.PathLike, limit: int = 1000) -> Run:
     return run
 
 
-def _row(record: Mapping[str, Any], words: int) -> tuple[str, str, str, str]:
+def _oneline(text: str) -> str:
+    """A cell on one line: line breaks and other control characters shown escaped, so
+    that an id or a summary holding them cannot break a table."""
+    return "".join(char if char.isprintable() or char == " " else repr(char)[1:-1] for char in text)
+
+
+def _row(record: Mapping[str, Any], words: int) -> tuple[str, str, str, str, str]:
     stance = record.get("stance") or {}
     label = str(stance.get("label", "?"))
     confidence = (stance.get("scores") or {}).get(label)
@@ -60,22 +66,37 @@ def _row(record: Mapping[str, Any], words: int) -> tuple[str, str, str, str]:
     first = " ".join(summary.split(" ")[:words])
     if len(first) < len(summary):
         first += " …"
-    return str(record.get("id", "")), label, "" if confidence is None else f"{confidence:.2f}", first
+    flags = ", ".join(str(flag) for flag in record.get("flags") or ())
+    return (
+        _oneline(str(record.get("id", ""))), label, "" if confidence is None else f"{confidence:.2f}",
+        _oneline(flags), _oneline(first),
+    )
 
 
 def format_table(records: Sequence[Mapping[str, Any]], limit: int = 50, words: int = 12) -> str:
-    """A plain-text table of run records: id, stance, confidence and the first words of the summary.
+    """A plain-text table of run records: id, stance, confidence, the cleaning flags (when
+    any record has some: the stance of an empty or foreign document is no reading of it)
+    and the first words of the summary.
 
     >>> print(format_table([{"id": "a1", "summary": "Le CAC 40 monte.",
     ...                      "stance": {"label": "bullish", "scores": {"bullish": 0.81}}}]))
     id  stance   confidence  summary
     a1  bullish  0.81        Le CAC 40 monte.
+    >>> print(format_table([{"id": "vide", "summary": "", "flags": ["empty document"],
+    ...                      "stance": {"label": "neutral", "scores": {"neutral": 1.0}}}]))
+    id    stance   confidence  flags           summary
+    vide  neutral  1.00        empty document
     """
-    rows = [("id", "stance", "confidence", "summary")]
-    rows += [_row(record, words) for record in records[:limit]]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    shown = records[:limit]
+    flagged = any(record.get("flags") for record in shown)
+    header = ("id", "stance", "confidence", "flags", "summary")
+    rows = [header] + [_row(record, words) for record in shown]
+    if not flagged:
+        rows = [(*row[:3], row[4]) for row in rows]
+    fixed = len(rows[0]) - 1
+    widths = [max(len(row[i]) for row in rows) for i in range(fixed)]
     lines = [
-        "  ".join([*(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)), row[3]]).rstrip()
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row[:fixed], widths, strict=True)), row[fixed]]).rstrip()
         for row in rows
     ]
     if len(records) > limit:
@@ -84,7 +105,7 @@ def format_table(records: Sequence[Mapping[str, Any]], limit: int = 50, words: i
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    return _oneline(text).replace("|", "\\|")
 
 
 def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[int, int] | None = None) -> str:
@@ -117,7 +138,7 @@ def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[i
                 "|---|---|---|",
             ]
             lines += [f"| {stage} | {stats.seconds[stage]:.2f} | {stats.share[stage]:.1%} |" for stage in STAGES]
-    lines += ["", "## Records", "", "| id | stance | confidence | summary |", "|---|---|---|---|"]
+    lines += ["", "## Records", "", "| id | stance | confidence | flags | summary |", "|---|---|---|---|---|"]
     lines += ["| " + " | ".join(_cell(cell) for cell in _row(record, 25)) + " |" for record in run.records]
     if run.total > len(run.records):
         lines += ["", f"The first {len(run.records)} of {run.total} records are shown."]
