@@ -152,7 +152,7 @@ def _parse_example(line: str, source: str) -> EvalExample:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        raise InputError(f"malformed JSON ({error.msg} at column {error.colno})", source) from None
+        raise InputError(f"malformed JSON ({error.msg.removesuffix(' at')} at column {error.colno})", source) from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}", source)
     for key in ("id", "text"):

@@ -85,14 +85,31 @@ def repair_text(text: str, source: str | None, warnings: tuple[str, ...] = ()) -
     return repaired, (*warnings, warning)
 
 
+def _bom_encoding(data: bytes) -> str | None:
+    """The encoding a UTF-16 or UTF-32 byte order mark announces (None without one)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
 def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
-    """Decode bytes as UTF-8, else cp1252, else latin-1, saying so in a warning.
+    """Decode bytes as UTF-8, else cp1252, else latin-1, saying so in a warning; a
+    UTF-16 or UTF-32 byte order mark decodes as what it announces.
 
     Raises :class:`InputError` for binary data (NUL bytes or many control characters).
 
     >>> decode("été".encode("cp1252"), "a.txt")
     ('été', ('a.txt: not valid UTF-8; decoded as cp1252',))
     """
+    bom = _bom_encoding(data)
+    if bom is not None:
+        try:
+            return data.decode(bom), ()
+        except UnicodeDecodeError as error:
+            raise InputError(f"starts with a {bom.upper()} byte order mark but is not valid {bom.upper()} "
+                             f"({error.reason} at byte {error.start}); re-save it as UTF-8", source) from None
     sample = data[:65536]
     if b"\x00" in sample:
         raise InputError(
@@ -211,21 +228,43 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
 
     The id of a text file is its name without extension; a JSONL line must be an
     object with string ``id`` and ``text``. Problems go to ``on_error`` and the
-    remaining documents are still read.
+    remaining documents are still read: unreadable files and lines, duplicate ids
+    (also ``a01.txt`` beside ``a01.TXT``), a ``.json`` array (JSONL was meant).
+    What a folder holds besides .txt files is skipped with a warning that counts it.
 
     >>> docs = list(read_documents("seeds"))  # doctest: +SKIP
     """
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+        files = input_files(path)
+        others = [p for p in path.iterdir() if p not in files and not p.name.startswith(".")]
+        if others:
+            folders = sum(1 for p in others if p.is_dir())
+            parts = [f"{len(others) - folders} file(s) that are not .txt"] * (len(others) > folders)
+            parts += [f"{folders} subfolder(s)"] * (folders > 0)
+            log.warning("%s: skipped %s (only the .txt files of a folder are read: %s)", shown(path),
+                        " and ".join(parts), ", ".join(sorted(shown(p.name) for p in others)[:5]))
         if not files:
             on_error(InputError("the folder holds no .txt file; expected one .txt file per document", str(path)))
+        seen: dict[str, Path] = {}
         for file in files:
             doc = _read_text_file(file, on_error)
-            if doc is not None:
-                yield doc
+            if doc is None:
+                continue
+            if doc.id in seen:  # a01.txt and a01.TXT
+                on_error(InputError(f"duplicate id {doc.id!r} (also the id of {shown(seen[doc.id].name)}); ids must "
+                                    "be unique, this file was skipped", doc.source))
+                continue
+            seen[doc.id] = file
+            yield doc
     elif path.is_file():
         if path.suffix.lower() in (".jsonl", ".ndjson"):
+            yield from _read_jsonl(path, on_error)
+        elif path.suffix.lower() == ".json" and _starts_with(path, b"["):
+            on_error(InputError(
+                "a JSON array, not JSONL: did you mean JSONL? Write one {\"id\", \"text\"} object per line in a "
+                ".jsonl file, e.g. jq -c '.[]' FILE.json > FILE.jsonl", shown(path)))
+        elif path.suffix.lower() == ".json":
             yield from _read_jsonl(path, on_error)
         else:
             doc = _read_text_file(path, on_error)
@@ -236,6 +275,12 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
             "no such file or folder; expected a .txt file, a folder of .txt files or a .jsonl file",
             str(path),
         )
+
+
+def _starts_with(path: Path, prefix: bytes) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(prefix)
 
 
 def _read_text_file(path: Path, on_error: ErrorHandler) -> Document | None:
@@ -253,7 +298,17 @@ def _read_text_file(path: Path, on_error: ErrorHandler) -> Document | None:
 def _read_jsonl(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
     seen: set[str] = set()
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        bom = _bom_encoding(handle.read(4))
+        handle.seek(0)
+        lines: Iterable[bytes] = handle
+        if bom is not None:  # UTF-16 lines cannot be split on b"\n": decode the whole file
+            try:
+                lines = [line.encode("utf-8") for line in handle.read().decode(bom).splitlines()]
+            except UnicodeDecodeError as error:
+                on_error(InputError(f"starts with a {bom.upper()} byte order mark but is not valid {bom.upper()} "
+                                    f"({error.reason}); re-save it as UTF-8", shown(path)))
+                return
+        for number, raw in enumerate(lines, start=1):
             source = f"{path}:{number}"
             if not raw.strip():
                 continue
@@ -275,7 +330,8 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise InputError(
-            f"malformed JSON ({error.msg} at column {error.colno}); expected one JSON object per line", source
+            f"malformed JSON ({error.msg.removesuffix(' at')} at column {error.colno}); expected one JSON object "
+            "per line", source
         ) from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}", source)

@@ -1,0 +1,82 @@
+"""Inputs that used to be misread silently: UTF-16, .json arrays, case-only duplicate
+file names, what a folder holds besides .txt files, items of the wrong type."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from stance.errors import InputError
+from stance.io import decode, iter_documents, read_documents
+
+
+def read(path: Path) -> tuple[list, list[str]]:
+    problems: list[str] = []
+    docs = list(read_documents(path, on_error=lambda error: problems.append(str(error))))
+    return docs, problems
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_are_decoded_by_their_byte_order_mark(encoding: str) -> None:
+    bom = {"utf-16": b"", "utf-16-be": b"\xfe\xff", "utf-32": b""}[encoding]
+    assert decode(bom + "L’été à Paris.".encode(encoding), "a.txt") == ("L’été à Paris.", ())
+
+
+def test_a_utf16_file_and_a_utf16_jsonl_are_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Le CAC 40 monte.", encoding="utf-16")
+    assert [d.text for d in read(tmp_path / "a.txt")[0]] == ["Le CAC 40 monte."]
+    data = tmp_path / "b.jsonl"
+    data.write_text(json.dumps({"id": "b", "text": "Été"}) + "\n" + json.dumps({"id": "c", "text": "x"}) + "\n",
+                    encoding="utf-16")
+    docs, problems = read(data)
+    assert [(d.id, d.text) for d in docs] == [("b", "Été"), ("c", "x")] and problems == []
+
+
+def test_a_json_array_asks_whether_jsonl_was_meant(tmp_path: Path) -> None:
+    data = tmp_path / "docs.json"
+    data.write_text(json.dumps([{"id": "a", "text": "Un"}]), encoding="utf-8")
+    docs, problems = read(data)
+    assert docs == [] and "a JSON array, not JSONL: did you mean JSONL?" in problems[0]
+    data.write_text(json.dumps({"id": "a", "text": "Un"}) + "\n", encoding="utf-8")  # JSONL named .json
+    assert [d.id for d in read(data)[0]] == ["a"]
+
+
+def test_case_only_duplicate_file_names_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "a01.txt").write_text("Un", encoding="utf-8")
+    (tmp_path / "a01.TXT").write_text("Deux", encoding="utf-8")
+    docs, problems = read(tmp_path)
+    assert len(docs) == 1
+    assert len(problems) == 1 and "duplicate id 'a01'" in problems[0]
+
+
+def test_what_a_folder_holds_besides_txt_files_is_counted(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "a.txt").write_text("Un", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("x", encoding="utf-8")
+    (tmp_path / "page.html").write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    with caplog.at_level(logging.WARNING):
+        assert [d.id for d in read(tmp_path)[0]] == ["a"]
+    assert "skipped 2 file(s) that are not .txt and 1 subfolder(s)" in caplog.text
+
+
+def test_malformed_json_message_reads_well(tmp_path: Path) -> None:
+    data = tmp_path / "a.jsonl"
+    data.write_text('{"id": "a", "text": "unterminated\n', encoding="utf-8")
+    problems = read(data)[1]
+    assert "Invalid control character at column" in problems[0] and "at at" not in problems[0]
+
+
+def test_items_of_the_wrong_type_go_to_on_error(tmp_path: Path) -> None:
+    from stance import Pipeline
+    from stance.summarize import LeadSummarizer
+
+    problems: list[InputError] = []
+    pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=False, progress=False)
+    records = list(pipeline.run(["Le CAC 40 a gagné 2 % vendredi.", 5], on_error=problems.append))
+    assert [r["id"] for r in records] == ["0"]
+    assert "at position 1, got int" in str(problems[0])
+    with pytest.raises(InputError, match="at position 1, got int"):
+        list(iter_documents(["texte", 5]))
