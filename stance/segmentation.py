@@ -327,10 +327,16 @@ def _sentence_bounds(body: str) -> list[tuple[int, int]]:
 
 def _is_abbreviation(body: str, dot: int) -> bool:
     """Whether the full stop at ``dot`` ends an abbreviation or an initial, not a sentence."""
-    match = _LAST_WORD.search(body, 0, dot)
-    if not match:
+    # the word just before the dot, as _LAST_WORD.search(body, 0, dot) finds it, but
+    # scanning back from the dot: the regex tries every start from 0 (quadratic on a
+    # long paragraph)
+    end = dot - 1 if dot > 0 and body[dot - 1] == "\n" else dot  # "$" also matches before a final newline
+    start = end
+    while start > 0 and not body[start - 1].isspace():
+        start -= 1
+    if start == end:
         return False
-    word = match.group(1).lstrip("«“\"'‘([")
+    word = body[start:end].lstrip("«“\"'‘([")
     if not word:
         return False
     # initials: "J. K. Rowling", "Elon R. Musk", "M. Dupont"

@@ -516,3 +516,109 @@ def test_cli_summarize_bad_model_is_usage_error(tmp_path: Path, seed_texts: list
     status = main(["summarize", str(doc), "--out", str(tmp_path / "o.jsonl"), "--model", str(tmp_path / "nope")])
     assert status == 2
     assert "expected a checkpoint folder" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ long documents
+
+
+class CountingEncoder:
+    """Unit vectors from a hash of each sentence; counts what it is asked to encode."""
+
+    def __init__(self) -> None:
+        self.encoded = 0
+        self.progress: list[bool | None] = []
+
+    def encode(self, texts: list[str], kind: str = "passage", progress: bool | None = None) -> np.ndarray:
+        import zlib
+
+        self.encoded += len(texts)
+        self.progress.append(progress)
+        vectors = np.array([np.random.default_rng(zlib.crc32(t.encode())).normal(size=16) for t in texts])
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def reference_order(summarizer: ExtractiveSummarizer, spans, vectors: np.ndarray, scores: np.ndarray) -> list[int]:
+    """The maximal-marginal-relevance loop as it was first written (recomputing every
+    penalty over all sentences taken): the lazy one must give the same order."""
+    from stance.summarize.extractive import _centred_cosine, _normalised
+
+    similarity = vectors @ vectors.T
+    redundancy = np.clip(_centred_cosine(vectors), 0.0, None) if len(spans) >= 3 else similarity
+    keys = [_normalised(span.text) for span in spans]
+    order: list[int] = []
+    remaining = list(range(len(spans)))
+    while remaining:
+        penalty = redundancy[np.ix_(remaining, order)].max(axis=1) if order else np.zeros(len(remaining))
+        value = (1.0 - summarizer.diversity) * scores[remaining] - summarizer.diversity * penalty
+        best = remaining[int(np.argmax(np.round(value, 9)))]
+        remaining.remove(best)
+        if any(similarity[best, j] >= summarizer.duplicate_threshold or keys[best] == keys[j] for j in order):
+            continue
+        order.append(best)
+    return order
+
+
+@pytest.mark.parametrize("count", [2, 5, 60, 300])
+def test_lazy_selection_ranks_exactly_as_the_full_loop(count: int) -> None:
+    rng = np.random.default_rng(count)
+    spans = candidate_sentences(" ".join(f"La phrase numéro {i} parle du marché {i % 7}." for i in range(count)))
+    assert len(spans) == count
+    vectors = rng.normal(size=(count, 8)) + 2.0
+    vectors[1::5] = vectors[::5][: len(vectors[1::5])]  # exact duplicates too
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    for budget in ({"max_sentences": 3}, {"max_sentences": None, "max_words": 40}, {"max_sentences": count}):
+        summarizer = ExtractiveSummarizer("unused", **budget)
+        scores = summarizer.score(spans, vectors)
+        order = reference_order(summarizer, spans, vectors, scores)
+        from stance.summarize.extractive import _within_budget
+
+        expected = _within_budget(order, spans, summarizer.max_sentences, summarizer.max_words)
+        assert [s.start for s in summarizer.select(spans, vectors).sentences] == [spans[i].start for i in expected]
+
+
+def test_a_long_document_ranks_a_bounded_sample() -> None:
+    encoder = CountingEncoder()
+    summarizer = ExtractiveSummarizer(encoder, max_candidates=200, progress=False)
+    text = " ".join(f"Le marché numéro {i} progresse de {i} points ce jour." for i in range(5000))
+    summary = summarizer.summarize(text)
+    assert encoder.encoded == 200
+    assert len(summary.sentences) == 3
+    assert all(text[s.start : s.end] == s.text for s in summary.sentences)
+    # a short document ranks every sentence
+    encoder.encoded = 0
+    summarizer.summarize(" ".join(f"Le marché numéro {i} progresse ce jour." for i in range(150)))
+    assert encoder.encoded == 150
+
+
+@pytest.mark.parametrize("summarizer", [ExtractiveSummarizer(CountingEncoder(), progress=False), LeadSummarizer()])
+def test_a_text_without_sentence_punctuation_gives_a_bounded_summary(summarizer: Summarizer) -> None:
+    text = " ".join(f"mot{i}" for i in range(30_000))
+    summary = summarizer.summarize(text)
+    assert count_words(summary.text) <= 300
+    assert all(text[s.start : s.end] == s.text for s in summary.sentences)
+    assert summary.sentences[0].text.startswith("mot0 mot1 ")
+
+
+def test_overlong_sentences_are_cut_between_words() -> None:
+    from stance.summarize.extractive import split_long
+
+    text = "Le " + "très " * 250 + "long marché monte."
+    pieces = candidate_sentences(text)
+    assert [p.words for p in pieces] == [100, 100, 54]
+    assert all(text[p.start : p.end] == p.text for p in pieces)
+    assert "".join(p.text + " " for p in pieces).split() == text.split()
+    short = candidate_sentences(ARTICLE)
+    assert [q for s in short for q in split_long(s)] == short
+
+
+def test_a_long_document_shows_its_own_progress_inside_a_batch() -> None:
+    encoder = CountingEncoder()
+    summarizer = ExtractiveSummarizer(encoder)
+    short = "Le marché progresse de deux points ce jour."
+    long = " ".join(f"Le marché numéro {i} progresse de {i} points ce jour." for i in range(300))
+    summarizer.summarize([short] * 40 + [long])
+    # a bar over the 41 documents; none inside a short one, one (on a terminal) inside the long one
+    assert encoder.progress == [False] * 40 + [None]
+    encoder.progress.clear()
+    ExtractiveSummarizer(encoder, progress=False).summarize(long)
+    assert encoder.progress == [False]

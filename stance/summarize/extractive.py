@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,17 +56,43 @@ def depends_on_context(text: str) -> bool:
     return _DANGLING.match(text) is not None
 
 
-def candidate_sentences(text: str, min_words: int = 5) -> list[Span]:
+# The longest sentence a summary may quote whole. Longer "sentences" (a text without
+# sentence punctuation, a table flattened to one line) are cut into pieces of this many
+# words, so that a summary stays a summary whatever the input.
+MAX_SENTENCE_WORDS = 100
+
+_WORD = re.compile(r"\w+(?:[-’',./]{1,2}\w+)*")  # as segmentation.count_words counts them
+
+
+def split_long(span: Span, max_words: int = MAX_SENTENCE_WORDS) -> list[Span]:
+    """``span`` cut between words into pieces of at most ``max_words`` words (itself
+    when it is short enough); offsets stay offsets into the same text.
+
+    >>> [(s.start, s.text) for s in split_long(Span(0, 20, "un deux trois quatre"), 2)]
+    [(0, 'un deux'), (8, 'trois quatre')]
+    """
+    if span.words <= max_words:
+        return [span]
+    starts = [match.start() for match in _WORD.finditer(span.text)][::max_words]
+    pieces = []
+    for begin, end in zip(starts, [*starts[1:], len(span.text)], strict=True):
+        piece = span.text[begin:end].rstrip()
+        pieces.append(Span(span.start + begin, span.start + begin + len(piece), piece, span.kind, span.paragraph))
+    return pieces
+
+
+def candidate_sentences(text: str, min_words: int = 5, max_words: int = MAX_SENTENCE_WORDS) -> list[Span]:
     """The sentences of ``text`` that can stand in a summary, in document order.
 
     Headings, bullet items, questions, lead-ins ending with a colon and sentences
     under ``min_words`` words are left out; when that leaves nothing, the best
     that there is (any sentence or bullet item, then headings) is used instead.
+    A sentence over ``max_words`` words is cut into pieces of that many words.
 
     >>> [s.text for s in candidate_sentences("Titre\\n\\nPourquoi ? Le CAC 40 a gagné 2 % vendredi.")]
     ['Le CAC 40 a gagné 2 % vendredi.']
     """
-    spans = segment(text)
+    spans = [piece for span in segment(text) for piece in split_long(span, max_words)]
     good = [s for s in spans if s.kind == "sentence" and s.words >= min_words and not _is_lead_in(s.text)]
     if good:
         return good
@@ -74,16 +100,37 @@ def candidate_sentences(text: str, min_words: int = 5) -> list[Span]:
     return fallback or [s for s in spans if s.words > 0]
 
 
+def sample_candidates(count: int, limit: int) -> np.ndarray:
+    """Which of ``count`` candidate sentences (in document order) a summariser that
+    ranks at most ``limit`` of them considers: all when they are few enough, else
+    the first half of ``limit`` and the rest spread evenly over the remainder of the
+    document (the lead prior favours the start; the sample keeps the whole topic).
+
+    >>> sample_candidates(5, 8).tolist(), sample_candidates(10, 4).tolist()
+    ([0, 1, 2, 3, 4], [0, 1, 2, 9])
+    """
+    if count <= limit:
+        return np.arange(count)
+    head = limit // 2
+    tail = np.linspace(head, count - 1, limit - head).round().astype(int)
+    return np.concatenate([np.arange(head), tail])
+
+
 def _within_budget(
-    order: Sequence[int], spans: Sequence[Span], max_sentences: int | None, max_words: int | None
+    order: Iterable[int], spans: Sequence[Span], max_sentences: int | None, max_words: int | None
 ) -> list[int]:
-    """Take sentences in ``order`` while they fit the budget; the first always fits."""
+    """Take sentences in ``order`` while they fit the budget; the first always fits.
+    ``order`` may be lazy: it is read only until the budget is full."""
     chosen: list[int] = []
     words = 0
+    lengths = [span.words for span in spans]
+    shortest = min(lengths, default=0)
     for index in order:
         if max_sentences is not None and len(chosen) >= max_sentences:
             break
-        length = spans[index].words
+        if chosen and max_words is not None and words + shortest > max_words:
+            break  # no sentence fits any more
+        length = lengths[index]
         if chosen and max_words is not None and words + length > max_words:
             continue
         chosen.append(index)
@@ -138,8 +185,10 @@ class LeadSummarizer(Summarizer):
         return summaries
 
 
-# A batch of at least this many documents shows a progress bar (on a terminal).
+# A batch of at least this many documents shows a progress bar (on a terminal), and
+# so does a document with at least this many candidate sentences.
 _PROGRESS_MIN_DOCUMENTS = 32
+_PROGRESS_MIN_SENTENCES = 256
 
 
 class ExtractiveSummarizer(Summarizer):
@@ -164,6 +213,13 @@ class ExtractiveSummarizer(Summarizer):
     ``max_words`` is reached, and returned in document order with their scores
     and offsets. Ties go to the earlier sentence, so results are deterministic.
 
+    Cost stays bounded on long documents: a sentence over 100 words (a text
+    without sentence punctuation) is cut into 100-word pieces, and a document
+    with more than ``max_candidates`` candidate sentences ranks a sample of them
+    (:func:`sample_candidates`: its first ``max_candidates / 2`` and the rest
+    spread evenly over the document, each keeping its position for the lead
+    prior); documents under that (about 15 000 words) rank every sentence.
+
     >>> summarizer = ExtractiveSummarizer(max_sentences=2)        # doctest: +SKIP
     >>> [s.start for s in summarizer.summarize(article).sentences]  # doctest: +SKIP
     [0, 412]
@@ -186,6 +242,7 @@ class ExtractiveSummarizer(Summarizer):
         edge_threshold: float = 0.6,
         backward_weight: float = 0.5,
         min_words: int = 5,
+        max_candidates: int = 1024,
         damping: float = 0.85,
         device: str = "auto",
         batch_size: int = 32,
@@ -214,6 +271,9 @@ class ExtractiveSummarizer(Summarizer):
         self.edge_threshold = edge_threshold
         self.backward_weight = backward_weight
         self.min_words = min_words
+        if not isinstance(max_candidates, int) or isinstance(max_candidates, bool) or max_candidates < 2:
+            raise InputError(f"expected max_candidates to be a whole number >= 2, got {max_candidates!r}")
+        self.max_candidates = max_candidates
         self.damping = damping
         self._encoder_name = encoder if isinstance(encoder, str) else None
         self._encoder: Encoder | None = None if isinstance(encoder, str) else encoder
@@ -248,52 +308,68 @@ class ExtractiveSummarizer(Summarizer):
         summaries = []
         for text in tqdm(texts, desc="summarising", unit="doc", disable=disable):
             spans = candidate_sentences(text, self.min_words)
+            # a long document ranks a sample of its sentences, so its cost is bounded
+            positions = sample_candidates(len(spans), self.max_candidates)
+            spans = [spans[i] for i in positions]
+            # a long document shows its own bar (encoding is where its time goes)
+            progress = None if len(spans) >= _PROGRESS_MIN_SENTENCES and self.progress is not False else inner
             # one encoder call per document: batching sentences across documents would
             # let a document's neighbours change its embeddings in the last float bits,
             # and so, on near ties, its summary
             vectors = (
-                self.encoder.encode([span.text for span in spans], kind="passage", progress=inner) if spans else None
+                self.encoder.encode([span.text for span in spans], kind="passage", progress=progress)
+                if spans else None
             )
-            summaries.append(self.select(spans, np.asarray(vectors, dtype=np.float64)))
+            summaries.append(self.select(spans, np.asarray(vectors, dtype=np.float64), positions=positions))
         return summaries
 
-    def score(self, spans: Sequence[Span], vectors: np.ndarray) -> np.ndarray:
-        """The score of each candidate sentence, given its L2-normalised embedding."""
+    def score(self, spans: Sequence[Span], vectors: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+        """The score of each candidate sentence, given its L2-normalised embedding and its
+        position among the document's candidates (default: 0, 1, 2...)."""
         count = len(spans)
         if count == 0:
             return np.zeros(0)
         centrality = self._pagerank(vectors) if self.centrality == "pagerank" else self._directed(vectors)
-        prior = _position_prior(count, self.position_scale)
+        if positions is None:
+            prior = _position_prior(count, self.position_scale)
+        else:
+            prior = 1.0 / (1.0 + np.asarray(positions, dtype=np.float64) / self.position_scale)
         dangling = np.array([depends_on_context(span.text) for span in spans], dtype=np.float64)
         mixed = (1.0 - self.position_weight) * centrality + self.position_weight * prior
         return mixed - self.context_penalty * dangling
 
-    def select(self, spans: Sequence[Span], vectors: np.ndarray) -> Summary:
-        """The summary made of ``spans`` (candidate sentences) given their embeddings."""
+    def select(self, spans: Sequence[Span], vectors: np.ndarray, positions: np.ndarray | None = None) -> Summary:
+        """The summary made of ``spans`` (candidate sentences, in document order) given
+        their embeddings (and their positions among all candidates, when a sample)."""
         if not spans:
             return Summary("", (), self.method)
-        scores = self.score(spans, vectors)
-        similarity = vectors @ vectors.T
-        # redundancy is judged on centred cosines, which tell apart what raw ones do not
-        redundancy = np.clip(_centred_cosine(vectors), 0.0, None) if len(spans) >= 3 else similarity
-        keys = [_normalised(span.text) for span in spans]
-        order: list[int] = []
-        remaining = list(range(len(spans)))
-        while remaining:
-            if order:
-                penalty = redundancy[np.ix_(remaining, order)].max(axis=1)
-            else:
-                penalty = np.zeros(len(remaining))
-            value = (1.0 - self.diversity) * scores[remaining] - self.diversity * penalty
-            # argmax takes the first of equal values, i.e. the earlier sentence; rounding
-            # keeps float noise from deciding ties
-            best = remaining[int(np.argmax(np.round(value, 9)))]
-            remaining.remove(best)
-            if any(similarity[best, j] >= self.duplicate_threshold or keys[best] == keys[j] for j in order):
-                continue
-            order.append(best)
+        scores = self.score(spans, vectors, positions)
+        order = self._mmr_order(spans, vectors, scores)
         chosen = _within_budget(order, spans, self.max_sentences, self.max_words)
         return _summary(spans, chosen, scores, self.method)
+
+    def _mmr_order(self, spans: Sequence[Span], vectors: np.ndarray, scores: np.ndarray) -> Iterator[int]:
+        """Sentences by maximal marginal relevance, lazily: each step costs one pass over
+        the sentences (the redundancy penalty is kept up to date, not recomputed)."""
+        count = len(spans)
+        similarity = vectors @ vectors.T
+        # redundancy is judged on centred cosines, which tell apart what raw ones do not
+        redundancy = np.clip(_centred_cosine(vectors), 0.0, None) if count >= 3 else similarity
+        keys = [_normalised(span.text) for span in spans]
+        order: list[int] = []
+        left = np.ones(count, dtype=bool)
+        penalty = np.zeros(count)
+        for _ in range(count):
+            value = (1.0 - self.diversity) * scores - self.diversity * penalty
+            # argmax takes the first of equal values, i.e. the earlier sentence; rounding
+            # keeps float noise from deciding ties
+            best = int(np.argmax(np.where(left, np.round(value, 9), -np.inf)))
+            left[best] = False
+            if any(similarity[best, j] >= self.duplicate_threshold or keys[best] == keys[j] for j in order):
+                continue
+            penalty = redundancy[:, best].copy() if not order else np.maximum(penalty, redundancy[:, best])
+            order.append(best)
+            yield best
 
     def _directed(self, vectors: np.ndarray) -> np.ndarray:
         count = len(vectors)
