@@ -179,7 +179,11 @@ class Pipeline:
         are counted in ``stats().skipped`` and left out.
         """
         docs = iter_documents(documents, on_error)
-        with tqdm(desc="documents", unit="doc", disable=None if self.progress is None else not self.progress) as bar:
+        # the bar counts every document read, skipped ones included, against a total when it is known
+        total = None if keep is not None else _count(documents)
+        disable = None if self.progress is None else not self.progress
+        with tqdm(desc="documents", unit="doc", total=total, disable=disable) as bar:
+            skipped = self._stats.skipped
             while True:
                 started = time.perf_counter()
                 batch = []
@@ -194,9 +198,11 @@ class Pipeline:
                         break
                 self._stats.seconds["read"] += time.perf_counter() - started
                 if not batch:
+                    bar.update(self._stats.skipped - skipped)
                     return
                 yield from self.process(batch)
-                bar.update(len(batch))
+                bar.update(len(batch) + self._stats.skipped - skipped)
+                skipped = self._stats.skipped
 
     def process(self, batch: Sequence[Document]) -> list[dict]:
         """The records of one batch of documents (each model stage sees the whole batch)."""
@@ -241,6 +247,10 @@ class Pipeline:
         """
         if "text" not in batch:
             raise InputError(f"expected a batch with a 'text' column, got columns {sorted(batch)}")
+        if isinstance(batch["text"], str):
+            raise UsageError(
+                "map_batch got one example, not a batch: call dataset.map(pipeline.map_batch, batched=True)"
+            )
         texts = list(batch["text"])
         ids = [str(doc_id) for doc_id in batch["id"]] if "id" in batch else [str(i) for i in range(len(texts))]
         documents = [Document(doc_id, text) for doc_id, text in zip(ids, texts, strict=True)]
@@ -301,6 +311,33 @@ class Pipeline:
         if self._shared_encoder is not None:
             description["encoder"] = repr(self._shared_encoder)
         return description
+
+
+def _count(documents: Any) -> int | None:
+    """How many documents ``documents`` holds, when that is cheap to know (a sized
+    collection, a folder, a text file, a JSONL file's lines); else None."""
+    import os
+
+    if isinstance(documents, str | os.PathLike):
+        from .io import input_files
+
+        path = os.fspath(documents)
+        if os.path.isdir(path):
+            return len(input_files(path))
+        if not os.path.isfile(path):
+            return None
+        if not path.lower().endswith((".jsonl", ".ndjson", ".json")):
+            return 1
+        lines, last = 0, b"\n"
+        with open(path, "rb") as handle:  # a fast pass over lines, not JSON (blank lines count too)
+            while chunk := handle.read(1 << 24):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+        return lines + (last != b"\n")
+    try:
+        return len(documents)
+    except TypeError:
+        return None
 
 
 def _describe(stage: Any) -> str:

@@ -80,3 +80,44 @@ def test_items_of_the_wrong_type_go_to_on_error(tmp_path: Path) -> None:
     assert "at position 1, got int" in str(problems[0])
     with pytest.raises(InputError, match="at position 1, got int"):
         list(iter_documents(["texte", 5]))
+
+
+def test_clean_says_what_it_expected() -> None:
+    import stance
+
+    with pytest.raises(InputError, match="expected the text to clean as a str, got NoneType"):
+        stance.clean(None)
+    with pytest.raises(InputError, match=r"got bytes; decode bytes first: data.decode\('utf-8'\)"):
+        stance.clean(b"Le CAC 40")
+
+
+def test_map_batch_without_batched_is_a_clear_error() -> None:
+    from stance import Pipeline
+    from stance.errors import UsageError
+    from stance.summarize import LeadSummarizer
+
+    pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=False, progress=False)
+    with pytest.raises(UsageError, match=r"batched=True"):
+        pipeline.map_batch({"id": "a", "text": "Le CAC 40 monte."})
+
+
+def test_the_progress_bar_knows_its_total(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import stance.pipeline
+    from stance import Pipeline
+
+    totals: list[int | None] = []
+    real = stance.pipeline.tqdm
+
+    def spy(*args, **kwargs):
+        totals.append(kwargs.get("total"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stance.pipeline, "tqdm", spy)
+    (tmp_path / "a.txt").write_text("Un.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Deux.", encoding="utf-8")
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps({"id": str(i), "text": "x"}) + "\n" for i in range(7)), encoding="utf-8")
+    pipeline = Pipeline(summarizer=False, classifier=False, progress=False)
+    for source in (tmp_path, data, tmp_path / "a.txt", ["Un.", "Deux.", "Trois."], (t for t in ["Un."])):
+        list(pipeline.run(source))
+    assert totals == [2, 7, 1, 3, None]
