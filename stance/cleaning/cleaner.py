@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from tqdm.auto import tqdm
 
 from ..document import Cleaned, Document, Dropped
+from ..errors import InputError
 from .base import Step
 from .boilerplate import Boilerplate
 from .comments import Comments
@@ -49,6 +50,10 @@ class Cleaner:
     def clean(self, text: str, doc_id: str | None = None, warnings: Sequence[str] = ()) -> Cleaned:
         """Clean one text; ``warnings`` (what reading it noticed, e.g. a cp1252
         file) are carried into the result and its record."""
+        if not isinstance(text, str):
+            hint = "decode bytes first: data.decode('utf-8'), or stance.io.decode(data, name) for any encoding"
+            raise InputError(f"expected the text to clean as a str, got {type(text).__name__}"
+                             + ("; " + hint if isinstance(text, bytes | bytearray) else ""))
         warnings = tuple(warnings)
         lines = [line for line in normalise(text).split("\n") if line]
         if not lines:
