@@ -411,6 +411,17 @@ def _as_document(item: Any, index: int) -> Document:
     return Document(doc_id, repaired, warnings=warnings)
 
 
+def settings_path(path: str | os.PathLike) -> Path:
+    """Where the settings an output was made with are recorded: ``OUT.settings.json``
+    beside ``OUT.jsonl`` (as the report is ``OUT.md``).
+
+    >>> settings_path("out/run.jsonl").as_posix()
+    'out/run.settings.json'
+    """
+    path = Path(path)
+    return path.with_name(path.stem + ".settings.json") if path.suffix else path.with_name(path.name + ".settings.json")
+
+
 # The keys that tell which command wrote a record (see docs/design.md, "Contracts").
 KINDS = ("clean", "summarize", "classify", "run")
 
@@ -577,7 +588,9 @@ class JsonlWriter:
     path) makes it refuse an output that is one of the inputs. It drops a
     trailing half-written record (left by a killed run) and remembers the ids
     already written; ``done(id)`` tells the caller to skip them. Each record is
-    written whole and flushed.
+    written whole and flushed. ``settings`` (what made the records: models and
+    options) are recorded in ``OUT.settings.json`` (:func:`settings_path`), and
+    resuming an output made with other settings is refused.
 
     >>> with JsonlWriter("out.jsonl", kind="clean") as out:  # doctest: +SKIP
     ...     if not out.done("a1"):
@@ -591,15 +604,19 @@ class JsonlWriter:
         *,
         kind: str | None = None,
         inputs: str | os.PathLike | None = None,
+        settings: Mapping[str, Any] | None = None,
     ) -> None:
         self.path = Path(path)
         self.kind = kind
+        self.settings_path = settings_path(self.path)
         check_output(self.path, kind, overwrite=overwrite, inputs=inputs)  # fail before creating anything
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = OutputLock(self.path)
         try:
             # checked again under the lock: another writer may have been busy until now
             self.ids, complete = check_output(self.path, kind, overwrite=overwrite)
+            if settings is not None:
+                self._check_settings(settings, fresh=overwrite or not self.ids)
             if overwrite or not self.path.exists():
                 self._handle = self.path.open("wb")
             else:
@@ -611,6 +628,32 @@ class JsonlWriter:
         except BaseException:
             self._lock.release()
             raise
+
+    def _check_settings(self, settings: Mapping[str, Any], fresh: bool) -> None:
+        """Refuse to resume an output written with other settings; record them otherwise."""
+        current = json.loads(json.dumps(dict(settings), ensure_ascii=False, default=str))
+        if not fresh:
+            try:
+                recorded = json.loads(self.settings_path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                recorded = None
+                log.warning("%s: no record of the settings its records were made with (%s); recording this run's",
+                            self.path, self.settings_path.name)
+            except (OSError, ValueError) as error:
+                raise UsageError(f"{self.settings_path}: unreadable ({error}); delete it to resume {self.path} "
+                                 "anyway, or use --overwrite to start afresh") from None
+            if isinstance(recorded, dict) and recorded != current:
+                changed = sorted(key for key in {*recorded, *current} if recorded.get(key) != current.get(key))
+                lines = "; ".join(f"{key}: {recorded.get(key)!r} then, {current.get(key)!r} now" for key in changed)
+                raise UsageError(
+                    f"{self.path} was written with other settings ({lines}); resuming would mix records made "
+                    "differently. Rerun with the same options, use another --out, or --overwrite to start afresh."
+                )
+            if recorded is not None:
+                return
+        temporary = self.settings_path.with_name(self.settings_path.name + ".tmp")
+        temporary.write_text(json.dumps(current, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        os.replace(temporary, self.settings_path)
 
     def done(self, doc_id: str) -> bool:
         return doc_id in self.ids

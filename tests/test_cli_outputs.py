@@ -329,3 +329,32 @@ def test_an_id_with_a_line_break_stays_on_one_table_row() -> None:
     assert format_table(records).splitlines()[1].startswith("a\\nb|c  bullish")
     report = render_run_report(Run("o.jsonl", records, 1))
     assert "| a\\nb\\|c | bullish | 0.90 |  | Le CAC 40 monte. |" in report
+
+
+# ------------------------------------------------------------------ 9. settings recorded, a mismatch refused
+
+
+def test_resuming_with_other_settings_is_refused_unless_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs, out = eight_documents(tmp_path), tmp_path / "o.jsonl"
+    lead = ["summarize", str(docs), "--out", str(out), "--model", "lead"]
+    assert main(lead) == 0
+    settings = json.loads((tmp_path / "o.settings.json").read_text(encoding="utf-8"))
+    assert settings["command"] == "summarize" and settings["summarizer"].startswith("LeadSummarizer(max_sentences=3")
+    assert main(lead) == 0  # same settings: resumes (nothing left to do)
+    before = out.read_bytes()
+    assert main([*lead, "--max-sentences", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "was written with other settings (summarizer: 'LeadSummarizer(max_sentences=3" in err
+    assert out.read_bytes() == before
+    assert main([*lead, "--no-clean"]) == 2
+    assert main([*lead, "--max-sentences", "1", "--overwrite"]) == 0
+    assert "max_sentences=1" in json.loads((tmp_path / "o.settings.json").read_text(encoding="utf-8"))["summarizer"]
+
+
+def test_shards_of_one_run_share_an_output_one_after_the_other(tmp_path: Path) -> None:
+    docs, out = eight_documents(tmp_path), tmp_path / "o.jsonl"
+    for shard in ("0/2", "1/2"):
+        assert main(["run", str(docs), "--out", str(out), "--summarizer", "lead", "--shard", shard]) == 0
+    check_complete(out, 8)

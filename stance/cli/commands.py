@@ -190,7 +190,12 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
         (pipeline.summarizer is not None, pipeline.classifier is not None)
     ]
     written = 0
-    with JsonlWriter(args.out, overwrite=args.overwrite, kind=kind, inputs=args.input) as out:
+    # what makes the records (not the device, nor the shard: those may change between resumes)
+    settings = {"command": kind, "stance": __version__,
+                **{stage: text for stage, text in pipeline.describe().items() if stage != "encoder"}}
+    if pipeline.neutral_weight is not None:
+        settings["neutral_weight"] = pipeline.neutral_weight
+    with JsonlWriter(args.out, overwrite=args.overwrite, kind=kind, inputs=args.input, settings=settings) as out:
         for record in pipeline.run(args.input, on_error=report, skip=out.done, keep=keep):
             try:
                 out.write(record)
