@@ -37,7 +37,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def has_lone_surrogate(text: str) -> bool:
-    """Whether ``text`` holds a lone surrogate (no Unicode text; UTF-8 cannot encode it).
+    r"""Whether ``text`` holds a lone surrogate (no Unicode text; UTF-8 cannot encode it).
 
     >>> has_lone_surrogate("ok"), has_lone_surrogate("bad\udfff")
     (False, True)
@@ -46,21 +46,21 @@ def has_lone_surrogate(text: str) -> bool:
 
 
 def shown(path: str | os.PathLike) -> str:
-    """A path as messages and records show it: bytes of a name that is not UTF-8
+    r"""A path as messages and records show it: bytes of a name that is not UTF-8
     (which Python keeps as lone surrogates) become U+FFFD.
 
-    >>> shown("caf\udce9.txt")
-    'caf\ufffd.txt'
+    >>> shown("caf\udce9.txt") == "caf\ufffd.txt"
+    True
     """
     return os.fsencode(path).decode("utf-8", "replace")
 
 
 def check_id(doc_id: str, source: str | None = None) -> None:
-    """Refuse an id that holds a lone surrogate: it could never be written out.
+    r"""Refuse an id that holds a lone surrogate: it could never be written out.
 
     >>> check_id("bad\udfff", "in.jsonl:3")
     Traceback (most recent call last):
-    stance.errors.InputError: in.jsonl:3: the id 'bad\\udfff' holds a lone surrogate (U+DFFF), which is not Unicode text and cannot be written as UTF-8; fix the id (this record was skipped)
+    stance.errors.InputError: in.jsonl:3: the id 'bad\udfff' holds a lone surrogate (U+DFFF), which ...
     """
     match = _SURROGATE.search(doc_id)
     if match:
@@ -72,10 +72,11 @@ def check_id(doc_id: str, source: str | None = None) -> None:
 
 
 def repair_text(text: str, source: str | None, warnings: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
-    """``text`` with each lone surrogate replaced by U+FFFD, and a warning saying so.
+    r"""``text`` with each lone surrogate replaced by U+FFFD, and a warning saying so.
 
-    >>> repair_text("Le CAC\udfff monte.", "in.jsonl:3")
-    ('Le CAC\ufffd monte.', ('in.jsonl:3: the text held 1 lone surrogate(s), not Unicode text; replaced with U+FFFD',))
+    >>> text, warnings = repair_text("Le CAC\udfff monte.", "in.jsonl:3")
+    >>> text == "Le CAC\ufffd monte.", warnings
+    (True, ('in.jsonl:3: the text held 1 lone surrogate(s), not Unicode text; replaced with U+FFFD',))
     """
     repaired, count = _SURROGATE.subn("\ufffd", text)
     if not count:

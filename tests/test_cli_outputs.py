@@ -297,7 +297,9 @@ def flagged_documents(tmp_path: Path) -> Path:
 EXPECTED_FLAGS = {"en": ["not French"], "vide": ["empty document"], "zh": ["no content left after cleaning"]}
 
 
-@pytest.mark.parametrize("command", [["summarize", "--model", "lead"], pytest.param(["classify"], marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "command", [["summarize", "--model", "lead"], pytest.param(["classify"], marks=pytest.mark.slow)]
+)
 def test_summarize_and_classify_records_carry_the_cleaning_flags_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, command: list[str]
 ) -> None:
