@@ -570,7 +570,7 @@ def check_output(
             raise _refuse(path, f"line {number} is {problem}, so this is not {wanted}", hint)
         ids.add(str(json.loads(line)["id"]))
     # what a killed writer leaves is the start of a record, as JsonlWriter writes them
-    if partial and not partial.startswith(b'{"id": '):
+    if partial and not (partial.startswith(b'{"id": ') or b'{"id": '.startswith(partial)):
         shown = partial[:60].decode("utf-8", "replace")
         number = complete.count(b"\n") + 1
         raise _refuse(path, f"its last line ({number}) is {shown!r}, not part of a record",

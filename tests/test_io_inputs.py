@@ -121,3 +121,14 @@ def test_the_progress_bar_knows_its_total(tmp_path: Path, monkeypatch: pytest.Mo
     for source in (tmp_path, data, tmp_path / "a.txt", ["Un.", "Deux.", "Trois."], (t for t in ["Un."])):
         list(pipeline.run(source))
     assert totals == [2, 7, 1, 3, None]
+
+
+@pytest.mark.parametrize("tail", ['{"i', '{"id": "b", "te'])
+def test_any_prefix_of_a_record_left_by_a_killed_writer_is_repaired(tmp_path: Path, tail: str) -> None:
+    from stance.io import JsonlWriter
+
+    out = tmp_path / "o.jsonl"
+    out.write_text('{"id": "a", "text": "Un"}\n' + tail, encoding="utf-8")
+    with JsonlWriter(out) as writer:
+        assert writer.ids == {"a"}
+    assert out.read_text(encoding="utf-8") == '{"id": "a", "text": "Un"}\n'
