@@ -39,6 +39,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import sys
 import time
@@ -780,7 +781,6 @@ def _execute(data: _Input, out: Path, spec: Any, settings: dict, pools: list[tup
     if stats.skipped:
         log.info("%d of %d documents already have their record in %s; %d to go",
                  stats.skipped, len(data.ids), out, len(todo))
-    written_parts = 0
     started = time.perf_counter()
     try:
         if todo and data.dataset is not None:
@@ -788,8 +788,11 @@ def _execute(data: _Input, out: Path, spec: Any, settings: dict, pools: list[tup
             if scan.ids:
                 dataset = dataset.map_batches(_DropDone(ray.put(scan.ids)), batch_format="numpy")
             # Cleaning: plain tasks (a callable object, not a class), as many as the CPUs allow.
+            # ray_remote_args_fn keeps Ray from fusing the cleaning into the model actors (it fuses
+            # maps whose resources match, e.g. on CPU): the actors stay on their model.
             dataset = dataset.map_batches(
-                _CleanTask(cleaner, None if pools else str(parts)), batch_size=sizes["clean"], batch_format="numpy"
+                _CleanTask(cleaner, None if pools else str(parts)), batch_size=sizes["clean"], batch_format="numpy",
+                ray_remote_args_fn=_cleaning_task_args,
             )
             all_stages = tuple(stage for pool in pools for stage in pool)
             for index, pool in enumerate(pools):
@@ -804,7 +807,6 @@ def _execute(data: _Input, out: Path, spec: Any, settings: dict, pools: list[tup
                     num_gpus=sum(gpus[stage] for stage in pool),
                 )
             for row in dataset.iter_rows():
-                written_parts += 1
                 stats.documents += int(row["documents"])
                 stats.bytes += int(row["bytes"])
                 stats.reasons.update(json.loads(row["reasons"]))
@@ -815,19 +817,33 @@ def _execute(data: _Input, out: Path, spec: Any, settings: dict, pools: list[tup
         _finish(out, manifest, stats, "failed", time.perf_counter() - started)
         raise
     except Exception as error:
-        _finish(out, manifest, stats, "failed", time.perf_counter() - started)
+        failed = _finish(out, manifest, stats, "failed", time.perf_counter() - started)
         raise StanceError(
-            f"the Ray run failed ({type(error).__name__}: {_first_line(error)}); the {written_parts} part(s) "
-            f"finished in this invocation are kept in {out / PARTS}: rerun the same command to resume"
+            f"the Ray run failed ({_root_cause(error)}); the {failed['counts']['records']} records written so far "
+            f"are kept in {out / PARTS}: rerun the same command to resume"
         ) from error
     wall = time.perf_counter() - started
     final = _finish(out, manifest, stats, None, wall, expected=set(data.ids))
     return DistributedResult(out, final, stats, data.problems, description)
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[-1] if text else ""
+def _cleaning_task_args() -> dict[str, float]:
+    return {"num_cpus": TASK_CPUS}
+
+
+def _root_cause(error: BaseException) -> str:
+    """The user's exception inside Ray's wrappers (RayTaskError, UserCodeException), as 'Type: message':
+    the driver gets it only as text, in the traceback Ray formats."""
+    for line in str(error).splitlines():
+        match = _EXCEPTION_LINE.match(line)
+        if match and not match.group(1).startswith("ray.") and match.group(1) not in _RAY_WRAPPERS:
+            return f"{match.group(1)}: {match.group(2).strip()}"
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[-1] if lines else ''}"
+
+
+_EXCEPTION_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)): (.*)$")
+_RAY_WRAPPERS = {"UserCodeException", "RayTaskError", "RayActorError", "RaySystemError"}
 
 
 def _finish(out: Path, manifest: dict[str, Any], stats: RunStats, status: str | None, wall: float,

@@ -210,9 +210,9 @@ def test_ray_run_gives_the_records_of_pipeline_run_and_resumes_after_a_failure(
     expected = sorted(pipeline.run(folder), key=lambda r: r["id"])
     assert any("warnings" in r for r in expected)
 
-    # Two pools (lead summaries, then the tiny head), two actors each, small batches.
+    # Two pools (lead summaries, then the tiny head), small batches.
     out = tmp_path / "split"
-    result = distributed.run_distributed(folder, out, _spec(tiny_head_dir), workers=2, batch_size=2, progress=False)
+    result = distributed.run_distributed(folder, out, _spec(tiny_head_dir), batch_size=2, progress=False)
     assert result.complete and result.manifest["status"] == "complete"
     assert result.manifest["counts"]["records"] == len(expected) and result.stats.documents == len(expected)
     assert result.manifest["counts"]["flags"] == {"empty document": 1, "not French": 1}
@@ -220,19 +220,19 @@ def test_ray_run_gives_the_records_of_pipeline_run_and_resumes_after_a_failure(
     assert distributed.merge_parts(out, merged) == len(expected)
     assert [json.loads(line) for line in merged.read_text(encoding="utf-8").splitlines()] == expected
 
-    # A pipeline factory (one combined actor) that crashes on d4: the finished parts stay,
+    # A pipeline factory (one combined actor; two of them) that crashes on d4: the finished parts stay,
     # no _SUCCESS; the rerun does only what is missing, and every id is there once.
     out = tmp_path / "resumed"
     settings = {"pipeline": "lead + tiny head"}
     with pytest.raises(StanceError, match="injected failure on d4.*rerun the same command to resume"):
         distributed.run_distributed(folder, out, FailOn(str(tiny_head_dir), "d4"), settings=settings,
-                                    batch_size=2, progress=False)
+                                    workers=2, batch_size=2, progress=False)
     assert not (out / "_SUCCESS").exists()
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["status"] == "failed"
     before = {record["id"] for _, _, record in distributed.read_parts(out)}
     assert "d4" not in before
     result = distributed.run_distributed(folder, out, FailOn(str(tiny_head_dir), None), settings=settings,
-                                         batch_size=2, progress=False)
+                                         workers=2, batch_size=2, progress=False)
     assert result.complete and result.stats.skipped == len(before)
     assert result.stats.documents == len(expected) - len(before)
     ids = [record["id"] for _, _, record in distributed.read_parts(out)]
