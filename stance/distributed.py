@@ -46,7 +46,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -265,9 +265,14 @@ class _ModelActor:
     ``stages`` is what this pool runs; ``last`` says whether it writes the parts.
     """
 
-    def __init__(self, spec: Any, stages: tuple[str, ...], all_stages: tuple[str, ...], parts_dir: str | None):
+    def __init__(self, spec: Any, stages: tuple[str, ...], all_stages: tuple[str, ...], parts_dir: str | None,
+                 gpu_share: float = 0.0):
         started = time.perf_counter()
         if isinstance(spec, PipelineSpec):
+            if gpu_share == 0 and spec.device == "auto":
+                # Ray hides no GPU from an actor that asked for none: without this, "auto"
+                # would put it on a GPU that other actors were given.
+                spec = replace(spec, device="cpu")
             self.pipeline = spec.build(stages)
         else:
             self.pipeline = spec()  # a factory: the stages it builds, in one actor
@@ -571,13 +576,13 @@ def _prepare_out(out: Path, settings: Mapping[str, Any], fingerprint: str, overw
     if manifest is not None and not overwrite:
         changed = []
         if manifest.get("settings") != dict(settings):
-            changed.append(f"settings {manifest.get('settings')} -> {dict(settings)}")
+            changed.append(f"settings: {manifest.get('settings')} there, {dict(settings)} now")
         if manifest.get("input", {}).get("fingerprint") != fingerprint:
-            changed.append("the input (its ids or texts differ)")
+            changed.append("input: other ids or texts")
         if changed:
             raise UsageError(
-                f"{out} holds a run with other " + "; ".join(changed) + ". Rerun with the same settings and "
-                "input to resume it, choose another --out, or pass --overwrite to start it afresh"
+                f"{out} holds another run (different " + "; different ".join(changed) + "). Rerun with the same "
+                "settings and input to resume it, choose another --out, or pass --overwrite to start it afresh"
             )
         return manifest
     if manifest is not None:  # overwrite: remove only what a run writes
@@ -705,6 +710,9 @@ def run_distributed(
     _check_gpu_share("summarize-gpus", summarize_gpus)
     _check_gpu_share("classify-gpus", classify_gpus)
     sizes = _batch_sizes(batch_size)
+    if isinstance(spec, PipelineSpec) and spec.device == "cpu" and (summarize_gpus or classify_gpus):
+        raise UsageError("--device cpu with a GPU share (--summarize-gpus/--classify-gpus > 0): the GPUs would be "
+                         "reserved and sit idle. Leave --device at auto (the actors use the GPU they are given)")
     pools = _pools(spec)
     plan = plan_resources(spec, workers, summarize_gpus, classify_gpus)
     out = Path(out)
@@ -799,7 +807,8 @@ def _execute(data: _Input, out: Path, spec: Any, settings: dict, pools: list[tup
                 last = index == len(pools) - 1
                 dataset = dataset.map_batches(
                     _ModelActor,
-                    fn_constructor_args=(spec, pool, all_stages, str(parts) if last else None),
+                    fn_constructor_args=(spec, pool, all_stages, str(parts) if last else None,
+                                         sum(gpus[stage] for stage in pool)),
                     batch_size=min(sizes[stage] for stage in pool),
                     batch_format="numpy",
                     compute=ray.data.ActorPoolStrategy(size=workers),

@@ -14,9 +14,7 @@ from stance.document import Document
 from stance.errors import StanceError, UsageError
 from stance.pipeline import Pipeline
 from stance.summarize import LeadSummarizer
-
-from tests.test_pipeline import DOCS, ENGLISH
-from tests.test_pipeline import tiny_classifier, tiny_encoder, tiny_head_dir  # noqa: F401  (fixtures)
+from tests.test_pipeline import DOCS, ENGLISH, TRAINING
 
 distributed = pytest.importorskip("stance.distributed")
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +25,20 @@ MORE = {"e1": "", "e2": ENGLISH}
 
 def _docs() -> dict[str, str]:
     return {**DOCS, **MORE}
+
+
+@pytest.fixture(scope="module")
+def head_dir(tmp_path_factory: pytest.TempPathFactory, tiny_bert_dir: Path) -> Path:
+    """The tiny embedding stance head of test_pipeline (fixed hyper-parameters), saved to a folder."""
+    from stance.classify import EmbeddingStanceClassifier
+    from stance.document import LABELS
+    from stance.encode import Encoder
+
+    encoder = Encoder(str(tiny_bert_dir), device="cpu", progress=False)
+    texts = [text for label in LABELS for text in TRAINING[label]]
+    labels = [label for label in LABELS for _ in TRAINING[label]]
+    classifier = EmbeddingStanceClassifier(encoder, C=1.0, last_sentence=False, calibration="none", folds=2)
+    return classifier.fit(texts, labels).save(tmp_path_factory.mktemp("head"))
 
 
 def _spec(head: Path, **options: Any) -> Any:
@@ -47,10 +59,10 @@ def _batch(docs: dict[str, str]) -> dict[str, list]:
 # ----------------------------------------------------------------------------- adapters, without Ray
 
 
-def test_the_stage_adapters_give_the_records_of_pipeline_run(tiny_head_dir: Path, tmp_path: Path) -> None:
+def test_the_stage_adapters_give_the_records_of_pipeline_run(head_dir: Path, tmp_path: Path) -> None:
     """Clean task, then the summarise pool and the classify pool (the spec splits them:
     no shared encoder), called as Ray would call them."""
-    spec = _spec(tiny_head_dir)
+    spec = _spec(head_dir)
     assert distributed._pools(spec) == [("summarize",), ("classify",)]
     cleaned = distributed._CleanTask(spec.make_cleaner(), None)(_batch(_docs()))
     summarised = distributed._ModelActor(spec, ("summarize",), spec.stages(), None)(cleaned)
@@ -63,7 +75,7 @@ def test_the_stage_adapters_give_the_records_of_pipeline_run(tiny_head_dir: Path
     assert all(row[f"seconds_{stage}"][0] > 0 for stage in ("clean", "summarize", "classify"))
     lines = (parts / row["part"][0]).read_text(encoding="utf-8").splitlines()
     records = sorted((json.loads(line) for line in lines), key=lambda r: r["id"])
-    assert records == _expected(tiny_head_dir)
+    assert records == _expected(head_dir)
     assert not list(parts.glob(".tmp-*"))
 
 
@@ -93,6 +105,17 @@ def test_resources_are_planned_per_pool_and_checked_before_any_work() -> None:
         distributed._check_gpu_share("summarize-gpus", -0.5)
 
 
+def test_a_gpu_share_with_device_cpu_is_refused_before_ray_starts(tmp_path: Path) -> None:
+    spec = distributed.PipelineSpec(device="cpu")
+    with pytest.raises(UsageError, match="--device cpu with a GPU share"):
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "out", spec, classify_gpus=0.5)
+    with pytest.raises(UsageError, match="workers"):
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "out", spec, workers=0)
+    with pytest.raises(UsageError, match="summarize batch size"):
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "out", spec, batch_size={"summarize": 0})
+    assert not (tmp_path / "out").exists()
+
+
 def test_ids_must_be_unique() -> None:
     with pytest.raises(UsageError, match=r"ids must be unique.*repeated: 'a'"):
         distributed._check_unique(["a", "b", "a"])
@@ -115,9 +138,9 @@ def test_a_rerun_with_other_settings_or_input_is_refused_unless_overwrite(tmp_pa
     _fake_run(out, settings, "f1", {"part-a.jsonl": ["1", "2"]}, done=False)
     assert distributed._prepare_out(out, settings, "f1", overwrite=False)["input"]["fingerprint"] == "f1"
     other = {**settings, "summarizer": "lead"}
-    with pytest.raises(UsageError, match=r"other settings .*'summarizer': 'lead'.*--overwrite"):
+    with pytest.raises(UsageError, match=r"different settings: .* there, .*'summarizer': 'lead'.* now.*--overwrite"):
         distributed._prepare_out(out, other, "f1", overwrite=False)
-    with pytest.raises(UsageError, match=r"other the input"):
+    with pytest.raises(UsageError, match=r"different input: other ids or texts"):
         distributed._prepare_out(out, settings, "f2", overwrite=False)
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     assert distributed._prepare_out(out, other, "f2", overwrite=True) is None
@@ -136,13 +159,13 @@ def test_merge_joins_parts_in_id_order_and_refuses_incomplete_or_repeated(tmp_pa
     assert distributed.merge_parts(out, merged) == 4
     assert [json.loads(line)["id"] for line in merged.read_text(encoding="utf-8").splitlines()] == ["1", "10", "2", "3"]
     (out / "_SUCCESS").unlink()
-    with pytest.raises(StanceError, match="not complete.*--allow-incomplete"):
+    with pytest.raises(StanceError, match=r"not complete.*--allow-incomplete"):
         distributed.merge_parts(out, merged)
     assert distributed.merge_parts(out, merged, allow_incomplete=True) == 4
     (out / "parts" / "part-c.jsonl").write_text(json.dumps({"id": "2"}) + "\n", encoding="utf-8")
-    with pytest.raises(StanceError, match="id '2' is in part-a.jsonl and part-c.jsonl"):
+    with pytest.raises(StanceError, match=r"id '2' is in part-a.jsonl and part-c.jsonl"):
         distributed.merge_parts(out, merged, allow_incomplete=True)
-    with pytest.raises(UsageError, match="no manifest.json"):
+    with pytest.raises(UsageError, match=r"no manifest.json"):
         distributed.merge_parts(tmp_path, merged)
 
 
@@ -202,17 +225,17 @@ def _write_folder(folder: Path) -> Path:
 
 @pytest.mark.slow
 def test_ray_run_gives_the_records_of_pipeline_run_and_resumes_after_a_failure(
-    ray_cluster: Any, tiny_head_dir: Path, tmp_path: Path
+    ray_cluster: Any, head_dir: Path, tmp_path: Path
 ) -> None:
     folder = _write_folder(tmp_path / "docs")
-    pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=load_classifier("embedding", str(tiny_head_dir),
+    pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=load_classifier("embedding", str(head_dir),
                         device="cpu"), progress=False)
     expected = sorted(pipeline.run(folder), key=lambda r: r["id"])
     assert any("warnings" in r for r in expected)
 
     # Two pools (lead summaries, then the tiny head), small batches.
     out = tmp_path / "split"
-    result = distributed.run_distributed(folder, out, _spec(tiny_head_dir), batch_size=2, progress=False)
+    result = distributed.run_distributed(folder, out, _spec(head_dir), batch_size=2, progress=False)
     assert result.complete and result.manifest["status"] == "complete"
     assert result.manifest["counts"]["records"] == len(expected) and result.stats.documents == len(expected)
     assert result.manifest["counts"]["flags"] == {"empty document": 1, "not French": 1}
@@ -224,14 +247,14 @@ def test_ray_run_gives_the_records_of_pipeline_run_and_resumes_after_a_failure(
     # no _SUCCESS; the rerun does only what is missing, and every id is there once.
     out = tmp_path / "resumed"
     settings = {"pipeline": "lead + tiny head"}
-    with pytest.raises(StanceError, match="injected failure on d4.*rerun the same command to resume"):
-        distributed.run_distributed(folder, out, FailOn(str(tiny_head_dir), "d4"), settings=settings,
+    with pytest.raises(StanceError, match=r"injected failure on d4.*rerun the same command to resume"):
+        distributed.run_distributed(folder, out, FailOn(str(head_dir), "d4"), settings=settings,
                                     workers=2, batch_size=2, progress=False)
     assert not (out / "_SUCCESS").exists()
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["status"] == "failed"
     before = {record["id"] for _, _, record in distributed.read_parts(out)}
     assert "d4" not in before
-    result = distributed.run_distributed(folder, out, FailOn(str(tiny_head_dir), None), settings=settings,
+    result = distributed.run_distributed(folder, out, FailOn(str(head_dir), None), settings=settings,
                                          workers=2, batch_size=2, progress=False)
     assert result.complete and result.stats.skipped == len(before)
     assert result.stats.documents == len(expected) - len(before)
@@ -241,32 +264,32 @@ def test_ray_run_gives_the_records_of_pipeline_run_and_resumes_after_a_failure(
     assert [json.loads(line) for line in merged.read_text(encoding="utf-8").splitlines()] == expected
 
     # Done is done: a third run writes nothing; other settings are refused.
-    again = distributed.run_distributed(folder, out, FailOn(str(tiny_head_dir), None), settings=settings,
+    again = distributed.run_distributed(folder, out, FailOn(str(head_dir), None), settings=settings,
                                         progress=False)
     assert again.stats.documents == 0 and again.stats.skipped == len(expected)
-    with pytest.raises(UsageError, match="other settings"):
-        distributed.run_distributed(folder, out, FailOn(str(tiny_head_dir), None), settings={"other": 1},
+    with pytest.raises(UsageError, match="different settings"):
+        distributed.run_distributed(folder, out, FailOn(str(head_dir), None), settings={"other": 1},
                                     progress=False)
 
 
 @pytest.mark.slow
-def test_ray_preflight_errors(ray_cluster: Any, tiny_head_dir: Path, tmp_path: Path) -> None:
+def test_ray_preflight_errors(ray_cluster: Any, head_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"asks for 1 GPU\(s\).*has 0"):
-        distributed.run_distributed(ROOT / "seeds", tmp_path / "gpu", _spec(tiny_head_dir), summarize_gpus=1)
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "gpu", _spec(head_dir), summarize_gpus=1)
     assert not (tmp_path / "gpu").exists()
     with pytest.raises(UsageError, match="asks for 9 CPUs"):
-        distributed.run_distributed(ROOT / "seeds", tmp_path / "cpu", _spec(tiny_head_dir), workers=4)
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "cpu", _spec(head_dir), workers=4)
     duplicated = tmp_path / "dup.jsonl"
     duplicated.write_text(
         "".join(json.dumps({"id": i, "text": "Le CAC 40 monte."}) + "\n" for i in ("a", "b", "a")), encoding="utf-8"
     )
-    with pytest.raises(UsageError, match="ids must be unique.*duplicate id 'a'"):
-        distributed.run_distributed(duplicated, tmp_path / "dup", _spec(tiny_head_dir))
+    with pytest.raises(UsageError, match=r"ids must be unique.*duplicate id 'a'"):
+        distributed.run_distributed(duplicated, tmp_path / "dup", _spec(head_dir))
 
 
 @pytest.mark.slow
 def test_ray_reads_parquet_and_the_cli_runs_and_merges(
-    ray_cluster: Any, tiny_head_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ray_cluster: Any, head_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -276,12 +299,12 @@ def test_ray_reads_parquet_and_the_cli_runs_and_merges(
     table = pa.table({"id": list(_docs()), "text": list(_docs().values()), "source": ["x"] * len(_docs())})
     pq.write_table(table, tmp_path / "docs.parquet")
     out = tmp_path / "out"
-    models = ["--summarizer", "lead", "--stance-model", str(tiny_head_dir), "--device", "cpu"]
+    models = ["--summarizer", "lead", "--stance-model", str(head_dir), "--device", "cpu"]
     assert main(["run", str(tmp_path / "docs.parquet"), "--engine", "ray", "--out", str(out), *models]) == 0
     printed = capsys.readouterr().out
     assert printed.splitlines()[0].split() == ["id", "stance", "confidence", "summary"]
     assert (out / "_SUCCESS").exists() and (out / "report.md").is_file()
     assert main(["merge", str(out), "--out", str(tmp_path / "all.jsonl")]) == 0
     records = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
-    expected = _expected(tiny_head_dir)
+    expected = _expected(head_dir)
     assert records == expected
