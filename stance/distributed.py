@@ -44,6 +44,7 @@ import shutil
 import sys
 import time
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -53,7 +54,7 @@ from typing import Any
 from .document import Cleaned, Document
 from .errors import InputError, StanceError, UsageError, missing_dependency
 from .io import ErrorHandler, iter_documents
-from .pipeline import STAGES, RunStats
+from .pipeline import STAGES, Pipeline, RunStats
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ __all__ = [
     "plan_resources",
     "read_parts",
     "run_distributed",
+    "run_local_into",
     "start_local_cluster",
 ]
 
@@ -132,8 +134,20 @@ class PipelineSpec:
         stages = set(self.stages() if stages is None else stages)
         if not stages:
             raise UsageError("expected at least one model stage to build")
+        return Pipeline(*self._stage_objects(stages), clean=False, device=self.device, progress=False,
+                        neutral_weight=self.neutral_weight)
+
+    def build_local(self, batch_size: int = 32, progress: bool | None = None) -> Any:
+        """The whole pipeline, cleaning included, as the local engine runs it."""
+        from .pipeline import Pipeline
+
+        return Pipeline(*self._stage_objects(set(self.stages())), clean=self.clean, device=self.device,
+                        batch_size=batch_size, progress=progress, neutral_weight=self.neutral_weight)
+
+    def _stage_objects(self, stages: set[str]) -> tuple[Any, Any, Any]:
+        """(cleaner, summarizer, classifier) arguments of Pipeline for ``stages``."""
         if stages == {"summarize", "classify"} and self.shares_encoder():
-            return Pipeline(clean=False, device=self.device, progress=False, neutral_weight=self.neutral_weight)
+            return None, None, None  # the defaults: Pipeline loads one encoder for both
         summarizer: Any = False
         if "summarize" in stages:
             summarizer = None if self.summarizer == "extractive" else self.summarizer
@@ -144,8 +158,7 @@ class PipelineSpec:
                 from .classify import load_classifier
 
                 classifier = load_classifier(self.backend, self.stance_model, device=self.device)
-        return Pipeline(summarizer=summarizer, classifier=classifier, clean=False, device=self.device,
-                        progress=False, neutral_weight=self.neutral_weight)
+        return None, summarizer, classifier
 
     def make_cleaner(self) -> Any:
         if not self.clean:
@@ -262,7 +275,8 @@ class _CleanTask:
 class _ModelActor:
     """One actor of a model pool: builds its stages once, then processes batches.
 
-    ``stages`` is what this pool runs; ``last`` says whether it writes the parts.
+    ``stages`` is what this pool runs; with ``parts_dir`` (the last pool) it writes
+    each batch's records as a part and returns one summary row per part.
     """
 
     def __init__(self, spec: Any, stages: tuple[str, ...], all_stages: tuple[str, ...], parts_dir: str | None,
@@ -320,16 +334,21 @@ def _part_name(ids: list[str]) -> str:
     return f"part-{digest}.jsonl"
 
 
-def _write_part(parts_dir: str, ids: list[str], lines: list[str], columns: Mapping[str, list]) -> dict[str, list]:
-    """Write one part whole (temporary name, then rename) and return its one summary row."""
+def _write_lines(parts_dir: str | os.PathLike, ids: list[str], lines: list[str]) -> str:
+    """Write one part whole: under a temporary name, then renamed; return its name."""
     name = _part_name(ids)
-    final = os.path.join(parts_dir, name)
     temporary = os.path.join(parts_dir, f".tmp-{uuid.uuid4().hex}-{name}")
     with open(temporary, "w", encoding="utf-8") as handle:
         handle.write("".join(line + "\n" for line in lines))
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(temporary, final)
+    os.replace(temporary, os.path.join(parts_dir, name))
+    return name
+
+
+def _write_part(parts_dir: str, ids: list[str], lines: list[str], columns: Mapping[str, list]) -> dict[str, list]:
+    """Write one part whole (temporary name, then rename) and return its one summary row."""
+    name = _write_lines(parts_dir, ids, lines)
     reasons: Counter[str] = Counter()
     for value in columns["reasons"]:
         reasons.update(json.loads(value))
@@ -714,6 +733,8 @@ def run_distributed(
         raise UsageError("--device cpu with a GPU share (--summarize-gpus/--classify-gpus > 0): the GPUs would be "
                          "reserved and sit idle. Leave --device at auto (the actors use the GPU they are given)")
     pools = _pools(spec)
+    if not pools and cleaner is None:
+        raise UsageError("expected at least one stage: cleaning, a summarizer or a stance backend")
     plan = plan_resources(spec, workers, summarize_gpus, classify_gpus)
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -797,11 +818,14 @@ def _execute(data: _Input, out: Path, spec: Any, settings: dict, pools: list[tup
                 dataset = dataset.map_batches(_DropDone(ray.put(scan.ids)), batch_format="numpy")
             # Cleaning: plain tasks (a callable object, not a class), as many as the CPUs allow.
             # ray_remote_args_fn keeps Ray from fusing the cleaning into the model actors (it fuses
-            # maps whose resources match, e.g. on CPU): the actors stay on their model.
-            dataset = dataset.map_batches(
-                _CleanTask(cleaner, None if pools else str(parts)), batch_size=sizes["clean"], batch_format="numpy",
-                ray_remote_args_fn=_cleaning_task_args,
-            )
+            # maps whose resources match, e.g. on CPU): the actors stay on their model. Ray 2.60
+            # warns that the argument goes in 2.64; the extra pins 2.60.
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*ray_remote_args_fn.*deprecated")
+                dataset = dataset.map_batches(
+                    _CleanTask(cleaner, None if pools else str(parts)), batch_size=sizes["clean"],
+                    batch_format="numpy", ray_remote_args_fn=_cleaning_task_args,
+                )
             all_stages = tuple(stage for pool in pools for stage in pool)
             for index, pool in enumerate(pools):
                 last = index == len(pools) - 1
@@ -897,6 +921,82 @@ def _describe(spec: Any, pools: list[tuple[str, ...]], gpus: Mapping[str, float]
                         if isinstance(spec, PipelineSpec) and spec.shares_encoder() else "pipeline factory")
         description["+".join(pool)] = f"{what}: {workers} actor(s), {share:g} GPU each"
     return description
+
+
+# ----------------------------------------------------------------------------- the local engine into OUT/
+
+
+def run_local_into(
+    source: Any, out: str | os.PathLike, pipeline: Any, settings: Mapping[str, Any], *,
+    on_error: ErrorHandler | None = None, overwrite: bool = False, part_size: int = 256,
+) -> DistributedResult:
+    """The local engine resuming (or writing) a distributed run's folder: the same
+    checks of settings and input (``pipeline`` may be a factory, called after them),
+    the ids already in the parts skipped, new records written as whole parts of
+    ``part_size``, the manifest and ``_SUCCESS`` updated.
+    No Ray needed: a run started on a cluster can be finished on one machine.
+
+    >>> run_local_into("seeds", "out/", Pipeline(), PipelineSpec().settings())  # doctest: +SKIP
+    """
+    problems: list[InputError] = []
+
+    def report(error: InputError) -> None:
+        problems.append(error)
+        if on_error is None:
+            raise error
+        on_error(error)
+
+    duplicates: list[str] = []
+
+    def first_pass(error: InputError) -> None:
+        (duplicates.append(str(error)) if "duplicate id" in str(error) else report(error))
+
+    pairs = [(doc.id, _text_digest(doc.text)) for doc in iter_documents(source, first_pass)]
+    if duplicates:
+        raise UsageError("document ids must be unique for a run folder (its resume and merge go by id); "
+                         + "; ".join(duplicates[:5]))
+    ids = [doc_id for doc_id, _ in pairs]
+    _check_unique(ids)
+    out = Path(out)
+    fingerprint = _fingerprint(pairs)
+    earlier = _prepare_out(out, settings, fingerprint, overwrite)
+    parts = out / PARTS
+    parts.mkdir(parents=True, exist_ok=True)
+    for leftover in parts.glob(".tmp-*"):
+        leftover.unlink()
+    done = _scan(out).ids
+    if not isinstance(pipeline, Pipeline) and callable(pipeline):
+        pipeline = pipeline()  # built once the checks passed: a refused run loads no model
+    manifest: dict[str, Any] = {
+        "format": FORMAT_VERSION, "engine": "local", "settings": dict(settings),
+        "run": {"engine": "local", "batch_size": getattr(pipeline, "batch_size", None)},
+        "input": {"source": os.fspath(source) if isinstance(source, str | os.PathLike) else type(source).__name__,
+                  "fingerprint": fingerprint, "documents": len(ids)},
+        "stages": pipeline.describe(), "status": "running",
+        "started": earlier.get("started") if earlier else _now(), "updated": _now(),
+    }
+    _write_json(out / MANIFEST, manifest)
+    pipeline.reset_stats()
+    started = time.perf_counter()
+    batch_ids: list[str] = []
+    lines: list[str] = []
+    try:
+        # Problems were reported by the first pass; the second one does not repeat them.
+        for record in pipeline.run(source, on_error=lambda error: None, skip=done.__contains__):
+            batch_ids.append(str(record["id"]))
+            lines.append(json.dumps(record, ensure_ascii=False))
+            if len(lines) == part_size:
+                _write_lines(parts, batch_ids, lines)
+                batch_ids, lines = [], []
+        if lines:
+            _write_lines(parts, batch_ids, lines)
+    except BaseException:
+        if lines:  # the records made so far are whole: keep them
+            _write_lines(parts, batch_ids, lines)
+        _finish(out, manifest, pipeline.stats(), "failed", time.perf_counter() - started)
+        raise
+    final = _finish(out, manifest, pipeline.stats(), None, time.perf_counter() - started, expected=set(ids))
+    return DistributedResult(out, final, pipeline.stats(), problems, pipeline.describe())
 
 
 # ----------------------------------------------------------------------------- merge

@@ -169,6 +169,42 @@ def test_merge_joins_parts_in_id_order_and_refuses_incomplete_or_repeated(tmp_pa
         distributed.merge_parts(tmp_path, merged)
 
 
+def test_the_local_engine_resumes_a_run_folder_after_a_failure(head_dir: Path, tmp_path: Path) -> None:
+    """run_local_into: the same folder format without Ray; a crash keeps the whole parts,
+    a rerun does only what is missing; `stance run --out FOLDER/` takes that path."""
+    from stance.cli import main
+
+    folder = _write_folder(tmp_path / "docs")
+    spec = _spec(head_dir)
+    expected = sorted(spec.build_local(progress=False).run(folder), key=lambda r: r["id"])
+    out = tmp_path / "out"
+    failing = spec.build_local(batch_size=2, progress=False)
+    process = failing.process
+
+    def crash_on_d4(batch: list[Document]) -> list[dict]:
+        if any(doc.id == "d4" for doc in batch):
+            raise RuntimeError("injected failure on d4")
+        return process(batch)
+
+    failing.process = crash_on_d4
+    with pytest.raises(RuntimeError, match="injected failure"):
+        distributed.run_local_into(folder, out, failing, spec.settings(), part_size=2)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed" and not (out / "_SUCCESS").exists()
+    before = [record["id"] for _, _, record in distributed.read_parts(out)]
+    assert before and "d4" not in before
+
+    models = ["--summarizer", "lead", "--stance-model", str(head_dir), "--device", "cpu"]
+    assert main(["run", str(folder), "--out", str(out), *models]) == 0
+    ids = [record["id"] for _, _, record in distributed.read_parts(out)]
+    assert sorted(ids) == [r["id"] for r in expected]  # every id once
+    assert (out / "_SUCCESS").exists()
+    distributed.merge_parts(out, tmp_path / "all.jsonl")
+    merged = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert merged == expected
+    assert main(["run", str(folder), "--out", str(out), "--summarizer", "extractive"]) == 2  # other settings
+
+
 def test_stance_run_refuses_shard_with_the_ray_engine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from stance.cli import main
 

@@ -21,7 +21,7 @@ from .. import __version__
 from ..document import Document
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, StanceError, exit_code
 from ..io import JsonlWriter
-from .distributed import add_engine_arguments, add_merge_command, run_ray
+from .distributed import add_engine_arguments, add_merge_command, run_into_folder, run_ray
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -401,6 +401,8 @@ def run_pipeline(args: argparse.Namespace) -> int:
 
     if args.engine == "ray":
         return run_ray(args)
+    if Path(args.out).is_dir():  # a run folder of --engine ray: resumed here (stance/cli/distributed.py)
+        return run_into_folder(args)
     classifier = None
     if args.backend != "embedding" or args.stance_model:
         from ..classify import load_classifier

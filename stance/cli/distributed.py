@@ -73,13 +73,9 @@ def run_ray(args: argparse.Namespace) -> int:
     if args.shard:
         raise UsageError("--shard splits the input by hand for the local engine; --engine ray splits it itself. "
                          "Leave out --shard (or use --engine local)")
-    from ..distributed import PipelineSpec, run_distributed
-    from .reporting import format_table, render_run_report
+    from ..distributed import run_distributed
 
-    spec = PipelineSpec(
-        clean=not args.no_clean, summarizer=args.summarizer, backend=args.backend, stance_model=args.stance_model,
-        device=args.device,
-    )
+    spec = _spec(args)
     problems: list[InputError] = []
 
     def report(error: InputError) -> None:
@@ -92,6 +88,39 @@ def run_ray(args: argparse.Namespace) -> int:
         batch_size={"clean": args.clean_batch, "summarize": args.batch_docs, "classify": args.batch_docs},
         address=args.address, num_cpus=args.num_cpus, overwrite=args.overwrite, on_error=report,
     )
+    return _finish(args, result, problems)
+
+
+def _spec(args: argparse.Namespace) -> object:
+    from ..distributed import PipelineSpec
+
+    return PipelineSpec(clean=not args.no_clean, summarizer=args.summarizer, backend=args.backend,
+                        stance_model=args.stance_model, device=args.device)
+
+
+def run_into_folder(args: argparse.Namespace) -> int:
+    """`stance run --out FOLDER/` with the local engine: resume (or finish) a run folder of
+    `--engine ray` in this process, with the same checks and the same parts."""
+    if args.shard:
+        raise UsageError("--shard cannot write into a run folder (its _SUCCESS means every id is there); "
+                         "use --engine ray, or an OUT.jsonl per shard")
+    from ..distributed import run_local_into
+
+    spec = _spec(args)
+    problems: list[InputError] = []
+
+    def report(error: InputError) -> None:
+        problems.append(error)
+        print(f"stance: error: {error}", file=sys.stderr)
+
+    result = run_local_into(args.input, args.out, lambda: spec.build_local(batch_size=args.batch_docs),
+                            spec.settings(), on_error=report, overwrite=args.overwrite)
+    return _finish(args, result, problems)
+
+
+def _finish(args: argparse.Namespace, result: object, problems: list[InputError]) -> int:
+    from .reporting import format_table, render_run_report
+
     run = _read_folder(result.out)
     print(format_table(run.records))
     stats = result.stats
