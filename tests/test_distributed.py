@@ -42,7 +42,7 @@ def head_dir(tmp_path_factory: pytest.TempPathFactory, tiny_bert_dir: Path) -> P
 
 
 def _spec(head: Path, **options: Any) -> Any:
-    return distributed.PipelineSpec(summarizer="lead", stance_model=str(head), device="cpu", **options)
+    return distributed.PipelineSpec(**{"summarizer": "lead", "stance_model": str(head), "device": "cpu", **options})
 
 
 def _expected(head: Path) -> list[dict]:
@@ -311,7 +311,7 @@ def test_ray_run_gives_the_records_of_pipeline_run_and_resumes_after_a_failure(
 @pytest.mark.slow
 def test_ray_preflight_errors(ray_cluster: Any, head_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"asks for 1 GPU\(s\).*has 0"):
-        distributed.run_distributed(ROOT / "seeds", tmp_path / "gpu", _spec(head_dir), summarize_gpus=1)
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "gpu", _spec(head_dir, device="auto"), summarize_gpus=1)
     assert not (tmp_path / "gpu").exists()
     with pytest.raises(UsageError, match="asks for 9 CPUs"):
         distributed.run_distributed(ROOT / "seeds", tmp_path / "cpu", _spec(head_dir), workers=4)
