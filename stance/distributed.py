@@ -41,6 +41,7 @@ import math
 import os
 import re
 import shutil
+import socket
 import sys
 import time
 import uuid
@@ -75,6 +76,7 @@ __all__ = [
 MANIFEST = "manifest.json"
 SUCCESS = "_SUCCESS"
 PARTS = "parts"
+LOCK = ".lock"
 FORMAT_VERSION = 1
 # Ray's default: read, clean and write tasks take one CPU each. Actors hold theirs for
 # the whole run, so at least one more CPU must stay free for the tasks (a cluster
@@ -578,6 +580,51 @@ def read_manifest(out: str | os.PathLike) -> dict[str, Any] | None:
         raise UsageError(f"{path} is not valid JSON ({error.msg}); remove the folder or pass --overwrite") from None
 
 
+@contextlib.contextmanager
+def _lock(out: Path) -> Iterator[None]:
+    """Hold ``OUT/.lock`` while a run writes OUT: two runs at once could give an id two parts.
+
+    A lock left by a process of this machine that is gone is taken over with a warning."""
+    if out.exists() and not out.is_dir():
+        _prepare_out(out, {}, "", False)  # raises: a file is no output folder
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK
+    me = {"host": socket.gethostname(), "pid": os.getpid()}
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        try:
+            holder = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            holder = {}
+        if holder.get("host") != me["host"] or _alive(holder.get("pid")):
+            raise UsageError(
+                f"another run (pid {holder.get('pid')} on {holder.get('host')}) is writing {out}; wait for it to "
+                f"end, or, if it is gone (a machine that died), remove {path} and rerun"
+            ) from None
+        log.warning("%s: taking over the lock of a run that is gone (pid %s)", out, holder.get("pid"))
+        path.unlink(missing_ok=True)
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(me, handle)
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _alive(pid: Any) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _prepare_out(out: Path, settings: Mapping[str, Any], fingerprint: str, overwrite: bool) -> dict[str, Any] | None:
     """Check OUT against this run (refuse other settings or input unless overwrite) and
     return the manifest of the earlier run to resume, if any."""
@@ -587,7 +634,7 @@ def _prepare_out(out: Path, settings: Mapping[str, Any], fingerprint: str, overw
             "(stance merge joins the parts into one JSONL afterwards)"
         )
     manifest = read_manifest(out) if out.is_dir() else None
-    if out.is_dir() and manifest is None and any(out.iterdir()):
+    if out.is_dir() and manifest is None and any(path.name != LOCK for path in out.iterdir()):
         raise UsageError(
             f"{out} holds files but no {MANIFEST}: it is not the output of a distributed run. "
             "Choose an empty or new folder (nothing is deleted)"
@@ -750,11 +797,12 @@ def run_distributed(
         context.enable_progress_bars = progress
         blocks = max(1, 2 * math.ceil(plan["cpus"]))
         data = _read_input(source, on_error, blocks)
-        manifest = _prepare_out(out, settings, data.fingerprint, overwrite)
-        result = _execute(data, out, spec, dict(settings), pools, sizes, workers,
-                          {"summarize": summarize_gpus, "classify": classify_gpus}, cleaner, manifest,
-                          {"address": address or "local", "workers": workers, "summarize_gpus": summarize_gpus,
-                           "classify_gpus": classify_gpus, "batch_size": sizes})
+        with _lock(out):
+            manifest = _prepare_out(out, settings, data.fingerprint, overwrite)
+            result = _execute(data, out, spec, dict(settings), pools, sizes, workers,
+                              {"summarize": summarize_gpus, "classify": classify_gpus}, cleaner, manifest,
+                              {"address": address or "local", "workers": workers, "summarize_gpus": summarize_gpus,
+                               "classify_gpus": classify_gpus, "batch_size": sizes})
     finally:
         if started_here:
             ray.shutdown()
@@ -959,6 +1007,13 @@ def run_local_into(
     _check_unique(ids)
     out = Path(out)
     fingerprint = _fingerprint(pairs)
+    with _lock(out):
+        return _run_local_locked(source, out, pipeline, settings, fingerprint, ids, problems, overwrite, part_size)
+
+
+def _run_local_locked(source: Any, out: Path, pipeline: Any, settings: Mapping[str, Any], fingerprint: str,
+                      ids: list[str], problems: list[InputError], overwrite: bool, part_size: int
+                      ) -> DistributedResult:
     earlier = _prepare_out(out, settings, fingerprint, overwrite)
     parts = out / PARTS
     parts.mkdir(parents=True, exist_ok=True)

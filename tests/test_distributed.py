@@ -205,6 +205,23 @@ def test_the_local_engine_resumes_a_run_folder_after_a_failure(head_dir: Path, t
     assert main(["run", str(folder), "--out", str(out), "--summarizer", "extractive"]) == 2  # other settings
 
 
+def test_a_run_folder_is_locked_while_a_run_writes_it(tmp_path: Path) -> None:
+    import os
+    import socket
+
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / ".lock"
+    pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=False, progress=False)
+    lock.write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid()}), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"another run \(pid \d+ on .*\) is writing .*remove .*\.lock"):
+        distributed.run_local_into(list(DOCS.values()), out, pipeline, {"lead": 1})
+    assert not (out / "manifest.json").exists()
+    lock.write_text(json.dumps({"host": socket.gethostname(), "pid": 2**22 + 12345}), encoding="utf-8")  # gone
+    result = distributed.run_local_into(list(DOCS.values()), out, pipeline, {"lead": 1})
+    assert result.complete and not lock.exists()
+
+
 def test_stance_run_refuses_shard_with_the_ray_engine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from stance.cli import main
 
