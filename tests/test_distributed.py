@@ -222,6 +222,18 @@ def test_a_run_folder_is_locked_while_a_run_writes_it(tmp_path: Path) -> None:
     assert result.complete and not lock.exists()
 
 
+def test_stance_run_says_how_to_install_ray_when_it_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stance.cli.distributed as command
+    from stance.cli import main
+
+    monkeypatch.setattr(command, "_ray_installed", lambda: False)
+    assert main(["run", str(ROOT / "seeds"), "--out", str(tmp_path / "out"), "--engine", "ray"]) == 2
+    assert "pip install \"stance[ray]\"" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_stance_run_refuses_shard_with_the_ray_engine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from stance.cli import main
 

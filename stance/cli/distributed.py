@@ -73,6 +73,10 @@ def run_ray(args: argparse.Namespace) -> int:
     if args.shard:
         raise UsageError("--shard splits the input by hand for the local engine; --engine ray splits it itself. "
                          "Leave out --shard (or use --engine local)")
+    if not _ray_installed():
+        from ..errors import missing_dependency
+
+        raise UsageError(f"--engine ray: {missing_dependency('ray[data]', 'ray')} (or use --engine local)")
     from ..distributed import run_distributed
 
     spec = _spec(args)
@@ -89,6 +93,12 @@ def run_ray(args: argparse.Namespace) -> int:
         address=args.address, num_cpus=args.num_cpus, overwrite=args.overwrite, on_error=report,
     )
     return _finish(args, result, problems)
+
+
+def _ray_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("ray") is not None
 
 
 def _spec(args: argparse.Namespace) -> object:
