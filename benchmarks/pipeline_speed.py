@@ -84,8 +84,8 @@ def main() -> None:
         f"(the pipeline costs {reference_dps / (len(docs) / wall):.2f} encoder passes)"
     )
     print("time share by stage:")
-    for stage, seconds in stats["seconds"].items():
-        print(f"  {stage:<10} {seconds:8.1f} s  {stats['share'][stage]:6.1%}")
+    for stage, seconds in stats.seconds.items():
+        print(f"  {stage:<10} {seconds:8.1f} s  {stats.share[stage]:6.1%}")
 
 
 if __name__ == "__main__":

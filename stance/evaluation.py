@@ -716,7 +716,8 @@ def write_report(
         png = out / "confusion_matrix.png"
         if _plot_confusion(evaluation.stance, png):
             paths["confusion_matrix"] = png
-    paths["report"].write_text(render_report(evaluation, comparison), encoding="utf-8")
+    figure = "confusion_matrix" in paths
+    paths["report"].write_text(render_report(evaluation, comparison, figure=figure), encoding="utf-8")
     return paths
 
 
@@ -756,7 +757,7 @@ def _signed(value: float) -> str:
     return f"{value:+.3f}"
 
 
-def render_report(evaluation: Evaluation, comparison: Comparison | None = None) -> str:
+def render_report(evaluation: Evaluation, comparison: Comparison | None = None, *, figure: bool = True) -> str:
     """The Markdown report: headline metrics with intervals, the baseline verdict,
     summaries against Lead-3, stance details and the worst-cleaned documents."""
     settings = evaluation.bootstrap
@@ -797,7 +798,7 @@ def render_report(evaluation: Evaluation, comparison: Comparison | None = None) 
             )
         lines += ["", "ROUGE F1 on a Unicode-aware French tokenisation (NFC, lower case, `\\w+` with accents)."]
     if evaluation.stance is not None:
-        lines += ["", *_stance_section(evaluation.stance)]
+        lines += ["", *_stance_section(evaluation.stance, figure)]
     if counts["clean"]:
         lines += ["", *_cleaning_section(evaluation)]
     return "\n".join(lines) + "\n"
@@ -843,7 +844,7 @@ def _comparison_section(comparison: Comparison, level: str) -> list[str]:
     return lines
 
 
-def _stance_section(stance: Mapping[str, Any]) -> list[str]:
+def _stance_section(stance: Mapping[str, Any], figure: bool = True) -> list[str]:
     labels = stance["labels"]
     lines = ["## Stance", "", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for label in labels:
@@ -853,7 +854,8 @@ def _stance_section(stance: Mapping[str, Any]) -> list[str]:
     lines += ["| gold \\ predicted | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
     for label, row in zip(labels, stance["confusion_matrix"], strict=True):
         lines.append(f"| {label} | " + " | ".join(str(count) for count in row) + " |")
-    lines += ["", "![Stance confusion matrix](confusion_matrix.png)"]
+    if figure:
+        lines += ["", "![Stance confusion matrix](confusion_matrix.png)"]
     return lines
 
 

@@ -371,3 +371,18 @@ def test_a_baseline_from_another_scorer_version_is_refused(tmp_path: Path, good:
 
 def _as_baseline(evaluation: Evaluation, folder: Path) -> Baseline:
     return load_baseline(write_report(evaluation, folder)["metrics"])
+
+
+def test_without_matplotlib_the_figure_is_left_out_with_a_message(tmp_path: Path, good: Evaluation, monkeypatch,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    import sys
+
+    for name in [name for name in sys.modules if name == "matplotlib" or name.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
+    with caplog.at_level("WARNING"):
+        paths = write_report(good, tmp_path)
+    assert "confusion_matrix" not in paths and not (tmp_path / "confusion_matrix.png").exists()
+    assert 'pip install "stance[plot]"' in caplog.text
+    report = paths["report"].read_text(encoding="utf-8")
+    assert "confusion_matrix.png" not in report and "## Stance" in report

@@ -378,3 +378,22 @@ def test_pipeline_on_cuda_matches_cpu(tiny_bert_dir: Path, tiny_classifier: Any)
         assert gpu_record["stance"]["label"] == cpu_record["stance"]["label"]
         gpu_scores, cpu_scores = gpu_record["stance"]["scores"], cpu_record["stance"]["scores"]
         assert gpu_scores == pytest.approx(cpu_scores, abs=1e-3)
+
+
+def test_a_reading_warning_reaches_the_record(tmp_path: Path) -> None:
+    (tmp_path / "a1.txt").write_bytes("Le CAC 40 a gagné 2 % à l'ouverture.".encode("cp1252"))
+    pipeline = Pipeline(summarizer=False, classifier=False, progress=False)
+    (record,) = pipeline.run(tmp_path)
+    assert record["text"] == "Le CAC 40 a gagné 2 % à l'ouverture."
+    assert record["warnings"] == [f"{tmp_path / 'a1.txt'}: not valid UTF-8; decoded as cp1252"]
+
+
+def test_a_pipeline_needs_a_stage_and_stages_can_be_left_out(tiny_classifier: Any) -> None:
+    with pytest.raises(UsageError, match="at least one stage"):
+        Pipeline(clean=False, summarizer=False, classifier=False)
+    only_stance = Pipeline(summarizer=False, classifier=tiny_classifier, progress=False)
+    (record,) = only_stance.run(["Le CAC 40 a gagné 2 %."])
+    assert set(record) == {"id", "stance", "flags"}
+    only_summary = Pipeline(summarizer=LeadSummarizer(max_sentences=1), classifier=False, progress=False)
+    (record,) = only_summary.run(["Le CAC 40 a gagné 2 %. Les banques ont mené."])
+    assert record["summary"] == "Le CAC 40 a gagné 2 %." and "stance" not in record

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from tqdm.auto import tqdm
@@ -35,7 +34,7 @@ class Cleaner:
     into non-empty lines, and each step drops lines from what the previous
     steps kept. The result holds the kept lines, one paragraph each,
     separated by a blank line; cleaning a cleaned text changes nothing.
-    ``stats`` counts reasons (and flags) over every document this cleaner saw.
+    Counting reasons over many documents is :class:`stance.pipeline.RunStats`' job.
 
     >>> cleaner = Cleaner()
     >>> result = cleaner.clean("Le Nasdaq recule.\\n\\nPartager\\n\\nLe Nasdaq recule.")
@@ -45,7 +44,6 @@ class Cleaner:
 
     def __init__(self, steps: Sequence[Step] | None = None, *, opening_lines: int = 3) -> None:
         self.steps = list(steps) if steps is not None else default_steps(opening_lines)
-        self.stats: Counter[str] = Counter()
 
     def clean(self, text: str, doc_id: str | None = None, warnings: Sequence[str] = ()) -> Cleaned:
         """Clean one text; ``warnings`` (what reading it noticed, e.g. a cp1252
@@ -57,7 +55,6 @@ class Cleaner:
         warnings = tuple(warnings)
         lines = [line for line in normalise(text).split("\n") if line]
         if not lines:
-            self.stats[EMPTY] += 1
             return Cleaned(id=doc_id, text="", flags=(EMPTY,), warnings=warnings)
         kept = list(range(len(lines)))
         reasons: dict[int, str] = {}
@@ -80,8 +77,6 @@ class Cleaner:
             flags.append(NOTHING_LEFT)
         elif language not in ("fr", "und"):
             flags.append(NOT_FRENCH)
-        self.stats.update(reasons.values())
-        self.stats.update(flags)
         return Cleaned(id=doc_id, text=body, dropped=dropped, language=language, flags=tuple(flags),
                        warnings=warnings)
 

@@ -21,6 +21,7 @@ from .. import __version__
 from ..document import Document
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, StanceError, UsageError, exit_code
 from ..io import JsonlWriter, check_not_input, check_output, check_writable
+from .distributed import add_engine_arguments, add_merge_command, run_into_folder, run_ray
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_eval_command(commands)
     add_run_command(commands)
     add_stance_commands(commands)
+    add_merge_command(commands)  # stance merge: joins the parts of a --engine ray run
     return parser
 
 
@@ -420,6 +422,7 @@ def add_run_command(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--shard", type=_shard, metavar="I/N",
                      help="process only shard I of N (0 <= I < N): a fixed split by id, for several GPUs or machines")
     run.add_argument("--report", metavar="FILE.md", help="Markdown report (default: OUT with the suffix .md)")
+    add_engine_arguments(run)  # --engine ray and its options (stance/cli/distributed.py)
     run.set_defaults(func=run_pipeline)
 
 
@@ -434,6 +437,10 @@ def run_pipeline(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline, shard_of
     from .reporting import format_table, read_run, render_run_report
 
+    if args.engine == "ray":
+        return run_ray(args)
+    if Path(args.out).is_dir():  # a run folder of --engine ray: resumed here (stance/cli/distributed.py)
+        return run_into_folder(args)
     check_outputs(args, "run")
     classifier = None
     if args.backend != "embedding" or args.stance_model:

@@ -87,12 +87,18 @@ def test_non_french_document_is_flagged_not_silently_cleaned_as_french() -> None
     assert not result.is_french
 
 
-def test_cleaner_counts_reasons_over_documents() -> None:
+def test_clean_many_keeps_ids_and_reading_warnings() -> None:
     cleaner = Cleaner()
-    docs = [Document("a", "Le titre\n\nPartager"), Document("b", "Un autre titre\n\nPartager\n\nPublicité"), ""]
+    warning = "b.txt: not valid UTF-8; decoded as cp1252"
+    docs = [Document("a", "Le titre\n\nPartager"),
+            Document("b", "Un autre titre\n\nPartager\n\nPublicité", warnings=(warning,)), ""]
     results = list(cleaner.clean_many(docs, progress=False))
     assert [r.id for r in results] == ["a", "b", None]
-    assert cleaner.stats == Counter({"share or reaction button": 2, "advertising": 1, "empty document": 1})
+    reasons = sum((r.reasons() for r in results), Counter())
+    assert reasons == Counter({"share or reaction button": 2, "advertising": 1})
+    assert results[2].flags == ("empty document",)
+    assert results[1].warnings == (warning,) and results[1].to_record()["warnings"] == [warning]
+    assert "warnings" not in results[0].to_record()
 
 
 def test_record_follows_the_contract() -> None:

@@ -1,0 +1,375 @@
+"""The Ray Data engine: adapters and pre-flight checks without Ray, then (slow) runs on a
+small local cluster with the tiny test models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stance.classify import load_classifier
+from stance.document import Document
+from stance.errors import StanceError, UsageError
+from stance.pipeline import Pipeline
+from stance.summarize import LeadSummarizer
+from tests.test_pipeline import DOCS, ENGLISH, TRAINING
+
+distributed = pytest.importorskip("stance.distributed")
+ROOT = Path(__file__).resolve().parents[1]
+
+# Extra documents beside the test pipeline's: an empty one, a foreign one, a cp1252 file.
+MORE = {"e1": "", "e2": ENGLISH}
+
+
+def _docs() -> dict[str, str]:
+    return {**DOCS, **MORE}
+
+
+@pytest.fixture(scope="module")
+def head_dir(tmp_path_factory: pytest.TempPathFactory, tiny_bert_dir: Path) -> Path:
+    """The tiny embedding stance head of test_pipeline (fixed hyper-parameters), saved to a folder."""
+    from stance.classify import EmbeddingStanceClassifier
+    from stance.document import LABELS
+    from stance.encode import Encoder
+
+    encoder = Encoder(str(tiny_bert_dir), device="cpu", progress=False)
+    texts = [text for label in LABELS for text in TRAINING[label]]
+    labels = [label for label in LABELS for _ in TRAINING[label]]
+    classifier = EmbeddingStanceClassifier(encoder, C=1.0, last_sentence=False, calibration="none", folds=2)
+    return classifier.fit(texts, labels).save(tmp_path_factory.mktemp("head"))
+
+
+def _spec(head: Path, **options: Any) -> Any:
+    return distributed.PipelineSpec(**{"summarizer": "lead", "stance_model": str(head), "device": "cpu", **options})
+
+
+def _expected(head: Path) -> list[dict]:
+    """What Pipeline.run gives on the same documents, in id order."""
+    classifier = load_classifier("embedding", str(head), device="cpu")
+    pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=classifier, progress=False)
+    return sorted(pipeline.run([Document(k, v) for k, v in _docs().items()]), key=lambda r: r["id"])
+
+
+def _batch(docs: dict[str, str]) -> dict[str, list]:
+    return {"id": list(docs), "text": list(docs.values()), "warnings": ["[]"] * len(docs)}
+
+
+# ----------------------------------------------------------------------------- adapters, without Ray
+
+
+def test_the_stage_adapters_give_the_records_of_pipeline_run(head_dir: Path, tmp_path: Path) -> None:
+    """Clean task, then the summarise pool and the classify pool (the spec splits them:
+    no shared encoder), called as Ray would call them."""
+    spec = _spec(head_dir)
+    assert distributed._pools(spec) == [("summarize",), ("classify",)]
+    cleaned = distributed._CleanTask(spec.make_cleaner(), None)(_batch(_docs()))
+    summarised = distributed._ModelActor(spec, ("summarize",), spec.stages(), None)(cleaned)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    row = distributed._ModelActor(spec, ("classify",), spec.stages(), str(parts))(summarised)
+    assert row["documents"] == [len(_docs())] and row["part"][0].startswith("part-")
+    assert json.loads(row["flags"][0]) == {"empty document": 1, "not French": 1}
+    assert json.loads(row["reasons"][0])  # the furniture lines dropped, counted by reason
+    assert all(row[f"seconds_{stage}"][0] > 0 for stage in ("clean", "summarize", "classify"))
+    lines = (parts / row["part"][0]).read_text(encoding="utf-8").splitlines()
+    records = sorted((json.loads(line) for line in lines), key=lambda r: r["id"])
+    assert records == _expected(head_dir)
+    assert not list(parts.glob(".tmp-*"))
+
+
+def test_a_cleaning_only_run_writes_clean_records(tmp_path: Path) -> None:
+    spec = distributed.PipelineSpec(summarizer=None, backend=None)
+    assert distributed._pools(spec) == []
+    row = distributed._CleanTask(spec.make_cleaner(), str(tmp_path))(_batch(DOCS))
+    records = [json.loads(line) for line in (tmp_path / row["part"][0]).read_text(encoding="utf-8").splitlines()]
+    expected = list(Pipeline(summarizer=False, classifier=False, progress=False).run(
+        [Document(k, v) for k, v in DOCS.items()]))
+    assert records == expected
+
+
+def test_resources_are_planned_per_pool_and_checked_before_any_work() -> None:
+    spec = distributed.PipelineSpec()
+    assert distributed.plan_resources(spec, 1, 0.5, 0.5) == {"actors": 1, "cpus": 2.0, "gpus": 1.0}
+    split = distributed.PipelineSpec(summarizer="lead", stance_model="head")
+    assert distributed.plan_resources(split, 2, 0.0, 0.25) == {"actors": 4, "cpus": 5.0, "gpus": 0.5}
+    with pytest.raises(UsageError, match=r"asks for 1 GPU\(s\) but the Ray cluster \(local\) has 0.*forever"):
+        distributed.check_resources(distributed.plan_resources(spec, 1, 0.5, 0.5), {"CPU": 4.0})
+    with pytest.raises(UsageError, match=r"asks for 5 CPUs \(4 model actor\(s\).*has 4"):
+        distributed.check_resources(distributed.plan_resources(split, 2), {"CPU": 4.0})
+    distributed.check_resources(distributed.plan_resources(split, 1, 0.5, 0.5), {"CPU": 3.0, "GPU": 1.0})
+    with pytest.raises(UsageError, match="whole number of GPUs"):
+        distributed._check_gpu_share("classify-gpus", 1.5)
+    with pytest.raises(UsageError, match=">= 0"):
+        distributed._check_gpu_share("summarize-gpus", -0.5)
+
+
+def test_a_gpu_share_with_device_cpu_is_refused_before_ray_starts(tmp_path: Path) -> None:
+    spec = distributed.PipelineSpec(device="cpu")
+    with pytest.raises(UsageError, match="--device cpu with a GPU share"):
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "out", spec, classify_gpus=0.5)
+    with pytest.raises(UsageError, match="workers"):
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "out", spec, workers=0)
+    with pytest.raises(UsageError, match="summarize batch size"):
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "out", spec, batch_size={"summarize": 0})
+    assert not (tmp_path / "out").exists()
+
+
+def test_ids_must_be_unique() -> None:
+    with pytest.raises(UsageError, match=r"ids must be unique.*repeated: 'a'"):
+        distributed._check_unique(["a", "b", "a"])
+    distributed._check_unique(["a", "b"])
+
+
+def _fake_run(out: Path, settings: dict, fingerprint: str, records: dict[str, list[str]], done: bool) -> None:
+    (out / "parts").mkdir(parents=True)
+    for part, ids in records.items():
+        (out / "parts" / part).write_text("".join(json.dumps({"id": i, "x": 1}) + "\n" for i in ids), encoding="utf-8")
+    manifest = {"settings": settings, "input": {"fingerprint": fingerprint}}
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    if done:
+        (out / "_SUCCESS").write_text("", encoding="utf-8")
+
+
+def test_a_rerun_with_other_settings_or_input_is_refused_unless_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    settings = distributed.PipelineSpec().settings()
+    _fake_run(out, settings, "f1", {"part-a.jsonl": ["1", "2"]}, done=False)
+    assert distributed._prepare_out(out, settings, "f1", overwrite=False)["input"]["fingerprint"] == "f1"
+    other = {**settings, "summarizer": "lead"}
+    with pytest.raises(UsageError, match=r"different settings: .* there, .*'summarizer': 'lead'.* now.*--overwrite"):
+        distributed._prepare_out(out, other, "f1", overwrite=False)
+    with pytest.raises(UsageError, match=r"different input: other ids or texts"):
+        distributed._prepare_out(out, settings, "f2", overwrite=False)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    assert distributed._prepare_out(out, other, "f2", overwrite=True) is None
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]  # only what a run writes is removed
+    with pytest.raises(UsageError, match="not the output of a distributed run"):
+        distributed._prepare_out(out, settings, "f1", overwrite=True)
+    (tmp_path / "file.jsonl").write_text("", encoding="utf-8")
+    with pytest.raises(UsageError, match="is a file"):
+        distributed._prepare_out(tmp_path / "file.jsonl", settings, "f1", overwrite=False)
+
+
+def test_merge_joins_parts_in_id_order_and_refuses_incomplete_or_repeated(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _fake_run(out, {}, "f", {"part-b.jsonl": ["3", "1"], "part-a.jsonl": ["2", "10"]}, done=True)
+    merged = tmp_path / "all.jsonl"
+    assert distributed.merge_parts(out, merged) == 4
+    assert [json.loads(line)["id"] for line in merged.read_text(encoding="utf-8").splitlines()] == ["1", "10", "2", "3"]
+    (out / "_SUCCESS").unlink()
+    with pytest.raises(StanceError, match=r"not complete.*--allow-incomplete"):
+        distributed.merge_parts(out, merged)
+    assert distributed.merge_parts(out, merged, allow_incomplete=True) == 4
+    (out / "parts" / "part-c.jsonl").write_text(json.dumps({"id": "2"}) + "\n", encoding="utf-8")
+    with pytest.raises(StanceError, match=r"id '2' is in part-a.jsonl and part-c.jsonl"):
+        distributed.merge_parts(out, merged, allow_incomplete=True)
+    with pytest.raises(UsageError, match=r"no manifest.json"):
+        distributed.merge_parts(tmp_path, merged)
+
+
+def test_the_local_engine_resumes_a_run_folder_after_a_failure(head_dir: Path, tmp_path: Path) -> None:
+    """run_local_into: the same folder format without Ray; a crash keeps the whole parts,
+    a rerun does only what is missing; `stance run --out FOLDER/` takes that path."""
+    from stance.cli import main
+
+    folder = _write_folder(tmp_path / "docs")
+    spec = _spec(head_dir)
+    expected = sorted(spec.build_local(progress=False).run(folder), key=lambda r: r["id"])
+    out = tmp_path / "out"
+    failing = spec.build_local(batch_size=2, progress=False)
+    process = failing.process
+
+    def crash_on_d4(batch: list[Document]) -> list[dict]:
+        if any(doc.id == "d4" for doc in batch):
+            raise RuntimeError("injected failure on d4")
+        return process(batch)
+
+    failing.process = crash_on_d4
+    with pytest.raises(RuntimeError, match="injected failure"):
+        distributed.run_local_into(folder, out, failing, spec.settings(), part_size=2)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed" and not (out / "_SUCCESS").exists()
+    before = [record["id"] for _, _, record in distributed.read_parts(out)]
+    assert before and "d4" not in before
+
+    models = ["--summarizer", "lead", "--stance-model", str(head_dir), "--device", "cpu"]
+    assert main(["run", str(folder), "--out", str(out), *models]) == 0
+    ids = [record["id"] for _, _, record in distributed.read_parts(out)]
+    assert sorted(ids) == [r["id"] for r in expected]  # every id once
+    assert (out / "_SUCCESS").exists()
+    distributed.merge_parts(out, tmp_path / "all.jsonl")
+    merged = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert merged == expected
+    assert main(["run", str(folder), "--out", str(out), "--summarizer", "extractive"]) == 2  # other settings
+
+
+def test_a_run_folder_is_locked_while_a_run_writes_it(tmp_path: Path) -> None:
+    import os
+    import socket
+
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / ".lock"
+    pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=False, progress=False)
+    lock.write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid()}), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"another run \(pid \d+ on .*\) is writing .*remove .*\.lock"):
+        distributed.run_local_into(list(DOCS.values()), out, pipeline, {"lead": 1})
+    assert not (out / "manifest.json").exists()
+    lock.write_text(json.dumps({"host": socket.gethostname(), "pid": 2**22 + 12345}), encoding="utf-8")  # gone
+    result = distributed.run_local_into(list(DOCS.values()), out, pipeline, {"lead": 1})
+    assert result.complete and not lock.exists()
+
+
+def test_stance_run_says_how_to_install_ray_when_it_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stance.cli.distributed as command
+    from stance.cli import main
+
+    monkeypatch.setattr(command, "_ray_installed", lambda: False)
+    assert main(["run", str(ROOT / "seeds"), "--out", str(tmp_path / "out"), "--engine", "ray"]) == 2
+    assert "pip install \"stance[ray]\"" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_stance_run_refuses_shard_with_the_ray_engine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from stance.cli import main
+
+    code = main(["run", str(ROOT / "seeds"), "--out", str(tmp_path / "out"), "--engine", "ray", "--shard", "0/2"])
+    assert code == 2
+    assert "--shard" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- on a local Ray cluster
+
+
+class FailOn:
+    """A pipeline factory whose pipeline fails on one document id: an injected crash."""
+
+    def __init__(self, head: str, fail_id: str | None) -> None:
+        self.head, self.fail_id = head, fail_id
+
+    def __call__(self) -> Any:
+        pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=load_classifier("embedding", self.head,
+                            device="cpu"), clean=False, progress=False)
+        if self.fail_id is None:
+            return pipeline
+        process, fail_id = pipeline.process, self.fail_id
+
+        def failing(batch: list[Document]) -> list[dict]:
+            if any(doc.id == fail_id for doc in batch):
+                raise RuntimeError(f"injected failure on {fail_id}")
+            return process(batch)
+
+        pipeline.process = failing
+        return pipeline
+
+
+@pytest.fixture(scope="module")
+def ray_cluster() -> Any:
+    import sys
+
+    ray = pytest.importorskip("ray")
+    # The workers cannot import this test module by name: ship FailOn by value.
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    # 4 logical CPUs even on a 2-core machine: each actor holds one for the whole run.
+    distributed.start_local_cluster(num_cpus=4, object_store_memory=100 * 1024**2)
+    yield ray
+    ray.shutdown()
+
+
+def _write_folder(folder: Path) -> Path:
+    folder.mkdir()
+    for doc_id, text in _docs().items():
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    (folder / "w1.txt").write_bytes("Le résultat du trimestre progresse de 5 %.".encode("cp1252"))
+    return folder
+
+
+@pytest.mark.slow
+def test_ray_run_gives_the_records_of_pipeline_run_and_resumes_after_a_failure(
+    ray_cluster: Any, head_dir: Path, tmp_path: Path
+) -> None:
+    folder = _write_folder(tmp_path / "docs")
+    pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=load_classifier("embedding", str(head_dir),
+                        device="cpu"), progress=False)
+    expected = sorted(pipeline.run(folder), key=lambda r: r["id"])
+    assert any("warnings" in r for r in expected)
+
+    # Two pools (lead summaries, then the tiny head), small batches.
+    out = tmp_path / "split"
+    result = distributed.run_distributed(folder, out, _spec(head_dir), batch_size=2, progress=False)
+    assert result.complete and result.manifest["status"] == "complete"
+    assert result.manifest["counts"]["records"] == len(expected) and result.stats.documents == len(expected)
+    assert result.manifest["counts"]["flags"] == {"empty document": 1, "not French": 1}
+    merged = tmp_path / "split.jsonl"
+    assert distributed.merge_parts(out, merged) == len(expected)
+    assert [json.loads(line) for line in merged.read_text(encoding="utf-8").splitlines()] == expected
+
+    # A pipeline factory (one combined actor; two of them) that crashes on d4: the finished parts stay,
+    # no _SUCCESS; the rerun does only what is missing, and every id is there once.
+    out = tmp_path / "resumed"
+    settings = {"pipeline": "lead + tiny head"}
+    with pytest.raises(StanceError, match=r"injected failure on d4.*rerun the same command to resume"):
+        distributed.run_distributed(folder, out, FailOn(str(head_dir), "d4"), settings=settings,
+                                    workers=2, batch_size=2, progress=False)
+    assert not (out / "_SUCCESS").exists()
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["status"] == "failed"
+    before = {record["id"] for _, _, record in distributed.read_parts(out)}
+    assert "d4" not in before
+    result = distributed.run_distributed(folder, out, FailOn(str(head_dir), None), settings=settings,
+                                         workers=2, batch_size=2, progress=False)
+    assert result.complete and result.stats.skipped == len(before)
+    assert result.stats.documents == len(expected) - len(before)
+    ids = [record["id"] for _, _, record in distributed.read_parts(out)]
+    assert sorted(ids) == sorted(r["id"] for r in expected)  # every id, once
+    distributed.merge_parts(out, merged)
+    assert [json.loads(line) for line in merged.read_text(encoding="utf-8").splitlines()] == expected
+
+    # Done is done: a third run writes nothing; other settings are refused.
+    again = distributed.run_distributed(folder, out, FailOn(str(head_dir), None), settings=settings,
+                                        progress=False)
+    assert again.stats.documents == 0 and again.stats.skipped == len(expected)
+    with pytest.raises(UsageError, match="different settings"):
+        distributed.run_distributed(folder, out, FailOn(str(head_dir), None), settings={"other": 1},
+                                    progress=False)
+
+
+@pytest.mark.slow
+def test_ray_preflight_errors(ray_cluster: Any, head_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"asks for 1 GPU\(s\).*has 0"):
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "gpu", _spec(head_dir, device="auto"), summarize_gpus=1)
+    assert not (tmp_path / "gpu").exists()
+    with pytest.raises(UsageError, match="asks for 9 CPUs"):
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "cpu", _spec(head_dir), workers=4)
+    duplicated = tmp_path / "dup.jsonl"
+    duplicated.write_text(
+        "".join(json.dumps({"id": i, "text": "Le CAC 40 monte."}) + "\n" for i in ("a", "b", "a")), encoding="utf-8"
+    )
+    with pytest.raises(UsageError, match=r"ids must be unique.*duplicate id 'a'"):
+        distributed.run_distributed(duplicated, tmp_path / "dup", _spec(head_dir))
+
+
+@pytest.mark.slow
+def test_ray_reads_parquet_and_the_cli_runs_and_merges(
+    ray_cluster: Any, head_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stance.cli import main
+
+    table = pa.table({"id": list(_docs()), "text": list(_docs().values()), "source": ["x"] * len(_docs())})
+    pq.write_table(table, tmp_path / "docs.parquet")
+    out = tmp_path / "out"
+    models = ["--summarizer", "lead", "--stance-model", str(head_dir), "--device", "cpu"]
+    assert main(["run", str(tmp_path / "docs.parquet"), "--engine", "ray", "--out", str(out), *models]) == 0
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[0].split() == ["id", "stance", "confidence", "summary"]
+    assert (out / "_SUCCESS").exists() and (out / "report.md").is_file()
+    assert main(["merge", str(out), "--out", str(tmp_path / "all.jsonl")]) == 0
+    records = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    expected = _expected(head_dir)
+    assert records == expected
