@@ -37,10 +37,11 @@ def html_to_text(html: str) -> str:
     """The main text of an HTML page, one block per line, its title first: trafilatura's
     extraction, reader comments excluded. Needs the extra ``stance[html]``.
 
-    >>> html_to_text("<html><head><title>Titre</title></head><body><nav>Accueil</nav><article>"
-    ...              "<p>La Bourse de Paris a fini la séance en hausse de 1 %, portée par les banques "
-    ...              "et par les valeurs du luxe, dans des volumes étoffés.</p></article></body></html>")
-    'Titre\nLa Bourse de Paris a fini la séance en hausse de 1 %, portée par les banques et par les valeurs du luxe, dans des volumes étoffés.'
+    >>> text = html_to_text("<html><head><title>Titre</title></head><body><nav>Accueil</nav><article>"
+    ...                     "<p>La Bourse de Paris a fini la séance en hausse de 1 %, portée par les banques "
+    ...                     "et par les valeurs du luxe, dans des volumes étoffés.</p></article></body></html>")
+    >>> text.split("\n")[0], "Accueil" in text
+    ('Titre', False)
     """
     try:
         import trafilatura
