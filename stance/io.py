@@ -40,7 +40,7 @@ def html_to_text(html: str) -> str:
     >>> text = html_to_text("<html><head><title>Titre</title></head><body><nav>Accueil</nav><article>"
     ...                     "<p>La Bourse de Paris a fini la séance en hausse de 1 %, portée par les banques "
     ...                     "et par les valeurs du luxe, dans des volumes étoffés.</p></article></body></html>")
-    >>> text.split("\n")[0], "Accueil" in text
+    >>> text.split("\\n")[0], "Accueil" in text
     ('Titre', False)
     """
     try:
