@@ -58,7 +58,7 @@ class Cleaner:
         batch hold each line (a site's furniture repeats across its pages).
 
         >>> pages = [f"Article {n} : la Bourse de Paris a fini la séance en hausse de {n} %, portée par "
-        ...          "les banques et le luxe.\n\nLes plus lus\n\nMentions légales" for n in range(4)]
+        ...          "les banques et le luxe.\\n\\nLes plus lus\\n\\nMentions légales" for n in range(4)]
         >>> [c.text.startswith("Article") for c in Cleaner().clean_batch(pages)]
         [True, True, True, True]
         """
