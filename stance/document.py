@@ -8,12 +8,17 @@ array and score dict in stance.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 # The stance labels, in the column order of every probability array and score dict.
 LABELS: tuple[str, ...] = ("bullish", "skeptical", "neutral")
+
+
+# "boilerplate (p=0.94)": the line model's reason, counted without its probability
+_MODEL_PROBABILITY = re.compile(r" \(p=[0-9.]+\)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +81,14 @@ class Cleaned:
         return self.language == "fr"
 
     def reasons(self) -> Counter[str]:
-        """How many lines each reason removed."""
-        return Counter(d.reason for d in self.dropped)
+        """How many lines each reason removed; the line model's reasons are counted together,
+        without their probability.
+
+        >>> dropped = (Dropped("Menu", "boilerplate (p=0.91)"), Dropped("Plus", "boilerplate (p=0.82)"))
+        >>> Cleaned("a", "", dropped=dropped).reasons()
+        Counter({'boilerplate': 2})
+        """
+        return Counter(_MODEL_PROBABILITY.sub("", d.reason) for d in self.dropped)
 
     def to_record(self) -> dict:
         """The JSON record of ``stance clean`` (docs/design.md), plus language, flags and,

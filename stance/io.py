@@ -1,5 +1,10 @@
-"""Reading inputs (.txt file, folder of .txt, JSONL, in-memory texts and datasets) and writing
-resumable JSONL outputs.
+"""Reading inputs (.txt or .html file, folder of them, JSONL, in-memory texts and datasets) and
+writing resumable JSONL outputs.
+
+HTML (``.html``/``.htm`` files, JSONL records with an ``"html"`` field) goes
+through trafilatura first (the optional extra ``stance[html]``): its main text,
+reader comments excluded, one block per line, which the cleaner then cleans as
+any text.
 
 Reading never stops at the first bad document: every problem is reported to an
 ``on_error`` callback (by default: raise) with the file and line it came from,
@@ -17,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Document
-from .errors import InputError, UsageError
+from .errors import InputError, UsageError, missing_dependency
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +30,36 @@ ErrorHandler = Callable[[InputError], None]
 
 # Share of control characters (other than tab/newline) above which bytes are binary.
 _BINARY_CONTROL_SHARE = 0.10
+
+
+HTML_SUFFIXES = (".html", ".htm")
+_TEXT_SUFFIXES = (".txt", *HTML_SUFFIXES)
+
+
+def html_to_text(html: str) -> str:
+    """The main text of an HTML page, one block per line, its title first: trafilatura's
+    extraction, reader comments excluded. Needs the extra ``stance[html]``.
+
+    >>> text = html_to_text("<html><head><title>Titre</title></head><body><nav>Accueil</nav><article>"
+    ...                     "<p>La Bourse de Paris a fini la séance en hausse de 1 %, portée par les banques "
+    ...                     "et par les valeurs du luxe, dans des volumes étoffés.</p></article></body></html>")
+    >>> text.split("\\n")[0], "Accueil" in text
+    ('Titre', False)
+    """
+    try:
+        import trafilatura
+    except ImportError:
+        raise UsageError(str(missing_dependency("trafilatura", "html")) + " to read HTML input") from None
+    result = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=True, deduplicate=False, with_metadata=True
+    )
+    if result is None:
+        return ""
+    text = result.text or ""
+    title = (result.title or "").strip()
+    if title and not text.startswith(title):
+        text = f"{title}\n{text}" if text else title
+    return text
 
 
 def _raise(error: InputError) -> None:
@@ -141,11 +176,11 @@ def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _is_text_file(path: Path) -> bool:
-    return path.suffix.lower() == ".txt"
+    return path.suffix.lower() in _TEXT_SUFFIXES
 
 
 def input_files(path: str | os.PathLike) -> list[Path]:
-    """The files :func:`read_documents` reads for ``path``: the file itself, or a folder's .txt files.
+    """The files :func:`read_documents` reads for ``path``: the file itself, or a folder's .txt and .html files.
 
     >>> [p.name for p in input_files("seeds")][:1]  # doctest: +SKIP
     ['000_31c08dbb09af1a8b.txt']
@@ -181,8 +216,8 @@ def check_not_input(path: str | os.PathLike, inputs: str | os.PathLike, option: 
         )
     if source.is_dir() and _is_text_file(path) and path.resolve().parent == source.resolve():
         raise UsageError(
-            f"{option} {path} is a .txt file inside the input folder {source}, so a later run would read it as "
-            f"a document. Choose another {option} path."
+            f"{option} {path} is a .txt or .html file inside the input folder {source}, so a later run would read "
+            f"it as a document. Choose another {option} path."
         )
 
 
@@ -225,13 +260,15 @@ def check_writable(path: str | os.PathLike, option: str = "--out", *, folder: bo
 
 
 def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> Iterator[Document]:
-    """Yield the documents of a .txt file, a folder of .txt files or a JSONL file.
+    """Yield the documents of a .txt or .html file, a folder of such files or a JSONL file.
 
     The id of a text file is its name without extension; a JSONL line must be an
     object with string ``id`` and ``text``. Problems go to ``on_error`` and the
     remaining documents are still read: unreadable files and lines, duplicate ids
     (also ``a01.txt`` beside ``a01.TXT``), a ``.json`` array (JSONL was meant).
-    What a folder holds besides .txt files is skipped with a warning that counts it.
+    What a folder holds besides .txt and .html files is skipped with a warning that counts it.
+    HTML (a file, or a JSONL record with ``"html"`` instead of ``"text"``) goes
+    through :func:`html_to_text` first.
 
     >>> docs = list(read_documents("seeds"))  # doctest: +SKIP
     """
@@ -241,12 +278,12 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
         others = [p for p in path.iterdir() if p not in files and not p.name.startswith(".")]
         if others:
             folders = sum(1 for p in others if p.is_dir())
-            parts = [f"{len(others) - folders} file(s) that are not .txt"] * (len(others) > folders)
+            parts = [f"{len(others) - folders} file(s) that are not .txt or .html"] * (len(others) > folders)
             parts += [f"{folders} subfolder(s)"] * (folders > 0)
-            log.warning("%s: skipped %s (only the .txt files of a folder are read: %s)", shown(path),
+            log.warning("%s: skipped %s (only the .txt and .html files of a folder are read: %s)", shown(path),
                         " and ".join(parts), ", ".join(sorted(shown(p.name) for p in others)[:5]))
         if not files:
-            on_error(InputError("the folder holds no .txt file; expected one .txt file per document", str(path)))
+            on_error(InputError("the folder holds no .txt or .html file; expected one file per document", str(path)))
         seen: dict[str, Path] = {}
         for file in files:
             doc = _read_text_file(file, on_error)
@@ -273,7 +310,7 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
                 yield doc
     else:
         raise InputError(
-            "no such file or folder; expected a .txt file, a folder of .txt files or a .jsonl file",
+            "no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file",
             str(path),
         )
 
@@ -293,6 +330,8 @@ def _read_text_file(path: Path, on_error: ErrorHandler) -> Document | None:
     except InputError as error:
         on_error(error)
         return None
+    if path.suffix.lower() in HTML_SUFFIXES:
+        text = html_to_text(text)
     return Document(id=path.stem, text=text, source=source, warnings=warnings)
 
 
@@ -336,9 +375,11 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document
         ) from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}", source)
+    if "text" not in record and isinstance(record.get("html"), str):
+        record["text"] = html_to_text(record["html"])
     missing = [key for key in ("id", "text") if key not in record]
     if missing:
-        raise InputError(f"missing field(s) {missing}; expected an object with 'id' and 'text'", source)
+        raise InputError(f"missing field(s) {missing}; expected an object with 'id' and 'text' (or 'html')", source)
     doc_id, text = record["id"], record["text"]
     if isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)
@@ -354,7 +395,7 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document
 def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterator[Document]:
     """Documents from any input stance accepts.
 
-    ``source`` may be a path (a .txt file, a folder of .txt files or a JSONL of
+    ``source`` may be a path (a .txt or .html file, a folder of them or a JSONL of
     ``{"id", "text"}``), a ``datasets.Dataset`` or any iterable of :class:`Document`,
     of mappings with ``"text"`` (and ``"id"``) or of plain strings (their ids are
     their positions, ``"0"``, ``"1"``...). A bare string is a path, never a text.
@@ -368,7 +409,7 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterato
     if isinstance(source, str | os.PathLike):
         if not os.path.exists(source):
             raise InputError(
-                "no such file or folder; expected a .txt file, a folder of .txt files or a .jsonl file "
+                "no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file "
                 "(to process a text, pass a list: run([text]))",
                 str(source),
             )

@@ -270,7 +270,11 @@ class Pipeline:
     def _clean(self, batch: Sequence[Document]) -> list[Cleaned]:
         if self.cleaner is None:
             return [Cleaned(id=doc.id, text=doc.text, warnings=doc.warnings) for doc in batch]
-        results = [self.cleaner.clean(doc.text, doc_id=doc.id, warnings=doc.warnings) for doc in batch]
+        if hasattr(self.cleaner, "clean_batch"):
+            # together, so that the line model sees which lines the batch's documents share
+            results = self.cleaner.clean_batch(batch)
+        else:
+            results = [self.cleaner.clean(doc.text, doc_id=doc.id, warnings=doc.warnings) for doc in batch]
         for result in results:
             self._stats.reasons.update(result.reasons())
             self._stats.flags.update(result.flags)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stance.errors import InputError
+from stance.errors import InputError, UsageError
 from stance.io import JsonlWriter, decode, read_documents
 
 
@@ -72,7 +72,7 @@ def test_jsonl_problems_name_the_line_and_lose_nothing_else(tmp_path: Path) -> N
     messages = [str(e) for e in errors]
     assert messages[0].startswith(f"{path}:2: malformed JSON")
     assert messages[1] == f"{path}:3: expected a JSON object with 'id' and 'text', got list"
-    assert messages[2] == f"{path}:4: missing field(s) ['text']; expected an object with 'id' and 'text'"
+    assert messages[2] == f"{path}:4: missing field(s) ['text']; expected an object with 'id' and 'text' (or 'html')"
     assert messages[3] == f"{path}:7: duplicate id 'a'; ids must be unique, this record was skipped"
     assert messages[4] == f"{path}:8: 'text' must be a string, got int"
 
@@ -99,3 +99,57 @@ def test_writer_overwrite_starts_afresh(tmp_path: Path) -> None:
         assert not writer.done("a")
         writer.write({"id": "é", "text": "Été"})
     assert out.read_text(encoding="utf-8") == '{"id": "é", "text": "Été"}\n'
+
+
+PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Le CAC 40 finit en hausse</title></head>
+<body><nav><ul><li><a href="/">Accueil</a></li><li><a href="/eco">Économie</a></li></ul></nav>
+<article><h1>Le CAC 40 finit en hausse</h1>
+<p>La Bourse de Paris a terminé la séance de vendredi en hausse de 1,2 %, portée par les valeurs bancaires
+et par le luxe, dans des volumes étoffés.</p>
+<p>Les investisseurs ont salué la publication de chiffres d’inflation plus faibles que prévu aux États-Unis,
+qui relancent les espoirs d’une baisse des taux directeurs dès le printemps.</p></article>
+<section id="comments" class="comments"><h2>Commentaires</h2>
+<div class="comment"><p>Marc_75 : je n’y crois pas du tout, ça va rechuter lundi, vous verrez bien.</p></div></section>
+<footer><p>Mentions légales · Contact · © Le Quotidien 2026</p></footer></body></html>"""
+
+
+def test_html_file_gives_its_main_text_without_comments(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    (doc,) = read_documents(tmp_path / "page.html")
+    assert doc.id == "page"
+    lines = doc.text.split("\n")
+    assert lines[0] == "Le CAC 40 finit en hausse"
+    assert any(line.startswith("La Bourse de Paris a terminé") for line in lines)
+    assert "Marc_75" not in doc.text and "Accueil" not in doc.text
+
+
+def test_folder_reads_html_next_to_text(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    (tmp_path / "a.txt").write_text("Un", encoding="utf-8")
+    (tmp_path / "b.htm").write_text(PAGE, encoding="utf-8")
+    assert [d.id for d in read_documents(tmp_path)] == ["a", "b"]
+
+
+def test_jsonl_record_with_html(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    path = tmp_path / "pages.jsonl"
+    path.write_text(json.dumps({"id": "p1", "html": PAGE}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (doc,) = read_documents(path)
+    assert doc.id == "p1" and doc.text.startswith("Le CAC 40 finit en hausse\n")
+
+
+def test_html_without_the_extra_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_trafilatura(name: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "trafilatura":
+            raise ImportError("No module named 'trafilatura'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_trafilatura)
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    with pytest.raises(UsageError, match=r'pip install "stance\[html\]" to read HTML input'):
+        list(read_documents(tmp_path / "page.html"))

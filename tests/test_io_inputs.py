@@ -52,14 +52,15 @@ def test_case_only_duplicate_file_names_are_reported(tmp_path: Path) -> None:
     assert len(problems) == 1 and "duplicate id 'a01'" in problems[0]
 
 
-def test_what_a_folder_holds_besides_txt_files_is_counted(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_what_a_folder_holds_besides_its_documents_is_counted(tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / "a.txt").write_text("Un", encoding="utf-8")
     (tmp_path / "notes.md").write_text("x", encoding="utf-8")
-    (tmp_path / "page.html").write_text("x", encoding="utf-8")
+    (tmp_path / "data.csv").write_text("x", encoding="utf-8")
     (tmp_path / "sub").mkdir()
     with caplog.at_level(logging.WARNING):
         assert [d.id for d in read(tmp_path)[0]] == ["a"]
-    assert "skipped 2 file(s) that are not .txt and 1 subfolder(s)" in caplog.text
+    assert "skipped 2 file(s) that are not .txt or .html and 1 subfolder(s)" in caplog.text
 
 
 def test_malformed_json_message_reads_well(tmp_path: Path) -> None:

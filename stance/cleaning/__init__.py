@@ -1,4 +1,4 @@
-"""Cleaning scraped French articles: each removal carries a reason.
+"""Cleaning scraped articles: rules plus a learned line model; each removal carries a reason.
 
 >>> from stance.cleaning import clean
 >>> clean("Le titre\\n\\nLire aussi : autre chose").dropped[0].reason
@@ -12,7 +12,8 @@ from .boilerplate import Boilerplate
 from .cleaner import Cleaner, clean, default_steps
 from .comments import CommentForm, Comments
 from .dedup import Deduplicate
-from .language import ForeignScriptLines, detect_language
+from .language import ForeignScriptLines, detect_language, document_language
+from .linemodel import LineModel, TreeModel
 from .normalise import normalise
 
 __all__ = [
@@ -22,10 +23,13 @@ __all__ = [
     "Comments",
     "Deduplicate",
     "ForeignScriptLines",
+    "LineModel",
     "LineRules",
     "Step",
+    "TreeModel",
     "clean",
     "default_steps",
     "detect_language",
+    "document_language",
     "normalise",
 ]

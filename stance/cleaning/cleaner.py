@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from tqdm.auto import tqdm
@@ -9,10 +10,11 @@ from tqdm.auto import tqdm
 from ..document import Cleaned, Document, Dropped
 from ..errors import InputError
 from .base import Step
-from .boilerplate import Boilerplate
 from .comments import Comments
 from .dedup import Deduplicate
-from .language import ForeignScriptLines, detect_language
+from .features import line_keys
+from .language import ForeignScriptLines, document_language
+from .linemodel import LineModel
 from .normalise import normalise
 
 EMPTY = "empty document"
@@ -22,9 +24,11 @@ NOT_FRENCH = "not French"
 
 def default_steps(opening_lines: int = 3) -> list[Step]:
     """The default steps, in order: foreign-script lines, reader comments,
-    site furniture, duplicates. Comments go before furniture so that a
-    comment's "Répondre" line is reported as part of the comment."""
-    return [ForeignScriptLines(), Comments(opening_lines=opening_lines), Boilerplate(), Deduplicate()]
+    duplicates, then the line model (furniture rules, then what the model judges
+    furniture). Comments go first so that a comment's "Répondre" line is
+    reported as part of the comment, duplicates before the model so that a
+    pasted second copy of the article does not look like repeated furniture."""
+    return [ForeignScriptLines(), Comments(opening_lines=opening_lines), Deduplicate(), LineModel()]
 
 
 class Cleaner:
@@ -48,12 +52,34 @@ class Cleaner:
     def clean(self, text: str, doc_id: str | None = None, warnings: Sequence[str] = ()) -> Cleaned:
         """Clean one text; ``warnings`` (what reading it noticed, e.g. a cp1252
         file) are carried into the result and its record."""
-        if not isinstance(text, str):
-            hint = "decode bytes first: data.decode('utf-8'), or stance.io.decode(data, name) for any encoding"
-            raise InputError(f"expected the text to clean as a str, got {type(text).__name__}"
-                             + ("; " + hint if isinstance(text, bytes | bytearray) else ""))
-        warnings = tuple(warnings)
-        lines = [line for line in normalise(text).split("\n") if line]
+        return self._clean_lines(_lines(text), doc_id, tuple(warnings))
+
+    def clean_batch(self, documents: Sequence[Document | str]) -> list[Cleaned]:
+        """Clean documents together: the line model also sees how many documents of the
+        batch hold each line (a site's furniture repeats across its pages).
+
+        >>> pages = [f"Article {n} : la Bourse de Paris a fini la séance en hausse de {n} %, portée par "
+        ...          "les banques et le luxe.\\n\\nLes plus lus\\n\\nMentions légales" for n in range(4)]
+        >>> [c.text.startswith("Article") for c in Cleaner().clean_batch(pages)]
+        [True, True, True, True]
+        """
+        docs = [doc if isinstance(doc, Document) else Document(None, doc) for doc in documents]  # type: ignore[arg-type]
+        texts = [_lines(doc.text) for doc in docs]
+        models = [step for step in self.steps if isinstance(step, LineModel)]
+        if not models or len(docs) < 2:
+            return [self._clean_lines(lines, d.id, tuple(d.warnings)) for d, lines in zip(docs, texts, strict=True)]
+        corpus: Counter[str] = Counter()
+        for lines in texts:
+            corpus.update(set(line_keys(lines)))
+        for model in models:
+            model.set_batch(corpus, len(docs))
+        try:
+            return [self._clean_lines(lines, d.id, tuple(d.warnings)) for d, lines in zip(docs, texts, strict=True)]
+        finally:
+            for model in models:
+                model.set_batch(None, 1)
+
+    def _clean_lines(self, lines: list[str], doc_id: str | None, warnings: tuple[str, ...]) -> Cleaned:
         if not lines:
             return Cleaned(id=doc_id, text="", flags=(EMPTY,), warnings=warnings)
         kept = list(range(len(lines)))
@@ -71,7 +97,7 @@ class Cleaner:
                 break
         dropped = tuple(Dropped(lines[i], reasons[i]) for i in sorted(reasons))
         body = "\n\n".join(lines[i] for i in kept)
-        language = detect_language(body)
+        language = document_language([lines[i] for i in kept])
         flags = []
         if not kept:
             flags.append(NOTHING_LEFT)
@@ -100,6 +126,14 @@ class Cleaner:
                 yield self.clean(doc.text, doc_id=doc.id, warnings=doc.warnings)
             else:
                 yield self.clean(doc)
+
+
+def _lines(text: str) -> list[str]:
+    if not isinstance(text, str):
+        hint = "decode bytes first: data.decode('utf-8'), or stance.io.decode(data, name) for any encoding"
+        raise InputError(f"expected the text to clean as a str, got {type(text).__name__}"
+                         + ("; " + hint if isinstance(text, bytes | bytearray) else ""))
+    return [line for line in normalise(text).split("\n") if line]
 
 
 def clean(text: str, doc_id: str | None = None) -> Cleaned:

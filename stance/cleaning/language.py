@@ -1,20 +1,22 @@
-"""Language: lines in another script, and whether a document is French.
+"""Language: the document's language, and lines in another script.
+
+The document language is told by py3langid (a maintained fork of langid.py,
+Lui & Baldwin 2012: naive Bayes over byte n-grams, 97 languages, numpy only);
+under ``min_tokens`` words the answer is ``"und"`` (undetermined).
 
 Lines whose letters are mostly outside the Latin script (``"#马斯克概念"``)
-are dropped as ``"foreign-script line"``; a French line quoting a few foreign
-characters ("Ron Baron (罗恩·巴伦)") is kept.
-
-The document language is guessed from function words: the share of tokens
-that are frequent, short, language-specific words (articles, pronouns,
-prepositions). It is fast and dependency-free, and reliable on article-length
-text; under ``min_tokens`` words the answer is ``"und"`` (undetermined).
+are dropped as ``"foreign-script line"`` from documents in a language written
+in the Latin script (or too short to tell, French being the default); a
+French line quoting a few foreign characters ("Ron Baron (罗恩·巴伦)") is kept.
+A document in Chinese, Greek or Russian keeps its own script: what is
+furniture there is left to the line model.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .base import Step
 
@@ -26,43 +28,49 @@ _BEYOND_LATIN = re.compile(
     "[\u0370-\u1dff\u2c00-\u2dff\u2e80-\ufb4f\ufe70-\uffdc\U00010000-\U0001efff\U00020000-\U0003ffff]"
 )
 _LETTER = re.compile(r"[^\W\d_]")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-
-# Frequent function words, chosen to be distinctive between these languages.
-_FUNCTION_WORDS = {
-    "fr": "le la les des du un une et est sont dans pour pas que qui sur avec au aux ce cette ces il elle "
-    "ils nous vous leur mais plus ou par son sa ses été être fait très aussi comme entre où dont",
-    "en": "the and is are of to in that for with on as was were be by this it from at have has not "
-    "which or an will would their they but",
-    "es": "el los las del y es son en por para con una un que se lo su sus muy pero más como está "
-    "están fue ser al también entre",
-    "de": "der die das und ist sind nicht mit von zu den dem ein eine für auf auch sich im es wird "
-    "werden dass oder aber wie bei nach",
-    "it": "il lo gli della delle dei e è sono per con una un che non si più anche come alla nel "
-    "degli ma sul tra questo questa",
-    "pt": "o os as da do das dos e é são em para com uma um que não se mais como ao pelo pela "
-    "também mas está foi ser",
-    "nl": "de het een en is zijn van in op met voor dat niet te ook als maar door bij naar om "
-    "wordt worden dit deze",
-}
-_PROFILES = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W\d_]+")
+# Languages written in another script than Latin (ISO 639-1, as py3langid names them).
+NON_LATIN = frozenset(
+    "am ar as be bg bn bo dz el fa gu he hi hy ja ka kk km kn ko ky lo mk ml mn mr my ne or pa ps ru si "
+    "ta te th ug uk ur zh".split()
+)
 
 
-def detect_language(text: str, min_tokens: int = 20, sample: int = 500) -> str:
-    """An ISO 639-1 code (fr, en, es, de, it, pt, nl) or ``"und"``.
+def detect_language(text: str, min_tokens: int = 20, sample: int = 1000) -> str:
+    """An ISO 639-1 code (``"fr"``, ``"en"``, ``"zh"``...) or ``"und"``.
 
     >>> detect_language("Le marché a progressé de 2 % et les investisseurs sont restés prudents "
     ...                 "face à la hausse des taux, mais la tendance reste positive pour les banques.")
     'fr'
+    >>> detect_language("Nvidia +3 %")
+    'und'
     """
-    tokens = _WORD.findall(text[: sample * 8].casefold())[:sample]
-    if len(tokens) < min_tokens:
+    text = text[:sample]
+    # CJK text has no spaces: count its characters as words
+    if len(_WORD.findall(text)) < min_tokens and len(_WIDE.findall(text)) < 2 * min_tokens:
         return "und"
-    counts = Counter(tokens)
-    scores = {lang: sum(counts[word] for word in words) for lang, words in _PROFILES.items()}
-    best = max(scores, key=lambda lang: (scores[lang], lang == "fr"))
-    # Real text in any of these languages has well over 15 % function words.
-    return best if scores[best] >= 0.15 * len(tokens) else "und"
+    return _classify(text)
+
+
+@lru_cache(maxsize=1024)
+def _classify(text: str) -> str:
+    # Cached: the cleaner asks again about the same text as it reruns steps on what is kept.
+    import py3langid
+
+    return py3langid.classify(text)[0]
+
+
+def document_language(lines: Sequence[str], min_tokens: int = 20) -> str:
+    """The language of a document given as lines, told from its longer lines (article text,
+    rather than menus) when they hold enough text.
+
+    >>> document_language(["Accueil", "Le marché a progressé de 2 % et les investisseurs sont restés "
+    ...                    "prudents face à la hausse des taux, mais la tendance reste positive."])
+    'fr'
+    """
+    long = [line for line in lines if len(line) > 60]
+    return detect_language(" ".join(long if sum(map(len, long)) > 200 else lines), min_tokens=min_tokens)
 
 
 def foreign_script_share(line: str) -> float:
@@ -78,14 +86,20 @@ def foreign_script_share(line: str) -> float:
 
 
 class ForeignScriptLines(Step):
-    """Drops lines whose letters are mostly (> ``threshold``) in a non-Latin script.
+    """Drops lines whose letters are mostly (> ``threshold``) in a non-Latin script, from
+    documents in a Latin-script language (or too short to tell).
 
     >>> ForeignScriptLines().find(["Le titre", "#马斯克概念", "Ron Baron (罗恩·巴伦) investit."])
     {1: 'foreign-script line'}
     """
 
+    monotone = False  # the document's language depends on the lines kept
+
     def __init__(self, threshold: float = 0.5) -> None:
         self.threshold = threshold
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
-        return {i: FOREIGN_SCRIPT for i, line in enumerate(lines) if foreign_script_share(line) > self.threshold}
+        shares = [foreign_script_share(line) for line in lines]
+        if not any(share > self.threshold for share in shares) or document_language(lines) in NON_LATIN:
+            return {}
+        return {i: FOREIGN_SCRIPT for i, share in enumerate(shares) if share > self.threshold}

@@ -102,13 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_command(commands)
     add_stance_commands(commands)
     add_merge_command(commands)  # stance merge: joins the parts of a --engine ray run
+    add_train_cleaner_command(commands)
     return parser
 
 
 def add_io_arguments(parser: argparse.ArgumentParser) -> None:
     """INPUT, --out and the resume options every document command shares."""
     parser.add_argument(
-        "input", metavar="INPUT", help="a .txt file, a folder of .txt files or a .jsonl of {id, text}"
+        "input", metavar="INPUT",
+        help="a .txt or .html file, a folder of them or a .jsonl of {id, text} (or {id, html}; needs stance[html])",
     )
     parser.add_argument(
         "--out", required=True, metavar="OUT.jsonl", help="output JSONL (appended; ids already in it are skipped)"
@@ -132,7 +134,7 @@ def check_outputs(args: argparse.Namespace, kind: str | None = None) -> None:
     something other than records of this command (``kind``)."""
     if not Path(args.input).exists():
         raise InputError(
-            "no such file or folder; expected a .txt file, a folder of .txt files or a .jsonl file", args.input
+            "no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file", args.input
         )
     outputs = [("--out", args.out)]
     if hasattr(args, "report"):
@@ -349,6 +351,53 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     tuning.add_argument("--max-length", type=_positive_int, metavar="N", help="tokens per training text")
     tuning.add_argument("--seed", type=int, help="random seed (default 0)")
     train.set_defaults(func=run_train)
+
+
+def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
+    """`stance train-cleaner [--data DIR] [--out DIR]`."""
+    train = commands.add_parser(
+        "train-cleaner",
+        help="train the cleaner's line model (content or furniture) on line-labelled pages",
+        description="Train the line model of the cleaner on line-labelled pages ({\"lines\", \"labels\"} per JSONL "
+        "line, labels 1 content, 0 furniture, -1 unsure) from --data (default: ../shared/data/webpages next to "
+        "the source checkout, if present) plus the French pages of models/training/webpages_fr.jsonl. The "
+        "threshold is chosen by cross-validation grouped by site, whose scores go into the model card. Saved "
+        "under $STANCE_HOME/line-model unless --out is given (to replace the shipped model, pass --out "
+        "stance/models/line-model on purpose).",
+    )
+    train.add_argument("--data", nargs="+", metavar="PATH",
+                       help="folders or .jsonl(.gz) files of labelled pages (default: ../shared/data/webpages)")
+    train.add_argument("--no-french-pages", action="store_true",
+                       help="leave out models/training/webpages_fr.jsonl")
+    train.add_argument("--out", metavar="DIR", help="where to save model.json and its card")
+    train.add_argument("--folds", type=_positive_int, default=5, help="cross-validation folds (default 5)")
+    train.add_argument("--threshold", type=float,
+                       help="skip cross-validation and use this content-probability threshold")
+    train.add_argument("--iterations", type=_positive_int, default=150, help="boosting iterations (default 150)")
+    train.set_defaults(func=run_train_cleaner)
+
+
+def run_train_cleaner(args: argparse.Namespace) -> int:
+    from ..cleaning import training
+
+    paths = [Path(p) for p in args.data] if args.data else [training.default_pages_folder()]
+    if not args.no_french_pages:
+        paths.append(training.french_pages_file())
+    pages = training.read_pages(paths)
+    print(f"{len(pages)} pages from {len({p['group'] for p in pages})} sites", flush=True)
+    results = None
+    threshold = args.threshold
+    features = training.page_features(pages)
+    if threshold is None:
+        threshold, results = training.cross_validate(
+            pages, folds=args.folds, features=features, iterations=args.iterations
+        )
+        print(training.format_scores(results), flush=True)
+    model = training.train(pages, threshold, features=features, iterations=args.iterations)
+    out = Path(args.out) if args.out else training.default_output()
+    training.save_with_card(model, out, results, paths)
+    print(f"saved to {out} (threshold {threshold})")
+    return EXIT_OK
 
 
 def run_classify(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.cleaning.language import ForeignScriptLines, detect_language, foreign_script_share
+from stance.cleaning.language import ForeignScriptLines, detect_language, document_language, foreign_script_share
 
 FR = (
     "La Banque centrale européenne a laissé ses taux inchangés jeudi, mais elle se dit prête à agir "
@@ -42,3 +42,32 @@ def test_french_line_quoting_a_foreign_name_is_kept() -> None:
     line = "D'un côté, il y a le légendaire investisseur de 82 ans Ron Baron( 罗恩·巴伦)."
     assert foreign_script_share(line) < 0.5
     assert ForeignScriptLines().find([line]) == {}
+
+
+ZH = [
+    "中国人民银行周五宣布下调存款准备金率零点五个百分点，以支持实体经济发展。",
+    "分析人士认为，此举将释放约一万亿元长期流动性，有助于降低企业融资成本。",
+    "此前公布的数据显示，上月工业增加值同比增长百分之四点五，略低于市场预期。",
+]
+
+
+def test_a_document_in_another_script_keeps_its_own_lines() -> None:
+    assert ForeignScriptLines().find(ZH) == {}
+    assert document_language(ZH) == "zh"
+
+
+def test_a_chinese_line_in_a_french_document_is_foreign() -> None:
+    assert ForeignScriptLines().find([FR, "#马斯克概念", FR.replace("jeudi", "vendredi")]) == {1: "foreign-script line"}
+
+
+def test_document_language_reads_the_article_lines_not_the_menus() -> None:
+    assert document_language(["Home", "News", "Sport", FR, FR.replace("jeudi", "mardi")]) == "fr"
+
+
+def test_chinese_article_is_not_dropped_as_foreign_and_is_flagged() -> None:
+    from stance.cleaning import clean, normalise
+
+    result = clean("\n\n".join(ZH))
+    assert result.paragraphs == [normalise(line) for line in ZH]
+    assert result.language == "zh"
+    assert result.flags == ("not French",)

@@ -1,0 +1,332 @@
+"""Layout and language features of a document's lines, for the line model.
+
+In the spirit of boilerpipe's shallow text features (Kohlschütter et al.,
+WSDM 2010) and jusText's context-sensitive classification (Pomikálek, 2011),
+for text without markup: each line is described by its length, words, end
+punctuation, capitals, digits, stopword density in the document's language
+(stopwords-iso lists), date/time/count patterns, bullets, URL-like tokens,
+whether a furniture or comment rule fires on it, its position, how often it
+repeats in the document and, in a batch, how many other documents hold it
+(CCNet-style corpus frequency: a site's furniture repeats across its pages);
+then the same for the two lines either side.
+
+Counting is vectorised over the whole document: the lines are joined, turned
+into code points, classed through one lookup table and summed per line with
+``np.add.reduceat``; patterns run once over the whole text and their matches
+are mapped back to lines with ``np.searchsorted``.
+
+>>> X = line_features(["Accueil", "Le CAC 40 a gagné 1 % vendredi, porté par les banques."], lang="fr")
+>>> X.shape == (2, len(FEATURES))
+True
+>>> float(X[1, FEATURES.index("end_sentence")])
+1.0
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from functools import cache, lru_cache
+
+import numpy as np
+
+UPPER, LOWER, OTHER_LETTER, DIGIT, PUNCT, SPACE, LATIN, WIDE = 1, 2, 4, 8, 16, 32, 64, 128
+_ASTRAL = 0x10000
+
+
+@lru_cache(maxsize=1)
+def char_classes() -> np.ndarray:
+    """Class bits of every BMP code point (index ``0x10000`` stands for all astral ones)."""
+    table = np.zeros(_ASTRAL + 1, dtype=np.uint8)
+    for cp in range(_ASTRAL):
+        cat = unicodedata.category(chr(cp))
+        bits = 0
+        if cat in ("Lu", "Lt"):
+            bits = UPPER
+        elif cat == "Ll":
+            bits = LOWER
+        elif cat in ("Lo", "Lm"):
+            bits = OTHER_LETTER
+        elif cat == "Nd":
+            bits = DIGIT
+        elif cat[0] in "PS":
+            bits = PUNCT
+        elif cat[0] == "Z":
+            bits = SPACE
+        if cat[0] == "L":
+            if cp < 0x250 or 0x1E00 <= cp < 0x1F00:
+                bits |= LATIN
+            if 0x2E80 <= cp < 0xA000 or 0xAC00 <= cp < 0xD7B0 or 0xF900 <= cp < 0xFB00:
+                bits |= WIDE  # CJK and Hangul: one character is one word
+        table[cp] = bits
+    table[_ASTRAL] = OTHER_LETTER | WIDE  # CJK extensions, emoji: rare
+    table[ord("\t")] = SPACE
+    return table
+
+
+_WIDE_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(f"[{_WIDE_RANGES}]|[^\\W{_WIDE_RANGES}]+")
+_DIGITS = re.compile(r"\d+")
+_MONTHS = (
+    r"janv|f[ée]vr|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[ée]c|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+)
+# Each pattern starts with a character class, which keeps a scan over the whole text fast.
+PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
+    "date": (
+        re.compile(
+            rf"\d[/.\-年]\d{{1,2}}[/.\-月]\d|\d(?:er|st|nd|rd|th)?\.?\s(?i:{_MONTHS})|"
+            r"[JFMASOND](?<=\b.)(?i:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec|[ée]v|vr|ao|ai)\w*\.?\s\d{1,2}\b"
+        ),
+        (),
+    ),
+    "time": (re.compile(r"\d\s?(?:[:h]\s?\d\d(?!\d)|(?i:am|pm)\b)"), ()),
+    "count": (re.compile(r"\(\s*\d+\s*\)|\[\s*\d+\s*\]"), ("(", "[")),
+    "url": (
+        re.compile(r"https?://|www\.|\.(?:com|fr|org|net|de|pl|ru|gr|cn|uk|io|info|eu|be|ch|ca)\b|@\w"),
+        ("http", "www.", ".", "@"),
+    ),
+    "separator": (re.compile(r"\s[|·•/»›>]\s|\s-\s"), ()),
+    "sentences": (re.compile(r"[.!?。！？]+[\"'»”’)]*(?:\s|$)"), ()),
+    "copyright": (re.compile(r"©|\([cC]\)|[Cc]opyright|COPYRIGHT"), ("©", "(c)", "(C)", "opyright", "OPYRIGHT")),
+    "relative_time": (re.compile(r"y\sa\s\d|\d\s?\w+\sago\b"), ("y a ", " ago")),
+    "ellipsis": (re.compile(r"(?:\.\.\.|…) ?$", re.M), ("...", "…")),
+    "question": (re.compile(r"\? ?$", re.M), ("?",)),
+}
+_SENTENCE_END = frozenset(".!?。！？…")
+_QUOTE_END = frozenset("\"'»”’)]")
+_BULLETS = frozenset("•·-–—»>▶►→*|◦▪■□●○+#←")
+
+BASE = (
+    "log_chars", "log_words", "word_len", "end_sentence", "end_colon", "start_upper", "start_digit",
+    "start_bullet", "start_lower", "upper_ratio", "digit_ratio", "punct_ratio", "title_ratio",
+    "stop_ratio", "log_stops", "has_stoplist", "date", "time", "count", "url", "separator", "log_sentences",
+    "copyright", "relative_time", "ellipsis", "question", "rule", "comment", "script_mismatch",
+    "log_repeat", "log_corpus", "corpus_share", "log_batch", "rel_pos", "log_from_start", "log_from_end",
+    "log_lines", "chars_to_max", "mass_before", "dist_long", "wide_ratio", "latin_ratio",
+    "long_before", "long_after", "doc_long_share",
+)  # fmt: skip
+NEIGHBOUR = (
+    "log_chars", "log_words", "end_sentence", "stop_ratio", "rule", "title_ratio", "date", "log_repeat",
+    "log_corpus", "punct_ratio", "start_bullet", "url", "digit_ratio",
+)  # fmt: skip
+OFFSETS = (-2, -1, 1, 2)
+_WINDOW = 6  # lines either side for the long-sentence counts
+FEATURES = (*BASE, *(f"{name}@{off:+d}" for off in OFFSETS for name in NEIGHBOUR))
+_NEIGHBOUR_COLUMNS = np.array([BASE.index(name) for name in NEIGHBOUR])
+
+
+@cache
+def stopwords(lang: str) -> frozenset[str]:
+    """The stopwords-iso list of ``lang`` (ISO 639-1), case-folded; empty when there is none.
+
+    >>> "les" in stopwords("fr"), len(stopwords("xx"))
+    (True, 0)
+    """
+    import stopwordsiso
+
+    if not stopwordsiso.has_lang(lang):
+        return frozenset()
+    return frozenset(word.casefold() for word in stopwordsiso.stopwords(lang))
+
+
+def line_keys(lines: Sequence[str]) -> list[str]:
+    """The form under which lines count as the same across documents (case, spaces and numbers aside).
+
+    >>> line_keys(["Commentaires (12)", "commentaires  (3)"])
+    ['commentaires (0)', 'commentaires (0)']
+    """
+    return [_DIGITS.sub("0", " ".join(line.casefold().split())) for line in lines]
+
+
+_INTRINSIC = (
+    "log_chars", "log_words", "word_len", "end_sentence", "end_colon", "start_upper", "start_digit",
+    "start_bullet", "start_lower", "upper_ratio", "digit_ratio", "punct_ratio", "title_ratio",
+    "stop_ratio", "log_stops", "has_stoplist", "date", "time", "count", "url", "separator", "log_sentences",
+    "copyright", "relative_time", "ellipsis", "question", "wide_ratio", "latin_ratio",
+)  # fmt: skip
+# Columns of the intrinsic rows that only serve the document-level features.
+_EXTRA = ("chars", "words", "letters", "latin")
+_COLUMNS = {name: i for i, name in enumerate(_INTRINSIC + _EXTRA)}
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+_SPACE_WIDE = re.compile(f"([{_WIDE_RANGES}])")
+
+
+def intrinsic_features(lines: Sequence[str], lang: str = "und") -> np.ndarray:
+    """The features of each line on its own (one row per line): they do not change when other
+    lines are dropped, so the line model computes them once per line and document language."""
+    n = len(lines)
+    text = "\n".join(lines)
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=n)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cls = char_classes()[np.minimum(codes, _ASTRAL)]
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(mask.astype(np.int32), starts).astype(np.float64)
+
+    upper = per_line(cls & UPPER != 0)
+    lower = per_line(cls & LOWER != 0)
+    other = per_line(cls & OTHER_LETTER != 0)
+    digit = per_line(cls & DIGIT != 0)
+    punct = per_line(cls & PUNCT != 0)
+    latin = per_line(cls & LATIN != 0)
+    wide_mask = cls & WIDE != 0
+    wide = per_line(wide_mask)
+    word_char = (cls & (UPPER | LOWER | OTHER_LETTER | DIGIT)) != 0
+    word_start = word_char & ~np.concatenate(([False], word_char[:-1]))
+    words = per_line(word_start | wide_mask)
+    title = per_line(word_start & (cls & UPPER != 0))
+    letters = upper + lower + other
+    first = cls[starts]
+
+    ends = [line[-2:] for line in lines]
+    end_sentence = np.fromiter(
+        (e[-1] in _SENTENCE_END or (e[-1] in _QUOTE_END and e[:1] in _SENTENCE_END and len(e) == 2) for e in ends),
+        dtype=np.float64,
+        count=n,
+    )
+    end_colon = np.fromiter((e[-1] == ":" for e in ends), dtype=np.float64, count=n)
+    start_bullet = np.fromiter((line[0] in _BULLETS for line in lines), dtype=np.float64, count=n)
+
+    stoplist = stopwords(lang) if lang != "und" else frozenset()
+    if stoplist:
+        is_stop = stoplist.__contains__
+        plain = _PUNCTUATION.sub(" ", text.casefold())
+        if wide.any():
+            plain = _SPACE_WIDE.sub(r" \1 ", plain)
+        stops = np.fromiter((sum(map(is_stop, line.split())) for line in plain.split("\n")), dtype=np.float64, count=n)
+    else:
+        stops = np.zeros(n)
+
+    def hits(name: str) -> np.ndarray:
+        pattern, needles = PATTERNS[name]
+        if needles and not any(needle in text for needle in needles):
+            return np.zeros(n)
+        positions = [match.start() for match in pattern.finditer(text)]
+        if not positions:
+            return np.zeros(n)
+        return np.bincount(np.searchsorted(starts, positions, side="right") - 1, minlength=n).astype(np.float64)
+
+    safe_words = np.maximum(1, words)
+    safe_letters = np.maximum(1, letters)
+    return np.column_stack(
+        [
+            np.log1p(lengths),
+            np.log1p(words),
+            np.minimum(letters / safe_words, 20.0),
+            end_sentence,
+            end_colon,
+            (first & UPPER) != 0,
+            (first & DIGIT) != 0,
+            start_bullet,
+            (first & LOWER) != 0,
+            upper / safe_letters,
+            digit / lengths,
+            punct / lengths,
+            title / safe_words,
+            stops / safe_words,
+            np.log1p(stops),
+            np.full(n, float(bool(stoplist))),
+            hits("date") > 0,
+            hits("time") > 0,
+            hits("count") > 0,
+            hits("url") > 0,
+            np.log1p(hits("separator")),
+            np.log1p(hits("sentences")),
+            hits("copyright") > 0,
+            hits("relative_time") > 0,
+            hits("ellipsis") > 0,
+            hits("question") > 0,
+            wide / safe_letters,
+            latin / safe_letters,
+            lengths,
+            words,
+            letters,
+            latin,
+        ]
+    ).astype(np.float64)
+
+
+def line_features(
+    lines: Sequence[str],
+    lang: str = "und",
+    rule: np.ndarray | None = None,
+    comment: np.ndarray | None = None,
+    corpus: Counter[str] | None = None,
+    batch: int = 1,
+    intrinsic: np.ndarray | None = None,
+) -> np.ndarray:
+    """The feature matrix, shape ``(len(lines), len(FEATURES))``, of a document's non-empty lines.
+
+    ``rule`` and ``comment`` mark the lines that a furniture rule or the
+    comment step drops; ``corpus`` counts, for each :func:`line_keys` key, the
+    documents of a batch of ``batch`` documents that hold it (this one
+    included). Without them the features are those of a lone document.
+    ``intrinsic`` may give :func:`intrinsic_features` computed before.
+    """
+    n = len(lines)
+    if n == 0:
+        return np.zeros((0, len(FEATURES)))
+    own = intrinsic_features(lines, lang) if intrinsic is None else intrinsic
+    column = _COLUMNS
+    lengths, words, letters, latin = (own[:, column[name]] for name in _EXTRA)
+    doc_latin = latin.sum() / max(1.0, letters.sum())
+    script_mismatch = np.where(letters > 0, np.abs(latin / np.maximum(1, letters) - doc_latin), 0.0)
+    keys = line_keys(lines)
+    repeats = Counter(keys)
+    repeat = np.fromiter((repeats[k] - 1 for k in keys), dtype=np.float64, count=n)
+    if corpus is not None and batch > 1:
+        shared = np.fromiter((max(0, corpus[k] - 1) for k in keys), dtype=np.float64, count=n)
+    else:
+        shared = np.zeros(n)
+    position = np.arange(n, dtype=np.float64)
+    is_long = (words >= 12) & (own[:, column["end_sentence"]] > 0)
+    long_lines = np.flatnonzero(is_long)
+    # Article sentences on both sides (jusText's context): a short line inside the article
+    # (a list item, a subheading) has some within a few lines before and after it.
+    running = np.concatenate(([0], np.cumsum(is_long)))
+    index = np.arange(n)
+    long_before = running[index] - running[np.maximum(0, index - _WINDOW)]
+    long_after = running[np.minimum(n, index + 1 + _WINDOW)] - running[index + 1]
+    if len(long_lines):
+        j = np.searchsorted(long_lines, position)
+        before = np.abs(position - long_lines[np.maximum(j - 1, 0)])
+        after = np.abs(long_lines[np.minimum(j, len(long_lines) - 1)] - position)
+        dist_long = np.log1p(np.minimum(before, after))
+    else:
+        dist_long = np.full(n, np.log1p(n))
+    zeros = np.zeros(n)
+    documentwise = {
+        "rule": zeros if rule is None else rule,
+        "comment": zeros if comment is None else comment,
+        "script_mismatch": script_mismatch,
+        "log_repeat": np.log1p(repeat),
+        "log_corpus": np.log1p(shared),
+        "corpus_share": shared / max(1, batch - 1),
+        "log_batch": np.full(n, np.log1p(batch - 1)),
+        "rel_pos": position / max(1, n - 1),
+        "log_from_start": np.log1p(position),
+        "log_from_end": np.log1p(n - 1 - position),
+        "log_lines": np.full(n, np.log1p(n)),
+        "chars_to_max": lengths / lengths.max(),
+        "mass_before": (np.cumsum(lengths) - lengths) / lengths.sum(),
+        "dist_long": dist_long,
+        "long_before": np.log1p(long_before),
+        "long_after": np.log1p(long_after),
+        "doc_long_share": np.full(n, float(lengths[is_long].sum() / lengths.sum())),
+    }
+    base = np.column_stack([own[:, column[name]] if name in column else documentwise[name] for name in BASE])
+    context = base[:, _NEIGHBOUR_COLUMNS]
+    blocks = [base]
+    for offset in OFFSETS:
+        shifted = np.full_like(context, -1.0)  # -1: no line there
+        if offset < 0 and n > -offset:
+            shifted[-offset:] = context[:offset]
+        elif offset > 0 and n > offset:
+            shifted[:-offset] = context[offset:]
+        blocks.append(shifted)
+    return np.hstack(blocks)

@@ -1,0 +1,274 @@
+"""The learned line model: content or furniture, for lines no rule recognises.
+
+A cheap classifier over the line sequence (gradient-boosted trees from
+scikit-learn over the features of :mod:`.features`) decides what the
+furniture and comment rules leave. The trees ship as JSON (package data
+``stance/models/line-model/model.json``, with its card) and are evaluated with
+numpy: no pickle, no scikit-learn at cleaning time.
+
+:class:`LineModel` is the cleaning step, after comments and deduplication. It
+runs the furniture rules first: a line a rule recognises is dropped with the
+rule's reason, and the rule hits (and comment-form lines) are features of the
+line and of its neighbours. Every other
+line whose probability of being content falls under the model's threshold is
+dropped as ``"boilerplate (p=0.94)"``, ``p`` being its probability of being
+furniture. Its features depend only on the lines it is given, and the cleaner
+reruns it until it drops nothing, so cleaning a cleaned text changes nothing.
+
+>>> step = LineModel()
+>>> step.find(["Accueil", "Économie", "Marchés", "Le CAC 40 a gagné 1 % vendredi, porté par les banques "
+...            "et par les valeurs du luxe, dans des volumes étoffés.", "Partager"])[4]
+'share or reaction button'
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .base import Step
+from .boilerplate import Boilerplate
+from .comments import CommentForm
+from .features import FEATURES, intrinsic_features, line_features
+from .language import document_language
+
+MODEL_REASON = "boilerplate"
+_DOC_LONG_SHARE = FEATURES.index("doc_long_share")
+FORMAT = "stance-line-model/1"
+
+
+class TreeModel:
+    """Binary gradient-boosted trees evaluated with numpy: all trees step down one level at a time.
+
+    ``spec`` is the JSON object written by :meth:`from_sklearn` / :meth:`save`.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        if spec.get("format") != FORMAT:
+            raise ValueError(
+                f"expected a line model in format {FORMAT!r}, got {spec.get('format')!r}; "
+                "retrain it with `stance train-cleaner`"
+            )
+        if list(spec["features"]) != list(FEATURES):
+            raise ValueError(
+                "this line model was trained on other features than this version of stance computes; "
+                "retrain it with `stance train-cleaner`"
+            )
+        self.spec = spec
+        trees = spec["trees"]
+        self.threshold = float(spec["threshold"])
+        self.baseline = float(trees["baseline"])
+        self.depth = int(trees["depth"])
+        self.roots = np.asarray(trees["roots"], dtype=np.intp)
+        self.feature = np.asarray(trees["feature"], dtype=np.intp)
+        self.split = np.asarray(trees["threshold"], dtype=np.float64)
+        # children side by side: node 2k is the left child of node k's split, 2k + 1 the right one
+        self.child = np.stack(
+            [np.asarray(trees["left"], dtype=np.intp), np.asarray(trees["right"], dtype=np.intp)], axis=1
+        ).ravel()
+        self.value = np.asarray(trees["value"], dtype=np.float64)
+
+    @classmethod
+    def from_sklearn(cls, model: Any, threshold: float, **info: Any) -> TreeModel:
+        """Export a fitted binary ``HistGradientBoostingClassifier`` (numeric features only)."""
+        nodes_by_tree = [iteration[0].nodes for iteration in model._predictors]
+        feature, split, left, right, value, missing_left, roots = [], [], [], [], [], [], []
+        depth = 0
+        for nodes in nodes_by_tree:
+            if np.any(nodes["is_categorical"]):
+                raise ValueError("categorical splits are not supported")
+            offset = len(feature)
+            roots.append(offset)
+            leaf = nodes["is_leaf"].astype(bool)
+            own = np.arange(len(nodes)) + offset
+            feature += np.where(leaf, 0, nodes["feature_idx"]).astype(int).tolist()
+            split += np.where(leaf, 0.0, nodes["num_threshold"]).astype(float).tolist()
+            # a leaf points to itself, so that every tree can take the same number of steps
+            left += np.where(leaf, own, nodes["left"].astype(np.int64) + offset).tolist()
+            right += np.where(leaf, own, nodes["right"].astype(np.int64) + offset).tolist()
+            value += np.where(leaf, nodes["value"], 0.0).astype(float).tolist()
+            missing_left += nodes["missing_go_to_left"].astype(int).tolist()
+            depth = max(depth, int(nodes["depth"].max()))
+        spec = {
+            "format": FORMAT,
+            "features": list(FEATURES),
+            "threshold": float(threshold),
+            "info": info,
+            "trees": {
+                "baseline": float(np.ravel(model._baseline_prediction)[0]),
+                "depth": depth,
+                "roots": roots,
+                "feature": feature,
+                "threshold": split,
+                "left": left,
+                "right": right,
+                "value": value,
+                "missing_left": missing_left,
+            },
+        }
+        return cls(spec)
+
+    @classmethod
+    def load(cls, path: str | Path) -> TreeModel:
+        path = Path(path)
+        if path.is_dir():
+            path = path / "model.json"
+        if not path.is_file():
+            raise FileNotFoundError(f"no line model at {path}; train one with `stance train-cleaner --out DIR`")
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def default(cls) -> TreeModel:
+        """The model shipped with the package."""
+        global _DEFAULT
+        if _DEFAULT is None:
+            text = resources.files("stance").joinpath("models/line-model/model.json").read_text(encoding="utf-8")
+            _DEFAULT = cls(json.loads(text))
+        return _DEFAULT
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        if path.suffix != ".json":
+            path.mkdir(parents=True, exist_ok=True)
+            path = path / "model.json"
+        path.write_text(json.dumps(self.spec, separators=(",", ":")), encoding="utf-8")
+        return path
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        """The trees' summed scores (log-odds of content). Features are never NaN, so the
+        trees' missing-value branches are not needed."""
+        X = np.asarray(X, dtype=np.float64)
+        rows = X.shape[0]
+        node = np.tile(self.roots, (rows, 1))
+        flat = X.T.ravel()  # feature-major: feature f of row r at f * rows + r
+        row = np.arange(rows)[:, None]
+        for _ in range(self.depth):
+            go_right = flat[self.feature[node] * rows + row] > self.split[node]
+            node = self.child[2 * node + go_right]
+        return self.value[node].sum(axis=1) + self.baseline
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probability that each line (row of ``X``) is content."""
+        return 1.0 / (1.0 + np.exp(-self.raw(X)))
+
+
+_DEFAULT: TreeModel | None = None
+
+
+class LineModel(Step):
+    """Drops furniture: rule hits with the rule's reason, then what the line model judges furniture.
+
+    It runs after the comment step and deduplication: a pasted second copy of
+    the article is gone by then, and does not look like repeated furniture.
+    ``corpus`` and ``batch`` (set by the cleaner for a batch of documents)
+    count the documents of the batch that hold each line. Documents of fewer
+    than ``min_lines`` lines, or without a single article sentence (12+ words
+    ending a sentence), are left to the rules: the model needs context.
+    """
+
+    monotone = False
+
+    def __init__(
+        self,
+        model: TreeModel | None = None,
+        threshold: float | None = None,
+        min_lines: int = 3,
+    ) -> None:
+        self.model = model if model is not None else TreeModel.default()
+        self.threshold = self.model.threshold if threshold is None else threshold
+        self.furniture = Boilerplate()
+        self.form = CommentForm()
+        self.min_lines = min_lines
+        self.corpus: Counter[str] | None = None
+        self.batch = 1
+        self._quiet: tuple[str, ...] | None = None  # the last lines found to hold nothing to drop
+        self._cache: dict[str, np.ndarray] = {}
+        self._cache_lang = ""
+        self._checked: dict[str, tuple[str | None, bool]] = {}
+
+    def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
+        """Count, for each line key, the documents of the batch being cleaned that hold it
+        (``None``, 1: one document alone)."""
+        self.corpus, self.batch = corpus, batch
+        self._quiet = None
+
+    def rules(self, lines: Sequence[str]) -> dict[int, str]:
+        """The furniture rules' reasons (:class:`~stance.cleaning.boilerplate.Boilerplate`)."""
+        reasons = {}
+        for index, (furniture, _) in enumerate(self._checks(lines)):
+            if furniture is not None:
+                reasons[index] = furniture
+        return reasons
+
+    def _checks(self, lines: Sequence[str]) -> list[tuple[str | None, bool]]:
+        # Line rules do not depend on the other lines: reruns on what is kept reuse their answers.
+        checked = self._checked
+        if len(checked) > 50_000:
+            checked.clear()
+        for line in lines:
+            if line not in checked:
+                checked[line] = (self.furniture.check(line), self.form.check(line) is not None)
+        return [checked[line] for line in lines]
+
+    def features(self, lines: Sequence[str], reasons: dict[int, str]) -> np.ndarray:
+        """The line features, ``reasons`` (from :meth:`rules`) marking the rule hits. Comment-form
+        lines are a feature too (the comment step spares those of the article's opening)."""
+        rule = np.zeros(len(lines))
+        rule[list(reasons)] = 1.0
+        comment = np.array([form for _, form in self._checks(lines)], dtype=np.float64)
+        lang = document_language(lines)
+        return line_features(
+            lines, lang, rule=rule, comment=comment, corpus=self.corpus, batch=self.batch,
+            intrinsic=self._intrinsic(lines, lang),
+        )  # fmt: skip
+
+    def _intrinsic(self, lines: Sequence[str], lang: str) -> np.ndarray:
+        # A line's own features do not depend on the other lines: reruns on what is kept reuse them.
+        if lang != self._cache_lang or len(self._cache) > 50_000:
+            self._cache.clear()
+            self._cache_lang = lang
+        cache = self._cache
+        missing = [line for line in dict.fromkeys(lines) if line not in cache]
+        if missing:
+            cache.update(zip(missing, intrinsic_features(missing, lang), strict=True))
+        return np.array([cache[line] for line in lines])
+
+    def content_probability(self, lines: Sequence[str]) -> np.ndarray:
+        """Probability of each line being content, rules included as features.
+
+        >>> LineModel().content_probability(["Accueil", "Newsletter", "Connexion"]).shape
+        (3,)
+        """
+        return self.model.predict_proba(self.features(lines, self.rules(lines)))
+
+    def find(self, lines: Sequence[str]) -> dict[int, str]:
+        key = tuple(lines)
+        if key == self._quiet:
+            return {}
+        reasons = self.rules(lines)
+        if len(lines) >= self.min_lines:
+            X = self.features(lines, reasons)
+            # Without a single article sentence there is nothing to tell furniture from.
+            if X[0, _DOC_LONG_SHARE] > 0:
+                content = self.model.predict_proba(X)
+                for index in np.flatnonzero(content < self.threshold).tolist():
+                    if index not in reasons:
+                        reasons[index] = f"{MODEL_REASON} (p={1.0 - content[index]:.2f})"
+        if not reasons:
+            self._quiet = key
+        return reasons
+
+
+def model_reason(reason: str) -> str:
+    """A reason without the model's probability, for counting.
+
+    >>> model_reason("boilerplate (p=0.94)"), model_reason("read-also link")
+    ('boilerplate', 'read-also link')
+    """
+    return MODEL_REASON if reason.startswith(MODEL_REASON + " (p=") else reason

@@ -1,0 +1,466 @@
+"""Training and cross-validating the line model on line-labelled pages.
+
+A page is a JSON object with ``lines`` (the page dumped one block per line)
+and ``labels`` (1 content, 0 furniture, -1 unsure: left out), plus whatever
+tells its site (``site``; else the domain in a DAniEL ``id`` such as
+``20111101_www.express.gr_...``; else the ``url``'s domain), ``source`` and
+``lang`` for the scores. Lines are normalised as the cleaner normalises them.
+
+Hyper-parameters and the threshold are chosen by cross-validation grouped by
+site: a site's furniture repeats across its pages, so pages of one site never
+sit on both sides of a split.
+
+>>> pages = [{"id": "a", "site": "x.fr", "lines": ["Accueil", "Un texte."], "labels": [0, 1]}]
+>>> read_page(pages[0])["group"]
+'x.fr'
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ..errors import InputError
+from .comments import Comments
+from .dedup import Deduplicate
+from .features import line_keys
+from .linemodel import LineModel, TreeModel
+from .normalise import normalise
+
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.71, 0.05))
+TIE = 0.001  # cleaner scores this close count as equal
+
+
+def site_of(page: dict) -> str:
+    """The site a page comes from (``www.`` left out)."""
+    host = page.get("site") or ""
+    if not host and page.get("source") == "daniel" and "_" in str(page.get("id", "")):
+        host = str(page["id"]).split("_")[1]
+    if not host and page.get("url"):
+        host = urlparse(page["url"]).netloc
+    return re.sub(r"^www\d*\.", "", host.lower()) or str(page.get("id", ""))
+
+
+def read_page(page: dict) -> dict:
+    """A page as the line model sees it: lines normalised (empty ones left out, labels alike),
+    then those the comment step and deduplication leave (they run before it in the cleaner),
+    and its ``group``. ``page_lines`` / ``page_labels`` keep the whole page, for scoring;
+    ``model_lines`` are the indices of the model's lines in it."""
+    if len(page["lines"]) != len(page["labels"]):
+        raise ValueError(
+            f"page {page.get('id')!r}: {len(page['lines'])} lines but {len(page['labels'])} labels; "
+            "give one label (1, 0 or -1) per line"
+        )
+    lines, labels = [], []
+    for line, label in zip(page["lines"], page["labels"], strict=True):
+        line = normalise(line).replace("\n", " ")
+        if line:
+            lines.append(line)
+            labels.append(int(label))
+    kept = list(range(len(lines)))
+    for step in (Comments(), Deduplicate()):
+        drops = step.find([lines[i] for i in kept])
+        kept = [index for position, index in enumerate(kept) if position not in drops]
+    return {
+        **page, "lines": [lines[i] for i in kept], "labels": [labels[i] for i in kept], "group": site_of(page),
+        "page_lines": lines, "page_labels": labels, "model_lines": kept,
+    }  # fmt: skip
+
+
+def read_pages(paths: Iterable[str | Path]) -> list[dict]:
+    """Pages from ``.jsonl`` / ``.jsonl.gz`` files, or from every such file in the folders given."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"no pages at {path}: expected a .jsonl(.gz) file or a folder of them")
+    pages = []
+    for file in files:
+        opener: Callable[..., Any] = gzip.open if file.name.endswith(".gz") else open
+        with opener(file, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    page = read_page(json.loads(line))
+                    if page["lines"]:
+                        pages.append(page)
+    if not pages:
+        raise ValueError(f"no labelled pages found in {', '.join(map(str, files)) or 'the paths given'}")
+    return pages
+
+
+def page_features(
+    pages: Sequence[dict], batch_share: float = 0.5, seed: int = 0, augment: bool = True
+) -> tuple[list[np.ndarray], list[np.ndarray], list[int], list[np.ndarray]]:
+    """Training features of pages as the cleaner computes them, and the pages' own features in batch.
+
+    Each page is seen alone or with all the pages as its batch (a share
+    ``batch_share`` in batch, drawn with ``seed``), so that the model works both
+    ways. With ``augment``, each page also comes as the cleaner sees it on a
+    rerun: its content and unsure lines with a random share (up to 30 %) of its
+    furniture that no rule drops, so that the model keeps what it kept (the
+    cleaner reruns it until it drops nothing).
+
+    Returns the training matrices, their labels, the index of the page each
+    comes from, and the pages' features in batch (for scoring).
+    """
+    step = LineModel(model=_NO_MODEL)
+    corpus: Counter[str] = Counter()
+    for page in pages:
+        corpus.update(set(line_keys(page["lines"])))
+    rng = random.Random(seed)
+    X: list[np.ndarray] = []
+    y: list[np.ndarray] = []
+    origin: list[int] = []
+    batched: list[np.ndarray] = []
+    for index, page in enumerate(pages):
+        lines = page["lines"]
+        labels = np.asarray(page["labels"])
+        reasons = step.rules(lines)
+        step.corpus, step.batch = corpus, len(pages)
+        batched.append(step.features(lines, reasons))
+        in_batch = rng.random() < batch_share
+        if not in_batch:
+            step.corpus, step.batch = None, 1
+        X.append(batched[-1] if in_batch else step.features(lines, reasons))
+        y.append(labels)
+        origin.append(index)
+        if augment:
+            share = rng.random() * 0.3
+            kept = [i for i, label in enumerate(labels) if i not in reasons and (label != 0 or rng.random() < share)]
+            if kept and len(kept) < len(lines):
+                sub = [lines[i] for i in kept]
+                X.append(step.features(sub, step.rules(sub)))
+                y.append(labels[kept])
+                origin.append(index)
+    step.corpus, step.batch = None, 1
+    return X, y, origin, batched
+
+
+def fit_trees(
+    X: Sequence[np.ndarray],
+    labels: Sequence[Sequence[int]],
+    *,
+    weights: Sequence[float] | None = None,
+    iterations: int = 150,
+    learning_rate: float = 0.1,
+    leaves: int = 31,
+    max_depth: int | None = 8,
+    furniture_keep: float = 0.5,
+    seed: int = 0,
+) -> Any:
+    """Fit the trees on pages' features and labels (-1 lines left out).
+
+    Furniture lines, the bulk of any page, are subsampled to ``furniture_keep``
+    and weighted back up, which halves training time; ``weights`` weighs whole pages.
+    """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(seed)
+    xs, ys, ws = [], [], []
+    for index, (x, y) in enumerate(zip(X, labels, strict=True)):
+        y = np.asarray(y)
+        keep = (y == 1) | ((y == 0) & (rng.random(len(y)) < furniture_keep))
+        w = np.where(y == 0, 1.0 / furniture_keep, 1.0) * (1.0 if weights is None else weights[index])
+        xs.append(x[keep])
+        ys.append(y[keep])
+        ws.append(w[keep])
+    model = HistGradientBoostingClassifier(
+        max_iter=iterations, learning_rate=learning_rate, max_leaf_nodes=leaves, max_depth=max_depth,
+        min_samples_leaf=40, l2_regularization=1.0, early_stopping=False, random_state=seed,
+    )  # fmt: skip
+    return model.fit(np.vstack(xs), np.concatenate(ys), sample_weight=np.concatenate(ws))
+
+
+def snippet_counts(keep: np.ndarray, labels: Sequence[int], lines: Sequence[str], rng: random.Random, k: int = 3):
+    """Scored the way trafilatura's benchmark scores extractors: up to ``k`` content and ``k``
+    furniture lines of 15+ characters drawn per page, that must be kept / must go.
+    Returns (kept content, dropped content, kept furniture)."""
+    content = [i for i, y in enumerate(labels) if y == 1 and len(lines[i]) >= 15]
+    furniture = [i for i, y in enumerate(labels) if y == 0 and len(lines[i]) >= 15]
+    content = rng.sample(content, min(k, len(content)))
+    furniture = rng.sample(furniture, min(k, len(furniture)))
+    kept = int(sum(keep[i] for i in content))
+    return kept, len(content) - kept, int(sum(keep[i] for i in furniture))
+
+
+def _prf(tp: float, fp: float, fn: float) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def score(pages: Sequence[dict], keeps: Sequence[np.ndarray], seed: int = 1) -> dict[str, dict[str, Any]]:
+    """Line-level precision/recall/F1 of content, and the snippet score, overall and by source/language."""
+    rng = random.Random(seed)
+    sums: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(6))
+    for page, model_keep in zip(pages, keeps, strict=True):
+        # lines the comment step or deduplication dropped before the model count as dropped
+        y = np.asarray(page["page_labels"])
+        keep = np.zeros(len(y), dtype=bool)
+        keep[page["model_lines"]] = model_keep
+        tp = np.sum(keep & (y == 1))
+        fp = np.sum(keep & (y == 0))
+        fn = np.sum(~keep & (y == 1))
+        kept, lost, leaked = snippet_counts(keep, page["page_labels"], page["page_lines"], rng)
+        lang = page.get("lang", "und")
+        source = page.get("source", "pages")
+        if source == "scrapinghub" and lang != "en":
+            lang = "other"
+        counts = np.array([tp, fp, fn, kept, leaked, lost], dtype=float)
+        for group in ("all", source, f"{source}/{lang}"):
+            sums[group] += counts
+    out = {}
+    for group, v in sorted(sums.items()):
+        out[group] = {"lines": _prf(*v[:3]), "snippets": _prf(*v[3:])}
+    return out
+
+
+def cross_validate(
+    pages: Sequence[dict],
+    folds: int = 5,
+    log: Callable[[str], None] = print,
+    augment: bool = True,
+    features: tuple | None = None,
+    **fit: Any,
+) -> tuple[float, dict[str, Any]]:
+    """Grouped (by site) cross-validation: the threshold that maximises the mean of the line F1 and
+    the snippet F1 on out-of-fold predictions, and the scores at it, alone and in batch, and when
+    the cleaner reruns the model on what it keeps (as it does)."""
+    from sklearn.model_selection import GroupKFold
+
+    X, y, origin, batched = features if features is not None else page_features(pages, augment=augment)
+    groups = np.array([page["group"] for page in pages])
+    weights = [float(page.get("weight", 1.0)) for page in pages]
+    rows_of: list[list[int]] = [[] for _ in pages]
+    for row, index in enumerate(origin):
+        rows_of[index].append(row)
+    alone_p: list[np.ndarray] = [np.zeros(0)] * len(pages)
+    batch_p: list[np.ndarray] = [np.zeros(0)] * len(pages)
+    models: list[TreeModel] = []
+    fold_of = np.zeros(len(pages), dtype=int)
+    step = LineModel(model=_NO_MODEL)
+    for k, (train, test) in enumerate(GroupKFold(folds).split(np.zeros(len(pages)), groups=groups)):
+        start = time.time()
+        rows = [row for i in train for row in rows_of[i]]
+        trees = fit_trees([X[r] for r in rows], [y[r] for r in rows], weights=[weights[origin[r]] for r in rows], **fit)
+        model = TreeModel.from_sklearn(trees, 0.5)
+        models.append(model)
+        for i in test:
+            lines = pages[i]["lines"]
+            step.corpus, step.batch = None, 1
+            alone_p[i] = model.predict_proba(step.features(lines, step.rules(lines)))
+            batch_p[i] = model.predict_proba(batched[i])
+            fold_of[i] = k
+        log(f"fold {k + 1}/{folds}: {len(train)} pages, {time.time() - start:.0f} s")
+    best, single = -1.0, 0.5
+    for t in THRESHOLDS:
+        value = _mean_f1(score(pages, [p >= t for p in alone_p])["all"])
+        if value > best:
+            best, single = value, t
+    # The cleaner reruns the model on what it keeps, which drops a little more each time: the
+    # threshold is chosen on that procedure, among the best single-pass one and those below it.
+    cleaner: dict[float, dict] = {}
+    for t in sorted({max(0.05, round(single - d, 2)) for d in (0.0, 0.05, 0.1, 0.15)}):
+        keeps = [
+            rerun_to_fixed_point(LineModel(model=models[fold_of[i]], threshold=t), page["lines"])
+            for i, page in enumerate(pages)
+        ]
+        cleaner[t] = score(pages, keeps)
+        log(f"threshold {t}: cleaner {_mean_f1(cleaner[t]['all']):.4f}")
+    # Ties (within TIE) go to the lowest threshold: an article line lost costs the stance stage
+    # more than a menu line kept.
+    top = max(_mean_f1(s["all"]) for s in cleaner.values())
+    threshold = min(t for t, s in cleaner.items() if _mean_f1(s["all"]) >= top - TIE)
+    results = {
+        "threshold": threshold,
+        "single_pass_threshold": single,
+        "folds": folds,
+        "alone": score(pages, [p >= threshold for p in alone_p]),
+        "batch": score(pages, [p >= threshold for p in batch_p]),
+        "cleaner": cleaner[threshold],
+        "cleaner_by_threshold": {str(t): _mean_f1(s["all"]) for t, s in cleaner.items()},
+    }
+    return threshold, results
+
+
+def _mean_f1(scores: dict[str, dict[str, float]]) -> float:
+    return (scores["lines"]["f1"] + scores["snippets"]["f1"]) / 2
+
+
+def rerun_to_fixed_point(step: LineModel, lines: Sequence[str]) -> np.ndarray:
+    """Which lines the step keeps when rerun on what it keeps until it drops nothing."""
+    kept = np.arange(len(lines))
+    while len(kept):
+        drops = step.find([lines[i] for i in kept])
+        if not drops:
+            break
+        kept = np.delete(kept, sorted(drops))
+    keep = np.zeros(len(lines), dtype=bool)
+    keep[kept] = True
+    return keep
+
+
+def train(
+    pages: Sequence[dict], threshold: float, augment: bool = True, features: tuple | None = None, **fit: Any
+) -> TreeModel:
+    """Train the line model on all ``pages`` (see :func:`fit_trees` for ``fit``); ``features``
+    may give :func:`page_features` of the pages, computed before."""
+    X, y, origin, _ = features if features is not None else page_features(pages, augment=augment)
+    weights = [float(pages[i].get("weight", 1.0)) for i in origin]
+    trees = fit_trees(X, y, weights=weights, **fit)
+    info = {
+        "pages": len(pages),
+        "labelled_lines": int(sum(np.sum(np.asarray(p["labels"]) >= 0) for p in pages)),
+        "sites": len({p["group"] for p in pages}),
+        "fit": {k: v for k, v in fit.items()},
+    }
+    return TreeModel.from_sklearn(trees, threshold, **info)
+
+
+class _NoModel:
+    """Stands for a model while features are computed for training."""
+
+    threshold = 0.5
+
+
+_NO_MODEL: Any = _NoModel()
+
+
+_METRICS = ("precision", "recall", "f1")
+
+
+def format_scores(results: dict[str, Any]) -> str:
+    """A Markdown table of the CV scores."""
+    rows = ["| setting | group | line P | line R | line F1 | snippet P | snippet R | snippet F1 |", "|---" * 8 + "|"]
+    for setting in ("alone", "batch", "cleaner"):
+        for group, s in results.get(setting, {}).items():
+            rows.append(
+                f"| {setting} | {group} | "
+                + " | ".join(f"{s[kind][m]:.3f}" for kind in ("lines", "snippets") for m in _METRICS)
+                + " |"
+            )
+    return "\n".join(rows)
+
+
+def repository_root() -> Path:
+    """The root of the source checkout (training pages live in ``models/training/``)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def default_pages_folder() -> Path:
+    """``../shared/data/webpages`` beside the source checkout, where the labelled web pages are kept."""
+    path = repository_root().parent / "shared" / "data" / "webpages"
+    if not path.is_dir():
+        raise InputError(
+            "expected the line-labelled web pages at ../shared/data/webpages beside the source checkout; "
+            "pass --data DIR (folders or .jsonl(.gz) files of {\"lines\", \"labels\"} pages)",
+            str(path),
+        )
+    return path
+
+
+def french_pages_file() -> Path:
+    """Our French training pages: ``models/training/webpages_fr.jsonl`` of the source checkout."""
+    path = repository_root() / "models" / "training" / "webpages_fr.jsonl"
+    if not path.is_file():
+        raise InputError(
+            "the French training pages ship with the stance source repository, not with the installed "
+            "package; run from a checkout, or pass --no-french-pages",
+            str(path),
+        )
+    return path
+
+
+def default_output() -> Path:
+    """Where ``stance train-cleaner`` saves by default: ``$STANCE_HOME/line-model``."""
+    from ..registry import stance_home
+
+    return stance_home() / "line-model"
+
+
+def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources: Sequence[Path]) -> None:
+    """Write ``model.json`` and its card ``README.md`` into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = model.save(folder)
+    info = model.spec["info"]
+    scores = (
+        "Cross-validation grouped by site ("
+        f"{results['folds']} folds; threshold {results['threshold']} chosen on the cleaner's scores, the lowest "
+        f"within {TIE} of the best, among {', '.join(results['cleaner_by_threshold'])}; the best single-pass "
+        f"threshold is {results['single_pass_threshold']}). *alone*: each page cleaned on its "
+        "own, one pass; *batch*: with all pages as its batch (corpus frequency); *cleaner*: alone, the model "
+        "rerun on what it keeps until it drops nothing, as the cleaner does. Line scores: content lines "
+        "(labels 0/1); snippet scores: up to 3 content and 3 furniture lines of 15+ characters per page that "
+        "must be kept / must go, as trafilatura's benchmark scores extractors.\n\n" + format_scores(results)
+        if results
+        else "No cross-validation was run for this model (a threshold was given)."
+    )
+    card = CARD.format(
+        size=path.stat().st_size / 1e6,
+        pages=info["pages"],
+        sites=info["sites"],
+        lines=info["labelled_lines"],
+        trees=len(model.roots),
+        depth=model.depth,
+        threshold=model.threshold,
+        features=len(model.spec["features"]),
+        sources=", ".join(f"`{s.name}`" for s in sources),
+        scores=scores,
+    )
+    (folder / "README.md").write_text(card, encoding="utf-8")
+
+
+CARD = """# Line model of the cleaner (content or furniture)
+
+`model.json` ({size:.2f} MB): {trees} gradient-boosted trees (scikit-learn
+`HistGradientBoostingClassifier`, depth ≤ {depth}) over {features} features of each line and of the two
+lines either side (`stance/cleaning/features.py`), exported as JSON node arrays and evaluated with numpy
+(`stance.cleaning.linemodel.TreeModel`; no pickle, no scikit-learn at cleaning time). A line whose
+probability of being content is under **{threshold}** is dropped as `boilerplate (p=…)`, p being its
+probability of being furniture, unless a rule recognised it first (then the rule's reason is given).
+
+Retrain with one command from a source checkout: `stance train-cleaner` (reads
+`../shared/data/webpages` by default, or `--data DIR`, plus `models/training/webpages_fr.jsonl`;
+`--out stance/models/line-model` to replace this model).
+
+## Training material
+
+{pages} pages from {sites} sites, {lines} labelled lines (sources: {sources}):
+
+- **DAniEL corpus v2.1** (`corpora/Corpus_daniel_v2.1/` of github.com/rundimeco/waddle, GPL-3.0;
+  re-annotation by Lejeune & Zhu 2018, "A New Proposal for Evaluating Web Page Cleaning Tools",
+  *Computación y Sistemas* 22(4)): news pages in English, Chinese, Polish, Greek and Russian.
+- **Scrapinghub article-extraction-benchmark** (github.com/scrapinghub/article-extraction-benchmark,
+  MIT, © 2020 Scrapinghub): 181 pages, mostly English.
+- **Our French pages** (`models/training/webpages_fr.jsonl`, MIT): pages written for this project in
+  many site styles (national and regional news, blogs, forums, petitions, finance portals...), with
+  their furniture, never the eval set.
+
+The first two are dumped one block per line with a label derived from each page's reference main
+text (see the data's README); they are training material only and stay out of this repository. The
+model holds no text of them: only split thresholds on numeric features.
+
+## Scores
+
+{scores}
+
+## Limits
+
+Labels of the web pages come from reference main texts, which differ in scope (some keep captions or
+bylines); a site never seen before can have furniture unlike any in training. Lines in the document's
+own language are never dropped for their script; stopword features fall back to none for languages
+without a stopwords-iso list.
+"""

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stance.cleaning import Cleaner, LineModel, TreeModel, clean
+from stance.cleaning.linemodel import model_reason
+from stance.cleaning.training import cross_validate, fit_trees, page_features, read_page, rerun_to_fixed_point
+
+SENTENCES = [
+    "La Bourse de Paris a terminé la séance de vendredi en hausse de 1,2 %, portée par les banques.",
+    "Les investisseurs ont salué des chiffres d'inflation plus faibles que prévu aux États-Unis.",
+    "Le rendement de l'emprunt d'État à dix ans a reculé à 3,1 %, son plus bas niveau depuis juin.",
+    "Les valeurs du luxe ont profité du rebond des ventes en Chine, selon plusieurs analystes.",
+    "Le pétrole a cédé du terrain après l'annonce d'une hausse des stocks américains.",
+    "La banque centrale doit se réunir la semaine prochaine pour décider de ses taux directeurs.",
+]
+FURNITURE = ["Accueil", "Économie", "Marchés", "Se connecter", "Les plus lus", "Mentions légales", "Contact",
+             "Nous suivre", "Plan du site", "Podcasts", "Météo", "Votre avis nous intéresse"]
+
+
+def tiny_pages(count: int = 24, seed: int = 0) -> list[dict]:
+    """Pages of invented sites: furniture around a few article sentences."""
+    rng = random.Random(seed)
+    pages = []
+    for n in range(count):
+        head = rng.sample(FURNITURE, 4)
+        body = rng.sample(SENTENCES, 3)
+        foot = rng.sample(FURNITURE, 3)
+        lines = head + body + foot
+        labels = [0] * len(head) + [1] * len(body) + [0] * len(foot)
+        pages.append(read_page({"id": f"p{n}", "site": f"site{n % 6}.fr", "lines": lines, "labels": labels}))
+    return pages
+
+
+@pytest.fixture(scope="module")
+def tiny_model() -> TreeModel:
+    pages = tiny_pages()
+    X, y, _, _ = page_features(pages)
+    trees = fit_trees(X, y, iterations=15, furniture_keep=1.0)
+    model = TreeModel.from_sklearn(trees, 0.5)
+    # numpy evaluation of the exported trees matches scikit-learn's
+    Xa = np.vstack(X)
+    assert np.abs(model.predict_proba(Xa) - trees.predict_proba(Xa)[:, 1]).max() < 1e-9
+    return model
+
+
+def test_exported_model_round_trips_through_json(tiny_model: TreeModel, tmp_path: Path) -> None:
+    path = tiny_model.save(tmp_path / "line-model")
+    assert path.name == "model.json"
+    loaded = TreeModel.load(tmp_path / "line-model")
+    X = np.random.default_rng(0).normal(size=(7, len(tiny_model.spec["features"])))
+    assert np.allclose(loaded.predict_proba(X), tiny_model.predict_proba(X), atol=1e-12, rtol=0)
+
+
+def test_a_model_of_other_features_is_refused(tiny_model: TreeModel) -> None:
+    spec = json.loads(json.dumps(tiny_model.spec))
+    spec["features"] = spec["features"][:-1]
+    with pytest.raises(ValueError, match="retrain it with `stance train-cleaner`"):
+        TreeModel(spec)
+
+
+def test_model_drops_furniture_with_its_probability(tiny_model: TreeModel) -> None:
+    lines = ["Accueil", "Marchés", *SENTENCES[:3], "Mentions légales", "Plan du site"]
+    drops = LineModel(model=tiny_model).find(lines)
+    assert set(drops) == {0, 1, 5, 6}
+    assert all(reason.startswith("boilerplate (p=0.") and reason.endswith(")") for reason in drops.values())
+
+
+def test_a_rule_reason_wins_over_the_model(tiny_model: TreeModel) -> None:
+    drops = LineModel(model=tiny_model).find(["Accueil", *SENTENCES[:3], "Partager", "Lire aussi : la suite"])
+    assert drops[4] == "share or reaction button"
+    assert drops[5] == "read-also link"
+
+
+def test_too_short_a_document_is_left_to_the_rules(tiny_model: TreeModel) -> None:
+    assert LineModel(model=tiny_model).find(["Marchés", "Se connecter"]) == {1: "newsletter or subscription notice"}
+
+
+def test_rerunning_on_what_it_keeps_converges(tiny_model: TreeModel) -> None:
+    step = LineModel(model=tiny_model)
+    lines = ["Accueil", "Podcasts", *SENTENCES, "Contact", "Météo"]
+    keep = rerun_to_fixed_point(step, lines)
+    kept = [line for line, k in zip(lines, keep, strict=True) if k]
+    assert step.find(kept) == {}
+
+
+def test_model_reason_is_counted_without_its_probability() -> None:
+    assert model_reason("boilerplate (p=0.94)") == "boilerplate"
+    assert model_reason("duplicate line") == "duplicate line"
+
+
+def test_cross_validation_is_grouped_by_site_and_scores_each_source(tiny_model: TreeModel) -> None:
+    pages = tiny_pages(count=18, seed=1)
+    threshold, results = cross_validate(pages, folds=3, log=lambda _: None, iterations=10, furniture_keep=1.0)
+    assert 0.05 <= threshold <= 0.7
+    assert set(results["alone"]) == {"all", "pages", "pages/und"}
+    assert results["cleaner"]["all"]["snippets"]["f1"] > 0.5
+
+
+def test_batch_corpus_frequency_reaches_the_model() -> None:
+    cleaner = Cleaner()
+    model = next(step for step in cleaner.steps if isinstance(step, LineModel))
+    seen = []
+    original = model.features
+
+    def spy(lines, reasons):  # type: ignore[no-untyped-def]
+        seen.append(model.batch)
+        return original(lines, reasons)
+
+    model.features = spy  # type: ignore[method-assign]
+    pages = [f"{s}\n\nLes plus lus\n\nAccueil\n\nMentions légales" for s in SENTENCES[:3]]
+    results = cleaner.clean_batch(pages)
+    assert seen and set(seen) == {3}
+    assert model.batch == 1  # reset after the batch
+    assert [r.text.split("\n\n")[0] for r in results] == SENTENCES[:3]
+
+
+def test_shipped_model_loads_and_has_a_card() -> None:
+    model = TreeModel.default()
+    assert 0.0 < model.threshold < 1.0
+    folder = Path(__file__).resolve().parents[2] / "stance" / "models" / "line-model"
+    assert (folder / "model.json").stat().st_size <= 5_000_000
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "DAniEL" in card and "GPL-3.0" in card and "Scrapinghub" in card and "MIT" in card
+
+
+def test_non_french_article_is_kept_and_flagged() -> None:
+    text = "\n\n".join(
+        [
+            "Home",
+            "News",
+            "The central bank kept its rates on hold on Thursday, and said inflation was still too high for a cut.",
+            "Markets were calm and the dollar was little changed in London trading, while bond yields edged lower.",
+            "Analysts expect the first cut in the spring, if wage growth keeps slowing as it did last quarter.",
+        ]
+    )
+    result = clean(text)
+    assert result.language == "en"
+    assert result.flags == ("not French",)
+    assert sum("central bank" in p or "Markets" in p or "Analysts" in p for p in result.paragraphs) == 3
