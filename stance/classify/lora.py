@@ -531,6 +531,10 @@ class LoraStanceClassifier(StanceClassifier):
         group_ids = np.unique(np.array([str(g) for g in group]), return_inverse=True)[1]
         everything = np.arange(len(items))
         if self.folds >= 2:
+            smallest = int(np.unique(strata, return_counts=True)[1].min())
+            if smallest < self.folds:
+                raise InputError(f"expected at least {self.folds} examples of each label in each domain for "
+                                 f"{self.folds}-fold cross-validation, the smallest has {smallest}; lower folds")
             splits = list(StratifiedGroupKFold(self.folds, shuffle=True, random_state=self.seed)
                           .split(everything, strata, group_ids))
             held_out = np.zeros((len(items), len(LABELS)))
@@ -541,7 +545,9 @@ class LoraStanceClassifier(StanceClassifier):
             scored = everything
             final_rows = everything
         else:
-            parts = max(2, round(1 / self.calibration_split))
+            # A tenth by default; fewer parts when a domain has fewer examples of a label than that.
+            smallest = int(np.unique(strata, return_counts=True)[1].min())
+            parts = max(2, min(round(1 / self.calibration_split), smallest))
             final_rows, scored = next(StratifiedGroupKFold(parts, shuffle=True, random_state=self.seed)
                                       .split(everything, strata, group_ids))
         coef, intercept, history = self._train(final_rows, y, data, self.seed, f"fine-tuning {self.encoder_name}")
@@ -555,7 +561,7 @@ class LoraStanceClassifier(StanceClassifier):
         self.temperature_ = round(temperature, WEIGHT_DECIMALS)
         self.cv_results_ = {
             "method": f"{self.folds}-fold cross-validation" if self.folds >= 2
-            else f"held-out calibration split ({len(scored)} texts, 1/{round(1 / self.calibration_split)})",
+            else f"held-out calibration split ({len(scored)} texts, 1/{parts})",
             "grouped_by": "near-duplicate groups" if groups is not None else "none",
             "stratified_by": "domain and label",
             "seed": self.seed,

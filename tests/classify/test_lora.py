@@ -255,3 +255,23 @@ def test_the_shipped_default_reads_facts_with_a_direction() -> None:
         "Le groupe tiendra son assemblée générale le 14 mai à Lyon": "neutral",
     }
     assert classifier.predict(list(passages)) == list(passages.values())
+
+
+def test_cli_train_lora_writes_the_artefact_and_prints_scores_per_domain(
+    tiny_bert_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stance.cli import main
+
+    texts, labels, _ = toy_set(8)
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for path, rows in ((first, range(0, 24, 2)), (second, range(1, 24, 2))):
+        path.write_text("".join(json.dumps({"text": texts[i], "label": labels[i]}, ensure_ascii=False) + "\n"
+                                for i in rows), encoding="utf-8")
+    out = tmp_path / "lora"
+    assert main(["train", "--data", str(first), str(second), "--model", str(tiny_bert_dir), "--out", str(out),
+                 "--device", "cpu", "--epochs", "2", "--layers", "1", "--rank", "2", "--batch-size", "8"]) == 0
+    printed = capsys.readouterr().out
+    assert "held-out calibration split" in printed and ", a: macro-F1" in printed and f"saved to {out}" in printed
+    head = json.loads((out / HEAD_FILE).read_text(encoding="utf-8"))
+    assert [f["domain"] for f in head["training_data"]["files"]] == ["a", "b"]
+    assert main(["train", "--backend", "embedding", "--layers", "2", "--data", str(first)]) == 2
