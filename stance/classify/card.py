@@ -210,6 +210,11 @@ def lora_card(data: dict[str, Any], *, adapter_bytes: int | None = None) -> str:
             "",
         ]
     lines += [
+        "## Design",
+        "",
+        "Layers, rank, learning rate and epochs were chosen by cross-validation on the training data only, against "
+        "the embedding head trained on the same folds: `docs/stance-lora.md`.",
+        "",
         "## Caveats",
         "",
         "- The eval set (`eval/`) was never used to train, tune or choose anything here; scores on it come from "
