@@ -111,6 +111,9 @@ def _attach_adapter(model: Any, config: Any, seed: int) -> None:
         model.peft_config.pop(ADAPTER_NAME, None)  # peft keeps the config on the model; this one is replaced
     torch.manual_seed(seed)
     inject_adapter_in_model(config, model, adapter_name=ADAPTER_NAME)
+    for name, parameter in model.named_parameters():
+        if "lora_" in name and parameter.dtype != torch.float32:
+            parameter.data = parameter.data.float()  # a bf16 encoder on a GPU: the adapter trains in fp32
     _switch_adapter(model, False)
 
 

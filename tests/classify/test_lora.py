@@ -142,6 +142,22 @@ def test_cross_validation_gives_out_of_fold_scores_for_every_text(tiny_encoder) 
     assert model.cv_results_["method"] == "2-fold cross-validation"
 
 
+@pytest.mark.gpu
+def test_lora_fine_tunes_every_layer_in_bf16_on_a_gpu(tiny_bert_dir: Path) -> None:
+    import torch
+
+    from stance.encode import Encoder
+
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    encoder = Encoder(str(tiny_bert_dir), device="cuda", dtype="bf16")
+    model = _fit(encoder, layers=2, rank=4, epochs=8)
+    adapter = [p for name, p in encoder.model.named_parameters() if "lora_" in name]
+    assert adapter and all(p.dtype == torch.float32 for p in adapter)
+    texts, labels, _ = toy_set(8)
+    assert np.mean(np.array(model.predict(texts)) == np.array(labels)) >= 0.9
+
+
 def test_bad_settings_and_missing_artefacts_say_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="folds"):
         LoraStanceClassifier(folds=1)
@@ -275,3 +291,25 @@ def test_cli_train_lora_writes_the_artefact_and_prints_scores_per_domain(
     head = json.loads((out / HEAD_FILE).read_text(encoding="utf-8"))
     assert [f["domain"] for f in head["training_data"]["files"]] == ["a", "b"]
     assert main(["train", "--backend", "embedding", "--layers", "2", "--data", str(first)]) == 2
+
+
+def test_the_shipped_artefact_matches_its_card_and_the_training_sets() -> None:
+    """The card is generated from head.json, and the adapter was trained on the current training sets."""
+    import hashlib
+
+    from stance.classify.card import lora_card
+
+    root = Path(__file__).resolve().parents[2]
+    folder = default_lora_dir()
+    data = json.loads((folder / HEAD_FILE).read_text(encoding="utf-8"))
+    card = lora_card(data, adapter_bytes=(folder / ADAPTER_FILE).stat().st_size)
+    assert (folder / "README.md").read_text(encoding="utf-8") == card, (
+        "stance/models/stance-lora/README.md differs from head.json; regenerate it with classify.card.lora_card"
+    )
+    for source in data["training_data"]["files"]:
+        digest = hashlib.sha256((root / source["file"]).read_bytes()).hexdigest()
+        assert source["sha256"] == digest, f"{source['file']} changed since training; rerun `stance train`"
+    assert {source["domain"] for source in data["training_data"]["files"]} == {
+        "fr-written", "fr-news", "fr-genres", "tweets-en", "documents"}
+    assert data["encoder"] == "e5-small" and data["adapter"]["layers"] == 2
+    assert sum(p.stat().st_size for p in folder.iterdir()) <= 20 * 1024 * 1024
