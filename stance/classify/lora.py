@@ -649,14 +649,18 @@ class LoraStanceClassifier(StanceClassifier):
         >>> classifier.save("/tmp/stance-lora")                             # doctest: +SKIP
         PosixPath('/tmp/stance-lora')
         """
-        from safetensors.torch import save_file
+        from safetensors.torch import save
 
         from .card import lora_card
 
         data = self.to_dict()
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        save_file(_adapter_weights(self.encoder.model), str(folder / ADAPTER_FILE), metadata={"format": "pt"})
+        # safetensors' save_file creates the file private (0600); a shipped artefact must be readable.
+        payload = save(_adapter_weights(self.encoder.model), metadata={"format": "pt"})
+        temporary = folder / f".{ADAPTER_FILE}.tmp"
+        temporary.write_bytes(payload)
+        os.replace(temporary, folder / ADAPTER_FILE)
         config = self._lora_config().to_dict()
         config["base_model_name_or_path"] = self.encoder_name
         config = {key: sorted(value) if isinstance(value, set) else value for key, value in config.items()}
