@@ -279,9 +279,12 @@ def test_classify_documents_batches_all_passages_in_one_call() -> None:
             calls.append(len(texts))
             return super().predict_proba(texts)
 
-    results = classify_documents([f"{BUY}\n\n{FACT}", [SELL], ""], Counting())
+    results = classify_documents([[BUY, FACT], [SELL], ""], Counting())
     assert calls == [3]
     assert [r.label for r in results] == ["bullish", "skeptical", "neutral"]
+    # A document of at most 90 words is one passage, as the models learnt such items whole.
+    short = classify_documents([f"{BUY}\n\n{FACT}"], Counting())[0]
+    assert calls[-1] == 1 and short.evidence == (f"{BUY}\n\n{FACT}",)
     with pytest.raises(InputError, match="classify_document"):
         classify_documents("un seul texte", KeywordStance())  # type: ignore[arg-type]
 
