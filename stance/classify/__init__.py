@@ -25,7 +25,7 @@ and card:
 
 >>> from stance.classify import LoraStanceClassifier, classify_document
 >>> classifier = LoraStanceClassifier.load()                     # the shipped default
->>> classifier.predict(["Nous relevons notre objectif de cours : le titre reste à l'achat."])
+>>> classifier.predict(["Nous relevons notre objectif de cours sur Airbus à 190 euros et restons à l'achat."])
 ['bullish']
 """
 

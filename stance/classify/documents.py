@@ -280,8 +280,8 @@ def document_passages(text: str, max_words: int = PASSAGE_MAX_WORDS) -> list[str
     ``max_words`` words, e.g. a headline with its standfirst, a post) is one passage,
     as the models learnt such items whole; a longer one is cut by :func:`split_passages`.
 
-    >>> document_passages("Sanofi confirme ses objectifs\nLe groupe a publié un chiffre d'affaires en hausse.")
-    ["Sanofi confirme ses objectifs\nLe groupe a publié un chiffre d'affaires en hausse."]
+    >>> document_passages("Sanofi confirme ses objectifs\\nLe groupe publie des ventes en hausse.")
+    ['Sanofi confirme ses objectifs\\nLe groupe publie des ventes en hausse.']
     """
     if not isinstance(text, str):
         raise InputError(f"expected the document text to be a str, got {type(text).__name__}")

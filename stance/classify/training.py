@@ -197,7 +197,7 @@ def load_classifier(
     - ``zero-shot``: ``model`` is an NLI model (default ``mdeberta-xnli``) or a
       folder saved by :meth:`ZeroShotStanceClassifier.save`.
 
-    >>> load_classifier().predict("Le titre est une bulle, fuyez.")
+    >>> load_classifier().predict("Le titre chute de 20 % après un avertissement sur ses résultats.")
     'skeptical'
     """
     name = _check_backend(backend)
