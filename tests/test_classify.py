@@ -678,12 +678,13 @@ def test_the_default_head_classifies_clear_cut_french_passages(default_head: Emb
 
 @pytest.mark.slow
 def test_the_default_head_weighs_a_document(default_head: EmbeddingStanceClassifier) -> None:
-    document = "\n\n".join([
+    # The passages of a document, already cut (as one text of at most 90 words it would be one passage).
+    document = [
         "Résultats annuels",
         CLEAR_CUT["neutral"][1],
         CLEAR_CUT["skeptical"][1],
         CLEAR_CUT["skeptical"][2],
-    ])
+    ]
     result = classify_document(document, default_head)
     assert result.label == "skeptical"
     assert set(result.evidence[:2]) == {CLEAR_CUT["skeptical"][1], CLEAR_CUT["skeptical"][2]}
