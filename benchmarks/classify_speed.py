@@ -1,9 +1,12 @@
-"""Stance classification throughput of the three backends at batch 1 and 32, in one run.
+"""Stance classification throughput of the four backends at batch 1 and 32, in one run.
 
 Every backend classifies the same passages (the cleaned seeds cut by
-``split_passages``); the reference is the embedding backend (the committed
-``models/stance-head`` on ``e5-small``) at batch 32, and each line prints
-passages/s and its ratio to that reference. Runs are interleaved and repeated;
+``split_passages``); the reference is the embedding backend (the shipped
+``stance/models/stance-head`` on ``e5-small``, the fast baseline) at batch 32, and
+each line prints passages/s and its ratio to that reference. ``lora`` is the
+default classifier (the shipped ``stance/models/stance-lora``: e5-small with its
+stance adapter on, one pass per passage; the embedding head makes a second pass
+for the last sentence of each passage of several sentences). Runs are interleaved and repeated;
 the best time of each is kept, so other load on a shared machine disturbs the
 ratios less.
 
@@ -93,6 +96,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="interleaved runs; the best is kept")
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 1])
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--lora-model",
+                        help="a folder saved by `stance train --backend lora` (default: the shipped one)")
     parser.add_argument("--transformer-model", help="a fine-tuned stance model folder (default: random head)")
     parser.add_argument("--nli-model", help="an NLI model for zero-shot (default: random head on e5-small)")
     parser.add_argument("--tiny", action="store_true", help="tiny random models for transformer and zero-shot")
@@ -100,7 +105,12 @@ def main() -> None:
 
     import torch
 
-    from stance.classify import EmbeddingStanceClassifier, TransformerStanceClassifier, ZeroShotStanceClassifier
+    from stance.classify import (
+        EmbeddingStanceClassifier,
+        LoraStanceClassifier,
+        TransformerStanceClassifier,
+        ZeroShotStanceClassifier,
+    )
 
     passages = seed_passages(args.passages)
     work = Path(tempfile.mkdtemp(prefix="stance-bench-"))
@@ -108,6 +118,8 @@ def main() -> None:
     nli_labels = {0: "entailment", 1: "neutral", 2: "contradiction"}
     notes = []
     embedding = EmbeddingStanceClassifier.load(device=args.device, progress=False)
+    lora = LoraStanceClassifier.load(args.lora_model, device=args.device, progress=False)
+    notes.append(f"lora: {args.lora_model or 'the shipped default'} (adapters on the top {lora.layers} layers)")
     if args.transformer_model:
         transformer_path = Path(args.transformer_model)
         notes.append(f"transformer: {args.transformer_model}")
@@ -134,6 +146,10 @@ def main() -> None:
             def run() -> object:
                 embedding.encoder.batch_size = batch
                 return embedding.predict_proba(passages)
+        elif name == "lora":
+            def run() -> object:
+                lora.encoder.batch_size = batch
+                return lora.predict_proba(passages)
         elif name == "transformer":
             def run() -> object:
                 transformer.batch_size = batch
@@ -144,8 +160,9 @@ def main() -> None:
                 return zero_shot.predict_proba(passages)
         return run
 
-    runs = [(name, batch) for batch in args.batch_sizes for name in ("embedding", "transformer", "zero-shot")]
-    for model in (embedding, transformer, zero_shot):  # warm-up: first calls load weights and fill caches
+    names = ("embedding", "lora", "transformer", "zero-shot")
+    runs = [(name, batch) for batch in args.batch_sizes for name in names]
+    for model in (embedding, lora, transformer, zero_shot):  # warm-up: first calls load weights and fill caches
         model.predict_proba(passages[:4])
     timings: dict[tuple[str, int], tuple[float, float]] = {}
     for _ in range(args.repeats):

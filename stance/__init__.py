@@ -50,6 +50,7 @@ _EXPORTS = {
     "Summarizer": ".summarize",
     "load_summarizer": ".summarize",
     "EmbeddingStanceClassifier": ".classify",
+    "LoraStanceClassifier": ".classify",
     "StanceClassifier": ".classify",
     "TransformerStanceClassifier": ".classify",
     "ZeroShotStanceClassifier": ".classify",

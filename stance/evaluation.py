@@ -46,6 +46,7 @@ from .metrics import (
     bootstrap_ci,
     classification_scores,
     confusion_from_indices,
+    expected_calibration_error,
     line_counts,
     macro_f1_from_confusion,
     mcnemar_exact,
@@ -102,6 +103,7 @@ class EvalExample:
     clean: str | None = None
     stance: str | None = None
     summary: str | None = None
+    domain: str | None = None  # e.g. "tweets-en", "fr-documents": stance is also reported per domain
 
     @property
     def fingerprint(self) -> str:
@@ -172,7 +174,10 @@ def _parse_example(line: str, source: str) -> EvalExample:
                              source)
     if "stance" in gold and gold["stance"] not in STANCE_LABELS:
         raise InputError(f"expected 'stance' to be one of {list(STANCE_LABELS)}, got {gold['stance']!r}", source)
-    return EvalExample(id=record["id"], text=record["text"], **gold)
+    domain = record.get("domain")
+    if domain is not None and (not isinstance(domain, str) or not domain):
+        raise InputError(f"expected 'domain' to be a non-empty string or absent, got {domain!r}", source)
+    return EvalExample(id=record["id"], text=record["text"], domain=domain, **gold)
 
 
 # --------------------------------------------------------------------------------------
@@ -189,6 +194,8 @@ class DocumentScores:
     stance: tuple[str, str] | None = None  # (gold, predicted)
     summary: dict[str, float] | None = None
     lead3: dict[str, float] | None = None
+    domain: str | None = None
+    confidence: float | None = None  # the predicted label's score, when the record gives scores
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"fingerprint": self.fingerprint}
@@ -202,6 +209,10 @@ class DocumentScores:
             }
         if self.stance is not None:
             data["stance"] = {"gold": self.stance[0], "predicted": self.stance[1]}
+            if self.confidence is not None:
+                data["stance"]["confidence"] = round(self.confidence, 6)
+        if self.domain is not None:
+            data["domain"] = self.domain
         for group in ("summary", "lead3"):
             values = getattr(self, group)
             if values is not None:
@@ -219,6 +230,8 @@ class DocumentScores:
             stance=(stance["gold"], stance["predicted"]) if stance else None,
             summary=dict(data["summary"]) if data.get("summary") else None,
             lead3=dict(data["lead3"]) if data.get("lead3") else None,
+            domain=data.get("domain"),
+            confidence=stance.get("confidence") if stance else None,
         )
 
 
@@ -230,7 +243,7 @@ def score_document(example: EvalExample, record: Mapping[str, Any], lead_summary
     LineCounts(matched=1, predicted=1, gold=2)
     """
     source = f"prediction for {example.id!r}"
-    clean = summary = lead3 = stance = None
+    clean = summary = lead3 = stance = confidence = None
     if example.clean is not None:
         clean = line_counts(_field(record, "clean", source), example.clean)
     if example.stance is not None:
@@ -242,11 +255,14 @@ def score_document(example: EvalExample, record: Mapping[str, Any], lead_summary
                 source,
             )
         stance = (example.stance, label)
+        scores = prediction.get("scores")
+        if isinstance(scores, Mapping) and isinstance(scores.get(label), int | float):
+            confidence = float(scores[label])
     if example.summary is not None:
         summary = rouge(_field(record, "summary", source), example.summary)
         if lead_summary is not None:
             lead3 = rouge(lead_summary, example.summary)
-    return DocumentScores(example.id, example.fingerprint, clean, stance, summary, lead3)
+    return DocumentScores(example.id, example.fingerprint, clean, stance, summary, lead3, example.domain, confidence)
 
 
 def _field(record: Mapping[str, Any], key: str, source: str) -> str:
@@ -342,6 +358,7 @@ class Evaluation:
             if stance_docs
             else None
         )
+        self.stance_by_domain = stance_by_domain(self.documents)
         # Model minus Lead-3 on the documents where both are scored.
         both = [d for d in self.documents if d.summary is not None and d.lead3 is not None]
         self.summary_vs_lead3: dict[str, Interval] = {}
@@ -384,9 +401,42 @@ class Evaluation:
             },
             "summary_vs_lead3": {name: _rounded(interval) for name, interval in self.summary_vs_lead3.items()},
             "stance": self.stance,
+            "stance_by_domain": self.stance_by_domain,
             "tolerances": {metric: DEFAULT_TOLERANCE for metric in self.metrics if _gated(metric)},
             "documents": {d.id: d.to_dict() for d in self.documents},
         }
+
+
+def stance_by_domain(documents: Sequence[DocumentScores]) -> dict[str, dict[str, Any]]:
+    """Stance accuracy, macro-F1 and calibration (mean confidence, expected
+    calibration error) of each domain of the eval set, and of all documents
+    ("all"); documents without a domain count as "unspecified". Reported, not gated.
+
+    >>> docs = [DocumentScores("a", "", stance=("bullish", "bullish"), domain="x", confidence=0.8)]
+    >>> stance_by_domain(docs)["x"]["accuracy"]
+    1.0
+    """
+    scored = [d for d in documents if d.stance is not None]
+    groups: dict[str, list[DocumentScores]] = {}
+    for doc in scored:
+        groups.setdefault(doc.domain or "unspecified", []).append(doc)
+    if scored and len(groups) > 1:
+        groups["all"] = scored
+    result: dict[str, dict[str, Any]] = {}
+    for name, docs in groups.items():
+        gold = [d.stance[0] for d in docs]
+        predicted = [d.stance[1] for d in docs]
+        scores = classification_scores(gold, predicted)
+        row: dict[str, Any] = {"documents": len(docs), "accuracy": round(scores["accuracy"], 6),
+                               "macro_f1": round(scores["macro_f1"], 6)}
+        confident = [d for d in docs if d.confidence is not None]
+        if len(confident) == len(docs):
+            confidence = [d.confidence for d in docs]
+            correct = [g == p for g, p in zip(gold, predicted, strict=True)]
+            row["mean_confidence"] = round(float(np.mean(confidence)), 6)
+            row["ece"] = expected_calibration_error(confidence, correct)
+        result[name] = row
+    return result
 
 
 def _gated(metric: str) -> bool:
@@ -799,6 +849,8 @@ def render_report(evaluation: Evaluation, comparison: Comparison | None = None, 
         lines += ["", "ROUGE F1 on a Unicode-aware French tokenisation (NFC, lower case, `\\w+` with accents)."]
     if evaluation.stance is not None:
         lines += ["", *_stance_section(evaluation.stance, figure)]
+    if evaluation.stance_by_domain:
+        lines += ["", *_domain_section(evaluation.stance_by_domain)]
     if counts["clean"]:
         lines += ["", *_cleaning_section(evaluation)]
     return "\n".join(lines) + "\n"
@@ -841,6 +893,24 @@ def _comparison_section(comparison: Comparison, level: str) -> list[str]:
         "lies above 0, and held otherwise. Differences are paired bootstraps over the same documents.",
     ]
     lines += [f"- {note}" for note in comparison.notes]
+    return lines
+
+
+def _domain_section(domains: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    lines = [
+        "## Stance by domain",
+        "",
+        "Mean confidence is the mean score of the predicted label; ECE the expected calibration error "
+        "(10 equal-width confidence bins): a calibrated model has confidence close to accuracy.",
+        "",
+        "| domain | documents | accuracy | macro-F1 | mean confidence | ECE |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, row in domains.items():
+        confidence = _fmt(row["mean_confidence"]) if "mean_confidence" in row else "-"
+        ece = _fmt(row["ece"]) if "ece" in row else "-"
+        lines.append(f"| {name} | {row['documents']} | {_fmt(row['accuracy'])} | {_fmt(row['macro_f1'])} | "
+                     f"{confidence} | {ece} |")
     return lines
 
 

@@ -21,6 +21,7 @@ numbers on every machine.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -414,3 +415,21 @@ def mcnemar_exact(correct_a: Sequence[bool], correct_b: Sequence[bool]) -> McNem
         return McNemar(0, 0, 1.0)
     tail = sum(math.comb(discordant, k) for k in range(min(only_a, only_b) + 1)) / 2**discordant
     return McNemar(only_a, only_b, min(1.0, 2 * tail))
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
+    """The mean gap between confidence and accuracy over equal-width confidence bins,
+    weighted by the share of predictions in each bin.
+
+    >>> expected_calibration_error([0.9, 0.6], [True, False])
+    0.35
+    """
+    confidence = np.asarray(confidence, dtype=np.float64)
+    correct = np.asarray(correct, dtype=np.float64)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    total = 0.0
+    for low, high in itertools.pairwise(edges):
+        inside = (confidence > low) & (confidence <= high)
+        if inside.any():
+            total += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
+    return round(float(total), 6)

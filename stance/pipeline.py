@@ -107,7 +107,9 @@ class Pipeline:
     :class:`~stance.summarize.Summarizer`, a
     :class:`~stance.classify.StanceClassifier`), names, ``None`` for the default
     or ``False`` to leave the stage out. By default both are the offline
-    e5-small models, sharing one encoder. ``batch_size`` documents go through
+    e5-small models, sharing one encoder in memory: the extractive summariser
+    reads the base model, the classifier (:class:`~stance.classify.LoraStanceClassifier`)
+    the same model with its stance adapter switched on. ``batch_size`` documents go through
     each stage together. ``device`` applies to the stages built here (the
     defaults and those given by name); stage objects keep their own.
     ``neutral_weight`` overrides how documents weigh neutral passages
@@ -374,9 +376,11 @@ def _classifier(classifier: Any, encoder: Any, device: str) -> Any:
     if classifier is False:
         return None
     if classifier is None:
-        from .classify import EmbeddingStanceClassifier
+        from .classify import LoraStanceClassifier
 
-        return EmbeddingStanceClassifier.load(encoder=encoder, device=device)
+        # The adapter attaches to the shared encoder and is on only while the classifier
+        # runs: the extractive summariser keeps seeing the base model.
+        return LoraStanceClassifier.load(encoder=encoder, device=device)
     if isinstance(classifier, str):
         from .classify import load_classifier
 

@@ -279,9 +279,12 @@ def test_classify_documents_batches_all_passages_in_one_call() -> None:
             calls.append(len(texts))
             return super().predict_proba(texts)
 
-    results = classify_documents([f"{BUY}\n\n{FACT}", [SELL], ""], Counting())
+    results = classify_documents([[BUY, FACT], [SELL], ""], Counting())
     assert calls == [3]
     assert [r.label for r in results] == ["bullish", "skeptical", "neutral"]
+    # A document of at most 90 words is one passage, as the models learnt such items whole.
+    short = classify_documents([f"{BUY}\n\n{FACT}"], Counting())[0]
+    assert calls[-1] == 1 and short.evidence == (f"{BUY}\n\n{FACT}",)
     with pytest.raises(InputError, match="classify_document"):
         classify_documents("un seul texte", KeywordStance())  # type: ignore[arg-type]
 
@@ -536,7 +539,8 @@ def test_zero_shot_needs_an_entailment_label_and_one_hypothesis_per_label(tiny_b
 def test_cli_classify_follows_the_contract_and_resumes(tiny_head, tmp_path: Path) -> None:
     _, folder = tiny_head
     out = tmp_path / "stance.jsonl"
-    assert main(["classify", str(ROOT / "seeds"), "--out", str(out), "--model", str(folder), "--device", "cpu"]) == 0
+    assert main(["classify", str(ROOT / "seeds"), "--out", str(out), "--backend", "embedding", "--model", str(folder),
+                 "--device", "cpu"]) == 0
     records = read_jsonl(out)
     assert [r["id"] for r in records] == sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))
     for record in records:
@@ -550,13 +554,18 @@ def test_cli_classify_follows_the_contract_and_resumes(tiny_head, tmp_path: Path
         assert 1 <= len(stance["evidence"]) <= 4
         assert all(squeeze(passage) in squeeze(text) for passage in stance["evidence"])
     before = out.read_text(encoding="utf-8")
-    assert main(["classify", str(ROOT / "seeds"), "--out", str(out), "--model", str(folder)]) == 0
+    assert main(["classify", str(ROOT / "seeds"), "--out", str(out), "--backend", "embedding",
+                 "--model", str(folder)]) == 0
     assert out.read_text(encoding="utf-8") == before
 
 
 def test_cli_classify_without_a_trained_head_says_how_to_train(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["classify", str(ROOT / "seeds"), "--out", str(tmp_path / "o.jsonl"),
+                 "--model", str(tmp_path / "missing")])
+    assert code == 2
+    assert "stance train --backend lora" in capsys.readouterr().err
+    code = main(["classify", str(ROOT / "seeds"), "--out", str(tmp_path / "o.jsonl"), "--backend", "embedding",
                  "--model", str(tmp_path / "missing")])
     assert code == 2
     assert "stance train --backend embedding" in capsys.readouterr().err
@@ -572,15 +581,15 @@ def test_cli_train_embedding_writes_head_and_card(tiny_bert_dir: Path, tmp_path:
     data.write_text("".join(json.dumps({"text": t, "label": y}, ensure_ascii=False) + "\n"
                             for t, y in zip(texts, labels, strict=True)), encoding="utf-8")
     out = tmp_path / "head"
-    assert main(["train", "--data", str(data), "--model", str(tiny_bert_dir), "--out", str(out),
-                 "--device", "cpu"]) == 0
+    assert main(["train", "--backend", "embedding", "--data", str(data), "--model", str(tiny_bert_dir),
+                 "--out", str(out), "--device", "cpu"]) == 0
     printed = capsys.readouterr().out
     assert "cross-validated (5-fold nested) macro-F1" in printed and f"saved to {out}" in printed
     card = (out / "README.md").read_text(encoding="utf-8")
     import hashlib
 
     assert hashlib.sha256(data.read_bytes()).hexdigest() in card
-    assert main(["train", "--data", str(data), "--epochs", "2"]) == 2
+    assert main(["train", "--backend", "embedding", "--data", str(data), "--epochs", "2"]) == 2
 
 
 def test_cli_train_and_classify_with_the_transformer_and_zero_shot_backends(
@@ -669,12 +678,13 @@ def test_the_default_head_classifies_clear_cut_french_passages(default_head: Emb
 
 @pytest.mark.slow
 def test_the_default_head_weighs_a_document(default_head: EmbeddingStanceClassifier) -> None:
-    document = "\n\n".join([
+    # The passages of a document, already cut (as one text of at most 90 words it would be one passage).
+    document = [
         "Résultats annuels",
         CLEAR_CUT["neutral"][1],
         CLEAR_CUT["skeptical"][1],
         CLEAR_CUT["skeptical"][2],
-    ])
+    ]
     result = classify_document(document, default_head)
     assert result.label == "skeptical"
     assert set(result.evidence[:2]) == {CLEAR_CUT["skeptical"][1], CLEAR_CUT["skeptical"][2]}

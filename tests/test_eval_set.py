@@ -20,7 +20,7 @@ SEEDS = ROOT / "seeds"
 TRAINING = ROOT / "models" / "training"
 
 LABELS = ("bullish", "skeptical", "neutral")
-FIELDS = {"id", "text", "clean", "stance", "summary"}
+FIELDS = {"id", "text", "clean", "stance", "summary", "domain"}
 # Documents whose raw text carries mojibake ("Ã©" for "é") that the gold repairs
 # (documented in eval/README.md); only their gold lines may match through ftfy.
 MOJIBAKE_IDS = frozenset({"ev-009", "ev-039", "ev-044"})

@@ -263,7 +263,8 @@ def test_metrics_json_is_a_baseline_with_versions_tolerances_and_documents(tmp_p
     assert set(data["metrics"]["stance.macro_f1"]) == {"value", "low", "high", "documents"}
     assert data["tolerances"]["summary.rouge1"] == DEFAULT_TOLERANCE
     assert "lead3.rouge1" not in data["tolerances"]  # the baseline summariser is reported, not gated
-    assert data["documents"]["t-001"]["stance"] == {"gold": "skeptical", "predicted": "skeptical"}
+    assert data["documents"]["t-001"]["stance"] == {"gold": "skeptical", "predicted": "skeptical",
+                                                    "confidence": pytest.approx(1 / 3, abs=1e-6)}
     assert "summary" not in data["documents"]["t-001"]
     report = paths["report"].read_text(encoding="utf-8")
     for heading in ("## Headline metrics", "## Summaries: model and the Lead-3 baseline", "## Stance", "## Cleaning"):
@@ -386,3 +387,48 @@ def test_without_matplotlib_the_figure_is_left_out_with_a_message(tmp_path: Path
     assert 'pip install "stance[plot]"' in caplog.text
     report = paths["report"].read_text(encoding="utf-8")
     assert "confusion_matrix.png" not in report and "## Stance" in report
+
+
+# ----------------------------------------------------------------------------- stance per domain
+
+
+def test_stance_is_reported_per_domain_with_calibration(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    examples = [replace(ex, domain="tweets-en" if i % 2 else "fr-documents")
+                for i, ex in enumerate(synthetic_examples())]
+    records = []
+    for i, ex in enumerate(examples):
+        right = ex.domain == "fr-documents" or i % 4 == 1  # every French label right, half the tweets
+        label = ex.stance if right else STANCE_LABELS[(STANCE_LABELS.index(ex.stance) + 1) % 3]
+        scores = {name: 0.1 for name in STANCE_LABELS}
+        scores[label] = 0.8
+        records.append({"id": ex.id, "clean": ex.clean, "summary": "x",
+                        "stance": {"label": label, "scores": scores, "evidence": []}})
+    evaluation = evaluate(examples, predictions=records)
+    domains = evaluation.stance_by_domain
+    assert set(domains) == {"fr-documents", "tweets-en", "all"}
+    assert domains["fr-documents"]["accuracy"] == 1.0 and domains["tweets-en"]["accuracy"] == 0.5
+    assert domains["all"]["documents"] == len(examples)
+    assert domains["fr-documents"]["mean_confidence"] == pytest.approx(0.8)
+    assert domains["fr-documents"]["ece"] == pytest.approx(0.2)    # 0.8 confident, always right
+    assert domains["tweets-en"]["ece"] == pytest.approx(0.3)       # 0.8 confident, right half the time
+    write_report(evaluation, tmp_path / "out")
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "## Stance by domain" in report and "| tweets-en | 18 | 0.500 |" in report
+    data = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))
+    assert data["stance_by_domain"]["tweets-en"]["ece"] == pytest.approx(0.3)
+    assert data["documents"][examples[1].id]["domain"] == "tweets-en"
+    assert data["documents"][examples[1].id]["stance"]["confidence"] == pytest.approx(0.8)
+
+
+def test_domain_is_read_from_the_eval_set_and_is_not_part_of_the_fingerprint(tmp_path: Path) -> None:
+    path = tmp_path / "eval.jsonl"
+    path.write_text('{"id": "a", "text": "Texte.", "stance": "neutral", "domain": "tweets-en"}\n'
+                    '{"id": "b", "text": "Texte.", "stance": "neutral"}\n', encoding="utf-8")
+    first, second = load_eval_set(path)
+    assert first.domain == "tweets-en" and second.domain is None
+    assert first.fingerprint == second.fingerprint  # adding a domain does not void a baseline
+    path.write_text('{"id": "a", "text": "Texte.", "domain": 3}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="domain"):
+        load_eval_set(path)

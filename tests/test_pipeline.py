@@ -306,7 +306,7 @@ def test_stance_run_on_the_seeds(
     seeds = tmp_path / "seeds"
     shutil.copytree(ROOT / "seeds", seeds)
     out = tmp_path / "run.jsonl"
-    models = ["--summarizer", "lead", "--stance-model", str(tiny_head_dir), "--device", "cpu"]
+    models = ["--summarizer", "lead", "--backend", "embedding", "--stance-model", str(tiny_head_dir), "--device", "cpu"]
     assert _run([str(seeds), "--out", str(out), *models]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     ids = sorted(path.stem for path in seeds.glob("*.txt"))
@@ -352,8 +352,13 @@ def test_stance_run_rejects_a_bad_shard(tmp_path: Path, shard: str) -> None:
 def test_default_pipeline_shares_one_encoder_and_runs_offline() -> None:
     pipeline = Pipeline(progress=False)
     assert pipeline.summarizer.encoder is pipeline.classifier.encoder
+    assert type(pipeline.classifier).__name__ == "LoraStanceClassifier"
+    sentences = ["Le CAC 40 a fini la séance en hausse.", "Le conseil se réunira mardi."]
+    base = pipeline.summarizer.encoder.encode(sentences)
     record = next(pipeline.run([DOCS["d1"]]))
     assert record["stance"]["label"] in STANCE_LABELS and record["summary"]
+    # After classifying, the summariser's encoder is the base model again (the adapter is off).
+    assert (pipeline.summarizer.encoder.encode(sentences) == base).all()
 
 
 @pytest.mark.gpu

@@ -78,8 +78,156 @@ def _passage_weight(text: str) -> float:
     return min(1.0, count_words(text) / FULL_WEIGHT_WORDS)
 
 
-def aggregate(passages: Sequence[str], proba: np.ndarray, *, neutral_weight: float = NEUTRAL_WEIGHT) -> DocumentStance:
+def _weights(passages: Sequence[str]) -> np.ndarray:
+    weights = np.array([_passage_weight(text) for text in passages])
+    if weights.sum() <= 0:  # only word-less passages (symbols, numbers): weigh them equally
+        weights = np.ones(len(passages))
+    return weights
+
+
+def _weighted_scores(proba: np.ndarray, weights: np.ndarray, neutral_weight: float) -> np.ndarray:
+    mass = weights @ proba
+    mass[2] *= neutral_weight
+    return mass / mass.sum()
+
+
+# What the learned aggregation reads from a document's passage probabilities (each a
+# probability per label, as log-probabilities): the first passage (the headline), the
+# lead (the next two: standfirst, first paragraph), the length-weighted mean of all
+# passages, the conclusion (mean of the last three), the strongest bullish and
+# skeptical passage, the share of passages voting for each label, and the fixed rule's
+# scores (neutral mass halved).
+AGGREGATION_FEATURES = (
+    *(f"{part}_{label}" for part in ("first", "lead", "mean", "conclusion") for label in LABELS),
+    "max_bullish", "max_skeptical",
+    *(f"share_{label}" for label in LABELS),
+    *(f"rule_{label}" for label in LABELS),
+)
+AGGREGATION_C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+def aggregation_features(passages: Sequence[str], proba: np.ndarray) -> np.ndarray:
+    """The features of :class:`DocumentAggregator` (:data:`AGGREGATION_FEATURES`) of one document.
+
+    >>> aggregation_features(["Titre", "Le titre bondit."], np.array([[0.2, 0.2, 0.6], [0.7, 0.1, 0.2]])).shape
+    (20,)
+    """
+    proba = np.asarray(proba, dtype=np.float64).reshape(len(passages), len(LABELS))
+    weights = _weights(passages)
+    lead = proba[1:3] if len(passages) > 1 else proba[:1]
+    votes = proba.argmax(axis=1)
+    values = np.concatenate([
+        proba[0], lead.mean(axis=0), (weights / weights.sum()) @ proba, proba[-3:].mean(axis=0),
+        proba[:, :2].max(axis=0),
+        [(votes == k).mean() for k in range(len(LABELS))],
+        _weighted_scores(proba, weights, NEUTRAL_WEIGHT),
+    ])
+    return np.log(np.clip(values, 1e-4, 1.0))
+
+
+class DocumentAggregator:
+    """A document's stance learnt from document-level labels: a multinomial logistic
+    regression over :func:`aggregation_features` of the passage probabilities. ``C``
+    is chosen by repeated stratified cross-validation (log-loss) on the training
+    documents; :attr:`cv_results_` compares it with the fixed rule on the same folds.
+
+    >>> aggregator = DocumentAggregator().fit(passages_per_doc, probas_per_doc, labels)  # doctest: +SKIP
+    >>> aggregator.predict_proba(passages, proba).round(2)                                # doctest: +SKIP
+    array([0.71, 0.09, 0.2 ])
+    """
+
+    def __init__(self, C: float | None = None, *, folds: int = 5, repeats: int = 4, seed: int = 0) -> None:
+        if C is not None and not C > 0:
+            raise InputError(f"expected C > 0, got {C!r}")
+        self.C = C
+        self.folds = folds
+        self.repeats = repeats
+        self.seed = seed
+        self.coef_: np.ndarray | None = None
+        self.intercept_: np.ndarray | None = None
+        self.C_: float | None = None
+        self.cv_results_: dict | None = None
+
+    def fit(self, documents: Sequence[Sequence[str]], probas: Sequence[np.ndarray],
+            labels: Sequence[str]) -> DocumentAggregator:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import RepeatedStratifiedKFold
+
+        from ..metrics import classification_scores
+        from .base import _check_labels
+
+        y = _check_labels(labels, len(documents))
+        if len(probas) != len(documents):
+            raise InputError(f"expected one probability array per document, got {len(probas)} for {len(documents)}")
+        X = np.stack([aggregation_features(d, p) for d, p in zip(documents, probas, strict=True)])
+        rule = np.array([LABELS.index(aggregate(d, p).label) for d, p in zip(documents, probas, strict=True)])
+        splitter = RepeatedStratifiedKFold(n_splits=self.folds, n_repeats=self.repeats, random_state=self.seed)
+        splits = list(splitter.split(X, y))
+        table = []
+        for C in ((self.C,) if self.C is not None else AGGREGATION_C_GRID):
+            losses, f1s, f1_rule, accuracy = [], [], [], []
+            for train, test in splits:
+                model = LogisticRegression(C=C, max_iter=5000).fit(X[train], y[train])
+                proba = model.predict_proba(X[test])
+                losses.append(float(-np.log(np.clip(proba[np.arange(len(test)), y[test]], 1e-12, None)).mean()))
+                scores = classification_scores([LABELS[i] for i in y[test]], [LABELS[i] for i in proba.argmax(1)])
+                f1s.append(scores["macro_f1"])
+                accuracy.append(scores["accuracy"])
+                f1_rule.append(classification_scores([LABELS[i] for i in y[test]],
+                                                     [LABELS[i] for i in rule[test]])["macro_f1"])
+            table.append({"C": C, "log_loss": round(float(np.mean(losses)), 4),
+                          "macro_f1": round(float(np.mean(f1s)), 4),
+                          "accuracy": round(float(np.mean(accuracy)), 4),
+                          "macro_f1_fixed_rule": round(float(np.mean(f1_rule)), 4)})
+        best = min(table, key=lambda row: (row["log_loss"], row["C"]))
+        model = LogisticRegression(C=best["C"], max_iter=5000).fit(X, y)
+        self.coef_ = np.round(model.coef_, 8)
+        self.intercept_ = np.round(model.intercept_, 8)
+        self.C_ = best["C"]
+        self.cv_results_ = {"documents": len(y), "folds": self.folds, "repeats": self.repeats, "seed": self.seed,
+                            "counts": {label: int((y == k).sum()) for k, label in enumerate(LABELS)},
+                            "grid": table, "chosen": best}
+        return self
+
+    def predict_proba(self, passages: Sequence[str], proba: np.ndarray) -> np.ndarray:
+        """The document's probabilities ``(3,)`` in :data:`LABELS` order."""
+        if self.coef_ is None or self.intercept_ is None:
+            raise InputError("this DocumentAggregator is not fitted; call .fit(documents, probas, labels) first")
+        from .base import _softmax
+
+        return _softmax(aggregation_features(passages, proba) @ self.coef_.T + self.intercept_)
+
+    def to_dict(self) -> dict:
+        if self.coef_ is None or self.intercept_ is None:
+            raise InputError("this DocumentAggregator is not fitted; nothing to save")
+        return {"kind": "logistic-regression", "features": list(AGGREGATION_FEATURES), "C": self.C_,
+                "coef": self.coef_.tolist(), "intercept": self.intercept_.tolist(),
+                "cross_validation": self.cv_results_}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DocumentAggregator:
+        if list(data.get("features", [])) != list(AGGREGATION_FEATURES):
+            raise InputError("the saved document aggregation uses other features than this version of stance; "
+                             "retrain it with `stance train --backend lora`")
+        aggregator = cls(C=data["C"])
+        aggregator.coef_ = np.array(data["coef"], dtype=np.float64)
+        aggregator.intercept_ = np.array(data["intercept"], dtype=np.float64)
+        aggregator.C_ = data["C"]
+        aggregator.cv_results_ = data.get("cross_validation")
+        return aggregator
+
+
+def aggregate(
+    passages: Sequence[str],
+    proba: np.ndarray,
+    *,
+    neutral_weight: float = NEUTRAL_WEIGHT,
+    aggregator: DocumentAggregator | None = None,
+) -> DocumentStance:
     """Weigh passage probabilities into a document stance (see :func:`classify_document`).
+
+    With an ``aggregator`` (learnt from document labels) a document of several
+    passages takes its scores from it; a single passage is its own document.
 
     >>> passages = ["Achetez ce titre, la croissance du groupe va durer des années.", "Vendez."]
     >>> aggregate(passages, np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1]])).label   # the one-word passage weighs little
@@ -90,17 +238,17 @@ def aggregate(passages: Sequence[str], proba: np.ndarray, *, neutral_weight: flo
     if len(passages) == 0:
         return DocumentStance("neutral", {"bullish": 0.0, "skeptical": 0.0, "neutral": 1.0})
     proba = np.asarray(proba, dtype=np.float64).reshape(len(passages), len(LABELS))
-    weights = np.array([_passage_weight(text) for text in passages])
-    if weights.sum() <= 0:  # only word-less passages (symbols, numbers): weigh them equally
-        weights = np.ones(len(passages))
-    mass = weights @ proba
-    mass[2] *= neutral_weight
-    scores = mass / mass.sum()
+    weights = _weights(passages)
     neutral = LABELS.index("neutral")
-    best = int(scores.argmax())
-    # a tie between the sides, or with the neutral mass, is no stance
-    if scores[neutral] >= scores[best] - 1e-12 or abs(scores[0] - scores[1]) <= 1e-12:
-        best = neutral
+    if aggregator is not None:
+        scores = proba[0].copy() if len(passages) == 1 else aggregator.predict_proba(passages, proba)
+        best = int(scores.argmax())
+    else:
+        scores = _weighted_scores(proba, weights, neutral_weight)
+        best = int(scores.argmax())
+        # a tie between the sides, or with the neutral mass, is no stance
+        if scores[neutral] >= scores[best] - 1e-12 or abs(scores[0] - scores[1]) <= 1e-12:
+            best = neutral
     label = LABELS[best]
     passage_labels = proba.argmax(axis=1)
     contribution = weights[:, None] * proba
@@ -127,24 +275,45 @@ def aggregate(passages: Sequence[str], proba: np.ndarray, *, neutral_weight: flo
     )
 
 
+def document_passages(text: str, max_words: int = PASSAGE_MAX_WORDS) -> list[str]:
+    """The passages a document is classified by: a short document (at most
+    ``max_words`` words, e.g. a headline with its standfirst, a post) is one passage,
+    as the models learnt such items whole; a longer one is cut by :func:`split_passages`.
+
+    >>> document_passages("Sanofi confirme ses objectifs\\nLe groupe publie des ventes en hausse.")
+    ['Sanofi confirme ses objectifs\\nLe groupe publie des ventes en hausse.']
+    """
+    if not isinstance(text, str):
+        raise InputError(f"expected the document text to be a str, got {type(text).__name__}")
+    body = text.strip()
+    if body and count_words(body) <= max_words:
+        return [body]
+    return split_passages(text, max_words)
+
+
 def classify_documents(
     documents: Sequence[str | Sequence[str]],
     classifier: StanceClassifier,
     *,
     neutral_weight: float = NEUTRAL_WEIGHT,
     max_words: int = PASSAGE_MAX_WORDS,
+    aggregator: DocumentAggregator | None = None,
 ) -> list[DocumentStance]:
     """The stance of each document (a cleaned text, or a list of its passages).
 
     All passages of the batch go through the classifier in one call, so the
-    model sees full batches.
+    model sees full batches. The passages are weighed by ``aggregator``, by
+    default the classifier's own learnt aggregation (``classifier.aggregation_``,
+    the lora backend) when it has one, else by the fixed rule (``neutral_weight``).
 
     >>> [d.label for d in classify_documents([text_a, text_b], EmbeddingStanceClassifier.load())]  # doctest: +SKIP
     ['bullish', 'neutral']
     """
     if isinstance(documents, str):
         raise InputError("expected a list of documents; use classify_document for a single one")
-    split = [split_passages(doc, max_words) if isinstance(doc, str) else _check_texts(doc, "passages")[0]
+    if aggregator is None:
+        aggregator = getattr(classifier, "aggregation_", None)
+    split = [document_passages(doc, max_words) if isinstance(doc, str) else _check_texts(doc, "passages")[0]
              for doc in documents]
     flat = [passage for passages in split for passage in passages]
     proba = classifier.predict_proba(flat) if flat else np.zeros((0, len(LABELS)))
@@ -152,7 +321,8 @@ def classify_documents(
     results = []
     start = 0
     for passages in split:
-        results.append(aggregate(passages, proba[start : start + len(passages)], neutral_weight=neutral_weight))
+        results.append(aggregate(passages, proba[start : start + len(passages)], neutral_weight=neutral_weight,
+                                 aggregator=aggregator))
         start += len(passages)
     return results
 
@@ -163,11 +333,18 @@ def classify_document(
     *,
     neutral_weight: float = NEUTRAL_WEIGHT,
     max_words: int = PASSAGE_MAX_WORDS,
+    aggregator: DocumentAggregator | None = None,
 ) -> DocumentStance:
     """The stance of one cleaned document (or of its passages, already cut).
 
-    The document is cut into passages (:func:`split_passages`) and each is
-    classified. A passage weighs by its length (full weight from
+    A short document (at most ``max_words`` words) is one passage; a longer one is
+    cut into passages (:func:`document_passages`) and each is classified. With a
+    learnt aggregation (``aggregator``, or the classifier's ``aggregation_``: the
+    default lora backend has one, learnt from document labels) the document's
+    scores come from a logistic regression over the passage probabilities of its
+    headline, lead, body and conclusion (:class:`DocumentAggregator`).
+
+    Without one, the fixed rule applies. A passage weighs by its length (full weight from
     :data:`FULL_WEIGHT_WORDS` words). The document scores are the weighted sums
     of the passage probabilities, with the neutral sum multiplied by
     ``neutral_weight``, normalised; the label is the highest score. So a
@@ -182,4 +359,5 @@ def classify_document(
     >>> result.label, result.evidence[0][:30]                                         # doctest: +SKIP
     ('skeptical', 'Derrière les annonces, la dette')
     """
-    return classify_documents([text_or_passages], classifier, neutral_weight=neutral_weight, max_words=max_words)[0]
+    return classify_documents([text_or_passages], classifier, neutral_weight=neutral_weight, max_words=max_words,
+                              aggregator=aggregator)[0]

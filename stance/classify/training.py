@@ -14,6 +14,7 @@ from ..document import LABELS
 from ..errors import InputError
 from .base import StanceClassifier
 from .embedding import EmbeddingStanceClassifier
+from .lora import LoraStanceClassifier
 from .transformer import META_FILE, TransformerStanceClassifier
 from .zeroshot import ZeroShotStanceClassifier
 
@@ -23,7 +24,19 @@ if TYPE_CHECKING:
 log = logging.getLogger("stance")
 
 
-BACKENDS = ("embedding", "transformer", "zero-shot")
+BACKENDS = ("lora", "embedding", "transformer", "zero-shot")
+DEFAULT_BACKEND = "lora"
+
+# The passage-level training sets of a source checkout (models/training/) and the
+# domain each stands for: domains stratify the cross-validation and name the scores.
+PASSAGE_SETS = (
+    ("stance_fr.jsonl", "fr-written"),
+    ("stance_fr_news.jsonl", "fr-news"),
+    ("stance_fr_genres.jsonl", "fr-genres"),
+    ("tweets_en.jsonl", "tweets-en"),
+)
+# Long documents with document-level labels: they train the learnt aggregation.
+DOCUMENT_SET = "stance_fr_documents.jsonl"
 
 
 def repository_root() -> Path:
@@ -42,6 +55,43 @@ def default_training_file() -> Path:
             str(path),
         )
     return path
+
+
+def training_dir() -> Path:
+    """``models/training`` of the source checkout."""
+    return repository_root() / "models" / "training"
+
+
+def default_training_sets() -> list[Path]:
+    """The passage-level training files of the checkout (:data:`PASSAGE_SETS`) that exist."""
+    files = [training_dir() / name for name, _ in PASSAGE_SETS if (training_dir() / name).is_file()]
+    if not files:
+        default_training_file()  # raises the message that says where training data lives
+    return files
+
+
+def load_training_records(paths: Sequence[str | os.PathLike]) -> list[dict[str, str]]:
+    """``{"text", "label", "domain", "group"}`` of every example of the JSONL files
+    ``paths``. ``domain`` is the file's domain (:data:`PASSAGE_SETS`, else the file
+    name without .jsonl); ``group`` is the record's near-duplicate ``group`` when it
+    has one (the tweets), else its own file and line: related examples stay on one
+    side of every split. Neither is a feature.
+
+    >>> {r["domain"] for r in load_training_records(default_training_sets())} >= {"fr-written"}
+    True
+    """
+    domains = dict(PASSAGE_SETS)
+    records: list[dict[str, str]] = []
+    for path in paths:
+        source = Path(path)
+        texts, labels = load_training_data(source)
+        raw = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+        domain = domains.get(source.name, source.name.removesuffix(".jsonl"))
+        for number, (text, label, record) in enumerate(zip(texts, labels, raw, strict=True)):
+            group = record.get("group")
+            records.append({"text": text, "label": label, "domain": domain,
+                            "group": f"{domain}/{group}" if group is not None else f"{source.name}:{number}"})
+    return records
 
 
 def load_training_data(path: str | os.PathLike | None = None) -> tuple[list[str], list[str]]:
@@ -80,6 +130,33 @@ def load_training_data(path: str | os.PathLike | None = None) -> tuple[list[str]
     return texts, labels
 
 
+def _training_sets_info(paths: Sequence[Path], documents: Path | None) -> dict[str, Any]:
+    domains = dict(PASSAGE_SETS)
+    files = []
+    for path in [*paths, *([documents] if documents is not None else [])]:
+        _, labels = load_training_data(path)
+        info = _training_data_info(path, labels)
+        info["domain"] = "documents" if path == documents else domains.get(path.name, path.name.removesuffix(".jsonl"))
+        files.append(info)
+    return {"files": files, "examples": sum(f["examples"] for f in files if f["domain"] != "documents")}
+
+
+def _fit_aggregation(classifier: LoraStanceClassifier, documents: Path) -> Any:
+    """The learnt document aggregation, fitted on the passage probabilities of the
+    long training documents (passages cut as at prediction time)."""
+    from .documents import DocumentAggregator, document_passages
+
+    texts, labels = load_training_data(documents)
+    passages = [document_passages(text) for text in texts]
+    flat = [passage for parts in passages for passage in parts]
+    proba = classifier.predict_proba(flat)
+    probas, start = [], 0
+    for parts in passages:
+        probas.append(proba[start : start + len(parts)])
+        start += len(parts)
+    return DocumentAggregator().fit(passages, probas, labels)
+
+
 def _training_data_info(path: Path, labels: Sequence[str]) -> dict[str, Any]:
     root = repository_root()
     try:
@@ -104,7 +181,7 @@ def _check_backend(backend: str) -> str:
 
 
 def load_classifier(
-    backend: str = "embedding",
+    backend: str = DEFAULT_BACKEND,
     model: str | None = None,
     *,
     device: str = "auto",
@@ -113,18 +190,22 @@ def load_classifier(
 ) -> StanceClassifier:
     """A ready stance classifier by backend name.
 
-    - ``embedding``: ``model`` is a head folder (default ``models/stance-head``);
+    - ``lora`` (the default): ``model`` is a folder saved by :meth:`LoraStanceClassifier.save`
+      (default: the one shipped in the package, ``stance/models/stance-lora``);
+    - ``embedding``: ``model`` is a head folder (default: the shipped ``stance/models/stance-head``);
     - ``transformer``: ``model`` is a fine-tuned checkpoint (required);
     - ``zero-shot``: ``model`` is an NLI model (default ``mdeberta-xnli``) or a
       folder saved by :meth:`ZeroShotStanceClassifier.save`.
 
-    >>> load_classifier().predict("Le titre est une bulle, fuyez.")
+    >>> load_classifier().predict("Le titre chute de 20 % après un avertissement sur ses résultats.")
     'skeptical'
     """
     name = _check_backend(backend)
     options: dict[str, Any] = {"device": device, "dtype": dtype}
     if batch_size is not None:
         options["batch_size"] = batch_size
+    if name == "lora":
+        return LoraStanceClassifier.load(model, **options)
     if name == "embedding":
         return EmbeddingStanceClassifier.load(model, **options)
     if name == "transformer":
@@ -155,34 +236,69 @@ def default_output(backend: str, model: str) -> Path:
 
 
 def train_classifier(
-    backend: str = "embedding",
+    backend: str = DEFAULT_BACKEND,
     *,
     model: str | None = None,
-    data: str | os.PathLike | None = None,
+    data: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
+    documents: str | os.PathLike | None = None,
     out: str | os.PathLike | None = None,
     device: str = "auto",
     **options: Any,
 ) -> tuple[StanceClassifier, Path]:
-    """Train a backend on a labelled JSONL set (default: the training set of the
-    source checkout) and save it; returns the classifier and the folder it was saved in.
+    """Train a backend on labelled JSONL sets and save it; returns the classifier
+    and the folder it was saved in.
 
+    - ``lora`` (the default): ``model`` is the encoder to fine-tune (default
+      ``e5-small``; a hub id such as ``intfloat/multilingual-e5-base`` on a GPU);
+      ``data`` one or more files (default: every passage-level set of the
+      checkout, :data:`PASSAGE_SETS`); ``documents`` the long documents with
+      document labels that train the learnt aggregation (default
+      ``models/training/stance_fr_documents.jsonl``);
     - ``embedding``: ``model`` is the encoder (default ``e5-small``); saved with its card;
     - ``transformer``: ``model`` is the checkpoint to fine-tune (default ``e5-small``);
     - ``zero-shot``: ``model`` is the NLI model to calibrate (default ``mdeberta-xnli``).
 
+    The last three read one file (default ``models/training/stance_fr.jsonl``).
     Results go to ``out``, by default under ``$STANCE_HOME/classifiers``
-    (:func:`default_output`), never over the head shipped in the package: to
-    replace that one, pass ``out="stance/models/stance-head"`` on purpose.
+    (:func:`default_output`), never over an artefact shipped in the package: to
+    replace one, pass ``out="stance/models/stance-lora"`` on purpose.
     ``options`` go to the backend's constructor.
 
-    >>> classifier, folder = train_classifier("embedding")     # doctest: +SKIP
-    >>> round(classifier.cv_results_["nested"]["macro_f1"], 2)   # doctest: +SKIP
-    0.78
+    >>> classifier, folder = train_classifier("lora")                  # doctest: +SKIP
+    >>> classifier.cv_results_["domains"]["fr-news"]["macro_f1"]         # doctest: +SKIP
+    0.93
     """
     name = _check_backend(backend)
+    classifier: Any
+    if name == "lora":
+        reference = model or "e5-small"
+        if data is None:
+            paths = default_training_sets()
+        elif isinstance(data, str | os.PathLike):
+            paths = [Path(data)]
+        else:
+            paths = [Path(item) for item in data]
+        document_file = Path(documents) if documents is not None else training_dir() / DOCUMENT_SET
+        if documents is None and (data is not None or not document_file.is_file()):
+            document_file = None
+        records = load_training_records(paths)
+        classifier = LoraStanceClassifier(reference, device=device, **options)
+        classifier.fit([r["text"] for r in records], [r["label"] for r in records],
+                       domains=[r["domain"] for r in records], groups=[r["group"] for r in records])
+        if document_file is not None:
+            classifier.aggregation_ = _fit_aggregation(classifier, document_file)
+        classifier.training_data_ = _training_sets_info(paths, document_file)
+        folder = classifier.save(out if out is not None else default_output(name, reference))
+        return classifier, folder
+    if data is not None and not isinstance(data, str | os.PathLike):
+        items = list(data)
+        if len(items) != 1:
+            raise InputError(f"the {name} backend trains on one file; got {len(items)} (merge them, or use lora)")
+        data = items[0]
+    if documents is not None:
+        raise InputError(f"documents (a learnt document aggregation) only apply to the lora backend, not {name}")
     source = Path(data) if data is not None else default_training_file()
     texts, labels = load_training_data(source)
-    classifier: Any
     if name == "embedding":
         classifier = EmbeddingStanceClassifier(model or "e5-small", device=device, **options)
         classifier.fit(texts, labels)

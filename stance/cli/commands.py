@@ -299,7 +299,9 @@ def run_eval(args: argparse.Namespace) -> int:
 
 def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     """`stance classify INPUT --out OUT.jsonl` and `stance train`."""
-    backends = ("embedding", "transformer", "zero-shot")
+    from ..classify.training import BACKENDS as backends
+    from ..classify.training import DEFAULT_BACKEND
+
     classify = commands.add_parser(
         "classify",
         help="classify the stance of articles: bullish, skeptical or neutral, with evidence",
@@ -307,10 +309,11 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
         '{"id", "stance": {"label", "scores": {"bullish", "skeptical", "neutral"}, "evidence": [passages]}}.',
     )
     add_io_arguments(classify)
-    classify.add_argument("--backend", choices=backends, default="embedding", help="default: embedding")
+    classify.add_argument("--backend", choices=backends, default=DEFAULT_BACKEND, help=f"default: {DEFAULT_BACKEND}")
     classify.add_argument(
         "--model", metavar="NAME",
-        help="embedding: a head folder (default: the head shipped in the package); transformer: a fine-tuned "
+        help="lora: a folder saved by `stance train --backend lora` (default: the one shipped in the package); "
+        "embedding: a head folder (default: the head shipped in the package); transformer: a fine-tuned "
         "model folder; "
         "zero-shot: an NLI model (default mdeberta-xnli) or a folder saved by `stance train --backend zero-shot`",
     )
@@ -320,33 +323,48 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     classify.add_argument("--batch-size", type=_positive_int, metavar="N", help="passages per model batch")
     classify.add_argument(
         "--neutral-weight", type=float, metavar="W",
-        help="how much neutral passages count against opinionated ones in a document (default 0.5)",
+        help="how much neutral passages count against opinionated ones in a document under the fixed rule "
+        "(default 0.5; the lora backend weighs passages with its learnt aggregation instead)",
     )
     classify.set_defaults(func=run_classify)
 
     train = commands.add_parser(
         "train",
-        help="train a stance classifier on the hand-labelled training set",
-        description="Train a stance backend on models/training/stance_fr.jsonl of a source checkout (or --data). "
+        help="train a stance classifier on the training sets of a source checkout",
+        description="Train a stance backend. lora (default): fine-tune the encoder with LoRA adapters on every "
+        "passage-level set of models/training/ (or --data FILE...), calibrate it, learn the document aggregation "
+        "from models/training/stance_fr_documents.jsonl (or --documents), write the adapter, head.json and the "
+        "card; the others read models/training/stance_fr.jsonl (or one --data file). "
         "embedding: choose the head's hyper-parameters by cross-validation, write head.json and its card. "
         "transformer: fine-tune --model. zero-shot: calibrate the NLI model --model. Results go under "
-        "$STANCE_HOME/classifiers unless --out is given (never over the shipped head: to replace it, pass "
-        "--out stance/models/stance-head on purpose).",
+        "$STANCE_HOME/classifiers unless --out is given (never over a shipped artefact: to replace one, pass "
+        "--out stance/models/stance-lora or stance/models/stance-head on purpose).",
     )
-    train.add_argument("--backend", choices=backends, default="embedding", help="default: embedding")
+    train.add_argument("--backend", choices=backends, default=DEFAULT_BACKEND, help=f"default: {DEFAULT_BACKEND}")
     train.add_argument(
         "--model", metavar="NAME",
-        help="embedding: the encoder (default e5-small); transformer: the model to fine-tune (default e5-small; "
+        help="lora and embedding: the encoder (default e5-small; e.g. intfloat/multilingual-e5-base on a GPU); "
+        "transformer: the model to fine-tune (default e5-small; "
         "e.g. xlm-roberta-base, camembert-base); zero-shot: the NLI model (default mdeberta-xnli)",
     )
-    train.add_argument("--data", metavar="FILE.jsonl", help="labelled {text, label} lines (default: the training set)")
+    train.add_argument("--data", metavar="FILE.jsonl", nargs="+",
+                       help="labelled {text, label} lines (default: the training sets; one file except for lora)")
+    train.add_argument("--documents", metavar="FILE.jsonl",
+                       help="lora: long documents with document labels for the learnt aggregation "
+                       "(default: models/training/stance_fr_documents.jsonl)")
     train.add_argument("--out", metavar="DIR", help="where to save (default: $STANCE_HOME/classifiers/BACKEND-MODEL)")
     train.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
     train.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on a GPU that supports it, else fp32)")
     train.add_argument("--batch-size", type=_positive_int, metavar="N", help="examples per batch")
-    tuning = train.add_argument_group("transformer fine-tuning")
-    tuning.add_argument("--epochs", type=float, help="passes over the data (default 3)")
-    tuning.add_argument("--learning-rate", type=float, help="AdamW learning rate (default 3e-5)")
+    tuning = train.add_argument_group("fine-tuning (lora and transformer)")
+    tuning.add_argument("--epochs", type=float, help="passes over the data (default: lora 2, transformer 3)")
+    tuning.add_argument("--learning-rate", type=float,
+                        help="AdamW learning rate (default: lora 2e-3, transformer 3e-5)")
+    tuning.add_argument("--layers", type=_positive_int, metavar="K", help="lora: adapt the top K layers (default 2)")
+    tuning.add_argument("--rank", type=_positive_int, metavar="R", help="lora: adapter rank (default 8)")
+    tuning.add_argument("--folds", type=int, metavar="N",
+                        help="lora: calibrate on N-fold cross-validation (N extra trainings) instead of a held-out "
+                        "tenth (default 0: the held-out tenth)")
     tuning.add_argument("--grad-accum", type=_positive_int, metavar="N", help="gradient accumulation steps")
     tuning.add_argument("--max-length", type=_positive_int, metavar="N", help="tokens per training text")
     tuning.add_argument("--seed", type=int, help="random seed (default 0)")
@@ -420,22 +438,39 @@ def run_train(args: argparse.Namespace) -> int:
 
     tuning = {
         "epochs": args.epochs, "learning_rate": args.learning_rate, "gradient_accumulation_steps": args.grad_accum,
-        "max_length": args.max_length, "seed": args.seed,
+        "max_length": args.max_length, "seed": args.seed, "layers": args.layers, "rank": args.rank,
+        "folds": args.folds,
     }
     options = {key: value for key, value in tuning.items() if value is not None}
-    if options and args.backend != "transformer":
-        flags = ", ".join("--" + key.replace("_", "-") for key in options)
-        raise InputError(f"{flags} only apply to --backend transformer, not {args.backend}")
+    accepted = {"transformer": {"epochs", "learning_rate", "gradient_accumulation_steps", "max_length", "seed"},
+                "lora": {"epochs", "learning_rate", "max_length", "seed", "layers", "rank", "folds"}}
+    wrong = [key for key in options if key not in accepted.get(args.backend, set())]
+    if wrong:
+        flags = ", ".join("--" + key.replace("_", "-").replace("gradient-accumulation-steps", "grad-accum")
+                          for key in wrong)
+        raise InputError(f"{flags} do not apply to --backend {args.backend}")
+    if args.documents is not None:
+        options["documents"] = args.documents
     for key in ("batch_size", "dtype"):
         if getattr(args, key) is not None:
             options[key] = getattr(args, key)
     start = time.perf_counter()
+    data = args.data[0] if args.data and len(args.data) == 1 else args.data
     classifier, folder = train_classifier(
-        args.backend, model=args.model, data=args.data, out=args.out, device=args.device, **options
+        args.backend, model=args.model, data=data, out=args.out, device=args.device, **options
     )
     elapsed = time.perf_counter() - start
     results = getattr(classifier, "cv_results_", None)
-    if results:
+    if results and "domains" in results:
+        for name, row in results["domains"].items():
+            print(f"{results['method']}, {name}: macro-F1 {row['macro_f1']:.4f}, accuracy {row['accuracy']:.4f}, "
+                  f"ECE {row['ece']:.4f} ({row['examples']} texts)")
+        aggregation = getattr(classifier, "aggregation_", None)
+        if aggregation is not None:
+            chosen = aggregation.cv_results_["chosen"]
+            print(f"document aggregation (cross-validated on {aggregation.cv_results_['documents']} documents): "
+                  f"macro-F1 {chosen['macro_f1']:.4f} learnt, {chosen['macro_f1_fixed_rule']:.4f} fixed rule")
+    elif results:
         nested = results["nested"]
         print(
             f"cross-validated ({results['folds']}-fold nested) macro-F1 {nested['macro_f1']:.4f}, accuracy "
@@ -451,6 +486,9 @@ def run_train(args: argparse.Namespace) -> int:
 
 def add_run_command(commands: argparse._SubParsersAction) -> None:
     """`stance run INPUT --out OUT.jsonl`: the main job."""
+    from ..classify.training import BACKENDS as backends
+    from ..classify.training import DEFAULT_BACKEND
+
     run = commands.add_parser(
         "run",
         help="the main job: clean, summarise and classify articles; JSONL plus a Markdown report",
@@ -464,8 +502,8 @@ def add_run_command(commands: argparse._SubParsersAction) -> None:
         "--summarizer", default="extractive", metavar="NAME",
         help="extractive (default), lead, an encoder, or a seq2seq model (as `stance summarize --model`)",
     )
-    run.add_argument("--backend", choices=("embedding", "transformer", "zero-shot"), default="embedding",
-                     help="stance backend (default: embedding)")
+    run.add_argument("--backend", choices=backends, default=DEFAULT_BACKEND,
+                     help=f"stance backend (default: {DEFAULT_BACKEND})")
     run.add_argument("--stance-model", metavar="NAME", help="the stance model (as `stance classify --model`)")
     run.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
     run.add_argument("--shard", type=_shard, metavar="I/N",
@@ -483,6 +521,7 @@ def _shard(value: str) -> tuple[int, int]:
 
 
 def run_pipeline(args: argparse.Namespace) -> int:
+    from ..classify.training import DEFAULT_BACKEND
     from ..pipeline import Pipeline, shard_of
     from .reporting import format_table, read_run, render_run_report
 
@@ -492,7 +531,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
         return run_into_folder(args)
     check_outputs(args, "run")
     classifier = None
-    if args.backend != "embedding" or args.stance_model:
+    if args.backend != DEFAULT_BACKEND or args.stance_model:
         from ..classify import load_classifier
 
         classifier = load_classifier(args.backend, args.stance_model, device=args.device)

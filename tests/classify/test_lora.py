@@ -1,0 +1,315 @@
+"""Tests of stance.classify.lora (the fine-tuned default backend) and the learnt document
+aggregation, on a tiny random BERT built in the fixtures; the shipped artefact in slow tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stance.classify import (
+    LABELS,
+    DocumentAggregator,
+    LoraStanceClassifier,
+    aggregate,
+    classify_documents,
+    default_lora_dir,
+    document_passages,
+)
+from stance.classify.lora import ADAPTER_CONFIG_FILE, ADAPTER_FILE, HEAD_FILE
+from stance.errors import InputError, UnknownModelError
+
+COMPANIES = ["Orange", "Renault", "Total", "Airbus", "Kering", "Capgemini", "Safran", "Veolia", "Thales", "Engie"]
+TEMPLATES = {
+    "bullish": "Achetez {c} : hausse, croissance, optimisme, achat, achat.",
+    "skeptical": "Vendez {c} : chute, perte, danger, vente, vente.",
+    "neutral": "Le conseil de {c} se réunit mardi à Paris.",
+}
+
+
+def toy_set(per_label: int = 10) -> tuple[list[str], list[str], list[str]]:
+    texts, labels, domains = [], [], []
+    for number, company in enumerate(COMPANIES[:per_label]):
+        for label, template in TEMPLATES.items():
+            texts.append(template.format(c=company))
+            labels.append(label)
+            domains.append("a" if number % 2 else "b")
+    return texts, labels, domains
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_thread():
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def tiny_encoder(tiny_bert_dir: Path):
+    from stance.encode import Encoder
+
+    return Encoder(str(tiny_bert_dir), device="cpu")
+
+
+def _fit(encoder, **options) -> LoraStanceClassifier:
+    texts, labels, domains = toy_set(8)
+    settings = {"layers": 1, "rank": 4, "epochs": 6, "learning_rate": 5e-3, "batch_size": 8, "progress": False,
+                "folds": 0, "calibration_split": 0.25}
+    settings.update(options)
+    return LoraStanceClassifier(encoder, **settings).fit(texts, labels, domains=domains)
+
+
+@pytest.fixture(scope="module")
+def tiny_lora(tiny_encoder, tmp_path_factory: pytest.TempPathFactory) -> tuple[LoraStanceClassifier, Path]:
+    model = _fit(tiny_encoder)
+    return model, model.save(tmp_path_factory.mktemp("tiny-lora"))
+
+
+def test_fit_learns_the_toy_set_and_reports_held_out_scores_per_domain(tiny_lora) -> None:
+    model, _ = tiny_lora
+    texts, labels, _ = toy_set(8)
+    assert np.mean(np.array(model.predict(texts)) == np.array(labels)) >= 0.9
+    results = model.cv_results_
+    assert set(results["domains"]) == {"a", "b", "all"}
+    assert results["domains"]["all"]["examples"] == 6  # a quarter of 24, stratified
+    assert 0 < model.temperature_ < 20
+    assert results["history"][-1] < results["history"][0]
+
+
+def test_the_adapter_is_off_for_the_other_users_of_the_shared_encoder(tiny_lora, tiny_encoder, tiny_bert_dir) -> None:
+    from stance.encode import Encoder
+
+    model, _ = tiny_lora
+    texts = ["Le titre monte.", "Le conseil se réunit."]
+    fresh = Encoder(str(tiny_bert_dir), device="cpu").encode(texts, kind="query")
+    before = tiny_encoder.encode(texts, kind="query")
+    with model.adapter_on():
+        adapted = tiny_encoder.encode(texts, kind="query")
+    after = tiny_encoder.encode(texts, kind="query")
+    np.testing.assert_allclose(before, fresh, atol=1e-6)   # the base model, as the summariser needs it
+    np.testing.assert_allclose(after, fresh, atol=1e-6)
+    assert np.abs(adapted - fresh).max() > 1e-3            # the adapter does change the encoder
+
+
+def test_cached_training_path_equals_a_full_forward_pass(tiny_lora) -> None:
+    import torch
+
+    model, _ = tiny_lora
+    texts = ["Achetez Orange : hausse.", "Le conseil de Total se réunit mardi à Paris, comme prévu."]
+    ids = model._tokenize(texts)
+    first = model.encoder.model.config.num_hidden_layers - model.layers
+    states, _ = model._cache(ids, first)
+    data = {"ids": ids, "states": states, "embeddings": None, "first": first}
+    with model.adapter_on(), torch.inference_mode():
+        cached = model._embed_rows(np.arange(2), data).numpy()
+        full = model._embed_rows(np.arange(2), {**data, "states": None}).numpy()
+    np.testing.assert_allclose(cached, full, atol=1e-5)
+    direct = model.decision_function(texts) * model.temperature_
+    np.testing.assert_allclose(cached.astype(np.float64) @ model.coef_.T + model.intercept_, direct, atol=1e-4)
+
+
+def test_save_load_round_trip_is_exact_and_the_artefact_is_safe(tiny_lora, tiny_bert_dir) -> None:
+    model, folder = tiny_lora
+    assert {p.name for p in folder.iterdir()} == {ADAPTER_FILE, ADAPTER_CONFIG_FILE, HEAD_FILE, "README.md"}
+    assert not any(p.suffix in (".pt", ".pkl", ".bin") for p in folder.iterdir())
+    head = json.loads((folder / HEAD_FILE).read_text(encoding="utf-8"))
+    assert head["backend"] == "lora" and head["labels"] == list(LABELS)
+    texts, _, _ = toy_set(3)
+    loaded = LoraStanceClassifier.load(folder, encoder=str(tiny_bert_dir), device="cpu", progress=False)
+    np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts), atol=1e-6)
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "Held-out scores per domain" in card and "| all |" in card
+
+
+def test_training_is_repeatable(tiny_bert_dir) -> None:
+    from stance.encode import Encoder
+
+    texts, _, _ = toy_set(3)
+    first = _fit(Encoder(str(tiny_bert_dir), device="cpu"), epochs=2)
+    second = _fit(Encoder(str(tiny_bert_dir), device="cpu"), epochs=2)
+    np.testing.assert_array_equal(first.coef_, second.coef_)
+    np.testing.assert_allclose(first.predict_proba(texts), second.predict_proba(texts), atol=1e-7)
+
+
+def test_cross_validation_gives_out_of_fold_scores_for_every_text(tiny_encoder) -> None:
+    model = _fit(tiny_encoder, folds=2, epochs=2)
+    assert model.cv_results_["domains"]["all"]["examples"] == 24
+    assert model.cv_results_["method"] == "2-fold cross-validation"
+
+
+@pytest.mark.gpu
+def test_lora_fine_tunes_every_layer_in_bf16_on_a_gpu(tiny_bert_dir: Path) -> None:
+    import torch
+
+    from stance.encode import Encoder
+
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    encoder = Encoder(str(tiny_bert_dir), device="cuda", dtype="bf16")
+    model = _fit(encoder, layers=2, rank=4, epochs=8)
+    adapter = [p for name, p in encoder.model.named_parameters() if "lora_" in name]
+    assert adapter and all(p.dtype == torch.float32 for p in adapter)
+    texts, labels, _ = toy_set(8)
+    assert np.mean(np.array(model.predict(texts)) == np.array(labels)) >= 0.9
+
+
+def test_bad_settings_and_missing_artefacts_say_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="folds"):
+        LoraStanceClassifier(folds=1)
+    with pytest.raises(InputError, match="layers"):
+        LoraStanceClassifier(layers=0)
+    with pytest.raises(UnknownModelError, match="stance train --backend lora"):
+        LoraStanceClassifier.load(tmp_path)
+
+
+def test_expected_calibration_error_is_the_weighted_gap() -> None:
+    from stance.metrics import expected_calibration_error
+
+    assert expected_calibration_error([1.0, 1.0], [True, True]) == 0.0
+    assert expected_calibration_error([1.0, 1.0], [False, False]) == 1.0
+    assert expected_calibration_error([0.7, 0.7, 0.2], [True, False, False]) == round((2 * 0.2 + 0.2) / 3, 6)
+
+
+# ------------------------------------------------------------------ documents
+
+
+def test_a_short_document_is_one_passage_and_a_long_one_is_cut() -> None:
+    short = "Sanofi confirme ses objectifs annuels\nLe groupe a publié des ventes en hausse de 8 %."
+    assert document_passages(short) == [short]
+    long = "\n\n".join(["Le groupe a publié des ventes en hausse de huit pour cent au trimestre."] * 12)
+    assert len(document_passages(long)) == 12
+
+
+def _documents(count: int, rng: np.random.Generator) -> tuple[list[list[str]], list[np.ndarray], list[str]]:
+    """Synthetic documents whose label is the side of their headline and conclusion,
+    while the body is mostly neutral: the fixed rule calls them neutral."""
+    documents, probas, labels = [], [], []
+    for index in range(count):
+        label = LABELS[index % 3]
+        passages = [f"passage {k} du document {index} avec assez de mots pour peser" for k in range(8)]
+        proba = np.tile([0.1, 0.1, 0.8], (8, 1)) + rng.uniform(0, 0.05, (8, 3))
+        if label != "neutral":
+            side = LABELS.index(label)
+            for row in (0, 7):
+                proba[row] = [0.1, 0.1, 0.1]
+                proba[row, side] = 0.8
+        documents.append(passages)
+        probas.append(proba / proba.sum(axis=1, keepdims=True))
+        labels.append(label)
+    return documents, probas, labels
+
+
+def test_the_learnt_aggregation_beats_the_fixed_rule_where_it_fails() -> None:
+    rng = np.random.default_rng(0)
+    documents, probas, labels = _documents(60, rng)
+    aggregator = DocumentAggregator(folds=3, repeats=1).fit(documents, probas, labels)
+    chosen = aggregator.cv_results_["chosen"]
+    assert chosen["macro_f1"] > 0.9 > chosen["macro_f1_fixed_rule"]
+    tests, test_probas, test_labels = _documents(9, rng)
+    predicted = [aggregate(d, p, aggregator=aggregator).label for d, p in zip(tests, test_probas, strict=True)]
+    assert predicted == test_labels
+    restored = DocumentAggregator.from_dict(json.loads(json.dumps(aggregator.to_dict())))
+    np.testing.assert_allclose(restored.predict_proba(tests[0], test_probas[0]),
+                               aggregator.predict_proba(tests[0], test_probas[0]))
+
+
+def test_evidence_stays_with_the_learnt_aggregation() -> None:
+    rng = np.random.default_rng(1)
+    documents, probas, labels = _documents(30, rng)
+    aggregator = DocumentAggregator(C=1.0, folds=3, repeats=1).fit(documents, probas, labels)
+    result = aggregate(documents[0], probas[0], aggregator=aggregator)
+    assert result.label == "bullish"
+    assert result.evidence[0] in (documents[0][0], documents[0][7])
+    assert abs(sum(result.scores.values()) - 1) < 1e-9
+
+
+def test_classify_documents_uses_the_classifier_s_own_aggregation() -> None:
+    class Fixed:
+        aggregation_ = None
+
+        def predict_proba(self, texts):
+            return np.tile([0.2, 0.1, 0.7], (len(texts), 1))
+
+    classifier = Fixed()
+    rng = np.random.default_rng(2)
+    documents, probas, labels = _documents(30, rng)
+    classifier.aggregation_ = DocumentAggregator(C=1.0, folds=3, repeats=1).fit(documents, probas, labels)
+    text = "\n\n".join(f"Le paragraphe {k} du compte rendu reprend les chiffres publiés hier soir." for k in range(10))
+    learnt = classify_documents([text], classifier)[0]
+    fixed = classify_documents([text], classifier, aggregator=None)[0]
+    assert learnt.scores == fixed.scores  # aggregator=None means: the classifier's own
+    assert learnt.scores != aggregate(document_passages(text), classifier.predict_proba(document_passages(text))).scores
+
+
+# ------------------------------------------------------------------ the shipped artefact
+
+
+@pytest.mark.slow
+def test_the_shipped_artefact_is_small_safe_and_documented() -> None:
+    folder = default_lora_dir()
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    assert size <= 20 * 1024 * 1024
+    head = json.loads((folder / HEAD_FILE).read_text(encoding="utf-8"))
+    assert head["aggregation"] is not None
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    for domain in ("tweets-en", "fr-news", "fr-genres", "fr-written"):
+        assert domain in card
+
+
+@pytest.mark.slow
+def test_the_shipped_default_reads_facts_with_a_direction() -> None:
+    classifier = LoraStanceClassifier.load(progress=False)
+    # Written for this test, in the shape of real headlines; not in the training or eval sets.
+    passages = {
+        "Le fabricant de semi-conducteurs relève sa prévision annuelle après un trimestre record": "bullish",
+        "Le distributeur supprime son dividende et annonce une perte nette plus lourde que prévu": "skeptical",
+        "Le groupe tiendra son assemblée générale le 14 mai à Lyon": "neutral",
+    }
+    assert classifier.predict(list(passages)) == list(passages.values())
+
+
+def test_cli_train_lora_writes_the_artefact_and_prints_scores_per_domain(
+    tiny_bert_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stance.cli import main
+
+    texts, labels, _ = toy_set(8)
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for path, rows in ((first, range(0, 24, 2)), (second, range(1, 24, 2))):
+        path.write_text("".join(json.dumps({"text": texts[i], "label": labels[i]}, ensure_ascii=False) + "\n"
+                                for i in rows), encoding="utf-8")
+    out = tmp_path / "lora"
+    assert main(["train", "--data", str(first), str(second), "--model", str(tiny_bert_dir), "--out", str(out),
+                 "--device", "cpu", "--epochs", "2", "--layers", "1", "--rank", "2", "--batch-size", "8"]) == 0
+    printed = capsys.readouterr().out
+    assert "held-out calibration split" in printed and ", a: macro-F1" in printed and f"saved to {out}" in printed
+    head = json.loads((out / HEAD_FILE).read_text(encoding="utf-8"))
+    assert [f["domain"] for f in head["training_data"]["files"]] == ["a", "b"]
+    assert main(["train", "--backend", "embedding", "--layers", "2", "--data", str(first)]) == 2
+
+
+def test_the_shipped_artefact_matches_its_card_and_the_training_sets() -> None:
+    """The card is generated from head.json, and the adapter was trained on the current training sets."""
+    import hashlib
+
+    from stance.classify.card import lora_card
+
+    root = Path(__file__).resolve().parents[2]
+    folder = default_lora_dir()
+    data = json.loads((folder / HEAD_FILE).read_text(encoding="utf-8"))
+    card = lora_card(data, adapter_bytes=(folder / ADAPTER_FILE).stat().st_size)
+    assert (folder / "README.md").read_text(encoding="utf-8") == card, (
+        "stance/models/stance-lora/README.md differs from head.json; regenerate it with classify.card.lora_card"
+    )
+    for source in data["training_data"]["files"]:
+        digest = hashlib.sha256((root / source["file"]).read_bytes()).hexdigest()
+        assert source["sha256"] == digest, f"{source['file']} changed since training; rerun `stance train`"
+    assert {source["domain"] for source in data["training_data"]["files"]} == {
+        "fr-written", "fr-news", "fr-genres", "tweets-en", "documents"}
+    assert data["encoder"] == "e5-small" and data["adapter"]["layers"] == 2
+    assert sum(p.stat().st_size for p in folder.iterdir()) <= 20 * 1024 * 1024

@@ -1,0 +1,124 @@
+"""Checks on every training set under models/training/ (the French passages, the English
+tweets, the long documents) against each other, the seeds and everything in eval/ — the
+tweets dev split included: the training data and the eval set never overlap."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+from tests.test_training_data import MAX_PAIR_CONTAINMENT, MAX_REFERENCE_CONTAINMENT, _reference_texts, shingles
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAINING = ROOT / "models" / "training"
+EVAL = ROOT / "eval"
+LABELS = {"bullish", "skeptical", "neutral"}
+FRENCH_PASSAGES = ("stance_fr.jsonl", "stance_fr_news.jsonl", "stance_fr_genres.jsonl")
+SETS = {
+    "stance_fr_news.jsonl": ("fn-", {"id", "text", "label", "domain", "register", "genre", "source_style"}),
+    "stance_fr_genres.jsonl": ("fg-", {"id", "text", "label", "domain", "register", "genre"}),
+    "stance_fr_documents.jsonl": ("fd-", {"id", "text", "label", "domain", "genre", "hard"}),
+    "tweets_en.jsonl": ("twtrain-", {"id", "text", "label", "group"}),
+}
+
+
+def read(path: Path) -> list[dict]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            pytest.fail(f"{path.name}:{number}: blank line; remove it")
+        rows.append(json.loads(line))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def sets() -> dict[str, list[dict]]:
+    return {name: read(TRAINING / name) for name in (*SETS, *FRENCH_PASSAGES[:1])}
+
+
+def test_every_set_has_its_documented_fields_unique_ids_and_valid_labels(sets: dict[str, list[dict]]) -> None:
+    for name, (prefix, fields) in SETS.items():
+        rows = sets[name]
+        ids = [row["id"] for row in rows]
+        assert len(set(ids)) == len(ids), name
+        for row in rows:
+            assert set(row) == fields, (name, row.get("id"))
+            assert row["id"].startswith(prefix) and row["label"] in LABELS, (name, row["id"])
+            assert isinstance(row["text"], str) and row["text"].strip(), (name, row["id"])
+            if name != "tweets_en.jsonl":  # tweets stay verbatim, trailing spaces included
+                assert row["text"] == row["text"].strip(), (name, row["id"])
+
+
+def test_the_issue_s_amounts_of_new_french_data(sets: dict[str, list[dict]]) -> None:
+    assert len(sets["stance_fr_news.jsonl"]) + len(sets["stance_fr_genres.jsonl"]) >= 1500
+    documents = sets["stance_fr_documents.jsonl"]
+    assert len(documents) >= 150
+    assert all(len(row["text"].split()) >= 250 for row in documents)
+    assert Counter(row["label"] for row in documents).keys() == LABELS
+
+
+def test_no_two_french_passages_of_any_set_are_near_duplicates(sets: dict[str, list[dict]]) -> None:
+    rows = [(name, row) for name in FRENCH_PASSAGES for row in sets.get(name) or read(TRAINING / name)]
+    grams = [shingles(row["text"]) for _, row in rows]
+    owners: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, items in enumerate(grams):
+        for gram in items:
+            owners[gram].append(index)
+    shared: Counter[tuple[int, int]] = Counter()
+    for indices in owners.values():
+        shared.update(combinations(indices, 2))
+    near = [(rows[a][1]["id"], rows[b][1]["id"]) for (a, b), count in shared.items()
+            if count / min(len(grams[a]), len(grams[b])) >= MAX_PAIR_CONTAINMENT]
+    assert near == []
+
+
+def test_no_training_text_of_any_set_copies_a_seed_or_an_eval_text(
+    sets: dict[str, list[dict]], seed_texts: list[str]
+) -> None:
+    references = _reference_texts(seed_texts)
+    assert any(name.startswith("tweets_en_dev.jsonl") for name, _ in references)  # the dev split is watched
+    owners: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for index, (_, text) in enumerate(references):
+        for gram in shingles(text):
+            owners[gram].add(index)
+    copies = []
+    for name in (*FRENCH_PASSAGES, *SETS):
+        for row in sets.get(name) or read(TRAINING / name):
+            grams = shingles(row["text"])
+            hits: Counter[int] = Counter()
+            for gram in grams:
+                hits.update(owners.get(gram, ()))
+            copies += [(name, row["id"], references[index][0]) for index, count in hits.items()
+                       if count / len(grams) >= MAX_REFERENCE_CONTAINMENT]
+    assert copies == []
+
+
+def test_the_tweets_dev_split_is_held_out_of_training(sets: dict[str, list[dict]]) -> None:
+    dev = read(EVAL / "tweets_en_dev.jsonl")
+    train = sets["tweets_en.jsonl"]
+    assert {row["domain"] for row in dev} == {"tweets-en"}
+    assert all(row["stance"] in LABELS for row in dev)
+    assert not {row["id"] for row in dev} & {row["id"] for row in train}
+
+    def words(text: str) -> str:
+        return " ".join(re.findall(r"\w+", re.sub(r"https?://\S+", "", text.lower())))
+
+    assert not {words(row["text"]) for row in dev} & {words(row["text"]) for row in train}
+    assert 0.12 <= len(dev) / (len(dev) + len(train)) <= 0.17
+
+
+def test_every_eval_record_names_its_domain() -> None:
+    for path in sorted(EVAL.glob("*.jsonl")):
+        assert all(isinstance(row.get("domain"), str) and row["domain"] for row in read(path)), path.name
+
+
+def test_the_readme_documents_every_training_file() -> None:
+    readme = (TRAINING / "README.md").read_text(encoding="utf-8")
+    for path in TRAINING.glob("*.jsonl"):
+        assert f"`{path.name}`" in readme, path.name
+    assert "MIT" in readme and "Twitter Financial News" in readme
