@@ -194,7 +194,7 @@ def test_the_local_engine_resumes_a_run_folder_after_a_failure(head_dir: Path, t
     before = [record["id"] for _, _, record in distributed.read_parts(out)]
     assert before and "d4" not in before
 
-    models = ["--summarizer", "lead", "--stance-model", str(head_dir), "--device", "cpu"]
+    models = ["--summarizer", "lead", "--backend", "embedding", "--stance-model", str(head_dir), "--device", "cpu"]
     assert main(["run", str(folder), "--out", str(out), *models]) == 0
     ids = [record["id"] for _, _, record in distributed.read_parts(out)]
     assert sorted(ids) == [r["id"] for r in expected]  # every id once
@@ -364,7 +364,7 @@ def test_ray_reads_parquet_and_the_cli_runs_and_merges(
     table = pa.table({"id": list(_docs()), "text": list(_docs().values()), "source": ["x"] * len(_docs())})
     pq.write_table(table, tmp_path / "docs.parquet")
     out = tmp_path / "out"
-    models = ["--summarizer", "lead", "--stance-model", str(head_dir), "--device", "cpu"]
+    models = ["--summarizer", "lead", "--backend", "embedding", "--stance-model", str(head_dir), "--device", "cpu"]
     assert main(["run", str(tmp_path / "docs.parquet"), "--engine", "ray", "--out", str(out), *models]) == 0
     printed = capsys.readouterr().out
     # the flags column shows when a record is flagged (some of these documents are)

@@ -1,7 +1,7 @@
 """Checks on the hand-labelled eval set, eval/eval.jsonl (format in DESIGN.md, rules in eval/README.md).
 
 CI accepts or rejects model changes on this file, so these tests guard what makes
-it trustworthy: it parses, the seeds are there verbatim, labels are balanced, and
+it trustworthy: it parses, the seeds are there verbatim, every label is well represented, and
 every gold ``clean`` line really is a line of the raw ``text``.
 """
 
@@ -20,7 +20,7 @@ SEEDS = ROOT / "seeds"
 TRAINING = ROOT / "models" / "training"
 
 LABELS = ("bullish", "skeptical", "neutral")
-FIELDS = {"id", "text", "clean", "stance", "summary", "domain"}
+FIELDS = {"id", "text", "clean", "stance", "summary"}
 # Documents whose raw text carries mojibake ("Ã©" for "é") that the gold repairs
 # (documented in eval/README.md); only their gold lines may match through ftfy.
 MOJIBAKE_IDS = frozenset({"ev-009", "ev-039", "ev-044"})
@@ -112,12 +112,15 @@ def test_at_least_sixty_written_documents_dirty_and_clean(
     assert len(others) - len(clean) >= 40
 
 
-def test_every_document_has_a_stance_and_labels_are_balanced(records: list[dict]) -> None:
+def test_every_document_has_a_stance_and_every_label_is_well_represented(records: list[dict]) -> None:
+    # Shares follow the stance convention, not a quota (real news is mostly
+    # directional); each label keeps enough documents for a per-class F1, and
+    # none dominates so much that a constant would score well.
     assert all("stance" in r for r in records)
     counts = Counter(r["stance"] for r in records)
     for label in LABELS:
         share = counts[label] / len(records)
-        assert 0.25 <= share <= 0.42, f"{label}: {counts[label]}/{len(records)} = {share:.0%}"
+        assert counts[label] >= 10 and share <= 0.55, f"{label}: {counts[label]}/{len(records)} = {share:.0%}"
 
 
 def test_enough_reference_summaries(records: list[dict], seed_ids: set[str]) -> None:

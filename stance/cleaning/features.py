@@ -202,11 +202,16 @@ def intrinsic_features(lines: Sequence[str], lang: str = "und") -> np.ndarray:
     else:
         stops = np.zeros(n)
 
+    # Every line is followed by a newline, and a match counts for its line only when it
+    # stays inside it (a newline may only end it): a line's features never depend on
+    # its neighbours, so they can be cached while other lines are dropped.
+    lined = text + "\n"
+
     def hits(name: str) -> np.ndarray:
         pattern, needles = PATTERNS[name]
         if needles and not any(needle in text for needle in needles):
             return np.zeros(n)
-        positions = [match.start() for match in pattern.finditer(text)]
+        positions = [match.start() for match in pattern.finditer(lined) if "\n" not in match.group()[:-1]]
         if not positions:
             return np.zeros(n)
         return np.bincount(np.searchsorted(starts, positions, side="right") - 1, minlength=n).astype(np.float64)
