@@ -20,7 +20,7 @@ SEEDS = ROOT / "seeds"
 TRAINING = ROOT / "models" / "training"
 
 LABELS = ("bullish", "skeptical", "neutral")
-FIELDS = {"id", "text", "clean", "stance", "summary"}
+FIELDS = {"id", "text", "clean", "stance", "summary", "domain"}
 # Documents whose raw text carries mojibake ("Ã©" for "é") that the gold repairs
 # (documented in eval/README.md); only their gold lines may match through ftfy.
 MOJIBAKE_IDS = frozenset({"ev-009", "ev-039", "ev-044"})
@@ -83,6 +83,7 @@ def test_records_have_only_known_fields_of_the_right_type(records: list[dict]) -
         for key in ("clean", "summary"):
             if key in record:
                 assert isinstance(record[key], str) and record[key].strip(), (record["id"], key)
+        assert record.get("domain") == "fr-documents", record["id"]
 
 
 def test_ids_are_unique(records: list[dict]) -> None:
