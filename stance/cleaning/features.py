@@ -116,6 +116,7 @@ OFFSETS = (-2, -1, 1, 2)
 _WINDOW = 6  # lines either side for the long-sentence counts
 FEATURES = (*BASE, *(f"{name}@{off:+d}" for off in OFFSETS for name in NEIGHBOUR))
 _NEIGHBOUR_COLUMNS = np.array([BASE.index(name) for name in NEIGHBOUR])
+_BASE_INDEX = {name: i for i, name in enumerate(BASE)}
 
 
 @cache
@@ -138,7 +139,13 @@ def line_keys(lines: Sequence[str]) -> list[str]:
     >>> line_keys(["Commentaires (12)", "commentaires  (3)"])
     ['commentaires (0)', 'commentaires (0)']
     """
-    return [_DIGITS.sub("0", " ".join(line.casefold().split())) for line in lines]
+    return list(map(_line_key, lines))
+
+
+@lru_cache(maxsize=1 << 16)
+def _line_key(line: str) -> str:
+    # Cached: the cleaner reruns the line model on what it keeps, and furniture repeats across pages.
+    return _DIGITS.sub("0", " ".join(line.casefold().split()))
 
 
 _INTRINSIC = (
@@ -150,6 +157,8 @@ _INTRINSIC = (
 # Columns of the intrinsic rows that only serve the document-level features.
 _EXTRA = ("chars", "words", "letters", "latin")
 _COLUMNS = {name: i for i, name in enumerate(_INTRINSIC + _EXTRA)}
+_OWN_TARGETS = np.array([i for i, name in enumerate(BASE) if name in _INTRINSIC])
+_OWN_SOURCES = np.array([_COLUMNS[name] for name in BASE if name in _INTRINSIC])
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _SPACE_WIDE = re.compile(f"([{_WIDE_RANGES}])")
 
@@ -304,34 +313,36 @@ def line_features(
         dist_long = np.log1p(np.minimum(before, after))
     else:
         dist_long = np.full(n, np.log1p(n))
-    zeros = np.zeros(n)
+    out = np.empty((n, len(FEATURES)))
+    out[:, _OWN_TARGETS] = own[:, _OWN_SOURCES]
     documentwise = {
-        "rule": zeros if rule is None else rule,
-        "comment": zeros if comment is None else comment,
+        "rule": 0.0 if rule is None else rule,
+        "comment": 0.0 if comment is None else comment,
         "script_mismatch": script_mismatch,
         "log_repeat": np.log1p(repeat),
         "log_corpus": np.log1p(shared),
         "corpus_share": shared / max(1, batch - 1),
-        "log_batch": np.full(n, np.log1p(batch - 1)),
+        "log_batch": np.log1p(batch - 1),
         "rel_pos": position / max(1, n - 1),
         "log_from_start": np.log1p(position),
         "log_from_end": np.log1p(n - 1 - position),
-        "log_lines": np.full(n, np.log1p(n)),
+        "log_lines": np.log1p(n),
         "chars_to_max": lengths / lengths.max(),
         "mass_before": (np.cumsum(lengths) - lengths) / lengths.sum(),
         "dist_long": dist_long,
         "long_before": np.log1p(long_before),
         "long_after": np.log1p(long_after),
-        "doc_long_share": np.full(n, float(lengths[is_long].sum() / lengths.sum())),
+        "doc_long_share": float(lengths[is_long].sum() / lengths.sum()),
     }
-    base = np.column_stack([own[:, column[name]] if name in column else documentwise[name] for name in BASE])
-    context = base[:, _NEIGHBOUR_COLUMNS]
-    blocks = [base]
-    for offset in OFFSETS:
-        shifted = np.full_like(context, -1.0)  # -1: no line there
+    for name, values in documentwise.items():
+        out[:, _BASE_INDEX[name]] = values
+    # The neighbours' features, -1 where there is no line at that offset.
+    context = out[:, _NEIGHBOUR_COLUMNS]
+    for k, offset in enumerate(OFFSETS):
+        block = out[:, len(BASE) + k * len(NEIGHBOUR) : len(BASE) + (k + 1) * len(NEIGHBOUR)]
+        block.fill(-1.0)
         if offset < 0 and n > -offset:
-            shifted[-offset:] = context[:offset]
+            block[-offset:] = context[:offset]
         elif offset > 0 and n > offset:
-            shifted[:-offset] = context[offset:]
-        blocks.append(shifted)
-    return np.hstack(blocks)
+            block[:-offset] = context[offset:]
+    return out

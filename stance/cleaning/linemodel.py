@@ -145,12 +145,15 @@ class TreeModel:
         trees' missing-value branches are not needed."""
         X = np.asarray(X, dtype=np.float64)
         rows = X.shape[0]
-        node = np.tile(self.roots, (rows, 1))
         flat = X.T.ravel()  # feature-major: feature f of row r at f * rows + r
+        column = self.feature * rows  # where each node's feature starts in ``flat``
+        node = np.broadcast_to(self.roots, (rows, len(self.roots))).copy()
         row = np.arange(rows)[:, None]
+        child, split = self.child, self.split
         for _ in range(self.depth):
-            go_right = flat[self.feature[node] * rows + row] > self.split[node]
-            node = self.child[2 * node + go_right]
+            step = node * 2
+            step += flat[column[node] + row] > split[node]
+            node = child[step]
         return self.value[node].sum(axis=1) + self.baseline
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -200,11 +203,7 @@ class LineModel(Step):
 
     def rules(self, lines: Sequence[str]) -> dict[int, str]:
         """The furniture rules' reasons (:class:`~stance.cleaning.boilerplate.Boilerplate`)."""
-        reasons = {}
-        for index, (furniture, _) in enumerate(self._checks(lines)):
-            if furniture is not None:
-                reasons[index] = furniture
-        return reasons
+        return {index: furniture for index, (furniture, _) in enumerate(self._checks(lines)) if furniture is not None}
 
     def _checks(self, lines: Sequence[str]) -> list[tuple[str | None, bool]]:
         # Line rules do not depend on the other lines: reruns on what is kept reuse their answers.

@@ -228,20 +228,30 @@ def score(pages: Sequence[dict], keeps: Sequence[np.ndarray], seed: int = 1) -> 
     return out
 
 
-def cross_validate(
-    pages: Sequence[dict],
-    folds: int = 5,
-    log: Callable[[str], None] = print,
-    augment: bool = True,
-    features: tuple | None = None,
-    **fit: Any,
-) -> tuple[float, dict[str, Any]]:
-    """Grouped (by site) cross-validation: the threshold that maximises the mean of the line F1 and
-    the snippet F1 on out-of-fold predictions, and the scores at it, alone and in batch, and when
-    the cleaner reruns the model on what it keeps (as it does)."""
+# Boosting settings tried by :func:`select_fit`, cheapest first (cost: iterations x depth, what
+# evaluating the trees on a line costs).
+GRID: tuple[dict[str, Any], ...] = (
+    {"iterations": 60, "max_depth": 6, "learning_rate": 0.15},
+    {"iterations": 100, "max_depth": 6, "learning_rate": 0.1},
+    {"iterations": 100, "max_depth": 8, "learning_rate": 0.1},
+    {"iterations": 200, "max_depth": 6, "learning_rate": 0.1},
+    {"iterations": 150, "max_depth": 8, "learning_rate": 0.1},
+)
+
+
+def fit_cost(fit: dict[str, Any]) -> int:
+    """What evaluating the trees costs per line: tree levels stepped down (iterations x depth)."""
+    return int(fit.get("iterations", 150)) * int(fit.get("max_depth") or 8)
+
+
+def out_of_fold(
+    pages: Sequence[dict], features: tuple, folds: int = 5, log: Callable[[str], None] = print, **fit: Any
+) -> dict[str, Any]:
+    """Grouped (by site) cross-validation: each page's content probabilities from the model of the
+    fold that left its site out, alone and in batch, with the fold models."""
     from sklearn.model_selection import GroupKFold
 
-    X, y, origin, batched = features if features is not None else page_features(pages, augment=augment)
+    X, y, origin, batched = features
     groups = np.array([page["group"] for page in pages])
     weights = [float(page.get("weight", 1.0)) for page in pages]
     rows_of: list[list[int]] = [[] for _ in pages]
@@ -260,16 +270,73 @@ def cross_validate(
         models.append(model)
         for i in test:
             lines = pages[i]["lines"]
-            step.corpus, step.batch = None, 1
             alone_p[i] = model.predict_proba(step.features(lines, step.rules(lines)))
             batch_p[i] = model.predict_proba(batched[i])
             fold_of[i] = k
         log(f"fold {k + 1}/{folds}: {len(train)} pages, {time.time() - start:.0f} s")
+    return {"alone": alone_p, "batch": batch_p, "models": models, "fold_of": fold_of, "folds": folds, "fit": fit}
+
+
+def best_single_pass(pages: Sequence[dict], alone_p: Sequence[np.ndarray]) -> tuple[float, float]:
+    """The threshold among :data:`THRESHOLDS` that maximises the mean of the line F1 and the snippet F1
+    of one pass over each page alone, and that mean."""
     best, single = -1.0, 0.5
     for t in THRESHOLDS:
         value = _mean_f1(score(pages, [p >= t for p in alone_p])["all"])
         if value > best:
             best, single = value, t
+    return single, best
+
+
+def select_fit(
+    pages: Sequence[dict],
+    features: tuple,
+    grid: Sequence[dict[str, Any]] = GRID,
+    folds: int = 5,
+    log: Callable[[str], None] = print,
+    **fixed: Any,
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """Choose the boosting settings by grouped cross-validation: each setting of ``grid`` is scored
+    out of fold at its best single-pass threshold; the cheapest (:func:`fit_cost`) within
+    :data:`TIE` of the best wins. Returns the settings, one row of scores per setting, and the
+    winner's out-of-fold predictions (for :func:`cross_validate`)."""
+    table, runs = [], []
+    for setting in grid:
+        fit = {**fixed, **setting}
+        start = time.time()
+        oof = out_of_fold(pages, features, folds=folds, log=lambda _: None, **fit)
+        threshold, value = best_single_pass(pages, oof["alone"])
+        seconds = round(time.time() - start)
+        table.append({**setting, "threshold": threshold, "score": round(value, 4), "seconds": seconds})
+        runs.append(oof)
+        log(f"{setting}: {value:.4f} at threshold {threshold} ({time.time() - start:.0f} s)")
+    top = max(row["score"] for row in table)
+    chosen = min(
+        (i for i, row in enumerate(table) if row["score"] >= top - TIE), key=lambda i: fit_cost(grid[i])
+    )
+    for i, row in enumerate(table):
+        row["chosen"] = i == chosen
+    return {**fixed, **grid[chosen]}, table, runs[chosen]
+
+
+def cross_validate(
+    pages: Sequence[dict],
+    folds: int = 5,
+    log: Callable[[str], None] = print,
+    augment: bool = True,
+    features: tuple | None = None,
+    oof: dict[str, Any] | None = None,
+    **fit: Any,
+) -> tuple[float, dict[str, Any]]:
+    """Grouped (by site) cross-validation: the threshold that maximises the mean of the line F1 and
+    the snippet F1 on out-of-fold predictions, and the scores at it, alone and in batch, and when
+    the cleaner reruns the model on what it keeps (as it does). ``oof`` may give
+    :func:`out_of_fold`'s predictions for these settings, computed before."""
+    features = features if features is not None else page_features(pages, augment=augment)
+    if oof is None:
+        oof = out_of_fold(pages, features, folds=folds, log=log, **fit)
+    alone_p, batch_p, models, fold_of = oof["alone"], oof["batch"], oof["models"], oof["fold_of"]
+    single, _ = best_single_pass(pages, alone_p)
     # The cleaner reruns the model on what it keeps, which drops a little more each time: the
     # threshold is chosen on that procedure, among the best single-pass one and those below it.
     cleaner: dict[float, dict] = {}
@@ -287,7 +354,7 @@ def cross_validate(
     results = {
         "threshold": threshold,
         "single_pass_threshold": single,
-        "folds": folds,
+        "folds": oof["folds"],
         "alone": score(pages, [p >= threshold for p in alone_p]),
         "batch": score(pages, [p >= threshold for p in batch_p]),
         "cleaner": cleaner[threshold],
@@ -355,6 +422,24 @@ def format_scores(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def format_selection(table: Sequence[dict[str, Any]], folds: int) -> str:
+    """A Markdown table of the boosting settings tried by :func:`select_fit`."""
+    rows = [
+        f"Boosting settings chosen by {folds}-fold cross-validation grouped by site: each scored out of "
+        "fold on the pages alone, one pass, at its best threshold (mean of line F1 and snippet F1); the "
+        f"cheapest (iterations x depth) within {TIE} of the best is kept.",
+        "",
+        "| iterations | depth | learning rate | best threshold | score | chosen |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in table:
+        rows.append(
+            f"| {row['iterations']} | {row['max_depth']} | {row['learning_rate']} | {row['threshold']} | "
+            f"{row['score']:.4f} | {'yes' if row['chosen'] else ''} |"
+        )
+    return "\n".join(rows)
+
+
 def repository_root() -> Path:
     """The root of the source checkout (training pages live in ``models/training/``)."""
     return Path(__file__).resolve().parents[2]
@@ -408,6 +493,8 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
         if results
         else "No cross-validation was run for this model (a threshold was given)."
     )
+    if results and results.get("selection"):
+        scores = format_selection(results["selection"], results["folds"]) + "\n\n" + scores
     card = CARD.format(
         size=path.stat().st_size / 1e6,
         pages=info["pages"],

@@ -379,7 +379,8 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
         description="Train the line model of the cleaner on line-labelled pages ({\"lines\", \"labels\"} per JSONL "
         "line, labels 1 content, 0 furniture, -1 unsure) from --data (default: ../shared/data/webpages next to "
         "the source checkout, if present) plus the French pages of models/training/webpages_fr.jsonl. The "
-        "threshold is chosen by cross-validation grouped by site, whose scores go into the model card. Saved "
+        "boosting settings (unless given) and the threshold are chosen by cross-validation grouped by site, "
+        "whose scores go into the model card. Saved "
         "under $STANCE_HOME/line-model unless --out is given (to replace the shipped model, pass --out "
         "stance/models/line-model on purpose).",
     )
@@ -391,7 +392,13 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--folds", type=_positive_int, default=5, help="cross-validation folds (default 5)")
     train.add_argument("--threshold", type=float,
                        help="skip cross-validation and use this content-probability threshold")
-    train.add_argument("--iterations", type=_positive_int, default=150, help="boosting iterations (default 150)")
+    train.add_argument("--iterations", type=_positive_int,
+                       help="boosting iterations (default: chosen by cross-validation with the depth and rate)")
+    train.add_argument("--depth", type=_positive_int,
+                       help="tree depth (default: chosen by cross-validation with the iterations and rate)")
+    train.add_argument("--learning-rate", type=float,
+                       help="boosting learning rate (default: chosen by cross-validation with the iterations "
+                       "and depth)")
     train.set_defaults(func=run_train_cleaner)
 
 
@@ -405,13 +412,19 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     print(f"{len(pages)} pages from {len({p['group'] for p in pages})} sites", flush=True)
     results = None
     threshold = args.threshold
+    given = {"iterations": args.iterations, "max_depth": args.depth, "learning_rate": args.learning_rate}
+    fit = {name: value for name, value in given.items() if value is not None}
     features = training.page_features(pages)
     if threshold is None:
-        threshold, results = training.cross_validate(
-            pages, folds=args.folds, features=features, iterations=args.iterations
-        )
+        oof, selection = None, None
+        if not fit:
+            print(f"choosing boosting settings among {len(training.GRID)} by {args.folds}-fold cross-validation "
+                  "grouped by site", flush=True)
+            fit, selection, oof = training.select_fit(pages, features, folds=args.folds)
+        threshold, results = training.cross_validate(pages, folds=args.folds, features=features, oof=oof, **fit)
+        results["selection"] = selection
         print(training.format_scores(results), flush=True)
-    model = training.train(pages, threshold, features=features, iterations=args.iterations)
+    model = training.train(pages, threshold, features=features, **fit)
     out = Path(args.out) if args.out else training.default_output()
     training.save_with_card(model, out, results, paths)
     print(f"saved to {out} (threshold {threshold})")

@@ -9,7 +9,16 @@ import pytest
 
 from stance.cleaning import Cleaner, LineModel, TreeModel, clean
 from stance.cleaning.linemodel import model_reason
-from stance.cleaning.training import cross_validate, fit_trees, page_features, read_page, rerun_to_fixed_point
+from stance.cleaning.training import (
+    cross_validate,
+    fit_cost,
+    fit_trees,
+    format_selection,
+    page_features,
+    read_page,
+    rerun_to_fixed_point,
+    select_fit,
+)
 
 SENTENCES = [
     "La Bourse de Paris a terminé la séance de vendredi en hausse de 1,2 %, portée par les banques.",
@@ -100,6 +109,25 @@ def test_cross_validation_is_grouped_by_site_and_scores_each_source(tiny_model: 
     assert 0.05 <= threshold <= 0.7
     assert set(results["alone"]) == {"all", "pages", "pages/und"}
     assert results["cleaner"]["all"]["snippets"]["f1"] > 0.5
+
+
+def test_settings_are_chosen_by_grouped_cv_cheapest_among_ties() -> None:
+    pages = tiny_pages(count=18, seed=2)
+    features = page_features(pages)
+    # Both settings separate these pages perfectly: the cheaper one wins the tie.
+    grid = (
+        {"iterations": 12, "max_depth": 3, "learning_rate": 0.3},
+        {"iterations": 6, "max_depth": 2, "learning_rate": 0.3},
+    )
+    fit, table, oof = select_fit(pages, features, grid=grid, folds=3, log=lambda _: None, furniture_keep=1.0)
+    assert [row["chosen"] for row in table] == [False, True]
+    assert fit == {"furniture_keep": 1.0, **grid[1]} and fit_cost(grid[1]) < fit_cost(grid[0])
+    assert all(row["score"] > 0.9 for row in table)
+    assert oof["fit"] == fit and len(oof["models"]) == 3
+    # The chosen run's predictions serve the threshold choice without refitting.
+    threshold, results = cross_validate(pages, features=features, oof=oof, log=lambda _: None)
+    assert results["folds"] == 3 and 0.05 <= threshold <= 0.7
+    assert "| 6 | 2 | 0.3 |" in format_selection(table, 3)
 
 
 def test_batch_corpus_frequency_reaches_the_model() -> None:
