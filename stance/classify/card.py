@@ -158,7 +158,8 @@ def lora_card(data: dict[str, Any], *, adapter_bytes: int | None = None) -> str:
         f"- Training: AdamW, learning rate {hyper['learning_rate']}, {hyper['epochs']} epochs, batch "
         f"{hyper['batch_size']}, at most {hyper['max_length']} tokens per text, warm-up {hyper['warmup_ratio']}, "
         f"weight decay {hyper['weight_decay']}, seed {hyper['seed']}. The frozen lower layers run once; each step "
-        "runs the adapted top layers only.",
+        "runs the adapted top layers only."
+        + _balance_sentence(float(hyper.get("domain_balance", 0.0))),
         f"- Calibration: one temperature, {data['temperature']:.4f}, fitted on {cv.get('method', 'held-out logits')}.",
         f"- Trained on {data.get('trained')} in {data.get('training_time_s')} s "
         f"(torch {versions.get('torch')}, transformers {versions.get('transformers')}, peft {versions.get('peft')}).",
@@ -225,3 +226,10 @@ def lora_card(data: dict[str, Any], *, adapter_bytes: int | None = None) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _balance_sentence(balance: float) -> str:
+    if not balance:
+        return ""
+    return (f" Loss weights balance the domains (a text of a domain of n texts weighs n^-{balance:g}, "
+            f"{'so every domain counts alike' if balance == 1 else 'between every text and every domain alike'}).")

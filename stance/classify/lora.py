@@ -194,6 +194,18 @@ def _epoch_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generato
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
+def domain_weights(domains: np.ndarray, balance: float) -> np.ndarray:
+    """Per-text loss weights, mean 1: ``n_d ** -balance`` for a text of a domain with ``n_d``
+    texts (0: every text counts alike; 1: every domain counts alike, however many texts it has).
+
+    >>> domain_weights(np.array(["tweets", "tweets", "tweets", "fr"]), 1.0).round(3).tolist()
+    [0.667, 0.667, 0.667, 2.0]
+    """
+    _, inverse, counts = np.unique(np.asarray(domains, dtype=str), return_inverse=True, return_counts=True)
+    weight = counts[inverse].astype(np.float64) ** -float(balance)
+    return weight / weight.mean()
+
+
 def domain_scores(gold: np.ndarray, proba: np.ndarray, domains: np.ndarray) -> dict[str, dict[str, float]]:
     """Macro-F1, accuracy, mean confidence and ECE of each domain, and of all together."""
     from ..metrics import classification_scores, expected_calibration_error
@@ -250,6 +262,7 @@ class LoraStanceClassifier(StanceClassifier):
         weight_decay: float = 0.01,
         warmup_ratio: float = 0.06,
         head_C: float = 10.0,
+        domain_balance: float = 0.0,
         folds: int = 0,
         calibration_split: float = 0.1,
         seed: int = 0,
@@ -269,6 +282,9 @@ class LoraStanceClassifier(StanceClassifier):
             raise InputError(f"expected calibration_split in (0, 0.5), got {calibration_split!r}")
         if not 0 <= warmup_ratio < 1:
             raise InputError(f"expected warmup_ratio in [0, 1), got {warmup_ratio!r}")
+        if not 0 <= domain_balance <= 1:
+            raise InputError(f"expected domain_balance in [0, 1] (0: every text counts alike, 1: every domain "
+                             f"counts alike), got {domain_balance!r}")
         self.layers = layers
         self.rank = rank
         self.alpha = float(alpha) if alpha is not None else float(2 * rank)
@@ -279,6 +295,7 @@ class LoraStanceClassifier(StanceClassifier):
         self.weight_decay = weight_decay
         self.warmup_ratio = warmup_ratio
         self.head_C = head_C
+        self.domain_balance = float(domain_balance)
         self.folds = folds
         self.calibration_split = calibration_split
         self.seed = seed
@@ -414,7 +431,10 @@ class LoraStanceClassifier(StanceClassifier):
 
         self._fresh_adapter(seed)
         model = self.encoder.model
-        start = LogisticRegression(C=self.head_C, max_iter=5000).fit(data["embeddings"][rows], y[rows])
+        weight = domain_weights(data["domains"][rows], self.domain_balance)
+        start = LogisticRegression(C=self.head_C, max_iter=5000).fit(
+            data["embeddings"][rows], y[rows], sample_weight=weight
+        )
         device = self.encoder.device
         head = torch.nn.Linear(start.coef_.shape[1], len(LABELS)).to(device)
         with torch.no_grad():
@@ -438,6 +458,8 @@ class LoraStanceClassifier(StanceClassifier):
         rng = np.random.default_rng(seed)
         lengths = np.array([len(data["ids"][i]) for i in rows])
         targets = torch.as_tensor(y, device=device)
+        weights = torch.zeros(len(y), dtype=torch.float32, device=device)
+        weights[torch.as_tensor(rows, device=device)] = torch.as_tensor(weight, dtype=torch.float32, device=device)
         history: list[float] = []
         step = 0
         _switch_adapter(model, True)
@@ -455,7 +477,8 @@ class LoraStanceClassifier(StanceClassifier):
                         chosen = rows[batch]
                         with self._autocast():
                             logits = head(self._embed_rows(chosen, data).float())
-                        loss = torch.nn.functional.cross_entropy(logits.float(), targets[chosen])
+                        loss = (torch.nn.functional.cross_entropy(logits.float(), targets[chosen], reduction="none")
+                                * weights[chosen]).mean()
                         loss.backward()
                         torch.nn.utils.clip_grad_norm_([*adapter, *head.parameters()], 1.0)
                         optimizer.step()
@@ -528,7 +551,8 @@ class LoraStanceClassifier(StanceClassifier):
         stack = _layer_stack(model)
         first = int(model.config.num_hidden_layers) - self.layers
         states, embeddings = self._cache(ids, first)
-        data = {"ids": ids, "states": states if stack is not None else None, "embeddings": embeddings, "first": first}
+        data = {"ids": ids, "states": states if stack is not None else None, "embeddings": embeddings, "first": first,
+                "domains": domain}
         strata = np.array([f"{d}/{label}" for d, label in zip(domain, y, strict=True)])
         # Group ids must be comparable: map them to integers in order of appearance.
         group_ids = np.unique(np.array([str(g) for g in group]), return_inverse=True)[1]
@@ -627,7 +651,8 @@ class LoraStanceClassifier(StanceClassifier):
             "hyperparameters": {
                 "learning_rate": self.learning_rate, "epochs": self.epochs, "batch_size": self.batch_size,
                 "max_length": self.max_length, "weight_decay": self.weight_decay,
-                "warmup_ratio": self.warmup_ratio, "head_C": self.head_C, "folds": self.folds,
+                "warmup_ratio": self.warmup_ratio, "head_C": self.head_C, "domain_balance": self.domain_balance,
+                "folds": self.folds,
                 "calibration_split": self.calibration_split, "seed": self.seed,
             },
             "temperature": self.temperature_,
@@ -719,6 +744,7 @@ class LoraStanceClassifier(StanceClassifier):
             layers=adapter["layers"], rank=adapter["rank"], alpha=adapter["alpha"],
             **{key: hyper[key] for key in ("learning_rate", "epochs", "max_length", "weight_decay", "warmup_ratio",
                                            "head_C", "folds", "calibration_split", "seed")},
+            domain_balance=float(hyper.get("domain_balance", 0.0)),
             batch_size=batch_size, device=device, dtype=dtype, progress=progress,
         )
         peft = _require_peft()

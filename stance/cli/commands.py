@@ -362,6 +362,9 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
                         help="AdamW learning rate (default: lora 2e-3, transformer 3e-5)")
     tuning.add_argument("--layers", type=_positive_int, metavar="K", help="lora: adapt the top K layers (default 2)")
     tuning.add_argument("--rank", type=_positive_int, metavar="R", help="lora: adapter rank (default 8)")
+    tuning.add_argument("--domain-balance", type=float, metavar="B",
+                        help="lora: weigh a text of a domain of n texts n^-B in the loss, 0 (default) to 1 "
+                        "(every domain counts alike)")
     tuning.add_argument("--folds", type=int, metavar="N",
                         help="lora: calibrate on N-fold cross-validation (N extra trainings) instead of a held-out "
                         "tenth (default 0: the held-out tenth)")
@@ -452,11 +455,12 @@ def run_train(args: argparse.Namespace) -> int:
     tuning = {
         "epochs": args.epochs, "learning_rate": args.learning_rate, "gradient_accumulation_steps": args.grad_accum,
         "max_length": args.max_length, "seed": args.seed, "layers": args.layers, "rank": args.rank,
-        "folds": args.folds,
+        "folds": args.folds, "domain_balance": args.domain_balance,
     }
     options = {key: value for key, value in tuning.items() if value is not None}
     accepted = {"transformer": {"epochs", "learning_rate", "gradient_accumulation_steps", "max_length", "seed"},
-                "lora": {"epochs", "learning_rate", "max_length", "seed", "layers", "rank", "folds"}}
+                "lora": {"epochs", "learning_rate", "max_length", "seed", "layers", "rank", "folds",
+                         "domain_balance"}}
     wrong = [key for key in options if key not in accepted.get(args.backend, set())]
     if wrong:
         flags = ", ".join("--" + key.replace("_", "-").replace("gradient-accumulation-steps", "grad-accum")

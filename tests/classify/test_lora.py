@@ -158,9 +158,37 @@ def test_lora_fine_tunes_every_layer_in_bf16_on_a_gpu(tiny_bert_dir: Path) -> No
     assert np.mean(np.array(model.predict(texts)) == np.array(labels)) >= 0.9
 
 
+@pytest.mark.slow
+def test_domain_balance_weighs_small_domains_up_and_round_trips(tiny_bert_dir, tmp_path: Path) -> None:
+    from stance.classify.lora import domain_weights
+    from stance.encode import Encoder
+
+    weights = domain_weights(np.array(["tweets"] * 6 + ["fr"] * 2), 1.0)
+    assert weights.mean() == pytest.approx(1.0)
+    assert weights[:6].sum() == pytest.approx(weights[6:].sum())  # every domain counts alike
+    assert np.array_equal(domain_weights(np.array(["tweets"] * 6 + ["fr"] * 2), 0.0), np.ones(8))
+    texts, labels, domains = toy_set(8)
+    lopsided = ["b" if number < 6 else "a" for number in range(len(texts))]  # 6 texts of b, 18 of a
+    encoder = Encoder(str(tiny_bert_dir), device="cpu")
+    plain = _fit(encoder, epochs=2)
+    even = _fit(encoder, epochs=2, domain_balance=1.0)  # the toy set's two domains are the same size
+    np.testing.assert_allclose(even.coef_, plain.coef_, atol=1e-6)
+    settings = {"layers": 1, "rank": 4, "epochs": 2, "learning_rate": 5e-3, "batch_size": 8, "progress": False,
+                "folds": 0, "calibration_split": 0.25}
+    unweighted = LoraStanceClassifier(encoder, **settings).fit(texts, labels, domains=lopsided)
+    balanced = LoraStanceClassifier(encoder, domain_balance=1.0, **settings).fit(texts, labels, domains=lopsided)
+    assert np.abs(balanced.coef_ - unweighted.coef_).max() > 1e-4
+    folder = balanced.save(tmp_path / "balanced")
+    loaded = LoraStanceClassifier.load(folder, encoder=str(tiny_bert_dir), device="cpu", progress=False)
+    assert loaded.domain_balance == 1.0
+    assert "every domain counts alike" in (folder / "README.md").read_text(encoding="utf-8")
+
+
 def test_bad_settings_and_missing_artefacts_say_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="folds"):
         LoraStanceClassifier(folds=1)
+    with pytest.raises(InputError, match="domain_balance"):
+        LoraStanceClassifier(domain_balance=2.0)
     with pytest.raises(InputError, match="layers"):
         LoraStanceClassifier(layers=0)
     with pytest.raises(UnknownModelError, match="stance train --backend lora"):
