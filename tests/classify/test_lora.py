@@ -167,7 +167,7 @@ def test_domain_balance_weighs_small_domains_up_and_round_trips(tiny_bert_dir, t
     assert weights.mean() == pytest.approx(1.0)
     assert weights[:6].sum() == pytest.approx(weights[6:].sum())  # every domain counts alike
     assert np.array_equal(domain_weights(np.array(["tweets"] * 6 + ["fr"] * 2), 0.0), np.ones(8))
-    texts, labels, domains = toy_set(8)
+    texts, labels, _ = toy_set(8)
     lopsided = ["b" if number < 6 else "a" for number in range(len(texts))]  # 6 texts of b, 18 of a
     encoder = Encoder(str(tiny_bert_dir), device="cpu")
     plain = _fit(encoder, epochs=2)
