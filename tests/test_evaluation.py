@@ -441,10 +441,12 @@ def _two_domains() -> tuple[list[EvalExample], list[dict]]:
     """Eight French documents beside 120 tweets, every label predicted right."""
     from dataclasses import replace
 
-    french = [replace(ex, id=f"fr-{i}", domain="fr-documents", summary=None)
-              for i, ex in enumerate(synthetic_examples()[:8])]
-    tweets = [EvalExample(f"tw-{i:03d}", f"Tweet {i}", stance=STANCE_LABELS[i % 3], domain="tweets-en")
-              for i in range(120)]
+    french = [
+        replace(ex, id=f"fr-{i}", domain="fr-documents", summary=None) for i, ex in enumerate(synthetic_examples()[:8])
+    ]
+    tweets = [
+        EvalExample(f"tw-{i:03d}", f"Tweet {i}", stance=STANCE_LABELS[i % 3], domain="tweets-en") for i in range(120)
+    ]
     examples = french + tweets
     return examples, [{"id": ex.id, "clean": ex.clean or "", "stance": {"label": ex.stance}} for ex in examples]
 
@@ -464,8 +466,13 @@ def test_stance_is_gated_per_domain_so_a_regression_cannot_hide_in_the_pool(tmp_
     assert before.metric_documents("stance.macro_f1[fr-documents]") == 8
     assert before.metric_documents("stance.accuracy") == 128
     # Half the French documents now wrong: 4 of 128 overall, within the pooled tolerance.
-    after = evaluate(examples, predictions=[_wrong(r, ex) if ex.domain == "fr-documents" and i % 2 else r
-                                            for i, (r, ex) in enumerate(zip(records, examples, strict=True))])
+    after = evaluate(
+        examples,
+        predictions=[
+            _wrong(r, ex) if ex.domain == "fr-documents" and i % 2 else r
+            for i, (r, ex) in enumerate(zip(records, examples, strict=True))
+        ],
+    )
     assert after.scores["stance.accuracy[fr-documents]"] == 0.5
     comparison = compare(after, _as_baseline(before, tmp_path / "base"))
     status = {m.metric: m.status for m in comparison.metrics}
@@ -494,21 +501,35 @@ def test_a_baseline_without_per_domain_metrics_compares_the_others_and_names_the
     for section in ("metrics", "tolerances"):  # as written before stance was gated per domain
         data[section] = {metric: value for metric, value in data[section].items() if "[" not in metric}
     path.write_text(json.dumps(data), encoding="utf-8")
-    new = ["stance.accuracy[fr-documents]", "stance.macro_f1[fr-documents]",
-           "stance.accuracy[tweets-en]", "stance.macro_f1[tweets-en]"]
+    new = [
+        "stance.accuracy[fr-documents]",
+        "stance.macro_f1[fr-documents]",
+        "stance.accuracy[tweets-en]",
+        "stance.macro_f1[tweets-en]",
+    ]
 
     same = compare(evaluate(examples, predictions=records), load_baseline(path))
     assert same.new == new and same.passed
-    assert {m.metric for m in same.metrics} == {"clean.precision", "clean.recall", "clean.f1",
-                                                "stance.accuracy", "stance.macro_f1"}
+    assert {m.metric for m in same.metrics} == {
+        "clean.precision",
+        "clean.recall",
+        "clean.f1",
+        "stance.accuracy",
+        "stance.macro_f1",
+    }
     assert any("4 metric(s) new since the baseline" in note for note in same.notes)
 
     # A pooled regression is still caught against the old baseline.
     worse = [_wrong(r, ex) if i % 2 else r for i, (r, ex) in enumerate(zip(records, examples, strict=True))]
     eval_path = tmp_path / "eval.jsonl"
-    eval_path.write_text("".join(json.dumps({"id": ex.id, "text": ex.text, "stance": ex.stance,
-                                             "clean": ex.clean, "domain": ex.domain}) + "\n" for ex in examples),
-                         encoding="utf-8")
+    eval_path.write_text(
+        "".join(
+            json.dumps({"id": ex.id, "text": ex.text, "stance": ex.stance, "clean": ex.clean, "domain": ex.domain})
+            + "\n"
+            for ex in examples
+        ),
+        encoding="utf-8",
+    )
     predictions = write_predictions(tmp_path / "worse.jsonl", worse)
     args = ["--predictions", str(predictions), "--baseline", str(path)]
     assert main(["eval", str(eval_path), "--out", str(tmp_path / "now"), *args]) == 1
