@@ -43,19 +43,20 @@ from .metrics import (
     METRICS_VERSION,
     ROUGE_KEYS,
     STANCE_LABELS,
+    BatchStatistic,
     Interval,
     LineCounts,
     McNemar,
     Statistic,
     bootstrap_ci,
     classification_scores,
-    confusion_from_indices,
+    confusion_rows,
     expected_calibration_error,
     line_counts,
-    macro_f1_from_confusion,
+    macro_f1_rows,
     mcnemar_exact,
     paired_bootstrap,
-    prf,
+    prf_rows,
     rouge,
 )
 
@@ -350,20 +351,20 @@ def _statistic(metric: str, docs: Sequence[DocumentScores]) -> Statistic:
     if group == "clean":
         counts = np.array([[d.clean.matched, d.clean.predicted, d.clean.gold] for d in docs if d.clean], dtype=float)
 
-        def pooled(idx: np.ndarray) -> float:
-            matched, predicted, gold = counts[idx].sum(axis=0)
-            return float(getattr(prf(matched, predicted, gold), name))
+        def pooled(rows: np.ndarray) -> np.ndarray:
+            matched, predicted, gold = np.moveaxis(counts[rows].sum(axis=1), -1, 0)
+            return getattr(prf_rows(matched, predicted, gold), name)
 
-        return pooled
+        return BatchStatistic(pooled)
     if group == "stance":
         index = {label: i for i, label in enumerate(STANCE_LABELS)}
         gold = np.array([index[d.stance[0]] for d in docs if d.stance], dtype=np.int64)
         predicted = np.array([index[d.stance[1]] for d in docs if d.stance], dtype=np.int64)
         if name == "accuracy":
-            return lambda idx: float((gold[idx] == predicted[idx]).mean())
-        return lambda idx: macro_f1_from_confusion(confusion_from_indices(gold[idx], predicted[idx], len(index)))
+            return BatchStatistic(lambda rows: (gold[rows] == predicted[rows]).mean(axis=1))
+        return BatchStatistic(lambda rows: macro_f1_rows(confusion_rows(gold[rows], predicted[rows], len(index))))
     values = np.array([getattr(d, group)[name] for d in docs], dtype=float)
-    return lambda idx: float(values[idx].mean())
+    return BatchStatistic(lambda rows: values[rows].mean(axis=1))
 
 
 @dataclass(frozen=True, slots=True)
