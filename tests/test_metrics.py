@@ -279,10 +279,14 @@ def test_batched_statistics_give_the_same_intervals_to_the_last_bit(n: int) -> N
     counts = rng.integers(0, 4, (n, 3)).astype(float)
     pairs = [
         (lambda i: float(values[i].mean()), lambda rows: values[rows].mean(axis=1)),
-        (lambda i: macro_f1_from_confusion(confusion_from_indices(gold[i], predicted[i], 3)),
-         lambda rows: macro_f1_rows(confusion_rows(gold[rows], predicted[rows], 3))),
-        (lambda i: prf(*counts[i].sum(axis=0)).f1,
-         lambda rows: prf_rows(*np.moveaxis(counts[rows].sum(axis=1), -1, 0)).f1),
+        (
+            lambda i: macro_f1_from_confusion(confusion_from_indices(gold[i], predicted[i], 3)),
+            lambda rows: macro_f1_rows(confusion_rows(gold[rows], predicted[rows], 3)),
+        ),
+        (
+            lambda i: prf(*counts[i].sum(axis=0)).f1,
+            lambda rows: prf_rows(*np.moveaxis(counts[rows].sum(axis=1), -1, 0)).f1,
+        ),
     ]
     for plain, rows in pairs:
         batched = BatchStatistic(rows)
