@@ -12,7 +12,10 @@ True
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, StanceError
@@ -34,6 +37,7 @@ class Encoder:
     checkpoint folder. The model's query/passage prefixes come from its spec.
     Inputs longer than the model's limit are split into overlapping windows whose
     embeddings are averaged (weighted by their token counts), never truncated.
+    Encoders of the same checkpoint share one tokenizer (:func:`shared_tokenizer`).
 
     >>> Encoder("e5-small").encode("Bitcoin recule de 5 %.").shape
     (384,)
@@ -49,7 +53,7 @@ class Encoder:
         max_tokens: int | None = None,
         progress: bool | None = None,
     ) -> None:
-        from transformers import AutoConfig, AutoModel, AutoTokenizer
+        from transformers import AutoConfig, AutoModel
 
         if not isinstance(batch_size, int) or batch_size < 1:
             raise StanceError(f"expected batch_size to be a whole number >= 1; got {batch_size!r}")
@@ -59,7 +63,7 @@ class Encoder:
         self.dtype = resolve_dtype(self.device, dtype, bf16_ok=self.spec.bf16_ok, fp16_ok=self.spec.fp16_ok)
         self.batch_size = batch_size
         self.progress = progress
-        self.tokenizer = AutoTokenizer.from_pretrained(self.path)
+        self.tokenizer = shared_tokenizer(self.path)
         config = AutoConfig.from_pretrained(self.path)
         options: dict[str, Any] = {"dtype": self.dtype}
         if _takes_pooling_flag(config):
@@ -178,6 +182,33 @@ class Encoder:
         weights = mask.unsqueeze(-1).to(torch.float32)
         means = (hidden.to(torch.float32) * weights).sum(dim=1) / weights.sum(dim=1)
         return list(means.cpu().numpy())
+
+
+def shared_tokenizer(path: str | os.PathLike) -> Any:
+    """The tokenizer of the checkpoint ``path``, read once per process and shared by every
+    :class:`Encoder` of that checkpoint: reading e5-small's 250,000-piece vocabulary takes
+    about 2 s, as long as loading its weights. Read again when a file of the checkpoint
+    folder changes (e.g. ``stance models prepare --force``). Encoders only call it, so it
+    must be treated as read-only.
+
+    >>> from stance.registry import locate
+    >>> shared_tokenizer(locate("e5-small")) is shared_tokenizer(locate("e5-small"))
+    True
+    """
+    folder = Path(path)
+    files: tuple[tuple[str, int, int], ...] = ()
+    if folder.is_dir():
+        # The files' sizes and modification times are part of the key: a rewritten checkpoint is read again.
+        stats = ((file.name, file.stat()) for file in folder.iterdir() if file.is_file())
+        files = tuple(sorted((name, stat.st_mtime_ns, stat.st_size) for name, stat in stats))
+    return _read_tokenizer(str(path), files)
+
+
+@lru_cache(maxsize=4)
+def _read_tokenizer(path: str, files: tuple) -> Any:
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(path)
 
 
 def _takes_pooling_flag(config: Any) -> bool:

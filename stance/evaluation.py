@@ -10,7 +10,11 @@ comes with a 95% bootstrap confidence interval over documents.
 earlier, e.g. ``eval/baseline.json``) and bootstraps the difference of every
 metric on the same documents. A metric *regressed* when the whole interval of
 ``now - baseline`` lies below ``-tolerance``, *improved* when it lies above
-zero, and *held* otherwise. :func:`write_report` writes ``metrics.json``,
+zero, and *held* otherwise. Stance accuracy and macro-F1 are gated pooled and,
+when the eval set has several domains, within each domain
+(``stance.macro_f1[fr-documents]``), so that a regression on a small domain
+cannot hide in the pool. A metric the baseline did not measure is *new*: named
+in the verdict, not compared. :func:`write_report` writes ``metrics.json``,
 ``report.md`` and ``confusion_matrix.png``.
 
 >>> evaluation = evaluate("eval/eval.jsonl")  # doctest: +SKIP
@@ -39,19 +43,20 @@ from .metrics import (
     METRICS_VERSION,
     ROUGE_KEYS,
     STANCE_LABELS,
+    BatchStatistic,
     Interval,
     LineCounts,
     McNemar,
     Statistic,
     bootstrap_ci,
     classification_scores,
-    confusion_from_indices,
+    confusion_rows,
     expected_calibration_error,
     line_counts,
-    macro_f1_from_confusion,
+    macro_f1_rows,
     mcnemar_exact,
     paired_bootstrap,
-    prf,
+    prf_rows,
     rouge,
 )
 
@@ -67,9 +72,11 @@ __all__ = [
     "Evaluation",
     "MetricComparison",
     "compare",
+    "domain_metric",
     "evaluate",
     "load_baseline",
     "load_eval_set",
+    "parse_metric",
     "write_report",
 ]
 
@@ -82,6 +89,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "lead3": ROUGE_KEYS,
 }
 GATED_GROUPS = ("clean", "stance", "summary")
+# Stance metrics also measured, and gated, within each domain of the eval set when it
+# has more than one: the pooled figure is dominated by the largest domain.
+DOMAIN_METRICS = ("accuracy", "macro_f1")
+UNSPECIFIED_DOMAIN = "unspecified"  # the domain of documents that name none
 PRIMARY_METRIC = "stance.macro_f1"
 # Absolute slack on a metric in [0, 1]: a drop is a regression only when it is
 # confidently larger than this.
@@ -284,26 +295,76 @@ def _has(doc: DocumentScores, group: str) -> bool:
     return getattr(doc, group) is not None
 
 
+def domain_metric(name: str, domain: str) -> str:
+    """The name of a stance metric measured within one domain of the eval set.
+
+    >>> domain_metric("macro_f1", "fr-documents")
+    'stance.macro_f1[fr-documents]'
+    """
+    return f"stance.{name}[{domain}]"
+
+
+def parse_metric(metric: str) -> tuple[str, str, str | None]:
+    """Split a metric name into its group, its name and its domain (``None`` when pooled).
+
+    >>> parse_metric("stance.macro_f1[fr-documents]")
+    ('stance', 'macro_f1', 'fr-documents')
+    >>> parse_metric("clean.f1")
+    ('clean', 'f1', None)
+    """
+    group, _, rest = metric.partition(".")
+    name, bracket, domain = rest.partition("[")
+    if not name or (bracket and not domain.endswith("]")):
+        raise ValueError(f"expected a metric name like 'stance.macro_f1' or 'stance.macro_f1[DOMAIN]', got {metric!r}")
+    return group, name, domain[:-1] if bracket else None
+
+
+def _domain(doc: DocumentScores) -> str:
+    return doc.domain or UNSPECIFIED_DOMAIN
+
+
+def _scored_for(doc: DocumentScores, metric: str) -> bool:
+    """Whether the document counts in the metric: it has gold for the group and is in the metric's domain."""
+    group, _, domain = parse_metric(metric)
+    return _has(doc, group) and (domain is None or _domain(doc) == domain)
+
+
+def _metric_names(documents: Sequence[DocumentScores]) -> list[str]:
+    """The metrics the documents can be scored on, in report order: each group's metrics
+    for which some document has gold, then stance within each domain (in order of
+    appearance) when the stance documents come from more than one domain."""
+    names: list[str] = []
+    for group, metrics in GROUPS.items():
+        if any(_has(d, group) for d in documents):
+            names += [f"{group}.{name}" for name in metrics]
+        if group == "stance":
+            domains = list(dict.fromkeys(_domain(d) for d in documents if d.stance is not None))
+            if len(domains) > 1:
+                names += [domain_metric(name, domain) for domain in domains for name in DOMAIN_METRICS]
+    return names
+
+
 def _statistic(metric: str, docs: Sequence[DocumentScores]) -> Statistic:
-    """The metric as a function of resampled document indices into ``docs``."""
-    group, name = metric.split(".", 1)
+    """The metric as a function of resampled document indices into ``docs`` (already
+    restricted to the metric's domain, if it has one)."""
+    group, name, _ = parse_metric(metric)
     if group == "clean":
         counts = np.array([[d.clean.matched, d.clean.predicted, d.clean.gold] for d in docs if d.clean], dtype=float)
 
-        def pooled(idx: np.ndarray) -> float:
-            matched, predicted, gold = counts[idx].sum(axis=0)
-            return float(getattr(prf(matched, predicted, gold), name))
+        def pooled(rows: np.ndarray) -> np.ndarray:
+            matched, predicted, gold = np.moveaxis(counts[rows].sum(axis=1), -1, 0)
+            return getattr(prf_rows(matched, predicted, gold), name)
 
-        return pooled
+        return BatchStatistic(pooled)
     if group == "stance":
         index = {label: i for i, label in enumerate(STANCE_LABELS)}
         gold = np.array([index[d.stance[0]] for d in docs if d.stance], dtype=np.int64)
         predicted = np.array([index[d.stance[1]] for d in docs if d.stance], dtype=np.int64)
         if name == "accuracy":
-            return lambda idx: float((gold[idx] == predicted[idx]).mean())
-        return lambda idx: macro_f1_from_confusion(confusion_from_indices(gold[idx], predicted[idx], len(index)))
+            return BatchStatistic(lambda rows: (gold[rows] == predicted[rows]).mean(axis=1))
+        return BatchStatistic(lambda rows: macro_f1_rows(confusion_rows(gold[rows], predicted[rows], len(index))))
     values = np.array([getattr(d, group)[name] for d in docs], dtype=float)
-    return lambda idx: float(values[idx].mean())
+    return BatchStatistic(lambda rows: values[rows].mean(axis=1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,12 +407,11 @@ class Evaluation:
         self.pipeline = dict(pipeline or {})
         self.counts = {group: sum(_has(d, group) for d in self.documents) for group in GROUPS}
         self.metrics: dict[str, Interval] = {}
-        for group, names in GROUPS.items():
-            scored = [d for d in self.documents if _has(d, group)]
-            if scored:
-                for name in names:
-                    metric = f"{group}.{name}"
-                    self.metrics[metric] = self._interval(_statistic(metric, scored), len(scored))
+        self._metric_documents: dict[str, int] = {}
+        for metric in _metric_names(self.documents):
+            scored = [d for d in self.documents if _scored_for(d, metric)]
+            self.metrics[metric] = self._interval(_statistic(metric, scored), len(scored))
+            self._metric_documents[metric] = len(scored)
         stance_docs = [d.stance for d in self.documents if d.stance]
         self.stance = (
             classification_scores([gold for gold, _ in stance_docs], [pred for _, pred in stance_docs])
@@ -382,7 +442,8 @@ class Evaluation:
         return {metric: interval.value for metric, interval in self.metrics.items()}
 
     def metric_documents(self, metric: str) -> int:
-        return self.counts[metric.split(".", 1)[0]]
+        """How many documents the metric is measured on."""
+        return self._metric_documents[metric]
 
     def to_dict(self) -> dict[str, Any]:
         """The content of ``metrics.json``, which is also the baseline format."""
@@ -410,7 +471,8 @@ class Evaluation:
 def stance_by_domain(documents: Sequence[DocumentScores]) -> dict[str, dict[str, Any]]:
     """Stance accuracy, macro-F1 and calibration (mean confidence, expected
     calibration error) of each domain of the eval set, and of all documents
-    ("all"); documents without a domain count as "unspecified". Reported, not gated.
+    ("all"); documents without a domain count as "unspecified". Accuracy and macro-F1
+    per domain are also gated metrics (:func:`domain_metric`) when there are several domains.
 
     >>> docs = [DocumentScores("a", "", stance=("bullish", "bullish"), domain="x", confidence=0.8)]
     >>> stance_by_domain(docs)["x"]["accuracy"]
@@ -419,7 +481,7 @@ def stance_by_domain(documents: Sequence[DocumentScores]) -> dict[str, dict[str,
     scored = [d for d in documents if d.stance is not None]
     groups: dict[str, list[DocumentScores]] = {}
     for doc in scored:
-        groups.setdefault(doc.domain or "unspecified", []).append(doc)
+        groups.setdefault(_domain(doc), []).append(doc)
     if scored and len(groups) > 1:
         groups["all"] = scored
     result: dict[str, dict[str, Any]] = {}
@@ -440,7 +502,7 @@ def stance_by_domain(documents: Sequence[DocumentScores]) -> dict[str, dict[str,
 
 
 def _gated(metric: str) -> bool:
-    return metric.split(".", 1)[0] in GATED_GROUPS
+    return parse_metric(metric)[0] in GATED_GROUPS
 
 
 def _rounded(interval: Interval) -> dict[str, float]:
@@ -556,6 +618,9 @@ class Baseline:
     documents: dict[str, DocumentScores]
     tolerances: dict[str, float]
     source: str | None = None
+    # The metrics the baseline measured; a metric outside it is new, not compared.
+    # None (a baseline that does not list them): every metric is compared.
+    metrics: frozenset[str] | None = None
 
 
 def load_baseline(path: str | os.PathLike) -> Baseline:
@@ -591,7 +656,14 @@ def load_baseline(path: str | os.PathLike) -> Baseline:
         documents = {doc_id: DocumentScores.from_dict(doc_id, doc) for doc_id, doc in data["documents"].items()}
     except (KeyError, TypeError, ValueError) as error:
         raise InputError(f"malformed per-document scores ({error!r}); {regenerate}", str(path)) from None
-    return Baseline(documents, {k: float(v) for k, v in tolerances.items()}, str(path))
+    metrics = data.get("metrics")
+    measured = frozenset(metrics) if isinstance(metrics, dict) else None
+    for metric in measured or ():
+        try:
+            parse_metric(metric)
+        except ValueError as error:
+            raise InputError(f"malformed 'metrics' ({error}); {regenerate}", str(path)) from None
+    return Baseline(documents, {k: float(v) for k, v in tolerances.items()}, str(path), measured)
 
 
 @dataclass(frozen=True)
@@ -635,6 +707,7 @@ class Comparison:
     metrics: list[MetricComparison]
     notes: list[str] = field(default_factory=list)
     baseline: str | None = None
+    new: list[str] = field(default_factory=list)  # gated now, not measured in the baseline: not compared
 
     def with_status(self, status: str) -> list[str]:
         return [m.metric for m in self.metrics if m.status == status]
@@ -665,6 +738,7 @@ class Comparison:
             "regressed": self.regressed,
             "improved": self.with_status("improved"),
             "held": self.with_status("held"),
+            "new": self.new,
             "metrics": {m.metric: m.to_dict() for m in self.metrics},
             "notes": self.notes,
         }
@@ -675,8 +749,11 @@ def compare(evaluation: Evaluation, baseline: Baseline) -> Comparison:
 
     Only documents present in both, with an unchanged fingerprint (same text and
     gold), are paired; the others are listed in ``notes``. Every gated metric
-    gets a paired bootstrap interval of ``now - baseline``; stance accuracy also
-    gets an exact McNemar test.
+    gets a paired bootstrap interval of ``now - baseline`` (a metric within a
+    domain on the documents of that domain now); stance accuracy, pooled and per
+    domain, also gets an exact McNemar test. A gated metric the baseline did not
+    measure (it predates the metric) is listed in ``new`` and not compared; the
+    others still are.
     """
     notes: list[str] = []
     current_ids = {d.id for d in evaluation.documents}
@@ -696,17 +773,28 @@ def compare(evaluation: Evaluation, baseline: Baseline) -> Comparison:
             notes.append(f"{len(ids)} document(s) {what}, left out of the comparison: {', '.join(ids[:10])}")
     if not any(d.id in baseline.documents for d in evaluation.documents):
         notes.append("no document of this eval set is in the baseline")
+    gated = [metric for metric in evaluation.metrics if _gated(metric)]
+    new = [metric for metric in gated if baseline.metrics is not None and metric not in baseline.metrics]
+    if new:
+        notes.append(
+            f"{len(new)} metric(s) new since the baseline (it did not measure them), not compared: "
+            f"{', '.join(new)}; regenerate the baseline to gate them"
+        )
+    if baseline.metrics is not None:
+        unmeasured = [metric for metric in sorted(baseline.metrics) if _gated(metric) and metric not in gated]
+        if unmeasured:
+            notes.append(f"{len(unmeasured)} metric(s) of the baseline not measured now: {', '.join(unmeasured)}")
     comparisons: list[MetricComparison] = []
-    for metric in evaluation.metrics:
-        if not _gated(metric):
+    for metric in gated:
+        if metric in new:
             continue
-        group = metric.split(".", 1)[0]
+        group, name, _ = parse_metric(metric)
         pairs = [
             (baseline.documents[d.id], d)
             for d in evaluation.documents
             if d.id in baseline.documents
             and d.id not in changed
-            and _has(d, group)
+            and _scored_for(d, metric)
             and _has(baseline.documents[d.id], group)
         ]
         if not pairs:
@@ -715,7 +803,7 @@ def compare(evaluation: Evaluation, baseline: Baseline) -> Comparison:
         before, after = [b for b, _ in pairs], [a for _, a in pairs]
         everything = np.arange(len(pairs))
         test = None
-        if metric == "stance.accuracy":
+        if (group, name) == ("stance", "accuracy"):
             test = mcnemar_exact(
                 [b.stance[0] == b.stance[1] for b in before], [a.stance[0] == a.stance[1] for a in after]
             )
@@ -732,7 +820,7 @@ def compare(evaluation: Evaluation, baseline: Baseline) -> Comparison:
                 test=test,
             )
         )
-    return Comparison(comparisons, notes, baseline.source)
+    return Comparison(comparisons, notes, baseline.source, new)
 
 
 # --------------------------------------------------------------------------------------
@@ -865,8 +953,9 @@ def _comparison_section(comparison: Comparison, level: str) -> list[str]:
     else:
         verdict = f"**FAILED**: regressed: {', '.join(comparison.regressed)}."
     improved, held = comparison.with_status("improved"), comparison.with_status("held")
+    new = f" New, not compared: {', '.join(comparison.new)}." if comparison.new else ""
     lines.append(
-        f"{verdict} Improved: {', '.join(improved) or 'none'}. Held: {', '.join(held) or 'none'}. "
+        f"{verdict} Improved: {', '.join(improved) or 'none'}. Held: {', '.join(held) or 'none'}.{new} "
         f"Baseline: `{comparison.baseline}`."
     )
     lines += [

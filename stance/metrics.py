@@ -76,6 +76,26 @@ def prf(matched: float, predicted: float, gold: float) -> PRF:
     return PRF(precision, recall, f1)
 
 
+def prf_rows(matched: np.ndarray, predicted: np.ndarray, gold: np.ndarray) -> PRF:
+    """:func:`prf` of each element of count arrays at once: a :class:`PRF` of arrays,
+    element for element the same numbers.
+
+    >>> prf_rows(np.array([3.0, 0.0]), np.array([4.0, 0.0]), np.array([6.0, 0.0])).f1.tolist()
+    [0.6, 1.0]
+    """
+    matched, predicted, gold = (np.asarray(a, dtype=float) for a in (matched, predicted, gold))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision, recall = matched / predicted, matched / gold
+        f1 = np.where(matched != 0, 2 * precision * recall / (precision + recall), 0.0)
+    both_empty = (predicted == 0) & (gold == 0)
+    one_empty = (predicted == 0) != (gold == 0)
+
+    def settle(values: np.ndarray) -> np.ndarray:
+        return np.where(both_empty, 1.0, np.where(one_empty, 0.0, values))
+
+    return PRF(settle(precision), settle(recall), settle(f1))
+
+
 # --------------------------------------------------------------------------------------
 # Cleaning
 
@@ -251,9 +271,10 @@ def confusion_from_indices(gold: np.ndarray, predicted: np.ndarray, k: int) -> n
 
 def _per_class(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per-class precision, recall, F1 and a mask of the classes that occur (in
-    gold or predictions); 0.0 where a ratio is undefined."""
-    matched = np.diag(matrix).astype(float)
-    predicted, gold = matrix.sum(axis=0).astype(float), matrix.sum(axis=1).astype(float)
+    gold or predictions); 0.0 where a ratio is undefined. ``matrix`` may be a stack
+    of confusion matrices (``(..., k, k)``): then one row of each per matrix."""
+    matched = np.diagonal(matrix, axis1=-2, axis2=-1).astype(float)
+    predicted, gold = matrix.sum(axis=-2).astype(float), matrix.sum(axis=-1).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.where(predicted > 0, matched / predicted, 0.0)
         recall = np.where(gold > 0, matched / gold, 0.0)
@@ -266,6 +287,29 @@ def macro_f1_from_confusion(matrix: np.ndarray) -> float:
     (like scikit-learn without ``labels=``): a class absent from both says nothing."""
     _, _, f1, present = _per_class(matrix)
     return float(f1[present].mean()) if present.any() else 0.0
+
+
+def macro_f1_rows(matrices: np.ndarray) -> np.ndarray:
+    """:func:`macro_f1_from_confusion` of each of a stack of confusion matrices ``(r, k, k)``.
+
+    >>> macro_f1_rows(np.array([[[1, 0], [0, 1]], [[1, 1], [0, 0]]])).tolist()
+    [1.0, 0.3333333333333333]
+    """
+    _, _, f1, present = _per_class(matrices)
+    # A sum with zeros in the place of the absent classes: the same additions as f1[present].mean().
+    count = present.sum(axis=-1)
+    return np.where(count > 0, np.where(present, f1, 0.0).sum(axis=-1) / np.maximum(count, 1), 0.0)
+
+
+def confusion_rows(gold: np.ndarray, predicted: np.ndarray, k: int) -> np.ndarray:
+    """The ``k x k`` confusion matrix of each row of 2-D arrays of label indices: ``(r, k, k)``.
+
+    >>> confusion_rows(np.array([[0, 1], [1, 1]]), np.array([[0, 0], [1, 1]]), 2).tolist()
+    [[[1, 0], [1, 0]], [[0, 0], [0, 2]]]
+    """
+    rows = gold.shape[0]
+    codes = gold * k + predicted + (np.arange(rows) * k * k)[:, None]
+    return np.bincount(codes.ravel(), minlength=rows * k * k).reshape(rows, k, k)
 
 
 def accuracy_from_confusion(matrix: np.ndarray) -> float:
@@ -305,6 +349,38 @@ def classification_scores(gold: Sequence[str], predicted: Sequence[str], labels:
 
 # A statistic of a sample of documents, given the indices (with repeats) of the sample.
 Statistic = Callable[[np.ndarray], float]
+# Resampled indices a BatchStatistic is given at once (rows x documents), to bound memory.
+_BATCH_CELLS = 1 << 20
+
+
+class BatchStatistic:
+    """A statistic that also scores many resamples at once: ``rows`` takes a 2-D array
+    of document indices (one resample a row) and returns one value a row. The bootstraps
+    then make a few numpy calls instead of one Python call per resample (the same values);
+    called with 1-D indices it is the plain statistic.
+
+    >>> values = np.array([0.2, 0.4, 0.6, 0.8])
+    >>> mean = BatchStatistic(lambda rows: values[rows].mean(axis=1))
+    >>> mean(np.array([0, 3])), mean.rows(np.array([[0, 3], [1, 1]])).tolist()
+    (0.5, [0.5, 0.4])
+    """
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: Callable[[np.ndarray], np.ndarray]) -> None:
+        self.rows = rows
+
+    def __call__(self, idx: np.ndarray) -> float:
+        return float(self.rows(np.asarray(idx)[None, :])[0])
+
+
+def _estimates(statistic: Statistic, samples: np.ndarray) -> np.ndarray:
+    """The statistic on each resample (a row of ``samples``)."""
+    if isinstance(statistic, BatchStatistic):
+        step = max(1, _BATCH_CELLS // max(1, samples.shape[1]))
+        parts = [np.asarray(statistic.rows(samples[i : i + step]), dtype=float) for i in range(0, len(samples), step)]
+        return np.concatenate(parts)
+    return np.fromiter((statistic(row) for row in samples), dtype=float, count=len(samples))
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +427,7 @@ def bootstrap_ci(
     (0.5, True)
     """
     samples = _resamples(n, n_resamples, seed)
-    estimates = np.fromiter((statistic(row) for row in samples), dtype=float, count=n_resamples)
+    estimates = _estimates(statistic, samples)
     low, high = _percentiles(estimates, confidence)
     return Interval(statistic(np.arange(n)), low, high, confidence)
 
@@ -377,7 +453,7 @@ def paired_bootstrap(
     (0.1, 0.1, 0.1)
     """
     samples = _resamples(n, n_resamples, seed)
-    differences = np.fromiter((statistic_b(row) - statistic_a(row) for row in samples), dtype=float, count=n_resamples)
+    differences = _estimates(statistic_b, samples) - _estimates(statistic_a, samples)
     low, high = _percentiles(differences, confidence)
     everything = np.arange(n)
     return Interval(statistic_b(everything) - statistic_a(everything), low, high, confidence)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The tests run tiny models, or e5-small on a few sentences: one thread is as fast there, and
+# several times faster on a machine busy with other jobs (two threads fighting for two busy
+# cores made a short `stance run` 5x slower). Read by torch and BLAS when they are first
+# imported, which is after this file; an explicit OMP_NUM_THREADS is kept.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -133,6 +133,21 @@ def test_bad_inputs_are_clear_errors(tiny_encoder):
         tiny_encoder.encode([None])
 
 
+def test_encoders_of_one_checkpoint_share_its_tokenizer_until_it_is_rewritten(tiny_bert_dir, tmp_path):
+    import shutil
+
+    folder = shutil.copytree(tiny_bert_dir, tmp_path / "model")
+    first, second = Encoder(str(folder), device="cpu"), Encoder(str(folder), device="cpu")
+    assert first.tokenizer is second.tokenizer
+    assert Encoder(str(tiny_bert_dir), device="cpu").tokenizer is not first.tokenizer  # another checkpoint
+    vectors = first.encode(SHORT)
+    config = folder / "tokenizer_config.json"
+    config.write_text(config.read_text(encoding="utf-8") + " ", encoding="utf-8")  # rewritten: one byte more
+    third = Encoder(str(folder), device="cpu")
+    assert third.tokenizer is not first.tokenizer
+    assert np.array_equal(third.encode(SHORT), vectors)
+
+
 def test_construction_errors(tiny_bert_dir, tmp_path, monkeypatch):
     with pytest.raises(ModelNotAvailableError, match="does not exist"):
         Encoder(str(tmp_path / "nothing-here"))

@@ -432,3 +432,146 @@ def test_domain_is_read_from_the_eval_set_and_is_not_part_of_the_fingerprint(tmp
     path.write_text('{"id": "a", "text": "Texte.", "domain": 3}\n', encoding="utf-8")
     with pytest.raises(InputError, match="domain"):
         load_eval_set(path)
+
+
+# ----------------------------------------------------------------------------- the gate per domain
+
+
+def _two_domains() -> tuple[list[EvalExample], list[dict]]:
+    """Eight French documents beside 120 tweets, every label predicted right."""
+    from dataclasses import replace
+
+    french = [
+        replace(ex, id=f"fr-{i}", domain="fr-documents", summary=None) for i, ex in enumerate(synthetic_examples()[:8])
+    ]
+    tweets = [
+        EvalExample(f"tw-{i:03d}", f"Tweet {i}", stance=STANCE_LABELS[i % 3], domain="tweets-en") for i in range(120)
+    ]
+    examples = french + tweets
+    return examples, [{"id": ex.id, "clean": ex.clean or "", "stance": {"label": ex.stance}} for ex in examples]
+
+
+def _wrong(record: dict, example: EvalExample) -> dict:
+    return {**record, "stance": {"label": STANCE_LABELS[(STANCE_LABELS.index(example.stance) + 1) % 3]}}
+
+
+def test_stance_is_gated_per_domain_so_a_regression_cannot_hide_in_the_pool(tmp_path: Path) -> None:
+    examples, records = _two_domains()
+    before = evaluate(examples, predictions=records)
+    assert list(before.metrics)[3:9] == [
+        "stance.accuracy", "stance.macro_f1",
+        "stance.accuracy[fr-documents]", "stance.macro_f1[fr-documents]",
+        "stance.accuracy[tweets-en]", "stance.macro_f1[tweets-en]",
+    ]  # fmt: skip
+    assert before.metric_documents("stance.macro_f1[fr-documents]") == 8
+    assert before.metric_documents("stance.accuracy") == 128
+    # Half the French documents now wrong: 4 of 128 overall, within the pooled tolerance.
+    after = evaluate(
+        examples,
+        predictions=[
+            _wrong(r, ex) if ex.domain == "fr-documents" and i % 2 else r
+            for i, (r, ex) in enumerate(zip(records, examples, strict=True))
+        ],
+    )
+    assert after.scores["stance.accuracy[fr-documents]"] == 0.5
+    comparison = compare(after, _as_baseline(before, tmp_path / "base"))
+    status = {m.metric: m.status for m in comparison.metrics}
+    assert status["stance.accuracy"] == status["stance.macro_f1"] == "held"  # the pool alone would pass
+    assert status["stance.accuracy[fr-documents]"] == status["stance.macro_f1[fr-documents]"] == "regressed"
+    assert status["stance.accuracy[tweets-en]"] == "held"
+    assert not comparison.passed and comparison.new == []
+    french = next(m for m in comparison.metrics if m.metric == "stance.accuracy[fr-documents]")
+    assert french.documents == 8 and french.test is not None and french.test.only_a == 4
+    paths = write_report(after, tmp_path / "now", comparison)
+    data = json.loads(paths["metrics"].read_text(encoding="utf-8"))
+    assert data["metrics"]["stance.macro_f1[fr-documents]"]["documents"] == 8
+    assert data["tolerances"]["stance.macro_f1[fr-documents]"] == DEFAULT_TOLERANCE
+    assert data["comparison"]["regressed"] == ["stance.accuracy[fr-documents]", "stance.macro_f1[fr-documents]"]
+    report = paths["report"].read_text(encoding="utf-8")
+    assert "**FAILED**: regressed: stance.accuracy[fr-documents], stance.macro_f1[fr-documents]." in report
+    assert "| stance.accuracy[fr-documents] | 0.500 |" in report  # a headline metric
+
+
+def test_a_baseline_without_per_domain_metrics_compares_the_others_and_names_the_new_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    examples, records = _two_domains()
+    path = write_report(evaluate(examples, predictions=records), tmp_path / "base")["metrics"]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for section in ("metrics", "tolerances"):  # as written before stance was gated per domain
+        data[section] = {metric: value for metric, value in data[section].items() if "[" not in metric}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    new = [
+        "stance.accuracy[fr-documents]",
+        "stance.macro_f1[fr-documents]",
+        "stance.accuracy[tweets-en]",
+        "stance.macro_f1[tweets-en]",
+    ]
+
+    same = compare(evaluate(examples, predictions=records), load_baseline(path))
+    assert same.new == new and same.passed
+    assert {m.metric for m in same.metrics} == {
+        "clean.precision",
+        "clean.recall",
+        "clean.f1",
+        "stance.accuracy",
+        "stance.macro_f1",
+    }
+    assert any("4 metric(s) new since the baseline" in note for note in same.notes)
+
+    # A pooled regression is still caught against the old baseline.
+    worse = [_wrong(r, ex) if i % 2 else r for i, (r, ex) in enumerate(zip(records, examples, strict=True))]
+    eval_path = tmp_path / "eval.jsonl"
+    eval_path.write_text(
+        "".join(
+            json.dumps({"id": ex.id, "text": ex.text, "stance": ex.stance, "clean": ex.clean, "domain": ex.domain})
+            + "\n"
+            for ex in examples
+        ),
+        encoding="utf-8",
+    )
+    predictions = write_predictions(tmp_path / "worse.jsonl", worse)
+    args = ["--predictions", str(predictions), "--baseline", str(path)]
+    assert main(["eval", str(eval_path), "--out", str(tmp_path / "now"), *args]) == 1
+    assert f"new, not compared (not in the baseline): {', '.join(new)}" in capsys.readouterr().out
+    report = (tmp_path / "now" / "report.md").read_text(encoding="utf-8")
+    verdict = next(line for line in report.splitlines() if line.startswith("**FAILED**"))
+    assert "regressed: stance.accuracy, stance.macro_f1" in verdict and "[" not in verdict.split("New,")[0]
+    assert f"New, not compared: {', '.join(new)}." in verdict
+    comparison = json.loads((tmp_path / "now" / "metrics.json").read_text(encoding="utf-8"))["comparison"]
+    assert comparison["new"] == new and comparison["passed"] is False
+
+
+def test_a_baseline_with_only_new_metrics_in_common_compared_nothing_and_fails(tmp_path: Path) -> None:
+    examples, records = _two_domains()
+    path = write_report(evaluate(examples, predictions=records), tmp_path / "base")["metrics"]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["metrics"] = {"stance.accuracy": data["metrics"]["stance.accuracy"]}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    unlabelled = [EvalExample(ex.id, ex.text, domain=ex.domain) for ex in examples]
+    comparison = compare(evaluate(examples, predictions=records), load_baseline(path))
+    assert [m.metric for m in comparison.metrics] == ["stance.accuracy"]
+    nothing = compare(evaluate(unlabelled, predictions=records), load_baseline(path))
+    assert not nothing.passed and nothing.empty is not None
+    assert "of the baseline not measured now: stance.accuracy" in nothing.empty
+
+
+def test_one_domain_is_gated_pooled_only(good: Evaluation) -> None:
+    assert not any("[" in metric for metric in good.metrics)
+
+
+@pytest.mark.parametrize("metric", ["stance", "stance.", "stance.macro_f1[fr"])
+def test_a_malformed_metric_name_is_a_clear_error(metric: str) -> None:
+    from stance.evaluation import parse_metric
+
+    with pytest.raises(ValueError, match=r"expected a metric name like 'stance.macro_f1'"):
+        parse_metric(metric)
+
+
+def test_a_baseline_with_a_malformed_metric_name_is_refused(tmp_path: Path, good: Evaluation) -> None:
+    path = write_report(good, tmp_path)["metrics"]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["metrics"]["stance.macro_f1[fr"] = data["metrics"]["stance.macro_f1"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"malformed 'metrics'.*'stance.macro_f1\[fr'.*regenerate it with"):
+        load_baseline(path)

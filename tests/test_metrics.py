@@ -12,17 +12,23 @@ from stance import metrics
 from stance.errors import InputError
 from stance.metrics import (
     PRF,
+    BatchStatistic,
     LineCounts,
     bootstrap_ci,
     classification_scores,
+    confusion_from_indices,
     confusion_matrix,
+    confusion_rows,
     content_lines,
     lcs_length,
     line_counts,
+    macro_f1_from_confusion,
+    macro_f1_rows,
     mcnemar_exact,
     paired_bootstrap,
     pooled_prf,
     prf,
+    prf_rows,
     rouge,
     rouge_l,
     rouge_n,
@@ -263,6 +269,38 @@ def test_paired_bootstrap_of_noise_straddles_zero() -> None:
     b = b[order]  # unrelated systems
     difference = paired_bootstrap(lambda i: float(a[i].mean()), lambda i: float(b[i].mean()), 50)
     assert difference.low < difference.value < difference.high
+
+
+@pytest.mark.parametrize("n", [1, 3, 9, 40, 300])
+def test_batched_statistics_give_the_same_intervals_to_the_last_bit(n: int) -> None:
+    rng = np.random.default_rng(n)
+    values = rng.uniform(0, 1, n)
+    gold, predicted = rng.integers(0, 3, n), np.where(rng.random(n) < 0.6, rng.integers(0, 3, n), 0)
+    counts = rng.integers(0, 4, (n, 3)).astype(float)
+    pairs = [
+        (lambda i: float(values[i].mean()), lambda rows: values[rows].mean(axis=1)),
+        (
+            lambda i: macro_f1_from_confusion(confusion_from_indices(gold[i], predicted[i], 3)),
+            lambda rows: macro_f1_rows(confusion_rows(gold[rows], predicted[rows], 3)),
+        ),
+        (
+            lambda i: prf(*counts[i].sum(axis=0)).f1,
+            lambda rows: prf_rows(*np.moveaxis(counts[rows].sum(axis=1), -1, 0)).f1,
+        ),
+    ]
+    for plain, rows in pairs:
+        batched = BatchStatistic(rows)
+        assert bootstrap_ci(batched, n, seed=n) == bootstrap_ci(plain, n, seed=n)
+        squared_rows, squared = BatchStatistic(lambda r, f=rows: f(r) ** 2), lambda i, f=plain: f(i) ** 2
+        assert paired_bootstrap(batched, squared_rows, n) == paired_bootstrap(plain, squared, n)
+
+
+def test_prf_rows_is_prf_element_for_element() -> None:
+    cases = list(itertools.product(range(3), range(4), range(4)))
+    matched, predicted, gold = (np.array(column, dtype=float) for column in zip(*cases, strict=True))
+    rows = prf_rows(matched, predicted, gold)
+    for i, case in enumerate(cases):
+        assert (rows.precision[i], rows.recall[i], rows.f1[i]) == tuple(prf(*map(float, case)).to_dict().values())
 
 
 def test_bootstrap_rejects_bad_arguments() -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from itertools import combinations
 from pathlib import Path
 
 import pytest
+
+from stance.cleaning.dedup import near_duplicate_pairs, shingles
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_FILE = ROOT / "models" / "training" / "stance_fr.jsonl"
@@ -36,21 +37,10 @@ DIFFICULTIES = {
     "question",
 }
 CORE_DOMAINS = {"tech-stocks", "ai", "space", "ev", "crypto", "energy", "banks", "luxury", "macro"}
-SHINGLE = 5
 # Containment of the smaller passage's 5-gram shingles in the other one.
 MAX_PAIR_CONTAINMENT = 0.8
 # Share of a training passage's shingles found in one seed or eval text.
 MAX_REFERENCE_CONTAINMENT = 0.5
-
-
-def shingles(text: str, k: int = SHINGLE) -> set[tuple[str, ...]]:
-    """Word k-grams of a lower-cased text, punctuation and apostrophes ignored.
-
-    >>> sorted(shingles("Le titre cède 0,4 % à 512 euros.", k=5))[0]
-    ('0', '4', 'à', '512', 'euros')
-    """
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + k]) for i in range(len(words) - k + 1)}
 
 
 @pytest.fixture(scope="module")
@@ -128,19 +118,7 @@ def test_no_exact_duplicate_texts(records: list[dict]) -> None:
 
 def test_no_two_passages_are_near_duplicates(records: list[dict]) -> None:
     sets = [shingles(record["text"]) for record in records]
-    # An inverted index keeps this linear in the number of shared shingles.
-    owners: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for index, grams in enumerate(sets):
-        for gram in grams:
-            owners[gram].append(index)
-    shared: Counter[tuple[int, int]] = Counter()
-    for indices in owners.values():
-        shared.update(combinations(indices, 2))
-    near = [
-        (records[a]["id"], records[b]["id"])
-        for (a, b), count in shared.items()
-        if count / min(len(sets[a]), len(sets[b])) >= MAX_PAIR_CONTAINMENT
-    ]
+    near = [(records[a]["id"], records[b]["id"]) for a, b in near_duplicate_pairs(sets, MAX_PAIR_CONTAINMENT)]
     assert near == []
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from itertools import combinations
 from pathlib import Path
 
 import pytest
 
-from tests.test_training_data import MAX_PAIR_CONTAINMENT, MAX_REFERENCE_CONTAINMENT, _reference_texts, shingles
+from stance.cleaning.dedup import near_duplicate_pairs, shingles
+from tests.test_training_data import MAX_PAIR_CONTAINMENT, MAX_REFERENCE_CONTAINMENT, _reference_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "models" / "training"
@@ -65,15 +65,7 @@ def test_the_issue_s_amounts_of_new_french_data(sets: dict[str, list[dict]]) -> 
 def test_no_two_french_passages_of_any_set_are_near_duplicates(sets: dict[str, list[dict]]) -> None:
     rows = [(name, row) for name in FRENCH_PASSAGES for row in sets.get(name) or read(TRAINING / name)]
     grams = [shingles(row["text"]) for _, row in rows]
-    owners: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for index, items in enumerate(grams):
-        for gram in items:
-            owners[gram].append(index)
-    shared: Counter[tuple[int, int]] = Counter()
-    for indices in owners.values():
-        shared.update(combinations(indices, 2))
-    near = [(rows[a][1]["id"], rows[b][1]["id"]) for (a, b), count in shared.items()
-            if count / min(len(grams[a]), len(grams[b])) >= MAX_PAIR_CONTAINMENT]
+    near = [(rows[a][1]["id"], rows[b][1]["id"]) for a, b in near_duplicate_pairs(grams, MAX_PAIR_CONTAINMENT)]
     assert near == []
 
 

@@ -14,19 +14,15 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections import Counter, defaultdict
-from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # this checkout's stance, whichever one is installed
 
-
-def shingles(text: str, k: int = 5) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + k]) for i in range(len(words) - k + 1)}
+from stance.cleaning.dedup import near_duplicate_pairs, shingles  # noqa: E402
 
 
 def dumps(record: dict) -> str:
@@ -45,17 +41,8 @@ def groups_of(texts: list[str]) -> np.ndarray:
             a = parent[a]
         return a
 
-    sets = [shingles(text) for text in texts]
-    owners: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for index, grams in enumerate(sets):
-        for gram in grams:
-            owners[gram].append(index)
-    shared: Counter[tuple[int, int]] = Counter()
-    for indices in owners.values():
-        shared.update(combinations(indices, 2))
-    for (a, b), count in shared.items():
-        if count / max(1, min(len(sets[a]), len(sets[b]))) >= 0.5:
-            parent[find(a)] = find(b)
+    for a, b in near_duplicate_pairs([shingles(text) for text in texts], 0.5):
+        parent[find(a)] = find(b)
     first: dict[str, int] = {}
     for index, text in enumerate(texts):
         key = " ".join(re.findall(r"\w+", re.sub(r"https?://\S+", "", text.lower())))

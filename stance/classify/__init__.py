@@ -5,7 +5,8 @@ style: ``fit``, ``predict``, ``predict_proba``, ``save``, ``load``), and
 classifies passages. The package is split the way setfit splits model, trainer
 and card:
 
-- ``base.py``: the base class and the input checks;
+- ``base.py``: the base class, the input checks and :class:`HeadStanceClassifier`,
+  the calibrated linear head on encoder features that ``lora`` and ``embedding`` share;
 - ``lora.py``: :class:`LoraStanceClassifier` (the default), ``e5-small`` fine-tuned
   for stance with LoRA adapters on its top layers and a calibrated linear head,
   shipped as a small artefact (``stance/models/stance-lora/``: adapter

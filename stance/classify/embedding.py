@@ -15,7 +15,7 @@ import numpy as np
 from ..document import LABELS
 from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
 from ..segmentation import split_sentences
-from .base import StanceClassifier, _check_labels, _check_texts, _softmax
+from .base import CARD_FILE, HEAD_FILE, WEIGHT_DECIMALS, HeadStanceClassifier, _check_labels, _check_texts
 from .card import _write_atomic, _write_json, head_card
 from .selection import C_GRID, CALIBRATIONS, _fit_logreg, _nested_estimate, _search
 
@@ -25,18 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("stance")
 
 
-HEAD_FILE = "head.json"
-
-
-CARD_FILE = "README.md"
-
-
 HEAD_FORMAT = 1
-
-
-# Head weights are stored with this many decimals; the fitted model keeps the
-# same rounding so that save/load gives identical probabilities.
-WEIGHT_DECIMALS = 8
 
 
 def default_head_dir() -> Path:
@@ -50,7 +39,7 @@ def default_head_dir() -> Path:
     return shipped("stance-head")
 
 
-class EmbeddingStanceClassifier(StanceClassifier):
+class EmbeddingStanceClassifier(HeadStanceClassifier):
     """Sentence embeddings (an :class:`~stance.encode.Encoder`, ``e5-small`` by
     default, with its "query: " prefix) and a multinomial logistic-regression head.
 
@@ -71,6 +60,7 @@ class EmbeddingStanceClassifier(StanceClassifier):
     """
 
     backend = "embedding"
+    head_format = HEAD_FORMAT
 
     def __init__(
         self,
@@ -94,26 +84,15 @@ class EmbeddingStanceClassifier(StanceClassifier):
             )
         if not isinstance(folds, int) or folds < 2:
             raise InputError(f"expected folds to be a whole number >= 2, got {folds!r}")
+        super().__init__(encoder, device=device, batch_size=batch_size, dtype=dtype, progress=progress)
         self.C = C
         self.last_sentence = last_sentence
         self.calibration = calibration
         self.folds = folds
         self.random_state = random_state
-        self.device = device
-        self.batch_size = batch_size
-        self.dtype = dtype
-        self.progress = progress
-        self._encoder: Encoder | None = None if isinstance(encoder, str) else encoder
-        self.encoder_name = encoder if isinstance(encoder, str) else encoder.spec.name
-        self.coef_: np.ndarray | None = None
-        self.intercept_: np.ndarray | None = None
-        self.temperature_ = 1.0
         self.C_: float | None = None
         self.last_sentence_: bool | None = None
         self.calibration_: str | None = None
-        self.cv_results_: dict[str, Any] | None = None
-        self.training_data_: dict[str, Any] | None = None
-        self.trained_: str | None = None
 
     def __repr__(self) -> str:
         state = (
@@ -122,18 +101,6 @@ class EmbeddingStanceClassifier(StanceClassifier):
             else "not fitted"
         )
         return f"EmbeddingStanceClassifier({self.encoder_name!r}, {state})"
-
-    @property
-    def encoder(self) -> Encoder:
-        """The sentence encoder, loaded on first use."""
-        if self._encoder is None:
-            from ..encode import Encoder
-
-            self._encoder = Encoder(
-                self.encoder_name, device=self.device, batch_size=self.batch_size, dtype=self.dtype,
-                progress=self.progress,
-            )
-        return self._encoder
 
     # features -----------------------------------------------------------------
 
@@ -202,56 +169,21 @@ class EmbeddingStanceClassifier(StanceClassifier):
         self.trained_ = datetime.date.today().isoformat()
         return self
 
-    # predict ------------------------------------------------------------------
-
-    def decision_function(self, texts: str | Sequence[str]) -> np.ndarray:
-        """Calibrated logits, columns in :data:`LABELS` order."""
-        if self.coef_ is None or self.intercept_ is None:
-            raise self._not_fitted()
-        items, single = _check_texts(texts)
-        if not items:
-            return np.zeros((0, len(LABELS)))
-        features = self._features(items)
-        if features.shape[1] != self.coef_.shape[1]:
-            raise StanceError(
-                f"the head expects {self.coef_.shape[1]} features but the encoder {self.encoder_name!r} "
-                f"gives {features.shape[1]}; load the head with the encoder it was trained with"
-            )
-        logits = (features @ self.coef_.T + self.intercept_) / self.temperature_
-        return logits[0] if single else logits
-
-    def predict_proba(self, texts: str | Sequence[str]) -> np.ndarray:
-        """Probabilities ``(n, 3)`` in :data:`LABELS` order (``(3,)`` for a str).
-
-        >>> int(EmbeddingStanceClassifier.load().predict_proba(["Le titre va s'effondrer, vendez."]).argmax())
-        1
-        """
-        return _softmax(self.decision_function(texts))
-
     # persistence --------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """The head as plain JSON data (weights, hyper-parameters, scores, provenance)."""
-        if self.coef_ is None or self.intercept_ is None:
-            raise self._not_fitted()
+        header = self._head_fields()
         import sklearn
         import transformers
 
         from .. import __version__
-        from ..registry import get_spec
 
         return {
-            "format": HEAD_FORMAT,
-            "backend": self.backend,
-            "labels": list(LABELS),
-            "encoder": self.encoder_name,
-            "encoder_kind": "query",
-            "encoder_prefix": get_spec(self.encoder_name).prefix("query"),
+            **header,
             "features": ["passage", "last_sentence"] if self.last_sentence_ else ["passage"],
             "hyperparameters": {"C": self.C_, "last_sentence": self.last_sentence_, "calibration": self.calibration_},
-            "temperature": self.temperature_,
-            "coef": self.coef_.tolist(),
-            "intercept": self.intercept_.tolist(),
+            **self._weight_fields(),
             "trained": self.trained_,
             "training_data": self.training_data_,
             "cross_validation": self.cv_results_,
@@ -305,24 +237,13 @@ class EmbeddingStanceClassifier(StanceClassifier):
             data = json.loads(head_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise StanceError(f"{head_path}: cannot read the head ({error}); retrain it with `stance train`") from error
-        expected = (HEAD_FORMAT, cls.backend, list(LABELS))
-        if (data.get("format"), data.get("backend"), data.get("labels")) != expected:
-            raise StanceError(
-                f"{head_path}: expected an embedding head of format {HEAD_FORMAT} with labels {list(LABELS)}, "
-                f"got format {data.get('format')!r}, backend {data.get('backend')!r}, labels {data.get('labels')!r}; "
-                "retrain it with `stance train --backend embedding`"
-            )
+        cls._check_head(data, head_path)
         hyper = data["hyperparameters"]
         model = cls(
             encoder if encoder is not None else data["encoder"],
             C=hyper["C"], last_sentence=hyper["last_sentence"], calibration=hyper["calibration"],
             device=device, batch_size=batch_size, dtype=dtype, progress=progress,
         )
-        model.coef_ = np.array(data["coef"], dtype=np.float64)
-        model.intercept_ = np.array(data["intercept"], dtype=np.float64)
-        model.temperature_ = float(data["temperature"])
+        model._set_head(data)
         model.C_, model.last_sentence_, model.calibration_ = hyper["C"], hyper["last_sentence"], hyper["calibration"]
-        model.cv_results_ = data.get("cross_validation")
-        model.training_data_ = data.get("training_data")
-        model.trained_ = data.get("trained")
         return model

@@ -34,7 +34,16 @@ import numpy as np
 
 from ..document import LABELS
 from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
-from .base import StanceClassifier, _check_labels, _check_texts, _log_loss, _softmax
+from .base import (
+    CARD_FILE,
+    HEAD_FILE,
+    WEIGHT_DECIMALS,
+    HeadStanceClassifier,
+    _check_labels,
+    _check_texts,
+    _log_loss,
+    _softmax,
+)
 from .card import _write_atomic, _write_json
 from .selection import _fit_temperature
 
@@ -43,15 +52,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("stance")
 
-HEAD_FILE = "head.json"
-CARD_FILE = "README.md"
 ADAPTER_FILE = "adapter_model.safetensors"
 ADAPTER_CONFIG_FILE = "adapter_config.json"
 HEAD_FORMAT = 1
 ADAPTER_NAME = "stance"
 # Every linear map of a BERT layer: attention query/key/value and output, feed-forward in and out.
 LORA_TARGETS = ("query", "key", "value", "dense")
-WEIGHT_DECIMALS = 8
 # Sequences per pool that are sorted by length before being cut into batches (little padding).
 POOL_BATCHES = 20
 
@@ -227,7 +233,7 @@ def domain_scores(gold: np.ndarray, proba: np.ndarray, domains: np.ndarray) -> d
     return result
 
 
-class LoraStanceClassifier(StanceClassifier):
+class LoraStanceClassifier(HeadStanceClassifier):
     """The encoder fine-tuned for stance: LoRA adapters on its top ``layers``
     layers and a linear head on its E5 embedding, calibrated by one temperature.
 
@@ -247,6 +253,7 @@ class LoraStanceClassifier(StanceClassifier):
     """
 
     backend = "lora"
+    head_format = HEAD_FORMAT
 
     def __init__(
         self,
@@ -285,12 +292,12 @@ class LoraStanceClassifier(StanceClassifier):
         if not 0 <= domain_balance <= 1:
             raise InputError(f"expected domain_balance in [0, 1] (0: every text counts alike, 1: every domain "
                              f"counts alike), got {domain_balance!r}")
+        super().__init__(encoder, device=device, batch_size=batch_size, dtype=dtype, progress=progress)
         self.layers = layers
         self.rank = rank
         self.alpha = float(alpha) if alpha is not None else float(2 * rank)
         self.learning_rate = learning_rate
         self.epochs = epochs
-        self.batch_size = batch_size
         self.max_length = max_length
         self.weight_decay = weight_decay
         self.warmup_ratio = warmup_ratio
@@ -299,19 +306,8 @@ class LoraStanceClassifier(StanceClassifier):
         self.folds = folds
         self.calibration_split = calibration_split
         self.seed = seed
-        self.device = device
-        self.dtype = dtype
-        self.progress = progress
-        self._encoder: Encoder | None = None if isinstance(encoder, str) else encoder
-        self.encoder_name = encoder if isinstance(encoder, str) else encoder.spec.name
-        self.coef_: np.ndarray | None = None
-        self.intercept_: np.ndarray | None = None
-        self.temperature_ = 1.0
-        self.cv_results_: dict[str, Any] | None = None
-        self.training_data_: dict[str, Any] | None = None
         self.training_time_: float | None = None
         self.aggregation_: Any = None  # a DocumentAggregator, learnt from document labels by `stance train`
-        self.trained_: str | None = None
         self._adapter_ready = False
 
     def __repr__(self) -> str:
@@ -319,16 +315,6 @@ class LoraStanceClassifier(StanceClassifier):
         return f"LoraStanceClassifier({self.encoder_name!r}, layers={self.layers}, rank={self.rank}, {state})"
 
     # the shared encoder and its adapter ------------------------------------------
-
-    @property
-    def encoder(self) -> Encoder:
-        """The sentence encoder (shared with other stages when one was given), loaded on first use."""
-        if self._encoder is None:
-            from ..encode import Encoder
-
-            self._encoder = Encoder(self.encoder_name, device=self.device, dtype=self.dtype, progress=self.progress,
-                                    batch_size=self.batch_size)
-        return self._encoder
 
     def _lora_config(self) -> Any:
         peft = _require_peft()
@@ -604,33 +590,16 @@ class LoraStanceClassifier(StanceClassifier):
 
     # prediction ----------------------------------------------------------------
 
-    def decision_function(self, texts: str | Sequence[str]) -> np.ndarray:
-        """Calibrated logits, columns in :data:`LABELS` order."""
-        if self.coef_ is None or self.intercept_ is None:
-            raise self._not_fitted()
-        items, single = _check_texts(texts)
-        if not items:
-            return np.zeros((0, len(LABELS)))
+    def _features(self, texts: list[str]) -> np.ndarray:
+        """The adapted encoder's embeddings (float64), the adapter switched on only meanwhile."""
         with self.adapter_on():
-            features = np.asarray(self.encoder.encode(items, kind="query"), dtype=np.float64)
-        logits = (features @ self.coef_.T + self.intercept_) / self.temperature_
-        return logits[0] if single else logits
-
-    def predict_proba(self, texts: str | Sequence[str]) -> np.ndarray:
-        """Probabilities ``(n, 3)`` in :data:`LABELS` order (``(3,)`` for a str).
-
-        >>> proba = LoraStanceClassifier.load().predict_proba(["Le titre chute de 20 % après un avertissement."])
-        >>> ["bullish", "skeptical", "neutral"][int(proba.argmax())]
-        'skeptical'
-        """
-        return _softmax(self.decision_function(texts))
+            return np.asarray(self.encoder.encode(texts, kind="query"), dtype=np.float64)
 
     # persistence ---------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """``head.json``: the head, temperature, settings, scores and provenance (plain JSON)."""
-        if self.coef_ is None or self.intercept_ is None:
-            raise self._not_fitted()
+        header = self._head_fields()
         import peft
         import sklearn
         import torch
@@ -639,12 +608,7 @@ class LoraStanceClassifier(StanceClassifier):
         from .. import __version__
 
         return {
-            "format": HEAD_FORMAT,
-            "backend": self.backend,
-            "labels": list(LABELS),
-            "encoder": self.encoder_name,
-            "encoder_kind": "query",
-            "encoder_prefix": self.encoder.spec.prefix("query"),
+            **header,
             "pooling": "mean, L2-normalised",
             "adapter": {"file": ADAPTER_FILE, "config": ADAPTER_CONFIG_FILE, "layers": self.layers,
                         "rank": self.rank, "alpha": self.alpha, "targets": list(LORA_TARGETS)},
@@ -655,9 +619,7 @@ class LoraStanceClassifier(StanceClassifier):
                 "folds": self.folds,
                 "calibration_split": self.calibration_split, "seed": self.seed,
             },
-            "temperature": self.temperature_,
-            "coef": self.coef_.tolist(),
-            "intercept": self.intercept_.tolist(),
+            **self._weight_fields(),
             "aggregation": self.aggregation_.to_dict() if self.aggregation_ is not None else None,
             "trained": self.trained_,
             "training_time_s": self.training_time_,
@@ -730,13 +692,7 @@ class LoraStanceClassifier(StanceClassifier):
             raise StanceError(
                 f"{folder}: cannot read the classifier ({error}); retrain it with `stance train`"
             ) from error
-        expected = (HEAD_FORMAT, cls.backend, list(LABELS))
-        if (data.get("format"), data.get("backend"), data.get("labels")) != expected:
-            raise StanceError(
-                f"{head_path}: expected a lora head of format {HEAD_FORMAT} with labels {list(LABELS)}, got format "
-                f"{data.get('format')!r}, backend {data.get('backend')!r}, labels {data.get('labels')!r}; "
-                "retrain it with `stance train --backend lora`"
-            )
+        cls._check_head(data, head_path)
         hyper = data["hyperparameters"]
         adapter = data["adapter"]
         model = cls(
@@ -757,13 +713,8 @@ class LoraStanceClassifier(StanceClassifier):
             parameter.requires_grad_(False)
         _switch_adapter(network, False)
         model._adapter_ready = True
-        model.coef_ = np.array(data["coef"], dtype=np.float64)
-        model.intercept_ = np.array(data["intercept"], dtype=np.float64)
-        model.temperature_ = float(data["temperature"])
-        model.cv_results_ = data.get("cross_validation")
-        model.training_data_ = data.get("training_data")
+        model._set_head(data)
         model.training_time_ = data.get("training_time_s")
-        model.trained_ = data.get("trained")
         if data.get("aggregation"):
             from .documents import DocumentAggregator
 

@@ -7,10 +7,11 @@ import json
 import logging
 import math
 import os
+from abc import abstractmethod
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
@@ -129,7 +130,45 @@ class _SequenceModel:
         return sums / np.maximum(weights, 1)
 
 
-class TransformerStanceClassifier(StanceClassifier):
+class _CheckpointStanceClassifier(StanceClassifier):
+    """The backends that run a Hugging Face checkpoint (:class:`_SequenceModel`) and keep
+    stance's settings beside it in ``META_FILE``: one way to save and load them."""
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike,
+        *,
+        device: str = "auto",
+        dtype: str | None = None,
+        batch_size: int = 16,
+        progress: bool | None = None,
+    ) -> Self:
+        """A classifier saved by its ``save`` (for ``transformer``, also any sequence
+        classifier whose labels are bullish, skeptical and neutral).
+
+        >>> TransformerStanceClassifier.load("runs/xlmr-stance", device="cuda")  # doctest: +SKIP
+        >>> ZeroShotStanceClassifier.load("runs/zero-shot")                       # doctest: +SKIP
+        """
+        meta_path = Path(path) / META_FILE
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else None
+        return cls._from_meta(str(path), meta, device=device, dtype=dtype, batch_size=batch_size, progress=progress)
+
+    @classmethod
+    @abstractmethod
+    def _from_meta(cls, reference: str, meta: dict[str, Any] | None, **runtime: Any) -> Self:
+        """The classifier at ``reference`` from its saved settings (``None``: no ``META_FILE`` there)."""
+
+    @staticmethod
+    def _save_meta(path: str | os.PathLike, meta: dict[str, Any]) -> Path:
+        """Write stance's settings into the folder ``path`` (created if needed); returns the folder."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_json(folder / META_FILE, meta)
+        return folder
+
+
+class TransformerStanceClassifier(_CheckpointStanceClassifier):
     """Fine-tunes any ``AutoModelForSequenceClassification`` checkpoint (a registry
     name such as ``e5-small``, a hub id such as ``xlm-roberta-base`` or
     ``camembert-base``, or a local folder) into a three-label stance classifier.
@@ -294,31 +333,24 @@ class TransformerStanceClassifier(StanceClassifier):
                 "warmup_ratio", "seed")},
             "history": self.history_,
         }
-        _write_json(folder / META_FILE, meta)
-        return folder
+        return self._save_meta(folder, meta)
 
     @classmethod
-    def load(
+    def _from_meta(
         cls,
-        path: str | os.PathLike,
+        reference: str,
+        meta: dict[str, Any] | None,
         *,
-        device: str = "auto",
-        dtype: str | None = None,
-        batch_size: int = 16,
-        progress: bool | None = None,
+        device: str,
+        dtype: str | None,
+        batch_size: int,
+        progress: bool | None,
     ) -> TransformerStanceClassifier:
-        """A fine-tuned stance checkpoint: one saved by :meth:`save`, or any
-        sequence classifier whose labels are bullish, skeptical and neutral.
-
-        >>> TransformerStanceClassifier.load("runs/xlmr-stance", device="cuda")  # doctest: +SKIP
-        """
+        """A fine-tuned stance checkpoint: one saved by :meth:`save` (``meta``), or any
+        sequence classifier whose labels are bullish, skeptical and neutral (``meta`` None)."""
         from ..registry import get_spec, locate
 
-        reference = str(path)
-        folder = Path(reference)
-        meta: dict[str, Any] = {}
-        if (folder / META_FILE).is_file():
-            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        meta = meta or {}
         spec = get_spec(reference)
         prefix = meta.get("prefix", spec.prefix("query"))
         model = cls(meta.get("base_model", reference), device=device, dtype=dtype, batch_size=batch_size,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Sequence
@@ -13,10 +12,8 @@ import numpy as np
 
 from ..document import LABELS
 from ..errors import InputError, ModelNotAvailableError, StanceError
-from .base import StanceClassifier, _check_labels, _check_texts, _softmax
-from .card import _write_json
-from .embedding import WEIGHT_DECIMALS
-from .transformer import META_FILE, _SequenceModel
+from .base import WEIGHT_DECIMALS, _check_labels, _check_texts, _softmax
+from .transformer import META_FILE, _CheckpointStanceClassifier, _SequenceModel
 
 if TYPE_CHECKING:
     pass
@@ -31,7 +28,7 @@ DEFAULT_HYPOTHESES = {
 }
 
 
-class ZeroShotStanceClassifier(StanceClassifier):
+class ZeroShotStanceClassifier(_CheckpointStanceClassifier):
     """Stance by natural-language inference: each passage is the premise and each
     label has a French hypothesis; the label probabilities are the softmax of the
     three entailment logits. ``model`` is any NLI checkpoint whose config names
@@ -126,38 +123,32 @@ class ZeroShotStanceClassifier(StanceClassifier):
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the settings (model reference, hypotheses, calibration) to ``path/stance-classifier.json``."""
-        folder = Path(path)
-        folder.mkdir(parents=True, exist_ok=True)
         meta = {
             "backend": self.backend, "labels": list(LABELS), "model": self.model, "hypotheses": self.hypotheses,
             "max_length": self.max_length,
             "calibration": None if self.coef_ is None or self.intercept_ is None
             else {"coef": self.coef_.tolist(), "intercept": self.intercept_.tolist()},
         }
-        _write_json(folder / META_FILE, meta)
-        return folder
+        return self._save_meta(path, meta)
 
     @classmethod
-    def load(
+    def _from_meta(
         cls,
-        path: str | os.PathLike,
+        reference: str,
+        meta: dict[str, Any] | None,
         *,
-        device: str = "auto",
-        dtype: str | None = None,
-        batch_size: int = 16,
-        progress: bool | None = None,
+        device: str,
+        dtype: str | None,
+        batch_size: int,
+        progress: bool | None,
     ) -> ZeroShotStanceClassifier:
-        """A zero-shot classifier saved by :meth:`save`.
-
-        >>> ZeroShotStanceClassifier.load("runs/zero-shot")  # doctest: +SKIP
-        """
-        meta_path = Path(path) / META_FILE
-        if not meta_path.is_file():
+        """A zero-shot classifier saved by :meth:`save`; without its settings file, a clear error."""
+        meta_path = Path(reference) / META_FILE
+        if meta is None:
             raise ModelNotAvailableError(
-                f"expected a folder saved by ZeroShotStanceClassifier.save with {META_FILE}, got {path}; "
+                f"expected a folder saved by ZeroShotStanceClassifier.save with {META_FILE}, got {reference}; "
                 "pass an NLI model to ZeroShotStanceClassifier(model) instead"
             )
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("backend") != cls.backend:
             raise StanceError(f"{meta_path}: expected a zero-shot classifier, got backend {meta.get('backend')!r}")
         model = cls(meta["model"], hypotheses=meta["hypotheses"], max_length=meta.get("max_length"),

@@ -1,6 +1,7 @@
 """Deduplication within a document: repeated lines, pasted second copies of the
 article and near-duplicate paragraphs. The first occurrence is kept, and so is
-any line that only a later copy has.
+any line that only a later copy has. :func:`near_duplicate_pairs` finds
+near-duplicate texts across a corpus (the training-data checks and splits use it).
 
 Near-duplicates are found by word-shingle containment (Broder, "On the
 resemblance and containment of documents", 1997): a paragraph is dropped when
@@ -19,7 +20,9 @@ to mean anything. Words are the white-space tokens of the line's key (see
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+from itertools import combinations
 
 from .base import Step
 
@@ -62,6 +65,26 @@ def shingles(text: str | list[str], size: int = 5) -> set[tuple[str, ...]]:
 def containment(part: set, whole: set) -> float:
     """Share of ``part``'s shingles found in ``whole`` (0.0 for an empty ``part``)."""
     return len(part & whole) / len(part) if part else 0.0
+
+
+def near_duplicate_pairs(sets: Sequence[set], threshold: float) -> list[tuple[int, int]]:
+    """The pairs ``(a, b)``, ``a < b``, of shingle sets (e.g. of a corpus' texts, from
+    :func:`shingles`) in which the smaller one is contained in the other at least
+    ``threshold``. An inverted index keeps this linear in the number of shared shingles,
+    not quadratic in the number of sets.
+
+    >>> texts = ["Le titre cède 2 % à la clôture", "le titre cède 2 % à la clôture ce soir", "Rien à voir ici"]
+    >>> near_duplicate_pairs([shingles(text) for text in texts], 0.8)
+    [(0, 1)]
+    """
+    owners: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, grams in enumerate(sets):
+        for gram in grams:
+            owners[gram].append(index)
+    shared: Counter[tuple[int, int]] = Counter()
+    for indices in owners.values():
+        shared.update(combinations(indices, 2))
+    return [(a, b) for (a, b), count in shared.items() if count / min(len(sets[a]), len(sets[b])) >= threshold]
 
 
 class Deduplicate(Step):

@@ -264,9 +264,10 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
         "eval",
         help="score the pipeline on a hand-labelled eval set; compare with a baseline",
         description="Score cleaning, stance and summaries (with Lead-3 beside them) on an eval set; "
-        "writes DIR/metrics.json, DIR/report.md and DIR/confusion_matrix.png. With --baseline, exits 1 "
+        "writes DIR/metrics.json, DIR/report.md and DIR/confusion_matrix.png. Stance accuracy and macro-F1 are "
+        "gated pooled and within each domain (e.g. stance.macro_f1[fr-documents]). With --baseline, exits 1 "
         "when a metric's paired 95% interval of (now - baseline) lies below -tolerance, or when nothing could "
-        "be compared (no metric, no document in common).",
+        "be compared (no metric, no document in common); a metric the baseline lacks is new, not compared.",
     )
     evaluate.add_argument("path", metavar="PATH", help="eval JSONL, or a folder of them (e.g. eval/)")
     evaluate.add_argument("--out", required=True, metavar="DIR", help="folder for metrics.json and report.md")
@@ -285,13 +286,16 @@ def run_eval(args: argparse.Namespace) -> int:
     evaluation = evaluate(args.path, predictions=args.predictions)
     comparison = compare(evaluation, baseline) if baseline else None
     paths = write_report(evaluation, args.out, comparison)
+    width = max(map(len, evaluation.metrics), default=0)
     for metric, interval in evaluation.metrics.items():
-        print(f"{metric:<18} {interval.value:.3f}  [{interval.low:.3f}, {interval.high:.3f}]")
+        print(f"{metric:<{width}} {interval.value:.3f}  [{interval.low:.3f}, {interval.high:.3f}]")
     print(f"report: {paths['report']}")
     if comparison is None:
         return EXIT_OK
     for status in ("improved", "held", "regressed"):
         print(f"{status}: {', '.join(comparison.with_status(status)) or 'none'}")
+    if comparison.new:
+        print(f"new, not compared (not in the baseline): {', '.join(comparison.new)}")
     if comparison.empty:
         print(f"stance: error: the gate failed: {comparison.empty}", file=sys.stderr)
     return EXIT_OK if comparison.passed else EXIT_FAILED

