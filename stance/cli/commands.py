@@ -367,8 +367,8 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     tuning.add_argument("--layers", type=_positive_int, metavar="K", help="lora: adapt the top K layers (default 2)")
     tuning.add_argument("--rank", type=_positive_int, metavar="R", help="lora: adapter rank (default 8)")
     tuning.add_argument("--domain-balance", type=float, metavar="B",
-                        help="lora: weigh a text of a domain of n texts n^-B in the loss, 0 (default) to 1 "
-                        "(every domain counts alike)")
+                        help="lora: weigh a text of a domain of n texts n^-B in the loss, from 0 (every text alike) "
+                        "to 1 (default: every domain alike)")
     tuning.add_argument("--folds", type=int, metavar="N",
                         help="lora: calibrate on N-fold cross-validation (N extra trainings) instead of a held-out "
                         "tenth (default 0: the held-out tenth)")
