@@ -574,6 +574,7 @@ def test_cli_classify_without_a_trained_head_says_how_to_train(tmp_path: Path,
     assert "needs --model" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_cli_train_embedding_writes_head_and_card(tiny_bert_dir: Path, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     texts, labels = toy_set(10)
