@@ -242,6 +242,35 @@ def test_stance_run_refuses_shard_with_the_ray_engine(tmp_path: Path, capsys: py
     assert "--shard" in capsys.readouterr().err
 
 
+def test_ray_outputs_are_checked_like_the_local_engine_s_before_ray_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stance.cli.distributed as command
+    from stance.cli import main
+
+    started = []
+    monkeypatch.setattr(command, "_ray_installed", lambda: started.append(True) or True)
+    inputs = tmp_path / "docs"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("Le CAC 40 gagne 1 %.", encoding="utf-8")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    cases = [
+        (["--out", str(inputs)], "input folder"),  # OUT is the input folder
+        (["--out", str(inputs / "run")], "input folder"),  # OUT inside it
+        (["--out", str(blocker)], "is a file; expected a folder"),
+        (["--out", str(tmp_path / "run"), "--report", str(inputs / "a.txt")], "one of the inputs"),
+        (["--out", str(tmp_path / "run"), "--report", str(blocker / "r.md")], "is a file, not a folder"),
+    ]
+    for options, message in cases:
+        assert main(["run", str(inputs), "--engine", "ray", *options]) == 2, options
+        assert message in capsys.readouterr().err, options
+    assert main(["run", str(tmp_path / "missing"), "--engine", "ray", "--out", str(tmp_path / "run")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    assert not started and not (tmp_path / "run").exists()
+    assert (inputs / "a.txt").read_text(encoding="utf-8") == "Le CAC 40 gagne 1 %." and blocker.read_text() == "x"
+
+
 # ----------------------------------------------------------------------------- on a local Ray cluster
 
 

@@ -68,11 +68,33 @@ def run_merge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def check_folder_outputs(args: argparse.Namespace) -> None:
+    """The local engine's output checks for a run folder, before Ray starts or any model loads:
+    the input exists, OUT is not the input (nor inside an input folder, where its parts would mix
+    with the documents), OUT can be created as a folder, and the report is not one of the inputs
+    and can be written."""
+    from ..io import check_not_input, check_writable
+
+    source, out = Path(args.input), Path(args.out)
+    if not source.exists():
+        raise InputError("no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file",
+                         args.input)
+    if out.resolve() == source.resolve() or (source.is_dir() and source.resolve() in out.resolve().parents):
+        raise UsageError(f"--out {out} is the input folder {source} or inside it; the run folder must live apart "
+                         "from the documents. Choose another --out folder.")
+    check_not_input(out, source, "--out")
+    check_writable(out, "--out", folder=True)
+    if args.report:
+        check_not_input(args.report, source, "--report")
+        check_writable(args.report, "--report")
+
+
 def run_ray(args: argparse.Namespace) -> int:
     """`stance run --engine ray`: the same stages as the local engine, on Ray Data."""
     if args.shard:
         raise UsageError("--shard splits the input by hand for the local engine; --engine ray splits it itself. "
                          "Leave out --shard (or use --engine local)")
+    check_folder_outputs(args)
     if not _ray_installed():
         from ..errors import missing_dependency
 
@@ -116,6 +138,7 @@ def run_into_folder(args: argparse.Namespace) -> int:
                          "use --engine ray, or an OUT.jsonl per shard")
     from ..distributed import run_local_into
 
+    check_folder_outputs(args)
     spec = _spec(args)
     problems: list[InputError] = []
 
