@@ -269,7 +269,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         weight_decay: float = 0.01,
         warmup_ratio: float = 0.06,
         head_C: float = 10.0,
-        domain_balance: float = 1.0,
+        domain_balance: float = 0.5,
         folds: int = 0,
         calibration_split: float = 0.1,
         seed: int = 0,

@@ -368,7 +368,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     tuning.add_argument("--rank", type=_positive_int, metavar="R", help="lora: adapter rank (default 8)")
     tuning.add_argument("--domain-balance", type=float, metavar="B",
                         help="lora: weigh a text of a domain of n texts n^-B in the loss, from 0 (every text alike) "
-                        "to 1 (default: every domain alike)")
+                        "to 1 (every domain alike); default 0.5, chosen by cross-validation")
     tuning.add_argument("--folds", type=int, metavar="N",
                         help="lora: calibrate on N-fold cross-validation (N extra trainings) instead of a held-out "
                         "tenth (default 0: the held-out tenth)")
