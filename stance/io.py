@@ -309,9 +309,19 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
             if doc is not None:
                 yield doc
     else:
+        check_input(path)
+
+
+def check_input(path: str | os.PathLike, hint: str = "") -> None:
+    """Refuse an input path that does not exist, saying what an input may be.
+
+    >>> check_input("no/such/folder")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    stance.errors.InputError: no/such/folder: no such file or folder; expected a .txt or .html file, ...
+    """
+    if not os.path.exists(path):
         raise InputError(
-            "no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file",
-            str(path),
+            "no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file" + hint, str(path)
         )
 
 
@@ -407,12 +417,7 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterato
     ['0', '1']
     """
     if isinstance(source, str | os.PathLike):
-        if not os.path.exists(source):
-            raise InputError(
-                "no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file "
-                "(to process a text, pass a list: run([text]))",
-                str(source),
-            )
+        check_input(source, " (to process a text, pass a list: run([text]))")
         yield from read_documents(source, on_error=on_error or _raise)
         return
     if isinstance(source, bytes | Mapping) or not isinstance(source, Iterable):

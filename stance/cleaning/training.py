@@ -309,7 +309,7 @@ def select_fit(
         seconds = round(time.time() - start)
         table.append({**setting, "threshold": threshold, "score": round(value, 4), "seconds": seconds})
         runs.append(oof)
-        log(f"{setting}: {value:.4f} at threshold {threshold} ({time.time() - start:.0f} s)")
+        log(f"{setting}: {value:.4f} at threshold {threshold} ({seconds} s)")
     top = max(row["score"] for row in table)
     chosen = min(
         (i for i, row in enumerate(table) if row["score"] >= top - TIE), key=lambda i: fit_cost(grid[i])

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..document import Document
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, StanceError, UsageError, exit_code
-from ..io import JsonlWriter, check_not_input, check_output, check_writable
+from ..io import JsonlWriter, check_input, check_not_input, check_output, check_writable
 from .distributed import add_engine_arguments, add_merge_command, run_into_folder, run_ray
 
 if TYPE_CHECKING:
@@ -132,10 +132,7 @@ def check_outputs(args: argparse.Namespace, kind: str | None = None) -> None:
     """Refuse, before any model is loaded or any file opened for writing, outputs that
     cannot work: OUT (or the report) that is one of the inputs, OUT that holds
     something other than records of this command (``kind``)."""
-    if not Path(args.input).exists():
-        raise InputError(
-            "no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file", args.input
-        )
+    check_input(args.input)
     outputs = [("--out", args.out)]
     if hasattr(args, "report"):
         report = args.report or str(Path(args.out).with_suffix(".md"))

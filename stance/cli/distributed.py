@@ -73,12 +73,10 @@ def check_folder_outputs(args: argparse.Namespace) -> None:
     the input exists, OUT is not the input (nor inside an input folder, where its parts would mix
     with the documents), OUT can be created as a folder, and the report is not one of the inputs
     and can be written."""
-    from ..io import check_not_input, check_writable
+    from ..io import check_input, check_not_input, check_writable
 
+    check_input(args.input)
     source, out = Path(args.input), Path(args.out)
-    if not source.exists():
-        raise InputError("no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file",
-                         args.input)
     if out.resolve() == source.resolve() or (source.is_dir() and source.resolve() in out.resolve().parents):
         raise UsageError(f"--out {out} is the input folder {source} or inside it; the run folder must live apart "
                          "from the documents. Choose another --out folder.")
