@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .base import FRENCH_MONTH, LineRules, Rule, Step
 
@@ -117,13 +118,12 @@ class Comments(Step):
     def __init__(self, opening_lines: int = 3, max_body: int = 8) -> None:
         self.opening_lines = opening_lines
         self.max_body = max_body
-        self._form = CommentForm()
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
         drops: dict[int, str] = {}
         start = self.opening_lines
         for index in range(start, len(lines)):
-            reason = self._form.check(lines[index])
+            reason = _form_reason(lines[index])
             if reason:
                 drops[index] = reason
         self._find_calls(lines, start, drops)
@@ -144,14 +144,10 @@ class Comments(Step):
 
     def _header_length(self, lines: Sequence[str], index: int) -> int:
         """1 or 2 when a comment header starts at ``index``, else 0."""
-        line = lines[index]
-        if len(line) > 80:
-            return 0
-        if _ONE_LINE_HEADER.fullmatch(line):
-            return 1
-        if index + 1 < len(lines) and _PSEUDONYM_LINE.fullmatch(line) and _TIME_LINE.fullmatch(lines[index + 1]):
-            return 2
-        return 0
+        kind = _header_kind(lines[index])
+        if kind == _PSEUDONYM_ONLY:
+            return 2 if index + 1 < len(lines) and _is_time_line(lines[index + 1]) else 0
+        return kind
 
     def _find_blocks(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
         index = start
@@ -186,9 +182,9 @@ class Comments(Step):
         """End of a block closed within ``max_body`` lines, and whether action lines closed
         it (rather than the next header)."""
         for position in range(body, min(len(lines), body + self.max_body + 1)):
-            if _ACTION_LINE.fullmatch(lines[position]):
+            if _is_action_line(lines[position]):
                 end = position
-                while end < len(lines) and _ACTION_LINE.fullmatch(lines[end]):
+                while end < len(lines) and _is_action_line(lines[end]):
                     end += 1
                 return end, True
             if position > body and self._header_length(lines, position):
@@ -204,6 +200,38 @@ class Comments(Step):
                 break
             end += 1
         return end
+
+
+# What each line is, told once per line: the cleaner reruns this step on what is kept,
+# and forms and headers repeat across a site's pages.
+_PSEUDONYM_ONLY = 3
+_FORM = CommentForm()
+
+
+@lru_cache(maxsize=1 << 16)
+def _form_reason(line: str) -> str | None:
+    return _FORM.check(line)
+
+
+@lru_cache(maxsize=1 << 16)
+def _header_kind(line: str) -> int:
+    """1 for a one-line header, ``_PSEUDONYM_ONLY`` for a pseudonym line (a header when a time
+    line follows), 0 otherwise."""
+    if len(line) > 80:
+        return 0
+    if _ONE_LINE_HEADER.fullmatch(line):
+        return 1
+    return _PSEUDONYM_ONLY if _PSEUDONYM_LINE.fullmatch(line) else 0
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_time_line(line: str) -> bool:
+    return _TIME_LINE.fullmatch(line) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_action_line(line: str) -> bool:
+    return _ACTION_LINE.fullmatch(line) is not None
 
 
 def _key(line: str) -> str:

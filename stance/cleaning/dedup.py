@@ -48,6 +48,18 @@ def line_key(line: str) -> str:
     return key.rstrip(_TRAILING)
 
 
+def _line_keys(lines: Sequence[str]) -> list[str]:
+    """:func:`line_key` of every line, case-folded and unquoted as one text (faster than line by line)."""
+    text = "\n".join(lines)
+    if text.count("\n") != len(lines) - 1:  # a line holding a line break: one at a time
+        return [line_key(line) for line in lines]
+    text = text.casefold()
+    for quote, plain in _QUOTES:
+        if quote in text:
+            text = text.replace(quote, plain)
+    return [" ".join(key.split()).rstrip(_TRAILING) for key in text.split("\n")]
+
+
 def shingles(text: str | list[str], size: int = 5) -> set[tuple[str, ...]]:
     """The set of word ``size``-grams of ``text`` (case-folded; one tuple for shorter text).
 
@@ -59,6 +71,8 @@ def shingles(text: str | list[str], size: int = 5) -> set[tuple[str, ...]]:
     words = _WORD.findall(text.casefold()) if isinstance(text, str) else text
     if len(words) <= size:
         return {tuple(words)} if words else set()
+    if size == 5:  # the default, spelt out: the generic form costs a third more
+        return set(zip(words, words[1:], words[2:], words[3:], words[4:]))  # noqa: B905
     return set(zip(*(words[i:] for i in range(size)), strict=False))
 
 
@@ -109,8 +123,7 @@ class Deduplicate(Step):
         drops: dict[int, str] = {}
         seen_keys: set[str] = set()
         seen_shingles: set[tuple[str, ...]] = set()
-        for index, line in enumerate(lines):
-            key = line_key(line)
+        for index, key in enumerate(_line_keys(lines)):
             if key in seen_keys:
                 drops[index] = DUPLICATE
                 continue

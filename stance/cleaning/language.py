@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import islice
 
 from .base import Step
 
@@ -47,10 +48,15 @@ def detect_language(text: str, min_tokens: int = 20, sample: int = 1000) -> str:
     'und'
     """
     text = text[:sample]
-    # CJK text has no spaces: count its characters as words
-    if len(_WORD.findall(text)) < min_tokens and len(_WIDE.findall(text)) < 2 * min_tokens:
+    # CJK text has no spaces: count its characters as words (counting stops at enough)
+    if _count(_WORD, text, min_tokens) < min_tokens and _count(_WIDE, text, 2 * min_tokens) < 2 * min_tokens:
         return "und"
     return _classify(text)
+
+
+def _count(pattern: re.Pattern[str], text: str, enough: int) -> int:
+    """Matches of ``pattern`` in ``text``, counted up to ``enough``."""
+    return sum(1 for _ in islice(pattern.finditer(text), enough))
 
 
 @lru_cache(maxsize=1024)
@@ -99,7 +105,9 @@ class ForeignScriptLines(Step):
         self.threshold = threshold
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
-        shares = [foreign_script_share(line) for line in lines]
-        if not any(share > self.threshold for share in shares) or document_language(lines) in NON_LATIN:
+        if not _BEYOND_LATIN.search("\n".join(lines)):  # the usual case, told in one scan
             return {}
-        return {i: FOREIGN_SCRIPT for i, share in enumerate(shares) if share > self.threshold}
+        foreign = [i for i, line in enumerate(lines) if foreign_script_share(line) > self.threshold]
+        if not foreign or document_language(lines) in NON_LATIN:
+            return {}
+        return dict.fromkeys(foreign, FOREIGN_SCRIPT)

@@ -41,18 +41,23 @@ _CP1252_CONTINUATION = (
     "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 )
+# The pattern starts with one character class (the first character of every sign), so
+# that re scans for it at C speed; the lookbehinds then tell which sign it starts.
 _NEEDS_FTFY = re.compile(
-    f"[\u00c2-\u00f4][{_CP1252_CONTINUATION}]"
-    r"|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+\d*);"
-    "|[\ufb00-\ufb06\u0080-\u009f\x1b\ud800-\udfff\uff01-\uff5e]"
+    "[\u00c2-\u00f4&\ufb00-\ufb06\u0080-\u009f\x1b\ud800-\udfff\uff01-\uff5e]"
+    f"(?:(?<=[\u00c2-\u00f4])[{_CP1252_CONTINUATION}]"
+    r"|(?<=&)(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+\d*);"
+    "|(?<=[\ufb00-\ufb06\u0080-\u009f\x1b\ud800-\udfff\uff01-\uff5e]))"
 )
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\x0b\x0c]")
 # Zero-width space, word joiner, BOM, soft hyphen, and C0/C1 controls but tab and newline.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SPACE_CLASS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
-# Runs that are not already one plain space: the common case is left alone, which is faster.
-_SPACES = re.compile(f"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{_SPACE_CLASS}*| {_SPACE_CLASS}+")
-_SPACE_AROUND_NEWLINE = re.compile(" \n ?|\n ")
+# Runs that are not already one plain space, in two passes that each start with what re
+# scans for at C speed: runs led by a space other than a plain one, then runs of plain ones.
+_SPECIAL_SPACES = re.compile(f"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{_SPACE_CLASS}*")
+_PLAIN_SPACES = re.compile("  +")
+_OTHER_LINE_BREAKS = "\u2028\u2029\u0085\x0b\x0c"
 
 
 def _repair(text: str) -> str:
@@ -84,9 +89,9 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if _NEEDS_FTFY.search(text):
         text = _repair(text)
-    if "\r" in text or _LINE_BREAKS.search(text):
+    if "\r" in text or any(map(text.__contains__, _OTHER_LINE_BREAKS)):
         text = _LINE_BREAKS.sub("\n", text)
     text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = _SPACE_AROUND_NEWLINE.sub("\n", text).strip(" ")
+    text = _PLAIN_SPACES.sub(" ", _SPECIAL_SPACES.sub(" ", text))
+    text = "\n".join([line.strip(" ") for line in text.split("\n")])
     return unicodedata.normalize("NFC", text)
