@@ -131,6 +131,8 @@ class Comments(Step):
         return drops
 
     def _find_calls(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
+        if "comment" not in "\n".join(lines[start:]).lower():  # every call to comment names the comments
+            return
         for index in range(start, len(lines)):
             line = lines[index]
             # every call to comment names the comments; the check spares the regex on most lines

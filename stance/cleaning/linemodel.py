@@ -255,10 +255,10 @@ class LineModel(Step):
             X = self.features(lines, reasons)
             # Without a single article sentence there is nothing to tell furniture from.
             if X[0, _DOC_LONG_SHARE] > 0:
-                content = self.model.predict_proba(X)
-                for index in np.flatnonzero(content < self.threshold).tolist():
-                    if index not in reasons:
-                        reasons[index] = f"{MODEL_REASON} (p={1.0 - content[index]:.2f})"
+                rows = [index for index in range(len(lines)) if index not in reasons]  # rules' drops need no model
+                content = self.model.predict_proba(X[rows])
+                for row in np.flatnonzero(content < self.threshold).tolist():
+                    reasons[rows[row]] = f"{MODEL_REASON} (p={1.0 - content[row]:.2f})"
         if not reasons:
             self._quiet = key
         return reasons
