@@ -157,8 +157,22 @@ _INTRINSIC = (
 # Columns of the intrinsic rows that only serve the document-level features.
 _EXTRA = ("chars", "words", "letters", "latin")
 _COLUMNS = {name: i for i, name in enumerate(_INTRINSIC + _EXTRA)}
-_OWN_TARGETS = np.array([i for i, name in enumerate(BASE) if name in _INTRINSIC])
-_OWN_SOURCES = np.array([_COLUMNS[name] for name in BASE if name in _INTRINSIC])
+
+
+def _runs(pairs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """``(source, target)`` column pairs as runs ``(first source, first target, length)``."""
+    runs: list[tuple[int, int, int]] = []
+    for source, target in pairs:
+        if runs and runs[-1][0] + runs[-1][2] == source and runs[-1][1] + runs[-1][2] == target:
+            runs[-1] = (runs[-1][0], runs[-1][1], runs[-1][2] + 1)
+        else:
+            runs.append((source, target, 1))
+    return runs
+
+
+# Where the intrinsic columns go in the feature matrix, as runs of consecutive columns
+# (slices copy faster than fancy indexing).
+_OWN_RUNS = _runs([(_COLUMNS[name], target) for target, name in enumerate(BASE) if name in _INTRINSIC])
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _SPACE_WIDE = re.compile(f"([{_WIDE_RANGES}])")
 
@@ -314,7 +328,8 @@ def line_features(
     else:
         dist_long = np.full(n, np.log1p(n))
     out = np.empty((n, len(FEATURES)))
-    out[:, _OWN_TARGETS] = own[:, _OWN_SOURCES]
+    for source, target, length in _OWN_RUNS:
+        out[:, target : target + length] = own[:, source : source + length]
     documentwise = {
         "rule": 0.0 if rule is None else rule,
         "comment": 0.0 if comment is None else comment,

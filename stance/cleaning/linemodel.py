@@ -145,12 +145,16 @@ class TreeModel:
         trees' missing-value branches are not needed."""
         X = np.asarray(X, dtype=np.float64)
         rows = X.shape[0]
+        roots = self.roots
+        if self.depth == 0:
+            return np.full(rows, self.value[roots].sum() + self.baseline)
+        # The first step is the same split for every row: no per-row lookup of the node.
+        node = self.child[2 * roots + (X.take(self.feature[roots], axis=1) > self.split[roots])]
         flat = X.T.ravel()  # feature-major: feature f of row r at f * rows + r
         column = self.feature * rows  # where each node's feature starts in ``flat``
-        node = np.broadcast_to(self.roots, (rows, len(self.roots))).copy()
         row = np.arange(rows)[:, None]
         child, split = self.child, self.split
-        for _ in range(self.depth):
+        for _ in range(self.depth - 1):
             step = node * 2
             step += flat[column[node] + row] > split[node]
             node = child[step]
