@@ -73,12 +73,13 @@ _MONTHS = (
     r"janv|f[ée]vr|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[ée]c|"
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 )
-# Each pattern starts with a character class, which keeps a scan over the whole text fast.
+# Each pattern starts with one character class, which keeps a scan over the whole text fast
+# (re looks for that class at C speed); lookbehinds then tell which branch the class began.
 PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
     "date": (
         re.compile(
-            rf"\d[/.\-年]\d{{1,2}}[/.\-月]\d|\d(?:er|st|nd|rd|th)?\.?\s(?i:{_MONTHS})|"
-            r"[JFMASOND](?<=\b.)(?i:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec|[ée]v|vr|ao|ai)\w*\.?\s\d{1,2}\b"
+            rf"[\dJFMASOND](?:(?<=\d)(?:[/.\-年]\d{{1,2}}[/.\-月]\d|(?:er|st|nd|rd|th)?\.?\s(?i:{_MONTHS}))|"
+            r"(?<=[JFMASOND])(?<=\b.)(?i:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec|[ée]v|vr|ao|ai)\w*\.?\s\d{1,2}\b)"
         ),
         (),
     ),
@@ -88,10 +89,10 @@ PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
         re.compile(r"https?://|www\.|\.(?:com|fr|org|net|de|pl|ru|gr|cn|uk|io|info|eu|be|ch|ca)\b|@\w"),
         ("http", "www.", ".", "@"),
     ),
-    "separator": (re.compile(r"\s[|·•/»›>]\s|\s-\s"), ()),
+    "separator": (re.compile(r"\s[|·•/»›>\-]\s"), ()),
     "sentences": (re.compile(r"[.!?。！？]+[\"'»”’)]*(?:\s|$)"), ()),
     "copyright": (re.compile(r"©|\([cC]\)|[Cc]opyright|COPYRIGHT"), ("©", "(c)", "(C)", "opyright", "OPYRIGHT")),
-    "relative_time": (re.compile(r"y\sa\s\d|\d\s?\w+\sago\b"), ("y a ", " ago")),
+    "relative_time": (re.compile(r"[y\d](?:(?<=y)\sa\s\d|(?<=\d)\s?\w+\sago\b)"), ("y a ", " ago")),
     "ellipsis": (re.compile(r"(?:\.\.\.|…) ?$", re.M), ("...", "…")),
     "question": (re.compile(r"\? ?$", re.M), ("?",)),
 }
@@ -174,6 +175,7 @@ def _runs(pairs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
 # (slices copy faster than fancy indexing).
 _OWN_RUNS = _runs([(_COLUMNS[name], target) for target, name in enumerate(BASE) if name in _INTRINSIC])
 _PUNCTUATION = re.compile(r"[^\w\s]+")
+_WORD_RUN = re.compile(r"\w+")
 _SPACE_WIDE = re.compile(f"([{_WIDE_RANGES}])")
 
 
@@ -218,10 +220,13 @@ def intrinsic_features(lines: Sequence[str], lang: str = "und") -> np.ndarray:
     stoplist = stopwords(lang) if lang != "und" else frozenset()
     if stoplist:
         is_stop = stoplist.__contains__
-        plain = _PUNCTUATION.sub(" ", text.casefold())
-        if wide.any():
-            plain = _SPACE_WIDE.sub(r" \1 ", plain)
-        stops = np.fromiter((sum(map(is_stop, line.split())) for line in plain.split("\n")), dtype=np.float64, count=n)
+        folded = text.casefold()
+        if wide.any():  # CJK: one character is one word
+            plain = _SPACE_WIDE.sub(r" \1 ", _PUNCTUATION.sub(" ", folded))
+            words_of = [line.split() for line in plain.split("\n")]
+        else:  # the words are the runs of word characters
+            words_of = [_WORD_RUN.findall(line) for line in folded.split("\n")]
+        stops = np.fromiter((sum(map(is_stop, words)) for words in words_of), dtype=np.float64, count=n)
     else:
         stops = np.zeros(n)
 
