@@ -19,7 +19,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import islice
 
+import numpy as np
+
 from .base import Step
+from .codepoints import BEYOND_LATIN, code_points, kinds_of
 
 FOREIGN_SCRIPT = "foreign-script line"
 
@@ -105,9 +108,13 @@ class ForeignScriptLines(Step):
         self.threshold = threshold
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
-        if not _BEYOND_LATIN.search("\n".join(lines)):  # the usual case, told in one scan
+        # The lines holding a letter beyond Latin (usually none), found in one pass over the text.
+        beyond = kinds_of(code_points("\n".join(lines) + "\n")) & BEYOND_LATIN
+        if not beyond.any():
             return {}
-        foreign = [i for i, line in enumerate(lines) if foreign_script_share(line) > self.threshold]
+        starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
+        suspects = np.flatnonzero(np.add.reduceat(beyond, starts)).tolist()
+        foreign = [i for i in suspects if foreign_script_share(lines[i]) > self.threshold]
         if not foreign or document_language(lines) in NON_LATIN:
             return {}
         return dict.fromkeys(foreign, FOREIGN_SCRIPT)

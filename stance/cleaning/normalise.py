@@ -31,6 +31,9 @@ import unicodedata
 
 import ftfy
 import ftfy.bad_codecs
+import numpy as np
+
+from .codepoints import FTFY_SIGN, INVISIBLE, SPECIAL_SPACE, char_kinds, code_points, kinds_of, may_be_mojibake
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
 
@@ -87,11 +90,20 @@ def normalise(text: str) -> str:
     'Lire également : la suite'
     """
     text = unicodedata.normalize("NFC", text)
-    if _NEEDS_FTFY.search(text):
+    # Which rare characters the text holds, in one pass: each regex below only runs if it may
+    # find something (most texts need none of them).
+    kinds = kinds_of(code_points(text))
+    found = int(np.bitwise_or.reduce(kinds, initial=0))
+    if (found & FTFY_SIGN or "&" in text or may_be_mojibake(kinds)) and _NEEDS_FTFY.search(text):
         text = _repair(text)
+        found = char_kinds(text)
     if "\r" in text or any(map(text.__contains__, _OTHER_LINE_BREAKS)):
         text = _LINE_BREAKS.sub("\n", text)
-    text = _INVISIBLE.sub("", text)
-    text = _PLAIN_SPACES.sub(" ", _SPECIAL_SPACES.sub(" ", text))
+    if found & INVISIBLE:
+        text = _INVISIBLE.sub("", text)
+    if found & SPECIAL_SPACE:
+        text = _SPECIAL_SPACES.sub(" ", text)
+    if "  " in text:
+        text = _PLAIN_SPACES.sub(" ", text)
     text = "\n".join([line.strip(" ") for line in text.split("\n")])
     return unicodedata.normalize("NFC", text)
