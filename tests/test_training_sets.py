@@ -90,6 +90,28 @@ def test_no_training_text_of_any_set_copies_a_seed_or_an_eval_text(
     assert copies == []
 
 
+def _page_contents() -> list[tuple[str, str]]:
+    """(id, content lines joined) for each French web page of the cleaner's line model."""
+    pages = read(TRAINING / "webpages_fr.jsonl")
+    return [(page["id"], " ".join(line for line, label in zip(page["lines"], page["labels"], strict=True)
+                                  if label == 1))
+            for page in pages]
+
+
+def test_no_french_web_page_s_content_near_duplicates_a_seed_or_an_eval_text(seed_texts: list[str]) -> None:
+    pages = _page_contents()
+    # Paragraph by paragraph, so that one paragraph copied from a long eval document is caught;
+    # paragraphs of fewer than 8 words are left out, as the cleaner's Deduplicate leaves out
+    # short lines: a few shingles are too few for a containment ratio to mean anything.
+    references = [(name, paragraph) for name, text in _reference_texts(seed_texts)
+                  for paragraph in re.split(r"\n\s*\n|\n", text) if len(paragraph.split()) >= 8]
+    grams = [shingles(text) for _, text in pages] + [shingles(text) for _, text in references]
+    near = [(pages[a][0], references[b - len(pages)][0])  # names the reference, never quotes it
+            for a, b in near_duplicate_pairs(grams, MAX_PAIR_CONTAINMENT) if a < len(pages) <= b]
+    assert len(pages) >= 100  # the issue asks for at least 100 French pages
+    assert near == []
+
+
 def test_the_tweets_dev_split_is_held_out_of_training(sets: dict[str, list[dict]]) -> None:
     dev = read(EVAL / "tweets_en_dev.jsonl")
     train = sets["tweets_en.jsonl"]
