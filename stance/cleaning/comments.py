@@ -131,12 +131,16 @@ class Comments(Step):
         return drops
 
     def _find_calls(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
-        if "comment" not in "\n".join(lines[start:]).lower():  # every call to comment names the comments
+        # every call to comment names the comments: the check spares the regex on most lines
+        lowered = "\n".join(lines[start:]).lower()
+        if "comment" not in lowered:
             return
-        for index in range(start, len(lines)):
+        lows = lowered.split("\n")
+        if len(lows) != len(lines) - start:  # a line holding a line break
+            lows = [line.lower() for line in lines[start:]]
+        for index, low in enumerate(lows, start):
             line = lines[index]
-            # every call to comment names the comments; the check spares the regex on most lines
-            if index in drops or len(line) > 200 or "comment" not in line.lower() or not _CALL_LINE.fullmatch(line):
+            if index in drops or len(line) > 200 or "comment" not in low or not _CALL_LINE.fullmatch(line):
                 continue
             drops[index] = CALL
             follow = index + 1
