@@ -22,7 +22,8 @@ and card:
 - ``documents.py``: :func:`classify_document` cuts a cleaned article into
   passages, classifies them and weighs them into a document label with evidence
   (a :class:`DocumentAggregator` learnt from document labels, or the fixed rule);
-- ``training.py``: :func:`load_classifier` and :func:`train_classifier` by backend name.
+- ``training.py``: :func:`load_classifier` and :func:`train_classifier` by backend name;
+  :func:`refit_aggregation` refits a saved lora classifier's document aggregation alone.
 
 >>> from stance.classify import LoraStanceClassifier, classify_document
 >>> classifier = LoraStanceClassifier.load()                     # the shipped default
@@ -46,7 +47,14 @@ from .documents import (
 )
 from .embedding import EmbeddingStanceClassifier, default_head_dir
 from .lora import LoraStanceClassifier, default_lora_dir
-from .training import BACKENDS, DEFAULT_BACKEND, load_classifier, load_training_data, train_classifier
+from .training import (
+    BACKENDS,
+    DEFAULT_BACKEND,
+    load_classifier,
+    load_training_data,
+    refit_aggregation,
+    train_classifier,
+)
 from .transformer import TransformerStanceClassifier
 from .zeroshot import ZeroShotStanceClassifier
 
@@ -72,6 +80,7 @@ __all__ = [
     "document_passages",
     "load_classifier",
     "load_training_data",
+    "refit_aggregation",
     "split_passages",
     "train_classifier",
 ]

@@ -193,25 +193,7 @@ def lora_card(data: dict[str, Any], *, adapter_bytes: int | None = None) -> str:
         lines += ["## Cross-validation of the design (training data only)", "", design.get("note", ""), "",
                   *_domain_table(design["domains"]), ""]
     if aggregation:
-        agg_cv = aggregation.get("cross_validation") or {}
-        chosen = agg_cv.get("chosen") or {}
-        lines += [
-            "## Document level",
-            "",
-            "A document of more than 90 words is cut into passages; its stance is a logistic regression over the "
-            "passage probabilities of its headline (first passage), lead (next two), length-weighted body mean, "
-            "conclusion (last three), strongest bullish and skeptical passage, share of votes, and the old fixed "
-            f"rule's scores (`stance.classify.documents.AGGREGATION_FEATURES`); C = {aggregation.get('C')}, chosen by "
-            f"{agg_cv.get('repeats')}x repeated stratified {agg_cv.get('folds')}-fold cross-validation (log-loss) on "
-            f"{agg_cv.get('documents')} long training documents with document labels "
-            f"({', '.join(f'{k} {v}' for k, v in (agg_cv.get('counts') or {}).items())}).",
-            "",
-            f"Cross-validated document macro-F1: learnt {chosen.get('macro_f1')}, the fixed rule "
-            f"{chosen.get('macro_f1_fixed_rule')} on the same folds (accuracy learnt {chosen.get('accuracy')}). "
-            "Evidence passages are chosen as before (the passages that vote for the label, then the strongest "
-            "passage for the other side). A document of at most 90 words is one passage.",
-            "",
-        ]
+        lines += _aggregation_section(aggregation)
     lines += [
         "## Design",
         "",
@@ -235,3 +217,53 @@ def _balance_sentence(balance: float) -> str:
         return ""
     return (f" Loss weights balance the domains (a text of a domain of n texts weighs n^-{balance:g}, "
             f"{'so every domain counts alike' if balance == 1 else 'between every text and every domain alike'}).")
+
+
+def _score_row(name: str, row: dict[str, Any]) -> str:
+    return (f"| {name} | {row['macro_f1']:.4f} | {row['accuracy']:.4f} | {row['mean_confidence']:.4f} | "
+            f"{row['ece']:.4f} |")
+
+
+def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
+    """The card's document level: what the learnt aggregation reads and its cross-validated scores."""
+    cv = aggregation.get("cross_validation") or {}
+    chosen = cv.get("chosen") or {}
+    inputs = aggregation.get("inputs") or {}
+    models = inputs.get("passage_models") or ["lora"]
+    read = ("the average of this classifier's passage probabilities and those of the embedding head "
+            f"(`stance/models/{inputs.get('embedding_head', 'stance-head')}`, sha256 "
+            f"`{str(inputs.get('embedding_head_sha256', ''))[:16]}`; same encoder in memory, adapter off)"
+            if "embedding" in models else "this classifier's passage probabilities")
+    lines = [
+        "## Document level",
+        "",
+        "A document of more than 90 words is cut into passages; its stance is a logistic regression over the log of "
+        f"the length-weighted mean over its passages of {read}, then one temperature "
+        f"({aggregation.get('temperature', 1.0):.4f}, fitted on "
+        f"{cv.get('temperature_fitted_on', 'held-out predictions')}). "
+        f"C = {aggregation.get('C')}, chosen by {cv.get('repeats')}x repeated stratified {cv.get('folds')}-fold "
+        f"cross-validation (log-loss) on {cv.get('documents')} training documents with document labels "
+        f"({', '.join(f'{k} {v}' for k, v in (cv.get('counts') or {}).items())}). A document of at most 90 words is "
+        "one passage and keeps this classifier's probabilities. Evidence passages are chosen as before (the passages "
+        "that vote for the label, then the strongest passage for the other side).",
+        "",
+        f"Cross-validated document macro-F1 (mean over repeats): learnt {chosen.get('macro_f1')}, accuracy "
+        f"{chosen.get('accuracy')}; the fixed rule {chosen.get('macro_f1_fixed_rule')} on the same documents.",
+        "",
+    ]
+    rows = []
+    out_of_fold = cv.get("out_of_fold") or {}
+    if out_of_fold:
+        rows.append(_score_row(f"{cv.get('folds')}-fold, before temperature", out_of_fold["before_temperature"]))
+        rows.append(_score_row(f"{cv.get('folds')}-fold, after temperature", out_of_fold["after_temperature"]))
+    by_group = cv.get("by_group") or {}
+    if by_group:
+        rows.append(_score_row("one writer left out, before temperature", by_group["before_temperature"]))
+        rows.append(_score_row("one writer left out, after temperature", by_group["after_temperature"]))
+        for name, row in (by_group.get("per_group") or {}).items():
+            rows.append(_score_row(f"writer `{name}` left out ({by_group['groups'][name]} documents)", row))
+    if cv.get("fixed_rule"):
+        rows.append(_score_row("the fixed rule on the same passage probabilities (no fitting)", cv["fixed_rule"]))
+    if rows:
+        lines += ["| documents | macro-F1 | accuracy | mean confidence | ECE |", "|---|---:|---:|---:|---:|", *rows, ""]
+    return lines

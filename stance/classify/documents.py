@@ -91,102 +91,150 @@ def _weighted_scores(proba: np.ndarray, weights: np.ndarray, neutral_weight: flo
     return mass / mass.sum()
 
 
-# What the learned aggregation reads from a document's passage probabilities (each a
-# probability per label, as log-probabilities): the first passage (the headline), the
-# lead (the next two: standfirst, first paragraph), the length-weighted mean of all
-# passages, the conclusion (mean of the last three), the strongest bullish and
-# skeptical passage, the share of passages voting for each label, and the fixed rule's
-# scores (neutral mass halved).
-AGGREGATION_FEATURES = (
-    *(f"{part}_{label}" for part in ("first", "lead", "mean", "conclusion") for label in LABELS),
-    "max_bullish", "max_skeptical",
-    *(f"share_{label}" for label in LABELS),
-    *(f"rule_{label}" for label in LABELS),
-)
-AGGREGATION_C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+# What the learned aggregation reads from a document's passage probabilities: the
+# log of their length-weighted mean (each passage weighs by its length, full weight from
+# FULL_WEIGHT_WORDS words). Chosen by cross-validation on the training documents among
+# richer sets (headline, lead, conclusion, strongest passages, vote shares: 20 features),
+# which did no better within a writer and worse across writers and on short articles:
+# docs/stance-lora.md. A mean does not change meaning with the number of passages, so a
+# model fitted on long training documents reads a 4-passage article the same way.
+AGGREGATION_FEATURES = tuple(f"mean_{label}" for label in LABELS)
+AGGREGATION_C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 
 
 def aggregation_features(passages: Sequence[str], proba: np.ndarray) -> np.ndarray:
-    """The features of :class:`DocumentAggregator` (:data:`AGGREGATION_FEATURES`) of one document.
+    """The features of :class:`DocumentAggregator` (:data:`AGGREGATION_FEATURES`) of one document:
+    the log of the length-weighted mean of its passage probabilities.
 
-    >>> aggregation_features(["Titre", "Le titre bondit."], np.array([[0.2, 0.2, 0.6], [0.7, 0.1, 0.2]])).shape
-    (20,)
+    >>> aggregation_features(["Titre", "Le titre bondit nettement après ses résultats annuels."],
+    ...                      np.array([[0.2, 0.2, 0.6], [0.7, 0.1, 0.2]])).round(2).tolist()
+    [-0.67, -2.25, -1.14]
     """
     proba = np.asarray(proba, dtype=np.float64).reshape(len(passages), len(LABELS))
     weights = _weights(passages)
-    lead = proba[1:3] if len(passages) > 1 else proba[:1]
-    votes = proba.argmax(axis=1)
-    values = np.concatenate([
-        proba[0], lead.mean(axis=0), (weights / weights.sum()) @ proba, proba[-3:].mean(axis=0),
-        proba[:, :2].max(axis=0),
-        [(votes == k).mean() for k in range(len(LABELS))],
-        _weighted_scores(proba, weights, NEUTRAL_WEIGHT),
-    ])
-    return np.log(np.clip(values, 1e-4, 1.0))
+    return np.log(np.clip((weights / weights.sum()) @ proba, 1e-4, 1.0))
+
+
+def _scores(gold: np.ndarray, proba: np.ndarray) -> dict[str, float]:
+    """Macro-F1, accuracy, mean confidence and ECE of document probabilities."""
+    from ..metrics import classification_scores, expected_calibration_error
+
+    predicted = proba.argmax(axis=1)
+    scores = classification_scores([LABELS[i] for i in gold], [LABELS[i] for i in predicted])
+    confidence = proba.max(axis=1)
+    return {"macro_f1": round(scores["macro_f1"], 4), "accuracy": round(scores["accuracy"], 4),
+            "mean_confidence": round(float(confidence.mean()), 4),
+            "ece": round(expected_calibration_error(confidence, predicted == gold), 4)}
 
 
 class DocumentAggregator:
     """A document's stance learnt from document-level labels: a multinomial logistic
-    regression over :func:`aggregation_features` of the passage probabilities. ``C``
-    is chosen by repeated stratified cross-validation (log-loss) on the training
-    documents; :attr:`cv_results_` compares it with the fixed rule on the same folds.
+    regression over :func:`aggregation_features` of the passage probabilities, then one
+    temperature.
 
-    >>> aggregator = DocumentAggregator().fit(passages_per_doc, probas_per_doc, labels)  # doctest: +SKIP
-    >>> aggregator.predict_proba(passages, proba).round(2)                                # doctest: +SKIP
+    ``C`` is chosen by repeated stratified cross-validation (log-loss) on the training
+    documents. With ``groups`` (who wrote each document) the model is also scored
+    leaving one group out at a time, the closest the training data come to articles
+    from writers it never saw, and the temperature is fitted on those out-of-group
+    predictions (without groups, on the out-of-fold ones), so that document
+    confidence matches document accuracy under a change of writer.
+    :attr:`cv_results_` holds both estimates and the fixed rule on the same folds.
+    ``inputs`` records what the passage probabilities are (e.g. the mean of two
+    passage models); the classifier that owns the aggregator reads it.
+
+    >>> aggregator = DocumentAggregator().fit(passages_per_doc, probas, labels, groups=writers)  # doctest: +SKIP
+    >>> aggregator.predict_proba(passages, proba).round(2)                                      # doctest: +SKIP
     array([0.71, 0.09, 0.2 ])
     """
 
-    def __init__(self, C: float | None = None, *, folds: int = 5, repeats: int = 4, seed: int = 0) -> None:
+    def __init__(self, C: float | None = None, *, folds: int = 5, repeats: int = 4, seed: int = 0,
+                 inputs: dict | None = None) -> None:
         if C is not None and not C > 0:
             raise InputError(f"expected C > 0, got {C!r}")
         self.C = C
         self.folds = folds
         self.repeats = repeats
         self.seed = seed
+        self.inputs = dict(inputs) if inputs else {}
         self.coef_: np.ndarray | None = None
         self.intercept_: np.ndarray | None = None
+        self.temperature_: float = 1.0
         self.C_: float | None = None
         self.cv_results_: dict | None = None
 
     def fit(self, documents: Sequence[Sequence[str]], probas: Sequence[np.ndarray],
-            labels: Sequence[str]) -> DocumentAggregator:
+            labels: Sequence[str], *, groups: Sequence[str] | None = None) -> DocumentAggregator:
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import RepeatedStratifiedKFold
 
-        from ..metrics import classification_scores
-        from .base import _check_labels
+        from .base import _check_labels, _softmax
+        from .selection import _fit_temperature
 
         y = _check_labels(labels, len(documents))
         if len(probas) != len(documents):
             raise InputError(f"expected one probability array per document, got {len(probas)} for {len(documents)}")
+        if groups is not None and len(groups) != len(documents):
+            raise InputError(f"expected one group per document, got {len(groups)} for {len(documents)}")
         X = np.stack([aggregation_features(d, p) for d, p in zip(documents, probas, strict=True)])
-        rule = np.array([LABELS.index(aggregate(d, p).label) for d, p in zip(documents, probas, strict=True)])
+        rule = np.stack([[aggregate(d, p).scores[label] for label in LABELS]
+                         for d, p in zip(documents, probas, strict=True)])
         splitter = RepeatedStratifiedKFold(n_splits=self.folds, n_repeats=self.repeats, random_state=self.seed)
         splits = list(splitter.split(X, y))
+        per_repeat = self.folds
+
+        def out_of_fold(C: float, folds: list) -> np.ndarray:
+            logits = np.zeros((len(y), len(LABELS)))
+            for train, test in folds:
+                logits[test] = LogisticRegression(C=C, max_iter=5000).fit(X[train], y[train]).decision_function(X[test])
+            return logits
+
         table = []
         for C in ((self.C,) if self.C is not None else AGGREGATION_C_GRID):
-            losses, f1s, f1_rule, accuracy = [], [], [], []
-            for train, test in splits:
-                model = LogisticRegression(C=C, max_iter=5000).fit(X[train], y[train])
-                proba = model.predict_proba(X[test])
-                losses.append(float(-np.log(np.clip(proba[np.arange(len(test)), y[test]], 1e-12, None)).mean()))
-                scores = classification_scores([LABELS[i] for i in y[test]], [LABELS[i] for i in proba.argmax(1)])
+            losses, f1s, accuracy = [], [], []
+            for repeat in range(self.repeats):
+                logits = out_of_fold(C, splits[repeat * per_repeat : (repeat + 1) * per_repeat])
+                proba = _softmax(logits)
+                losses.append(float(-np.log(np.clip(proba[np.arange(len(y)), y], 1e-12, None)).mean()))
+                scores = _scores(y, proba)
                 f1s.append(scores["macro_f1"])
                 accuracy.append(scores["accuracy"])
-                f1_rule.append(classification_scores([LABELS[i] for i in y[test]],
-                                                     [LABELS[i] for i in rule[test]])["macro_f1"])
             table.append({"C": C, "log_loss": round(float(np.mean(losses)), 4),
                           "macro_f1": round(float(np.mean(f1s)), 4),
-                          "accuracy": round(float(np.mean(accuracy)), 4),
-                          "macro_f1_fixed_rule": round(float(np.mean(f1_rule)), 4)})
+                          "accuracy": round(float(np.mean(accuracy)), 4)})
         best = min(table, key=lambda row: (row["log_loss"], row["C"]))
-        model = LogisticRegression(C=best["C"], max_iter=5000).fit(X, y)
+        C = best["C"]
+        fixed_rule = _scores(y, rule)
+        best["macro_f1_fixed_rule"] = fixed_rule["macro_f1"]
+        results: dict = {"documents": len(y), "folds": self.folds, "repeats": self.repeats, "seed": self.seed,
+                         "counts": {label: int((y == k).sum()) for k, label in enumerate(LABELS)},
+                         "grid": table, "chosen": best, "fixed_rule": fixed_rule}
+        kfold = out_of_fold(C, splits[:per_repeat])
+        names = sorted({str(g) for g in groups}) if groups is not None else []
+        if len(names) >= 2:
+            group = np.array([str(g) for g in groups])
+            held = out_of_fold(C, [(np.flatnonzero(group != name), np.flatnonzero(group == name)) for name in names])
+            temperature = _fit_temperature(held, y)
+            results["by_group"] = {
+                "groups": {name: int((group == name).sum()) for name in names},
+                "before_temperature": _scores(y, _softmax(held)),
+                "after_temperature": _scores(y, _softmax(held / temperature)),
+                "per_group": {name: _scores(y[group == name], _softmax(held[group == name] / temperature))
+                              for name in names},
+                "fixed_rule": _scores(y, rule),
+            }
+            results["temperature_fitted_on"] = "leave-one-group-out predictions"
+        else:
+            temperature = _fit_temperature(kfold, y)
+            results["temperature_fitted_on"] = "out-of-fold predictions"
+        results["temperature"] = round(temperature, 4)
+        results["out_of_fold"] = {"before_temperature": _scores(y, _softmax(kfold)),
+                                  "after_temperature": _scores(y, _softmax(kfold / temperature))}
+        model = LogisticRegression(C=C, max_iter=5000).fit(X, y)
         self.coef_ = np.round(model.coef_, 8)
         self.intercept_ = np.round(model.intercept_, 8)
-        self.C_ = best["C"]
-        self.cv_results_ = {"documents": len(y), "folds": self.folds, "repeats": self.repeats, "seed": self.seed,
-                            "counts": {label: int((y == k).sum()) for k, label in enumerate(LABELS)},
-                            "grid": table, "chosen": best}
+        self.temperature_ = round(float(temperature), 8)
+        self.C_ = C
+        self.cv_results_ = results
         return self
 
     def predict_proba(self, passages: Sequence[str], proba: np.ndarray) -> np.ndarray:
@@ -195,12 +243,13 @@ class DocumentAggregator:
             raise InputError("this DocumentAggregator is not fitted; call .fit(documents, probas, labels) first")
         from .base import _softmax
 
-        return _softmax(aggregation_features(passages, proba) @ self.coef_.T + self.intercept_)
+        return _softmax((aggregation_features(passages, proba) @ self.coef_.T + self.intercept_) / self.temperature_)
 
     def to_dict(self) -> dict:
         if self.coef_ is None or self.intercept_ is None:
             raise InputError("this DocumentAggregator is not fitted; nothing to save")
-        return {"kind": "logistic-regression", "features": list(AGGREGATION_FEATURES), "C": self.C_,
+        return {"kind": "logistic-regression", "features": list(AGGREGATION_FEATURES), "inputs": self.inputs,
+                "C": self.C_, "temperature": self.temperature_,
                 "coef": self.coef_.tolist(), "intercept": self.intercept_.tolist(),
                 "cross_validation": self.cv_results_}
 
@@ -209,9 +258,10 @@ class DocumentAggregator:
         if list(data.get("features", [])) != list(AGGREGATION_FEATURES):
             raise InputError("the saved document aggregation uses other features than this version of stance; "
                              "retrain it with `stance train --backend lora`")
-        aggregator = cls(C=data["C"])
+        aggregator = cls(C=data["C"], inputs=data.get("inputs"))
         aggregator.coef_ = np.array(data["coef"], dtype=np.float64)
         aggregator.intercept_ = np.array(data["intercept"], dtype=np.float64)
+        aggregator.temperature_ = float(data.get("temperature", 1.0))
         aggregator.C_ = data["C"]
         aggregator.cv_results_ = data.get("cross_validation")
         return aggregator
@@ -223,11 +273,15 @@ def aggregate(
     *,
     neutral_weight: float = NEUTRAL_WEIGHT,
     aggregator: DocumentAggregator | None = None,
+    aggregation_proba: np.ndarray | None = None,
 ) -> DocumentStance:
     """Weigh passage probabilities into a document stance (see :func:`classify_document`).
 
     With an ``aggregator`` (learnt from document labels) a document of several
-    passages takes its scores from it; a single passage is its own document.
+    passages takes its scores from it, reading ``aggregation_proba`` (the passage
+    probabilities it was fitted on, e.g. two passage models averaged) or else
+    ``proba``; a single passage is its own document. ``proba`` (the classifier's)
+    gives the passage labels and the evidence.
 
     >>> passages = ["Achetez ce titre, la croissance du groupe va durer des années.", "Vendez."]
     >>> aggregate(passages, np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1]])).label   # the one-word passage weighs little
@@ -241,7 +295,11 @@ def aggregate(
     weights = _weights(passages)
     neutral = LABELS.index("neutral")
     if aggregator is not None:
-        scores = proba[0].copy() if len(passages) == 1 else aggregator.predict_proba(passages, proba)
+        if len(passages) == 1:
+            scores = proba[0].copy()
+        else:
+            read = proba if aggregation_proba is None else np.asarray(aggregation_proba, dtype=np.float64)
+            scores = aggregator.predict_proba(passages, read.reshape(len(passages), len(LABELS)))
         best = int(scores.argmax())
     else:
         scores = _weighted_scores(proba, weights, neutral_weight)
@@ -305,6 +363,9 @@ def classify_documents(
     model sees full batches. The passages are weighed by ``aggregator``, by
     default the classifier's own learnt aggregation (``classifier.aggregation_``,
     the lora backend) when it has one, else by the fixed rule (``neutral_weight``).
+    A classifier with an ``aggregation_proba(texts, proba)`` method gives the
+    probabilities the aggregation reads (the lora backend: its own averaged with the
+    embedding head's), asked for the passages of documents of several passages only.
 
     >>> [d.label for d in classify_documents([text_a, text_b], EmbeddingStanceClassifier.load())]  # doctest: +SKIP
     ['bullish', 'neutral']
@@ -318,12 +379,21 @@ def classify_documents(
     flat = [passage for passages in split for passage in passages]
     proba = classifier.predict_proba(flat) if flat else np.zeros((0, len(LABELS)))
     proba = np.asarray(proba).reshape(len(flat), len(LABELS))
+    read = proba
+    if aggregator is not None and hasattr(classifier, "aggregation_proba"):
+        several = np.concatenate([np.full(len(passages), len(passages) > 1) for passages in split]) if flat \
+            else np.zeros(0, dtype=bool)
+        read = proba.copy()
+        if several.any():
+            chosen = np.flatnonzero(several)
+            read[chosen] = classifier.aggregation_proba([flat[i] for i in chosen], proba[chosen])
     results = []
     start = 0
     for passages in split:
-        results.append(aggregate(passages, proba[start : start + len(passages)], neutral_weight=neutral_weight,
-                                 aggregator=aggregator))
-        start += len(passages)
+        end = start + len(passages)
+        results.append(aggregate(passages, proba[start:end], neutral_weight=neutral_weight,
+                                 aggregator=aggregator, aggregation_proba=read[start:end]))
+        start = end
     return results
 
 
@@ -341,8 +411,8 @@ def classify_document(
     cut into passages (:func:`document_passages`) and each is classified. With a
     learnt aggregation (``aggregator``, or the classifier's ``aggregation_``: the
     default lora backend has one, learnt from document labels) the document's
-    scores come from a logistic regression over the passage probabilities of its
-    headline, lead, body and conclusion (:class:`DocumentAggregator`).
+    scores come from a logistic regression over the length-weighted mean of its
+    passage probabilities, then a temperature (:class:`DocumentAggregator`).
 
     Without one, the fixed rule applies. A passage weighs by its length (full weight from
     :data:`FULL_WEIGHT_WORDS` words). The document scores are the weighted sums

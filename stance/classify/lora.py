@@ -149,6 +149,12 @@ def _load_adapter_weights(model: Any, weights: dict[str, Any], source: str) -> N
     model.load_state_dict(own, strict=False)
 
 
+def _file_sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _layer_stack(model: Any) -> Any | None:
     """The transformer layers of a BERT-like encoder (BERT, XLM-R, CamemBERT, E5), or None."""
     layers = getattr(getattr(model, "encoder", None), "layer", None)
@@ -309,6 +315,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         self.training_time_: float | None = None
         self.aggregation_: Any = None  # a DocumentAggregator, learnt from document labels by `stance train`
         self._adapter_ready = False
+        self._companion: Any = None  # the embedding head the document aggregation also reads
 
     def __repr__(self) -> str:
         state = f"temperature={self.temperature_:.3f}" if self.coef_ is not None else "not fitted"
@@ -595,6 +602,37 @@ class LoraStanceClassifier(HeadStanceClassifier):
         with self.adapter_on():
             return np.asarray(self.encoder.encode(texts, kind="query"), dtype=np.float64)
 
+    def companion_head(self) -> Any:
+        """The embedding head whose passage probabilities the document aggregation reads
+        next to this classifier's (the shipped ``stance-head`` unless the aggregation names
+        another folder), on the same encoder in memory: it sees the base model, the adapter
+        being on only while this classifier runs."""
+        if self._companion is None:
+            from .embedding import EmbeddingStanceClassifier, default_head_dir
+
+            inputs = getattr(self.aggregation_, "inputs", None) or {}
+            folder = inputs.get("embedding_head")
+            path = default_head_dir() if folder in (None, "stance-head") else Path(folder)
+            head = EmbeddingStanceClassifier.load(path, encoder=self.encoder, batch_size=self.batch_size,
+                                                  progress=self.progress)
+            expected = inputs.get("embedding_head_sha256")
+            if expected and _file_sha256(path / HEAD_FILE) != expected:
+                log.warning("the embedding head at %s is not the one the document aggregation was fitted with; "
+                            "document stances may drift: retrain with `stance train --aggregation-only --out DIR`",
+                            path)
+            self._companion = head
+        return self._companion
+
+    def aggregation_proba(self, texts: Sequence[str], proba: np.ndarray) -> np.ndarray:
+        """What the document aggregation reads for ``texts`` whose probabilities under this
+        classifier are ``proba``: the mean of these and the embedding head's when the
+        aggregation was fitted so (``aggregation_.inputs["passage_models"]``), else ``proba``."""
+        proba = np.asarray(proba, dtype=np.float64)
+        inputs = getattr(self.aggregation_, "inputs", None) or {}
+        if "embedding" not in inputs.get("passage_models", ()) or len(texts) == 0:
+            return proba
+        return (proba + np.asarray(self.companion_head().predict_proba(list(texts)), dtype=np.float64)) / 2
+
     # persistence ---------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -666,11 +704,13 @@ class LoraStanceClassifier(HeadStanceClassifier):
         batch_size: int = 32,
         dtype: str | None = None,
         progress: bool | None = None,
+        aggregation: bool = True,
     ) -> LoraStanceClassifier:
         """A classifier saved by :meth:`save` (default: the shipped one, :func:`default_lora_dir`).
 
         ``encoder`` is the encoder to attach the adapter to (an :class:`Encoder`
         instance shared with other stages, which keep seeing the base model).
+        ``aggregation=False`` leaves the saved document aggregation out (to refit it).
 
         >>> LoraStanceClassifier.load().encoder_name
         'e5-small'
@@ -715,7 +755,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         model._adapter_ready = True
         model._set_head(data)
         model.training_time_ = data.get("training_time_s")
-        if data.get("aggregation"):
+        if aggregation and data.get("aggregation"):
             from .documents import DocumentAggregator
 
             model.aggregation_ = DocumentAggregator.from_dict(data["aggregation"])

@@ -141,20 +141,79 @@ def _training_sets_info(paths: Sequence[Path], documents: Path | None) -> dict[s
     return {"files": files, "examples": sum(f["examples"] for f in files if f["domain"] != "documents")}
 
 
-def _fit_aggregation(classifier: LoraStanceClassifier, documents: Path) -> Any:
-    """The learnt document aggregation, fitted on the passage probabilities of the
-    long training documents (passages cut as at prediction time)."""
-    from .documents import DocumentAggregator, document_passages
+# What the learnt document aggregation reads: the mean of the lora passage probabilities
+# and those of the embedding head shipped in the package (chosen by cross-validation on the
+# training documents: docs/stance-lora.md).
+DOCUMENT_PASSAGE_MODELS = ("lora", "embedding")
 
+
+def document_groups(ids: Sequence[str]) -> list[str]:
+    """Who wrote each training document, from its id: ``fd-a-001`` -> ``fd-a`` (each writer
+    numbers its documents under its own prefix; models/training/README.md). The aggregation
+    is scored and calibrated leaving one writer out at a time.
+
+    >>> document_groups(["fd-a-001", "fd-b-012", "fd-c-003"])
+    ['fd-a', 'fd-b', 'fd-c']
+    """
+    return [str(name).rsplit("-", 1)[0] for name in ids]
+
+
+def _fit_aggregation(classifier: LoraStanceClassifier, documents: Path,
+                     embedding_head: str | os.PathLike | None = None) -> Any:
+    """The learnt document aggregation, fitted on the passage probabilities of the
+    long training documents (passages cut as at prediction time): the classifier's
+    averaged with the embedding head's (:data:`DOCUMENT_PASSAGE_MODELS`; the shipped
+    head unless ``embedding_head`` names a saved one), grouped by writer."""
+    import time
+
+    from .documents import DocumentAggregator, document_passages
+    from .embedding import default_head_dir
+
+    started = time.perf_counter()
     texts, labels = load_training_data(documents)
+    raw = [json.loads(line) for line in documents.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ids = [record.get("id") for record in raw]
+    groups = document_groups(ids) if all(isinstance(name, str) for name in ids) else None
     passages = [document_passages(text) for text in texts]
     flat = [passage for parts in passages for passage in parts]
-    proba = classifier.predict_proba(flat)
+    head = Path(embedding_head) if embedding_head is not None else default_head_dir()
+    classifier.aggregation_ = DocumentAggregator(inputs={
+        "passage_models": list(DOCUMENT_PASSAGE_MODELS), "combination": "mean",
+        "embedding_head": "stance-head" if embedding_head is None else str(head.resolve()),
+        "embedding_head_sha256": hashlib.sha256((head / "head.json").read_bytes()).hexdigest()})
+    classifier._companion = None
+    proba = classifier.aggregation_proba(flat, classifier.predict_proba(flat))
     probas, start = [], 0
     for parts in passages:
         probas.append(proba[start : start + len(parts)])
         start += len(parts)
-    return DocumentAggregator().fit(passages, probas, labels)
+    aggregator = classifier.aggregation_.fit(passages, probas, labels, groups=groups)
+    aggregator.cv_results_["fit_time_s"] = round(time.perf_counter() - started, 1)
+    return aggregator
+
+
+def refit_aggregation(folder: str | os.PathLike, documents: str | os.PathLike | None = None,
+                      *, device: str = "auto", embedding_head: str | os.PathLike | None = None,
+                      ) -> tuple[LoraStanceClassifier, Path]:
+    """Refit only the document aggregation of the lora classifier saved in ``folder`` (its
+    passage model unchanged) on ``documents`` (default ``models/training/stance_fr_documents.jsonl``)
+    and save it back: the last step of ``stance train --backend lora``, run alone
+    (``stance train --aggregation-only --out FOLDER``). The same passage model gives the
+    same aggregation as the full command.
+
+    >>> refit_aggregation("stance/models/stance-lora")                  # doctest: +SKIP
+    """
+    source = Path(folder)
+    classifier = LoraStanceClassifier.load(source, device=device, aggregation=False)
+    document_file = Path(documents) if documents is not None else training_dir() / DOCUMENT_SET
+    classifier.aggregation_ = _fit_aggregation(classifier, document_file, embedding_head)
+    _, labels = load_training_data(document_file)
+    info = _training_data_info(document_file, labels)
+    info["domain"] = "documents"
+    training = dict(classifier.training_data_ or {"files": []})
+    training["files"] = [f for f in training.get("files", []) if f.get("domain") != "documents"] + [info]
+    classifier.training_data_ = training
+    return classifier, classifier.save(source)
 
 
 def _training_data_info(path: Path, labels: Sequence[str]) -> dict[str, Any]:

@@ -354,6 +354,9 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
                        help="lora: long documents with document labels for the learnt aggregation "
                        "(default: models/training/stance_fr_documents.jsonl)")
     train.add_argument("--out", metavar="DIR", help="where to save (default: $STANCE_HOME/classifiers/BACKEND-MODEL)")
+    train.add_argument("--aggregation-only", action="store_true",
+                       help="lora: refit only the document aggregation of the classifier saved in --out (its "
+                       "passage model unchanged), the last step of a full training run alone")
     train.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
     train.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on a GPU that supports it, else fp32)")
     train.add_argument("--batch-size", type=_positive_int, metavar="N", help="examples per batch")
@@ -473,6 +476,16 @@ def run_train(args: argparse.Namespace) -> int:
         if getattr(args, key) is not None:
             options[key] = getattr(args, key)
     start = time.perf_counter()
+    if args.aggregation_only:
+        from ..classify.training import refit_aggregation
+
+        if args.backend != "lora" or not args.out or args.data or args.model or set(options) - {"documents"}:
+            raise InputError("--aggregation-only refits the document aggregation of the lora classifier saved in "
+                             "--out DIR; it takes --documents, and no --data, --model or training settings")
+        classifier, folder = refit_aggregation(args.out, options.get("documents"), device=args.device)
+        _print_aggregation(classifier)
+        print(f"saved to {folder} in {time.perf_counter() - start:.1f} s")
+        return EXIT_OK
     data = args.data[0] if args.data and len(args.data) == 1 else args.data
     classifier, folder = train_classifier(
         args.backend, model=args.model, data=data, out=args.out, device=args.device, **options
@@ -483,11 +496,7 @@ def run_train(args: argparse.Namespace) -> int:
         for name, row in results["domains"].items():
             print(f"{results['method']}, {name}: macro-F1 {row['macro_f1']:.4f}, accuracy {row['accuracy']:.4f}, "
                   f"ECE {row['ece']:.4f} ({row['examples']} texts)")
-        aggregation = getattr(classifier, "aggregation_", None)
-        if aggregation is not None:
-            chosen = aggregation.cv_results_["chosen"]
-            print(f"document aggregation (cross-validated on {aggregation.cv_results_['documents']} documents): "
-                  f"macro-F1 {chosen['macro_f1']:.4f} learnt, {chosen['macro_f1_fixed_rule']:.4f} fixed rule")
+        _print_aggregation(classifier)
     elif results:
         nested = results["nested"]
         print(
@@ -500,6 +509,22 @@ def run_train(args: argparse.Namespace) -> int:
         print("training loss by epoch: " + ", ".join(f"{loss:.4f}" for loss in history))
     print(f"saved to {folder} in {elapsed:.1f} s")
     return EXIT_OK
+
+
+def _print_aggregation(classifier: object) -> None:
+    aggregation = getattr(classifier, "aggregation_", None)
+    if aggregation is None or not aggregation.cv_results_:
+        return
+    cv = aggregation.cv_results_
+    chosen = cv["chosen"]
+    print(f"document aggregation (cross-validated on {cv['documents']} documents): macro-F1 {chosen['macro_f1']:.4f} "
+          f"learnt, {chosen['macro_f1_fixed_rule']:.4f} fixed rule; temperature {cv['temperature']} "
+          f"({cv['temperature_fitted_on']})")
+    by_group = cv.get("by_group")
+    if by_group:
+        after = by_group["after_temperature"]
+        print(f"  leaving one writer out: macro-F1 {after['macro_f1']:.4f}, accuracy {after['accuracy']:.4f}, "
+              f"mean confidence {after['mean_confidence']:.4f}, ECE {after['ece']:.4f}")
 
 
 def add_run_command(commands: argparse._SubParsersAction) -> None:

@@ -341,3 +341,68 @@ def test_the_shipped_artefact_matches_its_card_and_the_training_sets() -> None:
         "fr-written", "fr-news", "fr-genres", "tweets-en", "documents"}
     assert data["encoder"] == "e5-small" and data["adapter"]["layers"] == 2
     assert sum(p.stat().st_size for p in folder.iterdir()) <= 20 * 1024 * 1024
+
+
+# ------------------------------------------------------------------ what the document aggregation reads
+
+
+class _Companion:
+    def predict_proba(self, texts):
+        return np.tile([0.0, 1.0, 0.0], (len(texts), 1))
+
+
+def test_aggregation_proba_averages_with_the_embedding_head_when_fitted_so(tiny_lora) -> None:
+    model, _ = tiny_lora
+    saved = (model.aggregation_, model._companion)
+    try:
+        own = np.tile([0.6, 0.2, 0.2], (2, 1))
+        model.aggregation_ = DocumentAggregator(inputs={"passage_models": ["lora"]})
+        np.testing.assert_allclose(model.aggregation_proba(["a", "b"], own), own)
+        model.aggregation_ = DocumentAggregator(inputs={"passage_models": ["lora", "embedding"]})
+        model._companion = _Companion()
+        np.testing.assert_allclose(model.aggregation_proba(["a", "b"], own), np.tile([0.3, 0.6, 0.1], (2, 1)))
+    finally:
+        model.aggregation_, model._companion = saved
+
+
+@pytest.mark.slow
+def test_refit_aggregation_fits_the_documents_alone_on_both_heads_grouped_by_writer(
+    tiny_lora, tiny_encoder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from stance.classify import EmbeddingStanceClassifier, refit_aggregation
+    from stance.classify.documents import DocumentAggregator as Aggregator
+    from stance.cli import main
+
+    _, saved = tiny_lora
+    folder = tmp_path / "lora"
+    shutil.copytree(saved, folder)
+    adapter = (folder / ADAPTER_FILE).read_bytes()
+    texts, labels, _ = toy_set(8)
+    head = EmbeddingStanceClassifier(tiny_encoder, C=1.0, last_sentence=False, calibration="none",
+                                     folds=2, progress=False).fit(texts, labels).save(tmp_path / "head")
+    rows = []
+    for number in range(24):
+        label = LABELS[number % 3]
+        body = [text for text, gold in zip(texts, labels, strict=True) if gold == label]
+        paragraphs = [body[(number + k) % len(body)] + " Le texte continue encore un peu." for k in range(8)]
+        rows.append({"id": f"fd-{'ab'[number % 2]}-{number:03d}", "text": "\n\n".join(paragraphs), "label": label})
+    documents = tmp_path / "documents.jsonl"
+    documents.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    classifier, out = refit_aggregation(folder, documents, device="cpu", embedding_head=head)
+    assert out == folder and (folder / ADAPTER_FILE).read_bytes() == adapter  # the passage model is unchanged
+    data = json.loads((folder / HEAD_FILE).read_text(encoding="utf-8"))
+    aggregation = data["aggregation"]
+    assert aggregation["inputs"]["passage_models"] == ["lora", "embedding"]
+    assert set(aggregation["cross_validation"]["by_group"]["groups"]) == {"fd-a", "fd-b"}
+    assert data["training_data"]["files"][-1]["domain"] == "documents"
+    assert "one writer left out" in (folder / "README.md").read_text(encoding="utf-8")
+    reloaded = LoraStanceClassifier.load(folder, encoder=tiny_encoder, progress=False)
+    assert isinstance(reloaded.aggregation_, Aggregator)
+    long = rows[0]["text"]
+    assert len(document_passages(long)) > 1
+    np.testing.assert_allclose(classify_documents([long], reloaded)[0].scores["bullish"],
+                               classify_documents([long], classifier)[0].scores["bullish"], atol=1e-6)
+    assert main(["train", "--aggregation-only", "--data", str(documents), "--out", str(folder)]) == 2
+    capsys.readouterr()

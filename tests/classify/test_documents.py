@@ -1,0 +1,135 @@
+"""Tests of stance.classify.documents: the learnt document aggregation (features, the
+writer-grouped calibration, what it reads) on synthetic passage probabilities."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from stance.classify import LABELS, DocumentAggregator, aggregate, classify_documents, document_passages
+from stance.classify.documents import AGGREGATION_FEATURES, aggregation_features
+from stance.errors import InputError
+
+
+def _document(label: str, rng: np.random.Generator, passages: int, noise: float) -> tuple[list[str], np.ndarray]:
+    """A document whose passages lean to its label (a neutral one: to neutral), with some
+    passages of another side drawn with probability ``noise``."""
+    texts = [f"passage {k} d'un document assez long pour peser de tout son poids ici" for k in range(passages)]
+    proba = np.empty((passages, 3))
+    for row in range(passages):
+        side = LABELS.index(label) if rng.random() > noise else int(rng.integers(3))
+        proba[row] = rng.dirichlet(np.ones(3))
+        proba[row, side] += 1.5
+    return texts, proba / proba.sum(axis=1, keepdims=True)
+
+
+def _set(count: int, rng: np.random.Generator, noise: float, passages: int = 8):
+    documents, probas, labels = [], [], []
+    for index in range(count):
+        label = LABELS[index % 3]
+        texts, proba = _document(label, rng, passages, noise)
+        documents.append(texts)
+        probas.append(proba)
+        labels.append(label)
+    return documents, probas, labels
+
+
+def test_the_features_are_the_log_of_the_length_weighted_mean_whatever_the_length() -> None:
+    passages = ["Un titre",
+                "Le groupe relève nettement ses objectifs annuels après un trimestre solide, rassurant et meilleur "
+                "que prévu."]
+    proba = np.array([[0.2, 0.2, 0.6], [0.8, 0.1, 0.1]])
+    weights = np.array([2 / 15, 1.0])
+    expected = np.log(weights / weights.sum() @ proba)
+    np.testing.assert_allclose(aggregation_features(passages, proba), expected)
+    assert len(AGGREGATION_FEATURES) == 3
+    # the same article told twice over: a long document reads like its short version
+    np.testing.assert_allclose(aggregation_features(passages * 3, np.tile(proba, (3, 1))), expected)
+
+
+@pytest.mark.slow
+def test_fit_scores_out_of_fold_and_calibrates_on_the_writer_left_out() -> None:
+    rng = np.random.default_rng(0)
+    documents, probas, labels = _set(90, rng, noise=0.05)
+    # a third writer whose documents often end where their passages do not lead (a label
+    # the passages do not show): the others' model is too sure of itself on them
+    for index in range(60, 90, 2):
+        labels[index] = LABELS[(LABELS.index(labels[index]) + 1) % 3]
+    groups = ["a"] * 30 + ["b"] * 30 + ["c"] * 30
+    aggregator = DocumentAggregator(C=1.0, folds=3, repeats=1).fit(documents, probas, labels, groups=groups)
+    cv = aggregator.cv_results_
+    assert cv["temperature_fitted_on"] == "leave-one-group-out predictions"
+    assert set(cv["by_group"]["per_group"]) == {"a", "b", "c"}
+    assert cv["by_group"]["per_group"]["a"]["accuracy"] > cv["by_group"]["per_group"]["c"]["accuracy"]
+    # a writer left out is harder than the ones fitted on: the temperature softens
+    assert aggregator.temperature_ > 1
+    before, after = cv["by_group"]["before_temperature"], cv["by_group"]["after_temperature"]
+    assert after["mean_confidence"] < before["mean_confidence"] and after["accuracy"] == before["accuracy"]
+    assert cv["chosen"]["macro_f1"] > 0.6
+
+
+def test_without_groups_the_temperature_comes_from_the_out_of_fold_predictions() -> None:
+    rng = np.random.default_rng(1)
+    documents, probas, labels = _set(30, rng, noise=0.1)
+    aggregator = DocumentAggregator(C=1.0, folds=3, repeats=1).fit(documents, probas, labels)
+    assert aggregator.cv_results_["temperature_fitted_on"] == "out-of-fold predictions"
+    assert "by_group" not in aggregator.cv_results_
+    with pytest.raises(InputError):
+        DocumentAggregator(C=1.0).fit(documents, probas, labels, groups=["a"])
+
+
+def test_the_temperature_changes_confidence_not_the_label_and_survives_json() -> None:
+    rng = np.random.default_rng(2)
+    documents, probas, labels = _set(30, rng, noise=0.1)
+    aggregator = DocumentAggregator(C=1.0, folds=3, repeats=1, inputs={"passage_models": ["lora"]}).fit(
+        documents, probas, labels)
+    restored = DocumentAggregator.from_dict(json.loads(json.dumps(aggregator.to_dict())))
+    assert restored.inputs == {"passage_models": ["lora"]} and restored.temperature_ == aggregator.temperature_
+    texts, proba = _document("bullish", rng, 6, 0.1)
+    np.testing.assert_allclose(restored.predict_proba(texts, proba), aggregator.predict_proba(texts, proba))
+    sharp = aggregator.predict_proba(texts, proba)
+    aggregator.temperature_ = 3.0
+    soft = aggregator.predict_proba(texts, proba)
+    assert sharp.argmax() == soft.argmax() and soft.max() < sharp.max()
+    with pytest.raises(InputError):
+        DocumentAggregator.from_dict({**aggregator.to_dict(), "features": ["first_bullish"]})
+
+
+def test_the_aggregation_reads_its_own_probabilities_and_the_evidence_the_classifier_s() -> None:
+    rng = np.random.default_rng(3)
+    aggregator = DocumentAggregator(C=1.0, folds=3, repeats=1).fit(*_set(30, rng, noise=0.1))
+    passages = [f"Le paragraphe {k} reprend les chiffres publiés hier soir par le groupe." for k in range(4)]
+    neutral = np.tile([0.1, 0.1, 0.8], (4, 1))
+    bullish = np.tile([0.8, 0.1, 0.1], (4, 1))
+    result = aggregate(passages, neutral, aggregator=aggregator, aggregation_proba=bullish)
+    assert result.label == "bullish"
+    assert [p.label for p in result.passages] == ["neutral"] * 4  # the passage details stay the classifier's
+    assert aggregate(passages, neutral, aggregator=aggregator).label == "neutral"
+
+
+class _TwoModels:
+    """A classifier whose aggregation reads other probabilities than its own, like the lora backend."""
+
+    def __init__(self, aggregator: DocumentAggregator) -> None:
+        self.aggregation_ = aggregator
+        self.asked: list[str] = []
+
+    def predict_proba(self, texts):
+        return np.tile([0.1, 0.1, 0.8], (len(texts), 1))
+
+    def aggregation_proba(self, texts, proba):
+        self.asked += list(texts)
+        return np.tile([0.1, 0.8, 0.1], (len(texts), 1))
+
+
+def test_classify_documents_asks_for_the_aggregation_s_probabilities_of_long_documents_only() -> None:
+    rng = np.random.default_rng(4)
+    classifier = _TwoModels(DocumentAggregator(C=1.0, folds=3, repeats=1).fit(*_set(30, rng, noise=0.1)))
+    long = "\n\n".join(f"Le paragraphe {k} du compte rendu reprend les chiffres publiés hier soir." for k in range(10))
+    short = "Le groupe tiendra son assemblée générale le 14 mai à Lyon."
+    long_result, short_result = classify_documents([long, short], classifier)
+    assert classifier.asked == document_passages(long)
+    assert long_result.label == "skeptical"  # read from aggregation_proba
+    assert short_result.label == "neutral" and short_result.scores["neutral"] == pytest.approx(0.8)
