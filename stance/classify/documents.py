@@ -108,7 +108,7 @@ def aggregation_features(passages: Sequence[str], proba: np.ndarray) -> np.ndarr
 
     >>> aggregation_features(["Titre", "Le titre bondit nettement après ses résultats annuels."],
     ...                      np.array([[0.2, 0.2, 0.6], [0.7, 0.1, 0.2]])).round(2).tolist()
-    [-0.67, -2.25, -1.14]
+    [-0.44, -2.2, -1.41]
     """
     proba = np.asarray(proba, dtype=np.float64).reshape(len(passages), len(LABELS))
     weights = _weights(passages)
