@@ -33,7 +33,16 @@ import ftfy
 import ftfy.bad_codecs
 import numpy as np
 
-from .codepoints import FTFY_SIGN, INVISIBLE, SPECIAL_SPACE, char_kinds, code_points, kinds_of, may_be_mojibake
+from .codepoints import (
+    FTFY_SIGN,
+    INVISIBLE,
+    MOJIBAKE_LEAD,
+    SPECIAL_SPACE,
+    char_kinds,
+    code_points,
+    kinds_of,
+    may_be_mojibake,
+)
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
 
@@ -63,14 +72,19 @@ _PLAIN_SPACES = re.compile("  +")
 _OTHER_LINE_BREAKS = "\u2028\u2029\u0085\x0b\x0c"
 
 
-def _repair(text: str) -> str:
-    """Fix encoding damage, line by line. A line that ftfy judges bad and that
-    is UTF-8 read as cp1252 (the usual case) is decoded back in one step, at C
-    speed; anything else, or anything left over, goes through ftfy's careful
-    analysis."""
+def _repair(text: str, codes: np.ndarray, kinds: np.ndarray) -> str:
+    """Fix encoding damage, line by line (``codes`` and ``kinds``: the text's code points and
+    their kinds). A line that ftfy judges bad and that is UTF-8 read as cp1252 (the usual
+    case) is decoded back in one step, at C speed; anything else, or anything left over, goes
+    through ftfy's careful analysis."""
     lines = text.split("\n")
+    # Where a sign may start (the first character of every match of _NEEDS_FTFY), by line.
+    signs = np.append((kinds & FTFY_SIGN != 0) | (codes == ord("&")), False)
+    signs[:-2] |= (kinds[:-1] & MOJIBAKE_LEAD & (kinds[1:] >> 1)) != 0
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
+    suspect = np.add.reduceat(signs, starts)
     for index, line in enumerate(lines):
-        if not _NEEDS_FTFY.search(line):
+        if not suspect[index] or not _NEEDS_FTFY.search(line):
             continue
         if ftfy.badness.is_bad(line):  # ftfy's own test, so that legit text like "à««" is never "decoded"
             try:
@@ -92,10 +106,11 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     # Which rare characters the text holds, in one pass: each regex below only runs if it may
     # find something (most texts need none of them).
-    kinds = kinds_of(code_points(text))
+    codes = code_points(text)
+    kinds = kinds_of(codes)
     found = int(np.bitwise_or.reduce(kinds, initial=0))
     if (found & FTFY_SIGN or "&" in text or may_be_mojibake(kinds)) and _NEEDS_FTFY.search(text):
-        text = _repair(text)
+        text = _repair(text, codes, kinds)
         found = char_kinds(text)
     if "\r" in text or any(map(text.__contains__, _OTHER_LINE_BREAKS)):
         text = _LINE_BREAKS.sub("\n", text)
