@@ -15,43 +15,54 @@ may need it, and its result is what counts.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 import numpy as np
 
 INVISIBLE = 1  # zero-width space, word joiner, BOM, soft hyphen, C0/C1 controls but tab and line breaks
 SPECIAL_SPACE = 2  # tab, no-break and other spaces than the plain one
-MOJIBAKE_LEAD = 4  # a UTF-8 lead byte read as cp1252/latin-1 (U+00C2-U+00F4)
+MOJIBAKE_LEAD = 4  # a UTF-8 lead byte read as cp1252/latin-1
 MOJIBAKE_NEXT = 8  # a UTF-8 continuation byte read as cp1252/latin-1
 FTFY_SIGN = 16  # ligatures, C1 controls, escapes, lone surrogates, fullwidth Latin
 BEYOND_LATIN = 32  # Greek and every script above it, but the Latin extensions and punctuation blocks
+
+# The characters of each kind, as the inside of a regex character class: the one place they
+# are written down, for the regular expressions of the steps and for the table alike.
+INVISIBLE_CHARS = "\u200b\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f"
+SPECIAL_SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+MOJIBAKE_LEAD_CHARS = "\u00c2-\u00f4"
+MOJIBAKE_NEXT_CHARS = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+FTFY_SIGN_CHARS = "\ufb00-\ufb06\u0080-\u009f\x1b\ud800-\udfff\uff01-\uff5e"
+BEYOND_LATIN_CHARS = (
+    "\u0370-\u1dff\u2c00-\u2dff\u2e80-\ufb4f\ufe70-\uffdc\U00010000-\U0001efff\U00020000-\U0003ffff"
+)
+_CLASSES = {
+    INVISIBLE: INVISIBLE_CHARS,
+    SPECIAL_SPACE: SPECIAL_SPACE_CHARS,
+    MOJIBAKE_LEAD: MOJIBAKE_LEAD_CHARS,
+    MOJIBAKE_NEXT: MOJIBAKE_NEXT_CHARS,
+    FTFY_SIGN: FTFY_SIGN_CHARS,
+    BEYOND_LATIN: BEYOND_LATIN_CHARS,
+}
 _BMP = 0x10000
 
 
+@cache
 def _table() -> np.ndarray:
-    table = np.zeros(_BMP + 1, dtype=np.uint8)  # the last entry stands for every astral code point
-    invisible = ((0x00, 0x08), (0x0E, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x200B, 0x200B), (0x2060, 0x2060),
-                 (0xFEFF, 0xFEFF))  # fmt: skip
-    for low, high in invisible:
-        table[low : high + 1] |= INVISIBLE
-    spaces = ((0x09, 0x09), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x202F, 0x202F), (0x205F, 0x205F),
-              (0x3000, 0x3000))  # fmt: skip
-    for low, high in spaces:
-        table[low : high + 1] |= SPECIAL_SPACE
-    table[0xC2 : 0xF4 + 1] |= MOJIBAKE_LEAD
-    table[0x80 : 0xBF + 1] |= MOJIBAKE_NEXT
-    cp1252 = (0x152, 0x153, 0x160, 0x161, 0x178, 0x17D, 0x17E, 0x192, 0x2C6, 0x2DC, 0x2013, 0x2014, 0x2026, 0x2030,
-              0x2039, 0x203A, 0x20AC, 0x2122)  # fmt: skip
-    table[list(cp1252)] |= MOJIBAKE_NEXT
-    table[0x2018 : 0x201E + 1] |= MOJIBAKE_NEXT
-    table[0x2020 : 0x2022 + 1] |= MOJIBAKE_NEXT
-    for low, high in ((0xFB00, 0xFB06), (0x80, 0x9F), (0x1B, 0x1B), (0xD800, 0xDFFF), (0xFF01, 0xFF5E)):
-        table[low : high + 1] |= FTFY_SIGN
-    for low, high in ((0x370, 0x1DFF), (0x2C00, 0x2DFF), (0x2E80, 0xFB4F), (0xFE70, 0xFFDC)):
-        table[low : high + 1] |= BEYOND_LATIN
-    table[_BMP] = BEYOND_LATIN  # astral: most are (CJK extensions, historic scripts); emoji are not
+    """The kind bits of every BMP code point, told by the classes' own regexes; the last entry
+    stands for every astral code point (most are beyond Latin: CJK extensions, historic
+    scripts; emoji are not, so astral characters are only a hint)."""
+    table = np.zeros(_BMP + 1, dtype=np.uint8)
+    every = "".join(map(chr, range(_BMP)))
+    for bit, chars in _CLASSES.items():
+        for run in re.finditer(f"[{chars}]+", every):
+            table[run.start() : run.end()] |= bit
+    table[_BMP] = BEYOND_LATIN
     return table
-
-
-_TABLE = _table()
 
 
 def code_points(text: str) -> np.ndarray:
@@ -61,7 +72,7 @@ def code_points(text: str) -> np.ndarray:
 
 def kinds_of(codes: np.ndarray) -> np.ndarray:
     """The kind bits of each code point."""
-    return _TABLE[np.minimum(codes, _BMP)]
+    return _table()[np.minimum(codes, _BMP)]
 
 
 def char_kinds(text: str) -> int:

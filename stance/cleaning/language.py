@@ -23,15 +23,13 @@ from typing import Any
 import numpy as np
 
 from .base import Step
-from .codepoints import BEYOND_LATIN, code_points, kinds_of
+from .codepoints import BEYOND_LATIN, BEYOND_LATIN_CHARS, code_points, kinds_of
 
 FOREIGN_SCRIPT = "foreign-script line"
 
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
 # Everything from Greek up, but the Latin extensions and punctuation blocks: a fast pre-check.
-_BEYOND_LATIN = re.compile(
-    "[\u0370-\u1dff\u2c00-\u2dff\u2e80-\ufb4f\ufe70-\uffdc\U00010000-\U0001efff\U00020000-\U0003ffff]"
-)
+_BEYOND_LATIN = re.compile(f"[{BEYOND_LATIN_CHARS}]")
 _LETTER = re.compile(r"[^\W\d_]")
 _WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\d_]+")

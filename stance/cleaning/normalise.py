@@ -35,9 +35,14 @@ import numpy as np
 
 from .codepoints import (
     FTFY_SIGN,
+    FTFY_SIGN_CHARS,
     INVISIBLE,
+    INVISIBLE_CHARS,
     MOJIBAKE_LEAD,
+    MOJIBAKE_LEAD_CHARS,
+    MOJIBAKE_NEXT_CHARS,
     SPECIAL_SPACE,
+    SPECIAL_SPACE_CHARS,
     char_kinds,
     code_points,
     kinds_of,
@@ -49,25 +54,21 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
 # Signs that ftfy has something to fix: a UTF-8 lead byte read as cp1252/latin-1
 # followed by a continuation byte read the same way (mojibake), HTML entities,
 # Latin ligatures, C1 controls, terminal escapes, lone surrogates, fullwidth Latin.
-_CP1252_CONTINUATION = (
-    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
-)
 # The pattern starts with one character class (the first character of every sign), so
 # that re scans for it at C speed; the lookbehinds then tell which sign it starts.
 _NEEDS_FTFY = re.compile(
-    "[\u00c2-\u00f4&\ufb00-\ufb06\u0080-\u009f\x1b\ud800-\udfff\uff01-\uff5e]"
-    f"(?:(?<=[\u00c2-\u00f4])[{_CP1252_CONTINUATION}]"
+    f"[{MOJIBAKE_LEAD_CHARS}&{FTFY_SIGN_CHARS}]"
+    f"(?:(?<=[{MOJIBAKE_LEAD_CHARS}])[{MOJIBAKE_NEXT_CHARS}]"
     r"|(?<=&)(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+\d*);"
-    "|(?<=[\ufb00-\ufb06\u0080-\u009f\x1b\ud800-\udfff\uff01-\uff5e]))"
+    f"|(?<=[{FTFY_SIGN_CHARS}]))"
 )
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\x0b\x0c]")
 # Zero-width space, word joiner, BOM, soft hyphen, and C0/C1 controls but tab and newline.
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_SPACE_CLASS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+_SPACE_CLASS = f"[ {SPECIAL_SPACE_CHARS}]"
 # Runs that are not already one plain space, in two passes that each start with what re
 # scans for at C speed: runs led by a space other than a plain one, then runs of plain ones.
-_SPECIAL_SPACES = re.compile(f"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{_SPACE_CLASS}*")
+_SPECIAL_SPACES = re.compile(f"[{SPECIAL_SPACE_CHARS}]{_SPACE_CLASS}*")
 _PLAIN_SPACES = re.compile("  +")
 _OTHER_LINE_BREAKS = "\u2028\u2029\u0085\x0b\x0c"
 

@@ -61,11 +61,12 @@ def test_chinese_letters_are_beyond_latin_and_accents_are_not() -> None:
 
 
 def test_every_sign_ftfy_is_run_for_passes_the_prefilter() -> None:
-    from stance.cleaning.normalise import _CP1252_CONTINUATION, _NEEDS_FTFY
+    from stance.cleaning.codepoints import MOJIBAKE_NEXT_CHARS
+    from stance.cleaning.normalise import _NEEDS_FTFY
 
     singles = [c for c in EVERY_BMP_CHARACTER if _NEEDS_FTFY.search(c)]
     assert singles and all(char_kinds(c) & FTFY_SIGN for c in singles)
-    continuations = [c for c in EVERY_BMP_CHARACTER if re.fullmatch(f"[{_CP1252_CONTINUATION}]", c)]
+    continuations = [c for c in EVERY_BMP_CHARACTER if re.fullmatch(f"[{MOJIBAKE_NEXT_CHARS}]", c)]
     pairs = [lead + c for lead in map(chr, range(0xC2, 0xF5)) for c in continuations]
     assert all(_NEEDS_FTFY.search(pair) for pair in pairs)
     assert all(may_be_mojibake(kinds_of(code_points(pair))) for pair in pairs)
