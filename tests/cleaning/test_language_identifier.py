@@ -1,6 +1,7 @@
 """The widened py3langid table gives py3langid's own answers."""
 
 import py3langid
+import pytest
 
 from stance.cleaning.language import _identifier
 
@@ -15,6 +16,7 @@ TEXTS = [
 ]
 
 
+@pytest.mark.slow  # loads py3langid's model twice (1 s)
 def test_the_widened_table_gives_py3langid_s_own_answers() -> None:
     identifier = _identifier()
     assert identifier is not py3langid, "py3langid's internals changed: the widened table is not in use"
