@@ -96,6 +96,9 @@ PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
     "ellipsis": (re.compile(r"(?:\.\.\.|…) ?$", re.M), ("...", "…")),
     "question": (re.compile(r"\? ?$", re.M), ("?",)),
 }
+# The patterns whose matches can hold a line break only as their last character: no need
+# to look inside their matches for one.
+WITHIN_A_LINE = frozenset({"url", "sentences", "copyright", "ellipsis", "question"})
 _SENTENCE_END = frozenset(".!?。！？…")
 _QUOTE_END = frozenset("\"'»”’)]")
 _BULLETS = frozenset("•·-–—»>▶►→*|◦▪■□●○+#←")
@@ -239,7 +242,10 @@ def intrinsic_features(lines: Sequence[str], lang: str = "und") -> np.ndarray:
         pattern, needles = PATTERNS[name]
         if needles and not any(needle in text for needle in needles):
             return np.zeros(n)
-        positions = [match.start() for match in pattern.finditer(lined) if "\n" not in match.group()[:-1]]
+        if name in WITHIN_A_LINE:
+            positions = [match.start() for match in pattern.finditer(lined)]
+        else:
+            positions = [match.start() for match in pattern.finditer(lined) if "\n" not in match.group()[:-1]]
         if not positions:
             return np.zeros(n)
         return np.bincount(np.searchsorted(starts, positions, side="right") - 1, minlength=n).astype(np.float64)

@@ -4,8 +4,10 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from stance.cleaning.features import FEATURES, line_features, line_keys, stopwords
+from stance.cleaning.features import FEATURES, PATTERNS, WITHIN_A_LINE, line_features, line_keys, stopwords
 
 ARTICLE = "Le CAC 40 a gagné 1,2 % vendredi, porté par les banques et par les valeurs du luxe."
 
@@ -80,3 +82,15 @@ def test_any_language_and_script() -> None:
     assert column(X, "end_sentence") == [0.0, 1.0]
     assert "的" in stopwords("zh")
     assert stopwords("und") == frozenset()
+
+
+PIECES = ["\n", " ", ".", "!", "?", "…", "...", "»", ")", "©", "(c)", "www.", ".fr", "@x", "http://", "Copyright",
+          "a", "1", "(", "|", ":", "h", "-", "y a", "ago"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_the_patterns_said_within_a_line_never_hold_a_line_break_before_their_end(parts: list[str]) -> None:
+    text = "".join(parts) + "\n"
+    for name in WITHIN_A_LINE:
+        pattern, _ = PATTERNS[name]
+        assert all("\n" not in match.group()[:-1] for match in pattern.finditer(text)), name
