@@ -18,6 +18,7 @@ sit on both sides of a split.
 from __future__ import annotations
 
 import gzip
+import inspect
 import json
 import random
 import re
@@ -240,8 +241,21 @@ GRID: tuple[dict[str, Any], ...] = (
 
 
 def fit_cost(fit: dict[str, Any]) -> int:
-    """What evaluating the trees costs per line: tree levels stepped down (iterations x depth)."""
-    return int(fit.get("iterations", 150)) * int(fit.get("max_depth") or 8)
+    """What evaluating the trees costs per line: tree levels stepped down (iterations x depth),
+    :func:`fit_trees`' defaults standing for what ``fit`` leaves out."""
+    defaults = inspect.signature(fit_trees).parameters
+    return int(fit.get("iterations", defaults["iterations"].default)) * int(
+        fit.get("max_depth") or defaults["max_depth"].default
+    )
+
+
+def shipped_fit() -> dict[str, Any]:
+    """The boosting settings the shipped line model was trained with (chosen by :func:`select_fit`).
+
+    >>> sorted(shipped_fit())
+    ['iterations', 'learning_rate', 'max_depth']
+    """
+    return dict(TreeModel.default().spec.get("info", {}).get("fit", {}))
 
 
 def out_of_fold(

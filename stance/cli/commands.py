@@ -398,7 +398,8 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--out", metavar="DIR", help="where to save model.json and its card")
     train.add_argument("--folds", type=_positive_int, default=5, help="cross-validation folds (default 5)")
     train.add_argument("--threshold", type=float,
-                       help="skip cross-validation and use this content-probability threshold")
+                       help="skip cross-validation and use this content-probability threshold (with the "
+                       "shipped model's boosting settings unless they are given)")
     train.add_argument("--iterations", type=_positive_int,
                        help="boosting iterations (default: chosen by cross-validation with the depth and rate)")
     train.add_argument("--depth", type=_positive_int,
@@ -431,6 +432,9 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
         threshold, results = training.cross_validate(pages, folds=args.folds, features=features, oof=oof, **fit)
         results["selection"] = selection
         print(training.format_scores(results), flush=True)
+    elif not fit:
+        fit = training.shipped_fit()
+        print(f"boosting settings of the shipped line model: {fit}", flush=True)
     model = training.train(pages, threshold, features=features, **fit)
     out = Path(args.out) if args.out else training.default_output()
     training.save_with_card(model, out, results, paths)

@@ -18,6 +18,7 @@ from stance.cleaning.training import (
     read_page,
     rerun_to_fixed_point,
     select_fit,
+    shipped_fit,
 )
 
 SENTENCES = [
@@ -171,3 +172,18 @@ def test_non_french_article_is_kept_and_flagged() -> None:
     assert result.language == "en"
     assert result.flags == ("not French",)
     assert sum("central bank" in p or "Markets" in p or "Analysts" in p for p in result.paragraphs) == 3
+
+
+@pytest.mark.slow  # trains the shipped model's 200 trees on tiny pages (a few seconds)
+def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Path) -> None:
+    from stance.cli import main
+
+    data = tmp_path / "pages.jsonl"
+    data.write_text("".join(json.dumps({"id": p["id"], "site": p["group"], "lines": p["lines"],
+                                        "labels": list(map(int, p["labels"]))}) + "\n"
+                            for p in tiny_pages()), encoding="utf-8")
+    assert main(["train-cleaner", "--data", str(data), "--no-french-pages", "--threshold", "0.4",
+                 "--out", str(tmp_path / "model")]) == 0
+    trained = TreeModel.load(tmp_path / "model")
+    assert trained.spec["info"]["fit"] == shipped_fit() == {"iterations": 200, "max_depth": 6, "learning_rate": 0.1}
+    assert trained.threshold == 0.4
