@@ -70,6 +70,7 @@ def test_fit_scores_out_of_fold_and_calibrates_on_the_writer_left_out() -> None:
     assert cv["chosen"]["macro_f1"] > 0.6
 
 
+@pytest.mark.slow  # repeated cross-validation of the aggregator (2 s)
 def test_without_groups_the_temperature_comes_from_the_out_of_fold_predictions() -> None:
     rng = np.random.default_rng(1)
     documents, probas, labels = _set(30, rng, noise=0.1)

@@ -149,6 +149,7 @@ _LINE = st.one_of(
 _DOCUMENT = st.lists(_LINE, max_size=30).map("\n".join)
 
 
+@pytest.mark.slow  # 400 generated documents (2-3 s)
 @settings(max_examples=400, deadline=None)
 @given(_DOCUMENT)
 def test_property_idempotent(text: str) -> None:
@@ -156,6 +157,7 @@ def test_property_idempotent(text: str) -> None:
     assert clean(once.text).text == once.text
 
 
+@pytest.mark.slow  # 400 generated documents (2-3 s)
 @settings(max_examples=400, deadline=None)
 @given(_DOCUMENT)
 def test_property_output_lines_are_normalised_input_lines_and_nothing_is_invented(text: str) -> None:
