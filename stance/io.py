@@ -13,6 +13,7 @@ and the other documents are still read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -310,6 +311,15 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
                 yield doc
     else:
         check_input(path)
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's bytes, in hex: what a card or an artefact records of a file it was built from.
+
+    >>> len(file_sha256(__file__))
+    64
+    """
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def check_input(path: str | os.PathLike, hint: str = "") -> None:

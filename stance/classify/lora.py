@@ -34,6 +34,7 @@ import numpy as np
 
 from ..document import LABELS
 from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
+from ..io import file_sha256
 from .base import (
     CARD_FILE,
     HEAD_FILE,
@@ -147,12 +148,6 @@ def _load_adapter_weights(model: Any, weights: dict[str, Any], source: str) -> N
             f"{len(expected - set(own))} missing); load it with the encoder it was trained on"
         )
     model.load_state_dict(own, strict=False)
-
-
-def _file_sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _layer_stack(model: Any) -> Any | None:
@@ -616,7 +611,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
             head = EmbeddingStanceClassifier.load(path, encoder=self.encoder, batch_size=self.batch_size,
                                                   progress=self.progress)
             expected = inputs.get("embedding_head_sha256")
-            if expected and _file_sha256(path / HEAD_FILE) != expected:
+            if expected and file_sha256(path / HEAD_FILE) != expected:
                 log.warning("the embedding head at %s is not the one the document aggregation was fitted with; "
                             "document stances may drift: retrain with `stance train --aggregation-only --out DIR`",
                             path)

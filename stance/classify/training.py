@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document import LABELS
 from ..errors import InputError
+from ..io import file_sha256
 from .base import StanceClassifier
 from .embedding import EmbeddingStanceClassifier
 from .lora import LoraStanceClassifier
@@ -180,7 +180,7 @@ def _fit_aggregation(classifier: LoraStanceClassifier, documents: Path,
     classifier.aggregation_ = DocumentAggregator(inputs={
         "passage_models": list(DOCUMENT_PASSAGE_MODELS), "combination": "mean",
         "embedding_head": "stance-head" if embedding_head is None else str(head.resolve()),
-        "embedding_head_sha256": hashlib.sha256((head / "head.json").read_bytes()).hexdigest()})
+        "embedding_head_sha256": file_sha256(head / "head.json")})
     classifier._companion = None
     proba = classifier.aggregation_proba(flat, classifier.predict_proba(flat))
     probas, start = [], 0
@@ -224,7 +224,7 @@ def _training_data_info(path: Path, labels: Sequence[str]) -> dict[str, Any]:
         shown = str(path.resolve())
     return {
         "file": shown,
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "sha256": file_sha256(path),
         "examples": len(labels),
         "counts": {label: sum(1 for value in labels if value == label) for label in LABELS},
     }

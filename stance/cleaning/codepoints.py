@@ -16,6 +16,7 @@ may need it, and its result is what counts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
@@ -80,6 +81,25 @@ def char_kinds(text: str) -> int:
     return int(np.bitwise_or.reduce(kinds_of(code_points(text)), initial=0))
 
 
+def mojibake_starts(kinds: np.ndarray) -> np.ndarray:
+    """Where a lead character is followed by a continuation character (one flag per code point)."""
+    starts = np.zeros(len(kinds), dtype=bool)
+    starts[:-1] = (kinds[:-1] & MOJIBAKE_LEAD & (kinds[1:] >> 1)) != 0
+    return starts
+
+
 def may_be_mojibake(kinds: np.ndarray) -> bool:
     """Whether a lead character is followed by a continuation character somewhere."""
-    return bool(np.any((kinds[:-1] & MOJIBAKE_LEAD) & (kinds[1:] >> 1)))
+    return bool(mojibake_starts(kinds).any())
+
+
+def per_line(flags: np.ndarray, lines: Sequence[str]) -> np.ndarray:
+    """How many of ``flags`` (one per code point of ``"\\n".join(lines)``) fall in each line.
+
+    >>> per_line(np.array([1, 0, 0, 1, 1]), ["ab", "cd"]).tolist()
+    [1, 2]
+    """
+    if not lines:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
+    return np.add.reduceat(np.append(flags, 0), starts)  # the 0 stands for an empty last line

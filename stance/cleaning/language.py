@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .base import Step
-from .codepoints import BEYOND_LATIN, BEYOND_LATIN_CHARS, code_points, kinds_of
+from .codepoints import BEYOND_LATIN, BEYOND_LATIN_CHARS, code_points, kinds_of, per_line
 
 FOREIGN_SCRIPT = "foreign-script line"
 
@@ -127,11 +127,10 @@ class ForeignScriptLines(Step):
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
         # The lines holding a letter beyond Latin (usually none), found in one pass over the text.
-        beyond = kinds_of(code_points("\n".join(lines) + "\n")) & BEYOND_LATIN
+        beyond = kinds_of(code_points("\n".join(lines))) & BEYOND_LATIN
         if not beyond.any():
             return {}
-        starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
-        suspects = np.flatnonzero(np.add.reduceat(beyond, starts)).tolist()
+        suspects = np.flatnonzero(per_line(beyond, lines)).tolist()
         foreign = [i for i in suspects if foreign_script_share(lines[i]) > self.threshold]
         if not foreign or document_language(lines) in NON_LATIN:
             return {}

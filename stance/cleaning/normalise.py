@@ -38,7 +38,6 @@ from .codepoints import (
     FTFY_SIGN_CHARS,
     INVISIBLE,
     INVISIBLE_CHARS,
-    MOJIBAKE_LEAD,
     MOJIBAKE_LEAD_CHARS,
     MOJIBAKE_NEXT_CHARS,
     SPECIAL_SPACE,
@@ -47,6 +46,8 @@ from .codepoints import (
     code_points,
     kinds_of,
     may_be_mojibake,
+    mojibake_starts,
+    per_line,
 )
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
@@ -80,10 +81,7 @@ def _repair(text: str, codes: np.ndarray, kinds: np.ndarray) -> str:
     through ftfy's careful analysis."""
     lines = text.split("\n")
     # Where a sign may start (the first character of every match of _NEEDS_FTFY), by line.
-    signs = np.append((kinds & FTFY_SIGN != 0) | (codes == ord("&")), False)
-    signs[:-2] |= (kinds[:-1] & MOJIBAKE_LEAD & (kinds[1:] >> 1)) != 0
-    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
-    suspect = np.add.reduceat(signs, starts)
+    suspect = per_line((kinds & FTFY_SIGN != 0) | (codes == ord("&")) | mojibake_starts(kinds), lines)
     for index, line in enumerate(lines):
         if not suspect[index] or not _NEEDS_FTFY.search(line):
             continue
