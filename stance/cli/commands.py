@@ -180,13 +180,10 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
     Unreadable documents are reported and counted; the rest are processed. The
     exit status is 1 when any document could not be read, else 0.
     """
+    from .reporting import InputProblems
+
     check_outputs(args)
-    problems: list[InputError] = []
-
-    def report(error: InputError) -> None:
-        problems.append(error)
-        print(f"stance: error: {error}", file=sys.stderr)
-
+    problems = InputProblems()
     kind = {(False, False): "clean", (True, False): "summarize", (False, True): "classify", (True, True): "run"}[
         (pipeline.summarizer is not None, pipeline.classifier is not None)
     ]
@@ -197,21 +194,18 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
     if pipeline.neutral_weight is not None:
         settings["neutral_weight"] = pipeline.neutral_weight
     with JsonlWriter(args.out, overwrite=args.overwrite, kind=kind, inputs=args.input, settings=settings) as out:
-        for record in pipeline.run(args.input, on_error=report, skip=out.done, keep=keep):
+        for record in pipeline.run(args.input, on_error=problems.report, skip=out.done, keep=keep):
             try:
                 out.write(record)
             except InputError as error:  # reported like an unreadable document; the others go on
-                report(error)
+                problems.report(error)
                 continue
             written += 1
     skipped = pipeline.stats().skipped
     if skipped:
         log.info("skipped %d documents already in %s (use --overwrite to redo them)", skipped, args.out)
     log.info("wrote %d records to %s", written, args.out)
-    if problems:
-        print(f"stance: {len(problems)} input problem(s); the other documents were processed", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
+    return problems.exit_status(EXIT_OK)
 
 
 def add_models_command(commands: argparse._SubParsersAction) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import heapq
 import logging
-import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import EXIT_FAILED, EXIT_OK, InputError, UsageError
+from ..errors import EXIT_FAILED, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from .reporting import InputProblems
 
 log = logging.getLogger("stance")
 
@@ -100,17 +103,15 @@ def run_ray(args: argparse.Namespace) -> int:
     from ..distributed import run_distributed
 
     spec = _spec(args)
-    problems: list[InputError] = []
+    from .reporting import InputProblems
 
-    def report(error: InputError) -> None:
-        problems.append(error)
-        print(f"stance: error: {error}", file=sys.stderr)
+    problems = InputProblems()
 
     result = run_distributed(
         args.input, args.out, spec, workers=args.workers, summarize_gpus=args.summarize_gpus,
         classify_gpus=args.classify_gpus,
         batch_size={"clean": args.clean_batch, "summarize": args.batch_docs, "classify": args.batch_docs},
-        address=args.address, num_cpus=args.num_cpus, overwrite=args.overwrite, on_error=report,
+        address=args.address, num_cpus=args.num_cpus, overwrite=args.overwrite, on_error=problems.report,
     )
     return _finish(args, result, problems)
 
@@ -138,18 +139,16 @@ def run_into_folder(args: argparse.Namespace) -> int:
 
     check_folder_outputs(args)
     spec = _spec(args)
-    problems: list[InputError] = []
+    from .reporting import InputProblems
 
-    def report(error: InputError) -> None:
-        problems.append(error)
-        print(f"stance: error: {error}", file=sys.stderr)
+    problems = InputProblems()
 
     result = run_local_into(args.input, args.out, lambda: spec.build_local(batch_size=args.batch_docs),
-                            spec.settings(), on_error=report, overwrite=args.overwrite)
+                            spec.settings(), on_error=problems.report, overwrite=args.overwrite)
     return _finish(args, result, problems)
 
 
-def _finish(args: argparse.Namespace, result: object, problems: list[InputError]) -> int:
+def _finish(args: argparse.Namespace, result: object, problems: InputProblems) -> int:
     from .reporting import format_table, render_run_report
 
     run = _read_folder(result.out)
@@ -164,10 +163,7 @@ def _finish(args: argparse.Namespace, result: object, problems: list[InputError]
     report_path = Path(args.report) if args.report else result.out / "report.md"
     report_path.write_text(render_run_report(run, _PipelineView(result)), encoding="utf-8")
     log.info("report: %s; join the parts with: stance merge %s --out FILE.jsonl", report_path, result.out)
-    if problems:
-        print(f"stance: {len(problems)} input problem(s); the other documents were processed", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK if result.complete else EXIT_FAILED
+    return problems.exit_status(EXIT_OK if result.complete else EXIT_FAILED)
 
 
 class _PipelineView:

@@ -4,17 +4,44 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import EXIT_FAILED, InputError
 from ..pipeline import STAGES
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
 
-__all__ = ["Run", "format_table", "read_run", "render_run_report"]
+__all__ = ["InputProblems", "Run", "format_table", "read_run", "render_run_report"]
+
+
+class InputProblems:
+    """The documents a command could not read: each is reported on stderr as it comes
+    (:meth:`report`, the pipelines' ``on_error``), the others are processed, and the
+    command's exit status says whether any failed (:meth:`exit_status`).
+
+    >>> problems = InputProblems()
+    >>> problems.exit_status(0)
+    0
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def report(self, error: InputError) -> None:
+        self.errors.append(error)
+        print(f"stance: error: {error}", file=sys.stderr)
+
+    def exit_status(self, otherwise: int) -> int:
+        """``EXIT_FAILED`` (with a closing line on stderr) when any document failed, else ``otherwise``."""
+        if not self.errors:
+            return otherwise
+        print(f"stance: {len(self.errors)} input problem(s); the other documents were processed", file=sys.stderr)
+        return EXIT_FAILED
 
 
 
