@@ -84,12 +84,10 @@ def load_training_records(paths: Sequence[str | os.PathLike]) -> list[dict[str, 
     records: list[dict[str, str]] = []
     for path in paths:
         source = Path(path)
-        texts, labels = load_training_data(source)
-        raw = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
         domain = domains.get(source.name, source.name.removesuffix(".jsonl"))
-        for number, (text, label, record) in enumerate(zip(texts, labels, raw, strict=True)):
+        for number, record in enumerate(_read_records(source)):
             group = record.get("group")
-            records.append({"text": text, "label": label, "domain": domain,
+            records.append({"text": record["text"], "label": record["label"], "domain": domain,
                             "group": f"{domain}/{group}" if group is not None else f"{source.name}:{number}"})
     return records
 
@@ -104,13 +102,18 @@ def load_training_data(path: str | os.PathLike | None = None) -> tuple[list[str]
     >>> len(texts), sorted(set(labels))
     (540, ['bullish', 'neutral', 'skeptical'])
     """
-    source = Path(path) if path is not None else default_training_file()
+    records = _read_records(Path(path) if path is not None else default_training_file())
+    return [record["text"] for record in records], [record["label"] for record in records]
+
+
+def _read_records(source: Path) -> list[dict[str, Any]]:
+    """The records of a JSONL training set, checked: each an object with a str ``text`` and a
+    ``label`` among :data:`LABELS` (their other fields describe them)."""
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"cannot read the training set ({error}); expected a UTF-8 JSONL file", str(source)) from error
-    texts: list[str] = []
-    labels: list[str] = []
+    records: list[dict[str, Any]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -123,11 +126,10 @@ def load_training_data(path: str | os.PathLike | None = None) -> tuple[list[str]
             raise InputError("expected an object with a str 'text'", where)
         if record.get("label") not in LABELS:
             raise InputError(f"expected 'label' among {list(LABELS)}, got {record.get('label')!r}", where)
-        texts.append(record["text"])
-        labels.append(record["label"])
-    if not texts:
+        records.append(record)
+    if not records:
         raise InputError("the training set holds no example", str(source))
-    return texts, labels
+    return records
 
 
 def _training_sets_info(paths: Sequence[Path], documents: Path | None) -> dict[str, Any]:
@@ -158,10 +160,10 @@ def document_groups(ids: Sequence[str]) -> list[str]:
     return [str(name).rsplit("-", 1)[0] for name in ids]
 
 
-def _fit_aggregation(classifier: LoraStanceClassifier, documents: Path,
+def _fit_aggregation(classifier: LoraStanceClassifier, documents: Sequence[dict[str, Any]],
                      embedding_head: str | os.PathLike | None = None) -> Any:
     """The learnt document aggregation, fitted on the passage probabilities of the
-    long training documents (passages cut as at prediction time): the classifier's
+    training documents (their records; passages cut as at prediction time): the classifier's
     averaged with the embedding head's (:data:`DOCUMENT_PASSAGE_MODELS`; the shipped
     head unless ``embedding_head`` names a saved one), grouped by writer."""
     import time
@@ -170,9 +172,8 @@ def _fit_aggregation(classifier: LoraStanceClassifier, documents: Path,
     from .embedding import default_head_dir
 
     started = time.perf_counter()
-    texts, labels = load_training_data(documents)
-    raw = [json.loads(line) for line in documents.read_text(encoding="utf-8").splitlines() if line.strip()]
-    ids = [record.get("id") for record in raw]
+    texts, labels = [record["text"] for record in documents], [record["label"] for record in documents]
+    ids = [record.get("id") for record in documents]
     groups = document_groups(ids) if all(isinstance(name, str) for name in ids) else None
     passages = [document_passages(text) for text in texts]
     flat = [passage for parts in passages for passage in parts]
@@ -206,9 +207,9 @@ def refit_aggregation(folder: str | os.PathLike, documents: str | os.PathLike | 
     source = Path(folder)
     classifier = LoraStanceClassifier.load(source, device=device, aggregation=False)
     document_file = Path(documents) if documents is not None else training_dir() / DOCUMENT_SET
-    classifier.aggregation_ = _fit_aggregation(classifier, document_file, embedding_head)
-    _, labels = load_training_data(document_file)
-    info = _training_data_info(document_file, labels)
+    records = _read_records(document_file)
+    classifier.aggregation_ = _fit_aggregation(classifier, records, embedding_head)
+    info = _training_data_info(document_file, [record["label"] for record in records])
     info["domain"] = "documents"
     training = dict(classifier.training_data_ or {"files": []})
     training["files"] = [f for f in training.get("files", []) if f.get("domain") != "documents"] + [info]
@@ -345,7 +346,7 @@ def train_classifier(
         classifier.fit([r["text"] for r in records], [r["label"] for r in records],
                        domains=[r["domain"] for r in records], groups=[r["group"] for r in records])
         if document_file is not None:
-            classifier.aggregation_ = _fit_aggregation(classifier, document_file)
+            classifier.aggregation_ = _fit_aggregation(classifier, _read_records(document_file))
         classifier.training_data_ = _training_sets_info(paths, document_file)
         folder = classifier.save(out if out is not None else default_output(name, reference))
         return classifier, folder
