@@ -360,14 +360,14 @@ def classify_documents(
     """The stance of each document (a cleaned text, or a list of its passages).
 
     The passages of all the documents go through the classifier together (one call,
-    two with a learnt aggregation), so the model sees full batches. The passages are weighed by ``aggregator``, by default the
-    classifier's own learnt aggregation (``classifier.aggregation_``, the lora
-    backend) when it has one, else by the fixed rule (``neutral_weight``). A
-    classifier with an ``aggregation_proba(texts)`` method gives, for the passages of
-    documents of several passages, both its own probabilities and those the
-    aggregation reads (the lora backend: its own averaged with the embedding head's,
-    from one shared pass of the encoder's lower layers); the passages of one-passage
-    documents go through ``predict_proba`` alone.
+    two with a learnt aggregation), so the model sees full batches. The passages are
+    weighed by ``aggregator``, by default the classifier's own learnt aggregation
+    (``classifier.aggregation_``, the lora backend) when it has one, else by the fixed
+    rule (``neutral_weight``). A classifier with an ``aggregation_proba(texts)`` method
+    gives, for the passages of documents of several passages, both its own
+    probabilities and those the aggregation reads (the lora backend: its own averaged
+    with the embedding head's, from one shared pass of the encoder's lower layers); the
+    passages of one-passage documents go through ``predict_proba`` alone.
 
     >>> [d.label for d in classify_documents([text_a, text_b], EmbeddingStanceClassifier.load())]  # doctest: +SKIP
     ['bullish', 'neutral']

@@ -12,6 +12,11 @@ enter the first adapted layer; each step then runs only the top layers. That
 is what makes a CPU fine-tune of ``e5-small`` fit in minutes; on a GPU the same
 code fine-tunes a hub model (``layers`` up to all of them, bf16 autocast).
 
+Documents use the same fact: their learnt aggregation reads this classifier's passage
+probabilities and the embedding head's, and one pass of the base model gives the head's
+passage embeddings and, through the adapted top layers, this classifier's
+(:meth:`LoraStanceClassifier.aggregation_proba`). A passage alone is one adapted pass.
+
 >>> from stance.classify import LoraStanceClassifier
 >>> classifier = LoraStanceClassifier.load()                       # the shipped adapter
 >>> classifier.predict(["Sanofi confirme ses objectifs annuels après un premier trimestre solide."])
