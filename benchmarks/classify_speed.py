@@ -10,6 +10,13 @@ for the last sentence of each passage of several sentences). Runs are interleave
 the best time of each is kept, so other load on a shared machine disturbs the
 ratios less.
 
+Documents are measured in the same interleaved runs: the cleaned seeds, each classified
+whole by ``classify_documents`` at batch 32, by the default (lora and its learnt
+aggregation, which also reads the embedding head's passage probabilities: one shared
+pass of the lower layers, see ``LoraStanceClassifier.aggregation_proba``) and by the
+embedding head (the fixed rule); the line prints documents/s and the ratio to the
+embedding head's.
+
 Speed does not depend on the values of the weights, so when no trained model
 is given the transformer and zero-shot backends run randomly initialised heads
 on the ``e5-small`` architecture (12 layers, 384 wide); the output says so.
@@ -18,6 +25,7 @@ is slower than that; pass it with --nli-model on a machine that has it.
 
     python benchmarks/classify_speed.py                      # 64 passages, batch 32 and 1
     python benchmarks/classify_speed.py --passages 200 --repeats 3
+    python benchmarks/classify_speed.py --batch-sizes 32 --repeats 3   # passages at 32, documents
     python benchmarks/classify_speed.py --tiny               # tiny random models (seconds)
     python benchmarks/classify_speed.py --transformer-model runs/ft --nli-model mdeberta-xnli --device cuda
 """
@@ -33,16 +41,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def seed_passages(limit: int) -> list[str]:
-    from stance.classify import split_passages
+def seed_documents(limit: int | None = None) -> list[str]:
+    """The cleaned seeds (each once by default), repeated when more are asked for than there are."""
     from stance.cleaning import Cleaner
 
     cleaner = Cleaner()
-    passages = [
-        passage
-        for path in sorted((ROOT / "seeds").glob("*.txt"))
-        for passage in split_passages(cleaner.clean(path.read_text(encoding="utf-8")).text)
-    ]
+    paths = sorted((ROOT / "seeds").glob("*.txt"))
+    documents = [cleaner.clean(path.read_text(encoding="utf-8")).text for path in paths]
+    return [documents[i % len(documents)] for i in range(len(documents) if limit is None else limit)]
+
+
+def seed_passages(limit: int) -> list[str]:
+    from stance.classify import split_passages
+
+    passages = [passage for document in seed_documents() for passage in split_passages(document)]
     # Repeat the seeds when more passages are asked for than they hold.
     return [passages[i % len(passages)] for i in range(limit)]
 
@@ -95,6 +107,8 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=64, help="passages per run (default 64)")
     parser.add_argument("--repeats", type=int, default=2, help="interleaved runs; the best is kept")
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 1])
+    parser.add_argument("--documents", type=int, default=5,
+                        help="cleaned seed documents per run (default 5: each seed once; 0 skips documents)")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--lora-model",
                         help="a folder saved by `stance train --backend lora` (default: the shipped one)")
@@ -110,9 +124,12 @@ def main() -> None:
         LoraStanceClassifier,
         TransformerStanceClassifier,
         ZeroShotStanceClassifier,
+        classify_documents,
+        document_passages,
     )
 
     passages = seed_passages(args.passages)
+    documents = seed_documents(args.documents)
     work = Path(tempfile.mkdtemp(prefix="stance-bench-"))
     stance_labels = {0: "bullish", 1: "skeptical", 2: "neutral"}
     nli_labels = {0: "entailment", 1: "neutral", 2: "contradiction"}
@@ -142,7 +159,15 @@ def main() -> None:
     zero_shot = ZeroShotStanceClassifier(nli_reference, device=args.device, progress=False)
 
     def runner(name: str, batch: int) -> Callable[[], object]:
-        if name == "embedding":
+        if name == "embedding documents":
+            def run() -> object:
+                embedding.encoder.batch_size = batch
+                return classify_documents(documents, embedding)
+        elif name == "lora documents":
+            def run() -> object:
+                lora.encoder.batch_size = batch
+                return classify_documents(documents, lora)
+        elif name == "embedding":
             def run() -> object:
                 embedding.encoder.batch_size = batch
                 return embedding.predict_proba(passages)
@@ -162,11 +187,14 @@ def main() -> None:
 
     names = ("embedding", "lora", "transformer", "zero-shot")
     runs = [(name, batch) for batch in args.batch_sizes for name in names]
+    document_runs = [("embedding documents", 32), ("lora documents", 32)] if documents else []
     for model in (embedding, lora, transformer, zero_shot):  # warm-up: first calls load weights and fill caches
         model.predict_proba(passages[:4])
+    if documents:
+        classify_documents(documents[:1], lora)  # loads the embedding head the aggregation reads
     timings: dict[tuple[str, int], tuple[float, float]] = {}
     for _ in range(args.repeats):
-        for key in runs:
+        for key in runs + document_runs:
             wall, cpu = best_time(runner(*key))
             old = timings.get(key, (float("inf"), float("inf")))
             timings[key] = (min(old[0], wall), min(old[1], cpu))
@@ -184,6 +212,15 @@ def main() -> None:
         wall, cpu = timings[(name, batch)]
         speed = len(passages) / wall
         print(f"{name:<12} {batch:>5} {speed:11.1f} {speed / reference:6.2f}x {cpu:7.1f}")
+    if documents:
+        count = sum(len(document_passages(document)) for document in documents)
+        print(f"\n{len(documents)} cleaned seed documents ({count} passages), batch 32, ratio to the embedding head's")
+        print(f"{'backend':<12} {'documents/s':>11} {'ratio':>7} {'cpu s':>7}")
+        reference = len(documents) / timings[("embedding documents", 32)][0]
+        for (name, _), label in zip(document_runs, ("embedding", "lora"), strict=True):
+            wall, cpu = timings[(name, 32)]
+            speed = len(documents) / wall
+            print(f"{label:<12} {speed:11.3f} {speed / reference:6.2f}x {cpu:7.1f}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,32 +113,63 @@ class Encoder:
         """
         import numpy as np
 
-        if kind not in KINDS:
-            raise InputError(f"expected kind to be 'passage' or 'query'; got {kind!r}")
         single = isinstance(texts, str)
         items = [texts] if single else list(texts)
-        for index, text in enumerate(items):
-            if not isinstance(text, str):
-                raise InputError(
-                    f"expected texts to be str; item {index} is {type(text).__name__} ({text!r:.60}); "
-                    "decode bytes with .decode('utf-8') first"
-                )
+        _check_inputs(items, kind)
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
-        units, owners = self._units(items, self.spec.prefix(kind))
+        (result,) = self.encode_with(items, kind, self._last_hidden_state, batch_size=batch_size, progress=progress)
+        return result[0] if single else result
+
+    def encode_with(
+        self,
+        texts: list[str],
+        kind: str,
+        forward: Callable[[Any, Any], Sequence[Any]],
+        *,
+        batch_size: int | None = None,
+        progress: bool | None = None,
+    ) -> list[np.ndarray]:
+        """Embeddings of ``texts`` (at least one) pooled from each hidden-state tensor that
+        ``forward(input_ids, attention_mask)`` returns for a padded batch: one
+        ``(len(texts), dim)`` float32 array per tensor, with the tokenisation, windows,
+        batching, pooling and normalisation of :meth:`encode` (which is ``forward``
+        returning the model's last hidden state). The lora stance backend gets the
+        embeddings of the model with and without its adapter from one pass this way.
+
+        >>> encoder = Encoder()
+        >>> def last(ids, mask):
+        ...     return [encoder.model(input_ids=ids, attention_mask=mask).last_hidden_state]
+        >>> texts = ["Tesla chute.", "Tesla s'effondre."]
+        >>> bool((encoder.encode_with(texts, "query", last)[0] == encoder.encode(texts, kind="query")).all())
+        True
+        """
+        import numpy as np
+
+        _check_inputs(texts, kind)
+        if not texts:
+            raise InputError("expected at least one text to encode_with; encode gives the empty array")
+        units, owners = self._units(texts, self.spec.prefix(kind))
+
+        def run(batch: list[list[int]]) -> list[np.ndarray]:
+            import torch
+
+            input_ids, mask = self._pad(batch)
+            pooled = [mean_pool(states, mask) for states in forward(input_ids, mask)]
+            return list(torch.stack(pooled, dim=1).cpu().numpy())  # one (tensors, dim) array per unit
+
         vectors = batched_map(
-            self._embed_batch,
+            run,
             units,
             batch_size=batch_size or self.batch_size,
             desc=f"encoding with {self.spec.name}",
             progress=self.progress if progress is None else progress,
         )
-        sums = np.zeros((len(items), self.dim), dtype=np.float64)
+        sums = np.zeros((len(vectors[0]), len(texts), self.dim), dtype=np.float64)
         for owner, unit, vector in zip(owners, units, vectors, strict=True):
-            sums[owner] += len(unit) * vector  # windows weigh by their token counts
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        result = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
-        return result[0] if single else result
+            sums[:, owner] += len(unit) * vector  # windows weigh by their token counts
+        norms = np.linalg.norm(sums, axis=2, keepdims=True)
+        return list((sums / np.maximum(norms, 1e-12)).astype(np.float32))
 
     def _units(self, texts: list[str], prefix: str) -> tuple[list[list[int]], list[int]]:
         """Token id lists to run, special tokens included, and the text each belongs to."""
@@ -166,8 +197,8 @@ class Encoder:
                 owners.append(owner)
         return units, owners
 
-    def _embed_batch(self, batch: list[list[int]]) -> list[np.ndarray]:
-        """Mean of the last hidden states over each unit's real tokens (float32, on CPU)."""
+    def _pad(self, batch: list[list[int]]) -> tuple[Any, Any]:
+        """Token ids padded to the longest unit of ``batch``, and the attention mask, on the device."""
         import torch
 
         width = max(len(ids) for ids in batch)
@@ -176,12 +207,29 @@ class Encoder:
         for row, ids in enumerate(batch):
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
             mask[row, : len(ids)] = 1
-        input_ids = input_ids.to(self.device, non_blocking=True)
-        mask = mask.to(self.device, non_blocking=True)
-        hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
-        weights = mask.unsqueeze(-1).to(torch.float32)
-        means = (hidden.to(torch.float32) * weights).sum(dim=1) / weights.sum(dim=1)
-        return list(means.cpu().numpy())
+        return input_ids.to(self.device, non_blocking=True), mask.to(self.device, non_blocking=True)
+
+    def _last_hidden_state(self, input_ids: Any, mask: Any) -> list[Any]:
+        return [self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state]
+
+
+def _check_inputs(texts: list[Any], kind: str) -> None:
+    if kind not in KINDS:
+        raise InputError(f"expected kind to be 'passage' or 'query'; got {kind!r}")
+    for index, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InputError(
+                f"expected texts to be str; item {index} is {type(text).__name__} ({text!r:.60}); "
+                "decode bytes with .decode('utf-8') first"
+            )
+
+
+def mean_pool(states: Any, mask: Any) -> Any:
+    """The mean of the hidden states ``(batch, width, dim)`` over each row's real tokens (float32)."""
+    import torch
+
+    weights = mask.unsqueeze(-1).to(torch.float32)
+    return (states.to(torch.float32) * weights).sum(dim=1) / weights.sum(dim=1)
 
 
 def shared_tokenizer(path: str | os.PathLike) -> Any:

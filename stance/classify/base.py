@@ -177,14 +177,17 @@ class HeadStanceClassifier(StanceClassifier):
         items, single = _check_texts(texts)
         if not items:
             return np.zeros((0, len(LABELS)))
-        features = self._features(items)
+        logits = self._logits(self._features(items))
+        return logits[0] if single else logits
+
+    def _logits(self, features: np.ndarray) -> np.ndarray:
+        """Calibrated logits of the features of a fitted head."""
         if features.shape[1] != self.coef_.shape[1]:
             raise StanceError(
                 f"the head expects {self.coef_.shape[1]} features but the encoder {self.encoder_name!r} "
                 f"gives {features.shape[1]}; load the head with the encoder it was trained with"
             )
-        logits = (features @ self.coef_.T + self.intercept_) / self.temperature_
-        return logits[0] if single else logits
+        return (features @ self.coef_.T + self.intercept_) / self.temperature_
 
     def predict_proba(self, texts: str | Sequence[str]) -> np.ndarray:
         """Probabilities ``(n, 3)`` in :data:`LABELS` order (``(3,)`` for a str): the softmax

@@ -359,13 +359,15 @@ def classify_documents(
 ) -> list[DocumentStance]:
     """The stance of each document (a cleaned text, or a list of its passages).
 
-    All passages of the batch go through the classifier in one call, so the
-    model sees full batches. The passages are weighed by ``aggregator``, by
-    default the classifier's own learnt aggregation (``classifier.aggregation_``,
-    the lora backend) when it has one, else by the fixed rule (``neutral_weight``).
-    A classifier with an ``aggregation_proba(texts, proba)`` method gives the
-    probabilities the aggregation reads (the lora backend: its own averaged with the
-    embedding head's), asked for the passages of documents of several passages only.
+    The passages of all the documents go through the classifier together (one call,
+    two with a learnt aggregation), so the model sees full batches. The passages are
+    weighed by ``aggregator``, by default the classifier's own learnt aggregation
+    (``classifier.aggregation_``, the lora backend) when it has one, else by the fixed
+    rule (``neutral_weight``). A classifier with an ``aggregation_proba(texts)`` method
+    gives, for the passages of documents of several passages, both its own
+    probabilities and those the aggregation reads (the lora backend: its own averaged
+    with the embedding head's, from one shared pass of the encoder's lower layers); the
+    passages of one-passage documents go through ``predict_proba`` alone.
 
     >>> [d.label for d in classify_documents([text_a, text_b], EmbeddingStanceClassifier.load())]  # doctest: +SKIP
     ['bullish', 'neutral']
@@ -377,16 +379,18 @@ def classify_documents(
     split = [document_passages(doc, max_words) if isinstance(doc, str) else _check_texts(doc, "passages")[0]
              for doc in documents]
     flat = [passage for passages in split for passage in passages]
-    proba = classifier.predict_proba(flat) if flat else np.zeros((0, len(LABELS)))
-    proba = np.asarray(proba).reshape(len(flat), len(LABELS))
-    read = proba
-    if aggregator is not None and hasattr(classifier, "aggregation_proba"):
-        several = np.concatenate([np.full(len(passages), len(passages) > 1) for passages in split]) if flat \
-            else np.zeros(0, dtype=bool)
+    several = np.array([len(passages) > 1 for passages in split for _ in passages], dtype=bool)
+    if aggregator is not None and hasattr(classifier, "aggregation_proba") and several.any():
+        proba = np.zeros((len(flat), len(LABELS)))
+        chosen, alone = np.flatnonzero(several), np.flatnonzero(~several)
+        proba[chosen], read_chosen = classifier.aggregation_proba([flat[i] for i in chosen])
+        if alone.size:
+            proba[alone] = classifier.predict_proba([flat[i] for i in alone])
         read = proba.copy()
-        if several.any():
-            chosen = np.flatnonzero(several)
-            read[chosen] = classifier.aggregation_proba([flat[i] for i in chosen], proba[chosen])
+        read[chosen] = read_chosen
+    else:
+        proba = classifier.predict_proba(flat) if flat else np.zeros((0, len(LABELS)))
+        proba = read = np.asarray(proba).reshape(len(flat), len(LABELS))
     results = []
     start = 0
     for passages in split:

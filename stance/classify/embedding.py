@@ -104,9 +104,11 @@ class EmbeddingStanceClassifier(HeadStanceClassifier):
 
     # features -----------------------------------------------------------------
 
-    def _embed(self, texts: list[str], with_last: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """Passage embeddings and, when asked, last-sentence embeddings (float64)."""
-        full = np.asarray(self.encoder.encode(texts, kind="query"), dtype=np.float64)
+    def _embed(self, texts: list[str], with_last: bool,
+               passage: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """Passage embeddings (``passage`` when already computed) and, when asked,
+        last-sentence embeddings (float64)."""
+        full = np.asarray(self.encoder.encode(texts, kind="query") if passage is None else passage, dtype=np.float64)
         if not with_last:
             return full, None
         last = full.copy()
@@ -121,8 +123,10 @@ class EmbeddingStanceClassifier(HeadStanceClassifier):
             last[list(pending)] = np.asarray(encoded, dtype=np.float64)
         return full, last
 
-    def _features(self, texts: list[str]) -> np.ndarray:
-        full, last = self._embed(texts, bool(self.last_sentence_))
+    def _features(self, texts: list[str], passage: np.ndarray | None = None) -> np.ndarray:
+        """The head's features; ``passage``: the passages' embeddings when already computed (the
+        lora backend's shared pass, :meth:`LoraStanceClassifier.aggregation_proba`)."""
+        full, last = self._embed(texts, bool(self.last_sentence_), passage)
         return full if last is None else np.hstack([full, last])
 
     # fit ----------------------------------------------------------------------

@@ -12,6 +12,11 @@ enter the first adapted layer; each step then runs only the top layers. That
 is what makes a CPU fine-tune of ``e5-small`` fit in minutes; on a GPU the same
 code fine-tunes a hub model (``layers`` up to all of them, bf16 autocast).
 
+Documents use the same fact: their learnt aggregation reads this classifier's passage
+probabilities and the embedding head's, and one pass of the base model gives the head's
+passage embeddings and, through the adapted top layers, this classifier's
+(:meth:`LoraStanceClassifier.aggregation_proba`). A passage alone is one adapted pass.
+
 >>> from stance.classify import LoraStanceClassifier
 >>> classifier = LoraStanceClassifier.load()                       # the shipped adapter
 >>> classifier.predict(["Sanofi confirme ses objectifs annuels après un premier trimestre solide."])
@@ -390,21 +395,22 @@ class LoraStanceClassifier(HeadStanceClassifier):
         return states, embeddings
 
     def _top(self, states: Any, mask: Any, first: int) -> Any:
-        """The adapted top layers over cached hidden states, pooled."""
+        """The hidden states out of the layers from ``first`` on, run over ``states`` (those
+        entering layer ``first``); adapted when the adapter is on."""
         from transformers.masking_utils import create_bidirectional_mask
 
         model = self.encoder.model
         attention = create_bidirectional_mask(config=model.config, inputs_embeds=states, attention_mask=mask)
         for layer in _layer_stack(model)[first:]:
             states = layer(states, attention)
-        return _pool(states, mask)
+        return states
 
     def _embed_rows(self, rows: np.ndarray, data: dict[str, Any]) -> Any:
         """Pooled adapted embeddings of training rows: from the cache, or (for encoders
         that are not BERT-like) a full forward pass."""
         if data["states"] is not None:
             states, mask = _pad([data["states"][i] for i in rows])
-            return self._top(states, mask, data["first"])
+            return _pool(self._top(states, mask, data["first"]), mask)
         input_ids, mask = _pad_ids([data["ids"][i] for i in rows], self.encoder.tokenizer.pad_token_id or 0,
                                    self.encoder.device)
         return _pool(self.encoder.model(input_ids=input_ids, attention_mask=mask).last_hidden_state, mask)
@@ -618,15 +624,59 @@ class LoraStanceClassifier(HeadStanceClassifier):
             self._companion = head
         return self._companion
 
-    def aggregation_proba(self, texts: Sequence[str], proba: np.ndarray) -> np.ndarray:
-        """What the document aggregation reads for ``texts`` whose probabilities under this
-        classifier are ``proba``: the mean of these and the embedding head's when the
-        aggregation was fitted so (``aggregation_.inputs["passage_models"]``), else ``proba``."""
-        proba = np.asarray(proba, dtype=np.float64)
+    def _embeddings(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The base model's embeddings of ``texts`` and the adapted model's (float64), from one
+        pass of the frozen lower layers: the base model runs with the adapter off, then the
+        adapted top layers run again over the hidden states entering the first of them. Both
+        are exactly ``encoder.encode(texts, kind="query")`` with the adapter off and on (same
+        prefix, windows, batches, pooling; :meth:`Encoder.encode_with`), for a BERT-like encoder."""
+        model = self.encoder.model
+        first = int(model.config.num_hidden_layers) - self.layers
+
+        def both(input_ids: Any, mask: Any) -> list[Any]:
+            output = model(input_ids=input_ids, attention_mask=mask, output_hidden_states=True)
+            with self.adapter_on():
+                adapted = self._top(output.hidden_states[first], mask, first)
+            return [output.last_hidden_state, adapted]
+
+        base, adapted = self.encoder.encode_with(texts, "query", both)
+        return np.asarray(base, dtype=np.float64), np.asarray(adapted, dtype=np.float64)
+
+    def aggregation_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """This classifier's probabilities of ``texts`` (the passages of a document) and what
+        the document aggregation reads for them: the mean of these and the embedding head's
+        when the aggregation was fitted so (``aggregation_.inputs["passage_models"]``), else
+        the same probabilities.
+
+        When the embedding head runs on this classifier's encoder (the shipped case), one pass
+        of the frozen lower layers serves both (:meth:`_embeddings`): the adapter touches only
+        the top layers. Otherwise (an encoder that is not BERT-like, a head on another
+        encoder) each model runs on its own; the probabilities are the same either way.
+
+        >>> passages = ["Le titre s'envole après les résultats.", "Le conseil se réunira le 12 mars."]
+        >>> proba, read = LoraStanceClassifier.load().aggregation_proba(passages)
+        >>> proba.shape, read.shape
+        ((2, 3), (2, 3))
+        """
+        from .embedding import EmbeddingStanceClassifier
+
+        items, _ = _check_texts(texts)
         inputs = getattr(self.aggregation_, "inputs", None) or {}
-        if "embedding" not in inputs.get("passage_models", ()) or len(texts) == 0:
-            return proba
-        return (proba + np.asarray(self.companion_head().predict_proba(list(texts)), dtype=np.float64)) / 2
+        if "embedding" not in inputs.get("passage_models", ()) or not items:
+            proba = self.predict_proba(items)
+            return proba, proba
+        head = self.companion_head()
+        if (isinstance(head, EmbeddingStanceClassifier) and head.encoder is self.encoder
+                and _layer_stack(self.encoder.model) is not None):
+            if self.coef_ is None:
+                raise self._not_fitted()
+            base, adapted = self._embeddings(items)
+            proba = _softmax(self._logits(adapted))
+            other = _softmax(head._logits(head._features(items, passage=base)))
+        else:
+            proba = self.predict_proba(items)
+            other = np.asarray(head.predict_proba(items), dtype=np.float64)
+        return proba, (proba + other) / 2
 
     # persistence ---------------------------------------------------------------
 

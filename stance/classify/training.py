@@ -183,7 +183,7 @@ def _fit_aggregation(classifier: LoraStanceClassifier, documents: Sequence[dict[
         "embedding_head": "stance-head" if embedding_head is None else str(head.resolve()),
         "embedding_head_sha256": file_sha256(head / "head.json")})
     classifier._companion = None
-    proba = classifier.aggregation_proba(flat, classifier.predict_proba(flat))
+    _, proba = classifier.aggregation_proba(flat)
     probas, start = [], 0
     for parts in passages:
         probas.append(proba[start : start + len(parts)])

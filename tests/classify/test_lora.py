@@ -354,15 +354,73 @@ class _Companion:
 def test_aggregation_proba_averages_with_the_embedding_head_when_fitted_so(tiny_lora) -> None:
     model, _ = tiny_lora
     saved = (model.aggregation_, model._companion)
+    texts = ["Achetez Orange : hausse.", "Le conseil de Total se réunit."]
+    own = model.predict_proba(texts)
     try:
-        own = np.tile([0.6, 0.2, 0.2], (2, 1))
         model.aggregation_ = DocumentAggregator(inputs={"passage_models": ["lora"]})
-        np.testing.assert_allclose(model.aggregation_proba(["a", "b"], own), own)
+        proba, read = model.aggregation_proba(texts)
+        np.testing.assert_allclose(proba, own)
+        np.testing.assert_allclose(read, own)
         model.aggregation_ = DocumentAggregator(inputs={"passage_models": ["lora", "embedding"]})
-        model._companion = _Companion()
-        np.testing.assert_allclose(model.aggregation_proba(["a", "b"], own), np.tile([0.3, 0.6, 0.1], (2, 1)))
+        model._companion = _Companion()  # not a head on this encoder: each model runs on its own
+        proba, read = model.aggregation_proba(texts)
+        np.testing.assert_allclose(proba, own)
+        np.testing.assert_allclose(read, (own + np.array([0.0, 1.0, 0.0])) / 2)
     finally:
         model.aggregation_, model._companion = saved
+
+
+def _separate_passes(model: LoraStanceClassifier, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The lora and embedding-head probabilities as each model computes them on its own."""
+    return model.predict_proba(texts), model.companion_head().predict_proba(texts)
+
+
+def test_one_shared_pass_gives_both_heads_the_probabilities_of_separate_passes(
+    tiny_lora, tiny_encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stance.classify import EmbeddingStanceClassifier, lora
+
+    model, _ = tiny_lora
+    texts, labels, _ = toy_set(8)
+    head = EmbeddingStanceClassifier(tiny_encoder, C=1.0, last_sentence=True, calibration="none", folds=2,
+                                     progress=False).fit(texts, labels)
+    long = " ".join(f"Le conseil de {c} se réunit mardi, puis la hausse continue." for c in COMPANIES)
+    passages = [*texts[:7], long, "Vendez Engie. Chute."]  # the long one: several windows of 64 tokens
+    assert len(tiny_encoder._units([long], "")[0]) > 1
+    saved = (model.aggregation_, model._companion, tiny_encoder.batch_size)
+    try:
+        model.aggregation_ = DocumentAggregator(inputs={"passage_models": ["lora", "embedding"]})
+        model._companion = head
+        tiny_encoder.batch_size = 3
+        own, other = _separate_passes(model, passages)
+        with model.adapter_on():
+            adapted = tiny_encoder.encode(passages, kind="query")
+        base, shared = model._embeddings(passages)
+        np.testing.assert_allclose(base, tiny_encoder.encode(passages, kind="query"), atol=1e-6)
+        np.testing.assert_allclose(shared, adapted, atol=1e-5)
+        proba, read = model.aggregation_proba(passages)
+        np.testing.assert_allclose(proba, own, atol=1e-5)
+        np.testing.assert_allclose(2 * read - proba, other, atol=1e-5)
+        monkeypatch.setattr(lora, "_layer_stack", lambda network: None)  # an encoder that is not BERT-like
+        fallback, read_fallback = model.aggregation_proba(passages)
+        np.testing.assert_array_equal(fallback, own)
+        np.testing.assert_allclose(read_fallback, read, atol=1e-5)
+    finally:
+        model.aggregation_, model._companion, tiny_encoder.batch_size = saved
+
+
+@pytest.mark.slow
+def test_the_shipped_default_s_shared_pass_equals_separate_passes() -> None:
+    classifier = LoraStanceClassifier.load(progress=False)
+    passages = [
+        "Le fabricant de semi-conducteurs relève sa prévision annuelle après un trimestre record.",
+        "Le distributeur supprime son dividende. La perte nette est plus lourde que prévu.",
+        "Le groupe tiendra son assemblée générale le 14 mai à Lyon.",
+    ]
+    own, other = _separate_passes(classifier, passages)
+    proba, read = classifier.aggregation_proba(passages)
+    np.testing.assert_allclose(proba, own, atol=1e-5)
+    np.testing.assert_allclose(2 * read - proba, other, atol=1e-5)
 
 
 @pytest.mark.slow
