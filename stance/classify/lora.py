@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..document import LABELS
+from ..encode import mean_pool
 from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
 from ..io import file_sha256
 from .base import (
@@ -165,9 +166,7 @@ def _pool(states: Any, mask: Any) -> Any:
     """E5 pooling: the unit-length mean of the hidden states over real tokens."""
     import torch
 
-    weights = mask.unsqueeze(-1).to(states.dtype)
-    pooled = (states * weights).sum(dim=1) / weights.sum(dim=1)
-    return torch.nn.functional.normalize(pooled.float(), dim=-1)
+    return torch.nn.functional.normalize(mean_pool(states, mask), dim=-1)
 
 
 def _pad(rows: Sequence[Any]) -> tuple[Any, Any]:
