@@ -265,7 +265,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         encoder: str | Encoder = "e5-small",
         *,
         layers: int = 2,
-        rank: int = 8,
+        rank: int = 16,
         alpha: float | None = None,
         learning_rate: float = 2e-3,
         epochs: float = 2.0,
