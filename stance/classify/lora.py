@@ -267,7 +267,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         layers: int = 2,
         rank: int = 16,
         alpha: float | None = None,
-        learning_rate: float = 2e-3,
+        learning_rate: float = 3e-3,
         epochs: float = 2.0,
         batch_size: int = 32,
         max_length: int = 128,

@@ -357,7 +357,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     tuning = train.add_argument_group("fine-tuning (lora and transformer)")
     tuning.add_argument("--epochs", type=float, help="passes over the data (default: lora 2, transformer 3)")
     tuning.add_argument("--learning-rate", type=float,
-                        help="AdamW learning rate (default: lora 2e-3, transformer 3e-5)")
+                        help="AdamW learning rate (default: lora 3e-3, transformer 3e-5)")
     tuning.add_argument("--layers", type=_positive_int, metavar="K", help="lora: adapt the top K layers (default 2)")
     tuning.add_argument("--rank", type=_positive_int, metavar="R", help="lora: adapter rank (default 16)")
     tuning.add_argument("--domain-balance", type=float, metavar="B",
