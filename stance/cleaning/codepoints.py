@@ -41,6 +41,9 @@ FTFY_SIGN_CHARS = "\ufb00-\ufb06\u0080-\u009f\x1b\ud800-\udfff\uff01-\uff5e"
 BEYOND_LATIN_CHARS = (
     "\u0370-\u1dff\u2c00-\u2dff\u2e80-\ufb4f\ufe70-\uffdc\U00010000-\U0001efff\U00020000-\U0003ffff"
 )
+# CJK and Hangul, where one character is one word (not a kind bit: the line features and the
+# language step count words with it).
+WIDE_CHARS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _CLASSES = {
     INVISIBLE: INVISIBLE_CHARS,
     SPECIAL_SPACE: SPECIAL_SPACE_CHARS,

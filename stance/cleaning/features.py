@@ -32,6 +32,8 @@ from functools import cache, lru_cache
 
 import numpy as np
 
+from .codepoints import WIDE_CHARS
+
 UPPER, LOWER, OTHER_LETTER, DIGIT, PUNCT, SPACE, LATIN, WIDE = 1, 2, 4, 8, 16, 32, 64, 128
 _ASTRAL = 0x10000
 
@@ -40,6 +42,9 @@ _ASTRAL = 0x10000
 def char_classes() -> np.ndarray:
     """Class bits of every BMP code point (index ``0x10000`` stands for all astral ones)."""
     table = np.zeros(_ASTRAL + 1, dtype=np.uint8)
+    wide = np.zeros(_ASTRAL, dtype=bool)
+    for run in re.finditer(f"[{WIDE_CHARS}]+", "".join(map(chr, range(_ASTRAL)))):
+        wide[run.start() : run.end()] = True
     for cp in range(_ASTRAL):
         cat = unicodedata.category(chr(cp))
         bits = 0
@@ -58,7 +63,7 @@ def char_classes() -> np.ndarray:
         if cat[0] == "L":
             if cp < 0x250 or 0x1E00 <= cp < 0x1F00:
                 bits |= LATIN
-            if 0x2E80 <= cp < 0xA000 or 0xAC00 <= cp < 0xD7B0 or 0xF900 <= cp < 0xFB00:
+            if wide[cp]:
                 bits |= WIDE  # CJK and Hangul: one character is one word
         table[cp] = bits
     table[_ASTRAL] = OTHER_LETTER | WIDE  # CJK extensions, emoji: rare
@@ -66,8 +71,7 @@ def char_classes() -> np.ndarray:
     return table
 
 
-_WIDE_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(f"[{_WIDE_RANGES}]|[^\\W{_WIDE_RANGES}]+")
+_TOKEN = re.compile(f"[{WIDE_CHARS}]|[^\\W{WIDE_CHARS}]+")
 _DIGITS = re.compile(r"\d+")
 _MONTHS = (
     r"janv|f[ée]vr|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[ée]c|"
@@ -179,7 +183,7 @@ def _runs(pairs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
 _OWN_RUNS = _runs([(_COLUMNS[name], target) for target, name in enumerate(BASE) if name in _INTRINSIC])
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _WORD_RUN = re.compile(r"\w+")
-_SPACE_WIDE = re.compile(f"([{_WIDE_RANGES}])")
+_SPACE_WIDE = re.compile(f"([{WIDE_CHARS}])")
 
 
 def intrinsic_features(lines: Sequence[str], lang: str = "und") -> np.ndarray:

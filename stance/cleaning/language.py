@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .base import Step
-from .codepoints import BEYOND_LATIN, BEYOND_LATIN_CHARS, code_points, kinds_of, per_line
+from .codepoints import BEYOND_LATIN, BEYOND_LATIN_CHARS, WIDE_CHARS, code_points, kinds_of, per_line
 
 FOREIGN_SCRIPT = "foreign-script line"
 
@@ -31,7 +31,7 @@ _NON_LATIN_LETTER = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
 # Everything from Greek up, but the Latin extensions and punctuation blocks: a fast pre-check.
 _BEYOND_LATIN = re.compile(f"[{BEYOND_LATIN_CHARS}]")
 _LETTER = re.compile(r"[^\W\d_]")
-_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WIDE = re.compile(f"[{WIDE_CHARS}]")
 _WORD = re.compile(r"[^\W\d_]+")
 # Languages written in another script than Latin (ISO 639-1, as py3langid names them).
 NON_LATIN = frozenset(
