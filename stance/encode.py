@@ -154,7 +154,7 @@ class Encoder:
         def run(batch: list[list[int]]) -> list[np.ndarray]:
             import torch
 
-            input_ids, mask = self._pad(batch)
+            input_ids, mask = pad_ids(batch, self._pad_id, self.device)
             pooled = [mean_pool(states, mask) for states in forward(input_ids, mask)]
             return list(torch.stack(pooled, dim=1).cpu().numpy())  # one (tensors, dim) array per unit
 
@@ -197,18 +197,6 @@ class Encoder:
                 owners.append(owner)
         return units, owners
 
-    def _pad(self, batch: list[list[int]]) -> tuple[Any, Any]:
-        """Token ids padded to the longest unit of ``batch``, and the attention mask, on the device."""
-        import torch
-
-        width = max(len(ids) for ids in batch)
-        input_ids = torch.full((len(batch), width), self._pad_id, dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, ids in enumerate(batch):
-            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-            mask[row, : len(ids)] = 1
-        return input_ids.to(self.device, non_blocking=True), mask.to(self.device, non_blocking=True)
-
     def _last_hidden_state(self, input_ids: Any, mask: Any) -> list[Any]:
         return [self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state]
 
@@ -222,6 +210,19 @@ def _check_inputs(texts: list[Any], kind: str) -> None:
                 f"expected texts to be str; item {index} is {type(text).__name__} ({text!r:.60}); "
                 "decode bytes with .decode('utf-8') first"
             )
+
+
+def pad_ids(rows: Sequence[list[int]], pad_id: int, device: Any) -> tuple[Any, Any]:
+    """Token ids padded to the longest of ``rows``, and the attention mask, on ``device``."""
+    import torch
+
+    width = max(len(ids) for ids in rows)
+    input_ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for row, ids in enumerate(rows):
+        input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+        mask[row, : len(ids)] = 1
+    return input_ids.to(device, non_blocking=True), mask.to(device, non_blocking=True)
 
 
 def mean_pool(states: Any, mask: Any) -> Any:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..document import LABELS
-from ..encode import mean_pool
+from ..encode import mean_pool, pad_ids
 from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
 from ..io import file_sha256
 from .base import (
@@ -179,18 +179,6 @@ def _pad(rows: Sequence[Any]) -> tuple[Any, Any]:
         states[index, : row.shape[0]] = row
         mask[index, : row.shape[0]] = 1
     return states, mask
-
-
-def _pad_ids(rows: Sequence[list[int]], pad_id: int, device: Any) -> tuple[Any, Any]:
-    import torch
-
-    width = max(len(row) for row in rows)
-    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
-    for index, row in enumerate(rows):
-        ids[index, : len(row)] = torch.tensor(row, dtype=torch.long)
-        mask[index, : len(row)] = 1
-    return ids.to(device), mask.to(device)
 
 
 def _epoch_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -385,7 +373,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         with torch.inference_mode(), self._autocast():
             for batch in tqdm(batches, desc="running the frozen layers", unit="batch",
                               disable=(not self.progress) if self.progress is not None else None):
-                input_ids, mask = _pad_ids([ids[i] for i in batch], pad_id, self.encoder.device)
+                input_ids, mask = pad_ids([ids[i] for i in batch], pad_id, self.encoder.device)
                 output = model(input_ids=input_ids, attention_mask=mask, output_hidden_states=True)
                 hidden = output.hidden_states[first]
                 embeddings[batch] = _pool(output.last_hidden_state, mask).cpu().numpy()
@@ -410,7 +398,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         if data["states"] is not None:
             states, mask = _pad([data["states"][i] for i in rows])
             return _pool(self._top(states, mask, data["first"]), mask)
-        input_ids, mask = _pad_ids([data["ids"][i] for i in rows], self.encoder.tokenizer.pad_token_id or 0,
+        input_ids, mask = pad_ids([data["ids"][i] for i in rows], self.encoder.tokenizer.pad_token_id or 0,
                                    self.encoder.device)
         return _pool(self.encoder.model(input_ids=input_ids, attention_mask=mask).last_hidden_state, mask)
 
