@@ -237,6 +237,8 @@ GRID: tuple[dict[str, Any], ...] = (
     {"iterations": 100, "max_depth": 8, "learning_rate": 0.1},
     {"iterations": 200, "max_depth": 6, "learning_rate": 0.1},
     {"iterations": 150, "max_depth": 8, "learning_rate": 0.1},
+    {"iterations": 300, "max_depth": 6, "learning_rate": 0.1},
+    {"iterations": 400, "max_depth": 6, "learning_rate": 0.1},
 )
 
 

@@ -174,7 +174,7 @@ def test_non_french_article_is_kept_and_flagged() -> None:
     assert sum("central bank" in p or "Markets" in p or "Analysts" in p for p in result.paragraphs) == 3
 
 
-@pytest.mark.slow  # trains the shipped model's 200 trees on tiny pages (a few seconds)
+@pytest.mark.slow  # trains the shipped model's 300 trees on tiny pages (a few seconds)
 def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Path) -> None:
     from stance.cli import main
 
@@ -185,5 +185,5 @@ def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Pat
     assert main(["train-cleaner", "--data", str(data), "--no-french-pages", "--threshold", "0.4",
                  "--out", str(tmp_path / "model")]) == 0
     trained = TreeModel.load(tmp_path / "model")
-    assert trained.spec["info"]["fit"] == shipped_fit() == {"iterations": 200, "max_depth": 6, "learning_rate": 0.1}
+    assert trained.spec["info"]["fit"] == shipped_fit() == {"iterations": 300, "max_depth": 6, "learning_rate": 0.1}
     assert trained.threshold == 0.4
