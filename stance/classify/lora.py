@@ -256,7 +256,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         rank: int = 16,
         alpha: float | None = None,
         learning_rate: float = 3e-3,
-        epochs: float = 2.0,
+        epochs: float = 3.0,
         batch_size: int = 32,
         max_length: int = 128,
         weight_decay: float = 0.01,
