@@ -355,7 +355,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on a GPU that supports it, else fp32)")
     train.add_argument("--batch-size", type=_positive_int, metavar="N", help="examples per batch")
     tuning = train.add_argument_group("fine-tuning (lora and transformer)")
-    tuning.add_argument("--epochs", type=float, help="passes over the data (default: lora 3, transformer 3)")
+    tuning.add_argument("--epochs", type=float, help="passes over the data (default 3)")
     tuning.add_argument("--learning-rate", type=float,
                         help="AdamW learning rate (default: lora 3e-3, transformer 3e-5)")
     tuning.add_argument("--layers", type=_positive_int, metavar="K", help="lora: adapt the top K layers (default 2)")
