@@ -213,7 +213,12 @@ def _check_inputs(texts: list[Any], kind: str) -> None:
 
 
 def pad_ids(rows: Sequence[list[int]], pad_id: int, device: Any) -> tuple[Any, Any]:
-    """Token ids padded to the longest of ``rows``, and the attention mask, on ``device``."""
+    """Token ids padded to the longest of ``rows``, and the attention mask, on ``device``.
+
+    >>> ids, mask = pad_ids([[5, 6, 7], [8]], 0, "cpu")
+    >>> ids.tolist(), mask.tolist()
+    ([[5, 6, 7], [8, 0, 0]], [[1, 1, 1], [1, 0, 0]])
+    """
     import torch
 
     width = max(len(ids) for ids in rows)
@@ -226,7 +231,12 @@ def pad_ids(rows: Sequence[list[int]], pad_id: int, device: Any) -> tuple[Any, A
 
 
 def mean_pool(states: Any, mask: Any) -> Any:
-    """The mean of the hidden states ``(batch, width, dim)`` over each row's real tokens (float32)."""
+    """The mean of the hidden states ``(batch, width, dim)`` over each row's real tokens (float32).
+
+    >>> import torch
+    >>> mean_pool(torch.tensor([[[1.0], [3.0], [9.0]]]), torch.tensor([[1, 1, 0]])).tolist()
+    [[2.0]]
+    """
     import torch
 
     weights = mask.unsqueeze(-1).to(torch.float32)
