@@ -14,7 +14,7 @@ Both smoothers are nested: fitted for each fold on the other four folds' out-of-
 applied to the fold's pages. Each is scored as ``stance train-cleaner`` chooses its settings:
 the mean of the line F1 and the snippet F1 at the best single-pass threshold, over all pages.
 The rule written down before the first run: a smoother ships only if it beats ``none`` by more
-than 0.001. (Sixth session: none 0.8751, average 0.8720, stacked 0.8726; not adopted.)
+than 0.001. (Seventh session: none 0.8751, average 0.8720, stacked 0.8726; not adopted.)
 
     OMP_NUM_THREADS=1 python benchmarks/cleaner_smoothing_cv.py [--data PATH ...]
 

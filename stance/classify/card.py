@@ -139,7 +139,8 @@ def lora_card(data: dict[str, Any], *, adapter_bytes: int | None = None) -> str:
         + (f" --folds {hyper['folds']}" if hyper.get("folds", 0) >= 2 else "")
         + " --out stance/models/stance-lora` (the shipped default; without "
         "`--out` a retrain goes to `$STANCE_HOME/classifiers`); retraining rewrites this card, `head.json` and the "
-        "adapter. Seeded: the same command on the same data and machine gives the same files.",
+        "adapter. Seeded: the same command on the same data and machine, with the same number of torch threads, "
+        "gives the same files (another thread count sums in another order).",
         "",
         "Classifies a passage (French first; English finance headlines and tweets too) as **bullish**, **skeptical** "
         "or **neutral** for an investor in its subject: the stance convention of `docs/design.md` (a clearly good or "

@@ -252,7 +252,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         self,
         encoder: str | Encoder = "e5-small",
         *,
-        layers: int = 2,
+        layers: int = 3,
         rank: int = 16,
         alpha: float | None = None,
         learning_rate: float = 3e-3,

@@ -358,7 +358,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     tuning.add_argument("--epochs", type=float, help="passes over the data (default 3)")
     tuning.add_argument("--learning-rate", type=float,
                         help="AdamW learning rate (default: lora 3e-3, transformer 3e-5)")
-    tuning.add_argument("--layers", type=_positive_int, metavar="K", help="lora: adapt the top K layers (default 2)")
+    tuning.add_argument("--layers", type=_positive_int, metavar="K", help="lora: adapt the top K layers (default 3)")
     tuning.add_argument("--rank", type=_positive_int, metavar="R", help="lora: adapter rank (default 16)")
     tuning.add_argument("--domain-balance", type=float, metavar="B",
                         help="lora: weigh a text of a domain of n texts n^-B in the loss, from 0 (every text alike) "

@@ -322,8 +322,10 @@ def test_cli_train_lora_writes_the_artefact_and_prints_scores_per_domain(
 
 
 def test_the_shipped_artefact_matches_its_card_and_the_training_sets() -> None:
-    """The card is generated from head.json, and the adapter was trained on the current training sets."""
+    """The card is generated from head.json, the adapter was trained on the current training sets,
+    and with the default settings (`stance train --folds 5` reproduces it)."""
     import hashlib
+    import inspect
 
     from stance.classify.card import lora_card
 
@@ -339,7 +341,12 @@ def test_the_shipped_artefact_matches_its_card_and_the_training_sets() -> None:
         assert source["sha256"] == digest, f"{source['file']} changed since training; rerun `stance train`"
     assert {source["domain"] for source in data["training_data"]["files"]} == {
         "fr-written", "fr-news", "fr-genres", "tweets-en", "documents"}
-    assert data["encoder"] == "e5-small" and data["adapter"]["layers"] == 2
+    defaults = {name: p.default for name, p in inspect.signature(LoraStanceClassifier).parameters.items()}
+    assert data["encoder"] == "e5-small"
+    shipped = {**{key: data["adapter"][key] for key in ("layers", "rank")}, **data["hyperparameters"]}
+    expected = {**defaults, "folds": 5}  # the card's cross-validation: `stance train --folds 5`
+    common = [key for key in shipped if key in expected]
+    assert {key: shipped[key] for key in common} == {key: expected[key] for key in common}
     assert sum(p.stat().st_size for p in folder.iterdir()) <= 20 * 1024 * 1024
 
 
