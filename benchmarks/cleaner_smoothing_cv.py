@@ -77,10 +77,6 @@ def neighbours(z: np.ndarray) -> np.ndarray:
     return np.stack(columns, axis=1)
 
 
-def score(pages: Sequence[dict], probabilities: Sequence[np.ndarray]) -> tuple[float, float]:
-    return training.best_single_pass(pages, probabilities)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", nargs="+", help="labelled pages (default: as stance train-cleaner)")
@@ -94,32 +90,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     oof = training.out_of_fold(pages, features, folds=args.folds, **fit)
     probabilities, fold_of = oof["alone"], oof["fold_of"]
     logits = [logit(p) for p in probabilities]
-    everyone = range(len(pages))
+    # Each page's smoothings and stacked inputs, computed once for all folds.
+    candidates = {a: [sigmoid(average(z, a)) for z in logits] for a in AVERAGE_WEIGHTS}
+    stacks = [neighbours(z) for z in logits]
+    labels = [np.asarray(page["labels"]) for page in pages]
 
     averaged: list[np.ndarray] = [np.zeros(0)] * len(pages)
     stacked: list[np.ndarray] = [np.zeros(0)] * len(pages)
-    chosen = []
     for k in range(args.folds):
-        inside = [i for i in everyone if fold_of[i] != k]
-        outside = [i for i in everyone if fold_of[i] == k]
+        inside = np.flatnonzero(fold_of != k)
         part = [pages[i] for i in inside]
-        best = max(AVERAGE_WEIGHTS, key=lambda a: score(part, [sigmoid(average(logits[i], a)) for i in inside])[1])
-        chosen.append(best)
-        X, y = [], []
-        for i in inside:
-            labels = np.asarray(pages[i]["labels"])
-            X.append(neighbours(logits[i])[labels >= 0])
-            y.append(labels[labels >= 0])
-        model = LogisticRegression(C=1.0, max_iter=2000).fit(np.vstack(X), np.concatenate(y))
-        for i in outside:
-            averaged[i] = sigmoid(average(logits[i], best))
-            stacked[i] = model.predict_proba(neighbours(logits[i]))[:, 1]
+        best = max(
+            AVERAGE_WEIGHTS, key=lambda a: training.best_single_pass(part, [candidates[a][i] for i in inside])[1]
+        )
+        X = np.vstack([stacks[i][labels[i] >= 0] for i in inside])
+        y = np.concatenate([labels[i][labels[i] >= 0] for i in inside])
+        model = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
+        for i in np.flatnonzero(fold_of == k):
+            averaged[i] = candidates[best][i]
+            stacked[i] = model.predict_proba(stacks[i])[:, 1]
         weights = np.round(model.coef_[0][[0, *range(1, 4 * REACH, 2)]], 3).tolist()  # z, then z[i-1], z[i+1], ...
         print(f"fold {k + 1}: a = {best}; stacked weights of z, z[i-1], z[i+1], ...: {weights}", flush=True)
 
     print("| smoothing | threshold | mean of line and snippet F1 |\n|---|---:|---:|")
     for name, values in (("none", probabilities), ("average", averaged), ("stacked", stacked)):
-        threshold, value = score(pages, values)
+        threshold, value = training.best_single_pass(pages, values)
         print(f"| {name} | {threshold} | {value:.4f} |")
 
 
