@@ -23,6 +23,7 @@ SETS = {
     "stance_fr_news.jsonl": ("fn-", {"id", "text", "label", "domain", "register", "genre", "source_style"}),
     "stance_fr_genres.jsonl": ("fg-", {"id", "text", "label", "domain", "register", "genre"}),
     "stance_fr_documents.jsonl": ("fd-", {"id", "text", "label", "domain", "genre", "hard"}),
+    "stance_fr_documents_dev.jsonl": ("fd-", {"id", "text", "label", "domain", "genre", "hard"}),
     "tweets_en.jsonl": ("twtrain-", {"id", "text", "label", "group"}),
 }
 
@@ -60,6 +61,20 @@ def test_the_issue_s_amounts_of_new_french_data(sets: dict[str, list[dict]]) -> 
     assert len(documents) >= 150
     assert all(len(row["text"].split()) >= 250 for row in documents)
     assert Counter(row["label"] for row in documents).keys() == LABELS
+
+
+def test_the_development_documents_are_by_other_writers_and_copy_no_training_document(
+    sets: dict[str, list[dict]],
+) -> None:
+    """The dev documents score the aggregation on writers it was never fitted on."""
+    from stance.classify.training import document_groups
+
+    training, dev = sets["stance_fr_documents.jsonl"], sets["stance_fr_documents_dev.jsonl"]
+    assert not set(document_groups([row["id"] for row in training])) & set(document_groups([row["id"] for row in dev]))
+    assert all(len(row["text"].split()) >= 250 for row in dev)
+    assert Counter(row["label"] for row in dev).keys() == LABELS
+    grams = [shingles(row["text"]) for row in (*training, *dev)]
+    assert near_duplicate_pairs(grams, MAX_REFERENCE_CONTAINMENT) == []
 
 
 def test_no_two_french_passages_of_any_set_are_near_duplicates(sets: dict[str, list[dict]]) -> None:
