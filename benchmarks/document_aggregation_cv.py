@@ -1,4 +1,5 @@
-"""Cross-validation of the candidate document aggregations (the table of docs/stance-lora.md).
+"""Cross-validation of the candidate document aggregations of the third session (its table in
+docs/stance-lora.md; the eighth session's choice across six writers: document_aggregation_writers.py).
 
 Reads the training documents (``models/training/stance_fr_documents.jsonl``, never eval/
 or seeds/), cuts them into passages as at prediction time, and classifies every passage
@@ -84,7 +85,7 @@ def candidates() -> dict:
         "weighted mean, lora (3)": lambda p, lo, em: _log(mean(p, lo)),
         "weighted mean, lora + weighted mean, embedding head (6)": lambda p, lo, em: np.concatenate(
             [_log(mean(p, lo)), _log(mean(p, em))]),
-        "**weighted mean of both (3, chosen)**": lambda p, lo, em: _log(mean(p, avg(lo, em))),
+        "weighted mean of both (3, chosen in the third session)": lambda p, lo, em: _log(mean(p, avg(lo, em))),
         "fixed rule's scores, lora (3)": lambda p, lo, em: rule(p, lo),
         "fixed rule's scores, mean of both (3)": lambda p, lo, em: rule(p, avg(lo, em)),
         "fixed rule's scores + headline, mean of both (6)": lambda p, lo, em: np.concatenate(

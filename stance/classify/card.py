@@ -225,6 +225,17 @@ def _score_row(name: str, row: dict[str, Any]) -> str:
             f"{row['ece']:.4f} |")
 
 
+def _features_sentence(features: list[str]) -> str:
+    """What the aggregation's features are, in words, from their saved names."""
+    from .documents import AGGREGATION_FEATURES, AGGREGATION_FEATURES_IN_WORDS
+
+    if list(features) == list(AGGREGATION_FEATURES):
+        return f"{len(features)} features, {AGGREGATION_FEATURES_IN_WORDS}"
+    if features and all(name.startswith("mean_") for name in features):
+        return "the log of their length-weighted mean"
+    return f"the features {', '.join(features)}"
+
+
 def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
     """The card's document level: what the learnt aggregation reads and its cross-validated scores."""
     cv = aggregation.get("cross_validation") or {}
@@ -238,8 +249,9 @@ def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
     lines = [
         "## Document level",
         "",
-        "A document of more than 90 words is cut into passages; its stance is a logistic regression over the log of "
-        f"the length-weighted mean over its passages of {read}, then one temperature "
+        "A document of more than 90 words is cut into passages; its passage probabilities are "
+        f"{read}; its stance is a logistic regression over {_features_sentence(aggregation.get('features') or [])}, "
+        "then one temperature "
         f"({aggregation.get('temperature', 1.0):.4f}, fitted on "
         f"{cv.get('temperature_fitted_on', 'held-out predictions')}). "
         f"C = {aggregation.get('C')}, chosen by {cv.get('repeats')}x repeated stratified {cv.get('folds')}-fold "
@@ -249,7 +261,9 @@ def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
         "that vote for the label, then the strongest passage for the other side).",
         "",
         f"Cross-validated document macro-F1 (mean over repeats): learnt {chosen.get('macro_f1')}, accuracy "
-        f"{chosen.get('accuracy')}; the fixed rule {chosen.get('macro_f1_fixed_rule')} on the same documents.",
+        f"{chosen.get('accuracy')}; the fixed rule {chosen.get('macro_f1_fixed_rule')} on the same documents. "
+        "Scores on documents by three more writers, never fitted on (`models/training/stance_fr_documents_dev.jsonl`), "
+        "and how these features were chosen: `docs/stance-lora.md`.",
         "",
     ]
     rows = []

@@ -36,17 +36,28 @@ def _set(count: int, rng: np.random.Generator, noise: float, passages: int = 8):
     return documents, probas, labels
 
 
-def test_the_features_are_the_log_of_the_length_weighted_mean_whatever_the_length() -> None:
+def test_the_features_read_headline_lead_mean_conclusion_extremes_votes_and_the_rule() -> None:
     passages = ["Un titre",
                 "Le groupe relève nettement ses objectifs annuels après un trimestre solide, rassurant et meilleur "
-                "que prévu."]
-    proba = np.array([[0.2, 0.2, 0.6], [0.8, 0.1, 0.1]])
-    weights = np.array([2 / 15, 1.0])
-    expected = np.log(weights / weights.sum() @ proba)
-    np.testing.assert_allclose(aggregation_features(passages, proba), expected)
-    assert len(AGGREGATION_FEATURES) == 3
-    # the same article told twice over: a long document reads like its short version
-    np.testing.assert_allclose(aggregation_features(passages * 3, np.tile(proba, (3, 1))), expected)
+                "que prévu.",
+                "Les ventes progressent de 6 % à taux de change constants sur le trimestre écoulé, portées par l'Asie.",
+                "Le directeur financier quittera ses fonctions à la fin de l'année, selon le communiqué du groupe."]
+    proba = np.array([[0.2, 0.2, 0.6], [0.8, 0.1, 0.1], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8]])
+    features = dict(zip(AGGREGATION_FEATURES, np.exp(aggregation_features(passages, proba)), strict=True))
+    assert len(AGGREGATION_FEATURES) == 20
+    assert features["first_neutral"] == pytest.approx(0.6)                  # the headline
+    assert features["lead_bullish"] == pytest.approx(0.7)                   # passages 2 and 3
+    weights = np.array([2 / 15, 1.0, 1.0, 1.0])                             # a 2-word headline weighs 2/15
+    assert features["mean_bullish"] == pytest.approx((weights / weights.sum() @ proba)[0])
+    assert features["conclusion_neutral"] == pytest.approx(1.0 / 3)         # the last three
+    assert features["max_skeptical"] == pytest.approx(0.3)
+    assert features["share_bullish"] == pytest.approx(0.5) and features["share_neutral"] == pytest.approx(0.5)
+    assert features["share_skeptical"] == pytest.approx(1e-4)               # no vote: clipped before the log
+    mass = weights @ proba * np.array([1, 1, 0.5])                          # the fixed rule halves neutral
+    assert features["rule_bullish"] == pytest.approx(mass[0] / mass.sum())
+    # a document of one passage is its own headline, lead, mean and conclusion
+    one = dict(zip(AGGREGATION_FEATURES, np.exp(aggregation_features(passages[1:2], proba[1:2])), strict=True))
+    assert one["first_bullish"] == one["lead_bullish"] == one["mean_bullish"] == one["conclusion_bullish"] == 0.8
 
 
 @pytest.mark.slow
