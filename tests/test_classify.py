@@ -287,6 +287,8 @@ def test_classify_documents_batches_all_passages_in_one_call() -> None:
     assert calls[-1] == 1 and short.evidence == (f"{BUY}\n\n{FACT}",)
     with pytest.raises(InputError, match="classify_document"):
         classify_documents("un seul texte", KeywordStance())  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="documents come first"):
+        classify_documents(KeywordStance(), ["Le titre bondit de 10 %."])  # type: ignore[arg-type]
 
 
 def test_reader_comments_never_count() -> None:

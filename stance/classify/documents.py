@@ -397,6 +397,9 @@ def classify_documents(
     """
     if isinstance(documents, str):
         raise InputError("expected a list of documents; use classify_document for a single one")
+    if hasattr(documents, "predict_proba"):
+        raise InputError("expected classify_documents(documents, classifier): the documents come first, got a "
+                         f"{type(documents).__name__} in their place")
     if aggregator is None:
         aggregator = getattr(classifier, "aggregation_", None)
     split = [document_passages(doc, max_words) if isinstance(doc, str) else _check_texts(doc, "passages")[0]
