@@ -36,7 +36,13 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold  # noqa: E402
 
 from stance.classify.base import _softmax  # noqa: E402
-from stance.classify.documents import _scores, _weighted_scores, _weights, document_passages  # noqa: E402
+from stance.classify.documents import (  # noqa: E402
+    _scores,
+    _weighted_scores,
+    _weights,
+    aggregation_features,
+    document_passages,
+)
 from stance.classify.selection import _fit_temperature  # noqa: E402
 from stance.classify.training import DOCUMENT_SET, document_groups, training_dir  # noqa: E402
 from stance.document import LABELS  # noqa: E402
@@ -54,14 +60,10 @@ def mean(passages: list[str], proba: np.ndarray) -> np.ndarray:
 
 
 def previous(passages: list[str], proba: np.ndarray) -> np.ndarray:
-    """The 20 features of the previous aggregation: headline, lead, mean, conclusion,
-    strongest bullish and skeptical passage, vote shares, the fixed rule's scores."""
-    weights = _weights(passages)
-    lead = proba[1:3] if len(passages) > 1 else proba[:1]
-    votes = proba.argmax(axis=1)
-    return _log(np.concatenate([
-        proba[0], lead.mean(axis=0), mean(passages, proba), proba[-3:].mean(axis=0), proba[:, :2].max(axis=0),
-        [(votes == k).mean() for k in range(3)], _weighted_scores(proba, weights, 0.5)]))
+    """The 20 features of the aggregation before the third session, shipped again since the
+    eighth: headline, lead, mean, conclusion, strongest bullish and skeptical passage, vote
+    shares, the fixed rule's scores (:func:`stance.classify.documents.aggregation_features`)."""
+    return aggregation_features(passages, proba)
 
 
 def compact(passages: list[str], proba: np.ndarray) -> np.ndarray:

@@ -33,12 +33,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from document_aggregation_cv import _log, compact, mean, previous  # noqa: E402
+from document_aggregation_cv import _log, compact, mean  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import RepeatedStratifiedKFold  # noqa: E402
 
 from stance.classify.base import _softmax  # noqa: E402
-from stance.classify.documents import AGGREGATION_C_GRID, _scores, document_passages  # noqa: E402
+from stance.classify.documents import (  # noqa: E402
+    AGGREGATION_C_GRID,
+    DocumentAggregator,
+    _scores,
+    aggregation_features,
+    document_passages,
+)
 from stance.classify.selection import _fit_temperature  # noqa: E402
 from stance.classify.training import DOCUMENT_SET, document_groups, training_dir  # noqa: E402
 from stance.document import LABELS  # noqa: E402
@@ -78,49 +83,42 @@ def _held_logits(C: float, X: np.ndarray, y: np.ndarray, splits: list) -> np.nda
     return logits
 
 
-def _choose_C(X: np.ndarray, y: np.ndarray, g: np.ndarray, by_writer: bool) -> float:
-    """C by log-loss: leaving one writer out (``by_writer``, with 3 writers or more), else
-    4x repeated stratified 5-fold (what :class:`DocumentAggregator` does)."""
-    names = sorted(set(g))
-    if by_writer and len(names) >= 3:
-        logo = [(np.flatnonzero(g != n), np.flatnonzero(g == n)) for n in names]
-        return min(AGGREGATION_C_GRID, key=lambda C: (round(_nll(_softmax(_held_logits(C, X, y, logo)), y), 4), C))
-    splits = list(RepeatedStratifiedKFold(n_splits=5, n_repeats=4, random_state=0).split(X, y))
-
-    def loss(C: float) -> float:
-        return round(float(np.mean([_nll(_softmax(_held_logits(C, X, y, splits[r * 5:(r + 1) * 5])), y)
-                                    for r in range(4)])), 4)
-    return min(AGGREGATION_C_GRID, key=lambda C: (loss(C), C))
+def _leave_one_writer_out(g: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [(np.flatnonzero(g != name), np.flatnonzero(g == name)) for name in sorted(set(g))]
 
 
-def procedure(by_writer: bool) -> Callable:
-    """The shipped procedure (:class:`DocumentAggregator`): C chosen on the usable documents,
-    then the temperature fitted on leave-one-writer-out predictions at that C."""
-    def run(X: np.ndarray, y: np.ndarray, g: np.ndarray, usable: np.ndarray) -> tuple[LogisticRegression, float]:
-        Xu, yu, gu = X[usable], y[usable], g[usable]
-        C = _choose_C(Xu, yu, gu, by_writer)
-        names = sorted(set(gu))
-        model = LogisticRegression(C=C, max_iter=5000).fit(Xu, yu)
-        if len(names) < 2:
-            return model, 1.0
-        logo = [(np.flatnonzero(gu != n), np.flatnonzero(gu == n)) for n in names]
-        return model, _fit_temperature(_held_logits(C, Xu, yu, logo), yu)
-    return run
+def _aggregator(X: np.ndarray, y: np.ndarray, g: np.ndarray, C: float | None = None) -> DocumentAggregator:
+    return DocumentAggregator(C=C).fit_features(X, [LABELS[k] for k in y], groups=list(g))
 
 
-def calibrated_on_all_writers(X: np.ndarray, y: np.ndarray, g: np.ndarray,
-                              usable: np.ndarray) -> tuple[LogisticRegression, float]:
-    """E1: fitted on the training writers only; the temperature on every usable writer,
-    each predicted by the model fitted (at the same C) on the training writers other than itself."""
+def shipped(X: np.ndarray, y: np.ndarray, g: np.ndarray, usable: np.ndarray) -> Callable:
+    """The shipped procedure, :class:`DocumentAggregator` itself: C by repeated stratified
+    log-loss, then a temperature on leave-one-writer-out predictions at that C."""
+    return _aggregator(X[usable], y[usable], g[usable]).predict_proba_features
+
+
+def c_across_writers(X: np.ndarray, y: np.ndarray, g: np.ndarray, usable: np.ndarray) -> Callable:
+    """D1, D3: C by log-loss leaving one writer out (with 3 writers or more), then as shipped."""
+    Xu, yu, gu = X[usable], y[usable], g[usable]
+    if len(set(gu)) < 3:
+        return shipped(X, y, g, usable)
+    C = min(AGGREGATION_C_GRID,
+            key=lambda C: (round(_nll(_softmax(_held_logits(C, Xu, yu, _leave_one_writer_out(gu))), yu), 4), C))
+    return _aggregator(Xu, yu, gu, C).predict_proba_features
+
+
+def calibrated_on_all_writers(X: np.ndarray, y: np.ndarray, g: np.ndarray, usable: np.ndarray) -> Callable:
+    """E1: fitted as shipped on the training writers only; the temperature on every usable
+    writer, each predicted by the model fitted (at the same C) on the training writers other than itself."""
     training = usable & np.isin(g, TRAINING_WRITERS)
-    C = _choose_C(X[training], y[training], g[training], False)
-    model = LogisticRegression(C=C, max_iter=5000).fit(X[training], y[training])
+    aggregator = _aggregator(X[training], y[training], g[training])
     held = np.zeros((len(y), len(LABELS)))
     for name in sorted(set(g[usable])):
         inside = training & (g != name)
-        held[g == name] = LogisticRegression(C=C, max_iter=5000).fit(X[inside], y[inside]).decision_function(
-            X[g == name])
-    return model, _fit_temperature(held[usable], y[usable])
+        held[g == name] = LogisticRegression(C=aggregator.C_, max_iter=5000).fit(
+            X[inside], y[inside]).decision_function(X[g == name])
+    aggregator.temperature_ = _fit_temperature(held[usable], y[usable])
+    return aggregator.predict_proba_features
 
 
 def thirds(passages: list[str], proba: np.ndarray) -> np.ndarray:
@@ -134,18 +132,19 @@ FEATURES: dict[str, Callable] = {
     "headline, mean, last, votes (9)": compact,
     "mean, headline (6)": lambda p, pr: np.concatenate([_log(mean(p, pr)), _log(pr[0])]),
     "mean, first and last thirds (9)": thirds,
-    "20 features (shipped since the eighth session)": previous,
+    "20 features (shipped since the eighth session)": aggregation_features,
 }
 
-# (name, features, writers usable, procedure), in the order of the rule's tie-break.
+# (name, features, writers usable, procedure: fits on the usable documents, returns its
+# predict_proba), in the order of the rule's tie-break.
 CANDIDATES = [
-    ("D0", "mean (3)", "old", procedure(False)),
-    ("D1", "mean (3)", "old", procedure(True)),
-    ("D2", "mean (3)", "all", procedure(False)),
-    ("D3", "mean (3)", "all", procedure(True)),
+    ("D0", "mean (3)", "old", shipped),
+    ("D1", "mean (3)", "old", c_across_writers),
+    ("D2", "mean (3)", "all", shipped),
+    ("D3", "mean (3)", "all", c_across_writers),
     ("E1", "mean (3)", "all", calibrated_on_all_writers),
-    *[(f"E{k}", name, "all", procedure(False)) for k, name in zip(range(2, 6), list(FEATURES)[1:], strict=True)],
-    *[(f"E{k}o", name, "old", procedure(False)) for k, name in zip(range(2, 6), list(FEATURES)[1:], strict=True)],
+    *[(f"E{k}", name, "all", shipped) for k, name in zip(range(2, 6), list(FEATURES)[1:], strict=True)],
+    *[(f"E{k}o", name, "old", shipped) for k, name in zip(range(2, 6), list(FEATURES)[1:], strict=True)],
 ]
 
 
@@ -174,8 +173,7 @@ def main() -> None:
         usable = np.ones(len(y), bool) if usable_writers == "all" else training
         proba = np.zeros((len(y), len(LABELS)))
         for writer in writers:
-            model, temperature = run(X, y, g, usable & (g != writer))
-            proba[g == writer] = _softmax(model.decision_function(X[g == writer]) / temperature)
+            proba[g == writer] = run(X, y, g, usable & (g != writer))(X[g == writer])
         scores, old = _scores(y, proba), _scores(y[training], proba[training])
         new = _scores(y[~training], proba[~training])
         pooled[name] = scores

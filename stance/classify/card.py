@@ -225,19 +225,10 @@ def _score_row(name: str, row: dict[str, Any]) -> str:
             f"{row['ece']:.4f} |")
 
 
-def _features_sentence(features: list[str]) -> str:
-    """What the aggregation's features are, in words, from their saved names."""
-    from .documents import AGGREGATION_FEATURES, AGGREGATION_FEATURES_IN_WORDS
-
-    if list(features) == list(AGGREGATION_FEATURES):
-        return f"{len(features)} features, {AGGREGATION_FEATURES_IN_WORDS}"
-    if features and all(name.startswith("mean_") for name in features):
-        return "the log of their length-weighted mean"
-    return f"the features {', '.join(features)}"
-
-
 def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
     """The card's document level: what the learnt aggregation reads and its cross-validated scores."""
+    from .documents import AGGREGATION_FEATURES, AGGREGATION_FEATURES_IN_WORDS  # the only ones a saved model may use
+
     cv = aggregation.get("cross_validation") or {}
     chosen = cv.get("chosen") or {}
     inputs = aggregation.get("inputs") or {}
@@ -250,7 +241,8 @@ def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
         "## Document level",
         "",
         "A document of more than 90 words is cut into passages; its passage probabilities are "
-        f"{read}; its stance is a logistic regression over {_features_sentence(aggregation.get('features') or [])}, "
+        f"{read}; its stance is a logistic regression over {len(AGGREGATION_FEATURES)} features, "
+        f"{AGGREGATION_FEATURES_IN_WORDS}, "
         "then one temperature "
         f"({aggregation.get('temperature', 1.0):.4f}, fitted on "
         f"{cv.get('temperature_fitted_on', 'held-out predictions')}). "

@@ -187,20 +187,28 @@ class DocumentAggregator:
 
     def fit(self, documents: Sequence[Sequence[str]], probas: Sequence[np.ndarray],
             labels: Sequence[str], *, groups: Sequence[str] | None = None) -> DocumentAggregator:
+        if len(probas) != len(documents):
+            raise InputError(f"expected one probability array per document, got {len(probas)} for {len(documents)}")
+        X = np.stack([aggregation_features(d, p) for d, p in zip(documents, probas, strict=True)])
+        rule = np.stack([[aggregate(d, p).scores[label] for label in LABELS]
+                         for d, p in zip(documents, probas, strict=True)])
+        return self.fit_features(X, labels, groups=groups, rule=rule)
+
+    def fit_features(self, X: np.ndarray, labels: Sequence[str], *, groups: Sequence[str] | None = None,
+                     rule: np.ndarray | None = None) -> DocumentAggregator:
+        """:meth:`fit` on the documents' features already computed (one row per document),
+        any features: what ``benchmarks/`` uses to score other feature sets by the same
+        procedure. ``rule``, the fixed rule's scores of each document, is reported beside."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import RepeatedStratifiedKFold
 
         from .base import _check_labels, _softmax
         from .selection import _fit_temperature
 
-        y = _check_labels(labels, len(documents))
-        if len(probas) != len(documents):
-            raise InputError(f"expected one probability array per document, got {len(probas)} for {len(documents)}")
-        if groups is not None and len(groups) != len(documents):
-            raise InputError(f"expected one group per document, got {len(groups)} for {len(documents)}")
-        X = np.stack([aggregation_features(d, p) for d, p in zip(documents, probas, strict=True)])
-        rule = np.stack([[aggregate(d, p).scores[label] for label in LABELS]
-                         for d, p in zip(documents, probas, strict=True)])
+        X = np.asarray(X, dtype=np.float64)
+        y = _check_labels(labels, len(X))
+        if groups is not None and len(groups) != len(X):
+            raise InputError(f"expected one group per document, got {len(groups)} for {len(X)}")
         splitter = RepeatedStratifiedKFold(n_splits=self.folds, n_repeats=self.repeats, random_state=self.seed)
         splits = list(splitter.split(X, y))
         per_repeat = self.folds
@@ -226,11 +234,12 @@ class DocumentAggregator:
                           "accuracy": round(float(np.mean(accuracy)), 4)})
         best = min(table, key=lambda row: (row["log_loss"], row["C"]))
         C = best["C"]
-        fixed_rule = _scores(y, rule)
-        best["macro_f1_fixed_rule"] = fixed_rule["macro_f1"]
         results: dict = {"documents": len(y), "folds": self.folds, "repeats": self.repeats, "seed": self.seed,
                          "counts": {label: int((y == k).sum()) for k, label in enumerate(LABELS)},
-                         "grid": table, "chosen": best, "fixed_rule": fixed_rule}
+                         "grid": table, "chosen": best}
+        if rule is not None:
+            results["fixed_rule"] = _scores(y, rule)
+            best["macro_f1_fixed_rule"] = results["fixed_rule"]["macro_f1"]
         kfold = out_of_fold(C, splits[:per_repeat])
         names = sorted({str(g) for g in groups}) if groups is not None else []
         if len(names) >= 2:
@@ -243,7 +252,7 @@ class DocumentAggregator:
                 "after_temperature": _scores(y, _softmax(held / temperature)),
                 "per_group": {name: _scores(y[group == name], _softmax(held[group == name] / temperature))
                               for name in names},
-                "fixed_rule": _scores(y, rule),
+                **({"fixed_rule": results["fixed_rule"]} if rule is not None else {}),
             }
             results["temperature_fitted_on"] = "leave-one-group-out predictions"
         else:
@@ -262,11 +271,15 @@ class DocumentAggregator:
 
     def predict_proba(self, passages: Sequence[str], proba: np.ndarray) -> np.ndarray:
         """The document's probabilities ``(3,)`` in :data:`LABELS` order."""
+        return self.predict_proba_features(aggregation_features(passages, proba))
+
+    def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
+        """Probabilities from features already computed (a row, or one row per document)."""
         if self.coef_ is None or self.intercept_ is None:
             raise InputError("this DocumentAggregator is not fitted; call .fit(documents, probas, labels) first")
         from .base import _softmax
 
-        return _softmax((aggregation_features(passages, proba) @ self.coef_.T + self.intercept_) / self.temperature_)
+        return _softmax((np.asarray(X) @ self.coef_.T + self.intercept_) / self.temperature_)
 
     def to_dict(self) -> dict:
         if self.coef_ is None or self.intercept_ is None:

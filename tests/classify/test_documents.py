@@ -109,6 +109,22 @@ def test_the_temperature_changes_confidence_not_the_label_and_survives_json() ->
         DocumentAggregator.from_dict({**aggregator.to_dict(), "features": ["first_bullish"]})
 
 
+def test_fit_features_is_fit_on_features_already_computed_whatever_they_are() -> None:
+    rng = np.random.default_rng(5)
+    documents, probas, labels = _set(30, rng, noise=0.1)
+    X = np.stack([aggregation_features(d, p) for d, p in zip(documents, probas, strict=True)])
+    by_documents = DocumentAggregator(C=1.0, folds=3, repeats=1).fit(documents, probas, labels)
+    by_features = DocumentAggregator(C=1.0, folds=3, repeats=1).fit_features(X, labels)
+    np.testing.assert_allclose(by_features.coef_, by_documents.coef_)
+    expected = [by_documents.predict_proba(d, p) for d, p in zip(documents[:4], probas[:4], strict=True)]
+    np.testing.assert_allclose(by_features.predict_proba_features(X[:4]), np.stack(expected))
+    assert "fixed_rule" in by_documents.cv_results_ and "fixed_rule" not in by_features.cv_results_
+    other = DocumentAggregator(C=1.0, folds=3, repeats=1).fit_features(X[:, :3], labels)  # any feature set
+    assert other.predict_proba_features(X[:2, :3]).shape == (2, 3)
+    with pytest.raises(InputError):
+        DocumentAggregator(C=1.0).fit_features(X, labels[:-1])
+
+
 def test_the_aggregation_reads_its_own_probabilities_and_the_evidence_the_classifier_s() -> None:
     rng = np.random.default_rng(3)
     aggregator = DocumentAggregator(C=1.0, folds=3, repeats=1).fit(*_set(30, rng, noise=0.1))
