@@ -101,7 +101,9 @@ class PipelineSpec:
     ``summarizer``: ``"extractive"`` (default), ``"lead"``, an encoder or a seq2seq
     model name/path, or ``None`` for no summaries. ``backend``: ``"embedding"``
     (default), ``"transformer"``, ``"zero-shot"`` or ``None`` for no stance;
-    ``stance_model`` its model. ``clean=False`` takes texts as they are.
+    ``stance_model`` its model. ``clean=False`` takes texts as they are;
+    ``line_model``: the cleaner's line model, a folder saved by ``stance
+    train-cleaner`` (default: the shipped one).
     """
 
     clean: bool = True
@@ -110,6 +112,11 @@ class PipelineSpec:
     stance_model: str | None = None
     neutral_weight: float | None = None
     device: str = "auto"
+    line_model: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.line_model is not None and not self.clean:
+            raise UsageError("line_model is the cleaner's model, and clean=False turns cleaning off: give one of them")
 
     def stages(self) -> tuple[str, ...]:
         """The model stages, in order."""
@@ -126,6 +133,8 @@ class PipelineSpec:
         device is left out: the same models give the same records on any device."""
         settings = asdict(self)
         settings.pop("device")
+        if settings["line_model"] is None:  # the shipped line model: as runs recorded it before the option
+            settings.pop("line_model")
         return settings
 
     def build(self, stages: Iterable[str] | None = None) -> Any:
@@ -143,7 +152,8 @@ class PipelineSpec:
         """The whole pipeline, cleaning included, as the local engine runs it."""
         from .pipeline import Pipeline
 
-        return Pipeline(*self._stage_objects(set(self.stages())), clean=self.clean, device=self.device,
+        _, summarizer, classifier = self._stage_objects(set(self.stages()))
+        return Pipeline(self.make_cleaner(), summarizer, classifier, clean=self.clean, device=self.device,
                         batch_size=batch_size, progress=progress, neutral_weight=self.neutral_weight)
 
     def _stage_objects(self, stages: set[str]) -> tuple[Any, Any, Any]:
@@ -167,7 +177,7 @@ class PipelineSpec:
             return None
         from .cleaning import Cleaner
 
-        return Cleaner()
+        return Cleaner(line_model=self.line_model)
 
 
 def _pools(spec: PipelineSpec | Callable[[], Any]) -> list[tuple[str, ...]]:

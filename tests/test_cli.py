@@ -93,3 +93,25 @@ def test_single_text_file_and_empty_file(tmp_path: Path) -> None:
     assert main(["clean", str(tmp_path / "vide.txt"), "--out", str(out)]) == 0
     expected = {"id": "vide", "text": "", "dropped": [], "language": "und", "flags": ["empty document"]}
     assert read_jsonl(out) == [expected]
+
+
+def test_clean_with_a_line_model_of_ones_own(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from stance.cleaning import TreeModel
+
+    model = tmp_path / "line-model"
+    TreeModel.default().save(model)  # as `stance train-cleaner --out` leaves it
+    mine, shipped = tmp_path / "mine.jsonl", tmp_path / "shipped.jsonl"
+    assert main(["clean", str(ROOT / "seeds"), "--line-model", str(model), "--out", str(mine)]) == 0
+    assert main(["clean", str(ROOT / "seeds"), "--out", str(shipped)]) == 0
+    assert mine.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
+    # a folder without a model, or one with cleaning turned off, is bad usage and says what to do
+    assert main(["clean", str(ROOT / "seeds"), "--line-model", str(tmp_path), "--out", str(tmp_path / "a.jsonl")]) == 2
+    assert "no line model at" in capsys.readouterr().err
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "model.json").write_text('{"format": "other"}', encoding="utf-8")
+    assert main(["clean", str(ROOT / "seeds"), "--line-model", str(tmp_path / "bad"),
+                 "--out", str(tmp_path / "b.jsonl")]) == 2
+    assert "retrain it with `stance train-cleaner`" in capsys.readouterr().err
+    assert main(["summarize", str(ROOT / "seeds"), "--no-clean", "--line-model", str(model), "--model", "lead",
+                 "--out", str(tmp_path / "c.jsonl")]) == 2
+    assert "--no-clean turns cleaning off" in capsys.readouterr().err

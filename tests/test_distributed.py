@@ -89,6 +89,19 @@ def test_a_cleaning_only_run_writes_clean_records(tmp_path: Path) -> None:
     assert records == expected
 
 
+def test_a_spec_carries_the_cleaners_line_model(tmp_path: Path) -> None:
+    from stance.cleaning import LineModel, TreeModel
+
+    assert "line_model" not in distributed.PipelineSpec().settings()  # as runs recorded it before the option
+    TreeModel.default().save(tmp_path / "line-model")
+    spec = distributed.PipelineSpec(line_model=str(tmp_path / "line-model"))
+    assert spec.settings()["line_model"] == str(tmp_path / "line-model")
+    step = next(s for s in spec.make_cleaner().steps if isinstance(s, LineModel))
+    assert step.model is not TreeModel.default()
+    with pytest.raises(UsageError, match="clean=False turns cleaning off"):
+        distributed.PipelineSpec(clean=False, line_model=str(tmp_path / "line-model"))
+
+
 def test_resources_are_planned_per_pool_and_checked_before_any_work() -> None:
     spec = distributed.PipelineSpec()
     assert distributed.plan_resources(spec, 1, 0.5, 0.5) == {"actors": 1, "cpus": 2.0, "gpus": 1.0}

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
 from tqdm.auto import tqdm
 
 from ..document import Cleaned, Document, Dropped
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from .base import Step
 from .comments import Comments
 from .dedup import Deduplicate
 from .features import line_keys
 from .language import ForeignScriptLines, document_language
-from .linemodel import LineModel
+from .linemodel import LineModel, TreeModel
 from .normalise import normalise
 
 EMPTY = "empty document"
@@ -22,13 +23,17 @@ NOTHING_LEFT = "no content left after cleaning"
 NOT_FRENCH = "not French"
 
 
-def default_steps(opening_lines: int = 3) -> list[Step]:
+def default_steps(opening_lines: int = 3, line_model: TreeModel | str | Path | None = None) -> list[Step]:
     """The default steps, in order: foreign-script lines, reader comments,
     duplicates, then the line model (furniture rules, then what the model judges
     furniture). Comments go first so that a comment's "Répondre" line is
     reported as part of the comment, duplicates before the model so that a
-    pasted second copy of the article does not look like repeated furniture."""
-    return [ForeignScriptLines(), Comments(opening_lines=opening_lines), Deduplicate(), LineModel()]
+    pasted second copy of the article does not look like repeated furniture.
+    ``line_model``: another line model than the shipped one, or the folder
+    ``stance train-cleaner`` saved it to."""
+    if line_model is not None and not isinstance(line_model, TreeModel):
+        line_model = TreeModel.load(line_model)
+    return [ForeignScriptLines(), Comments(opening_lines=opening_lines), Deduplicate(), LineModel(model=line_model)]
 
 
 class Cleaner:
@@ -46,8 +51,17 @@ class Cleaner:
     ('Le Nasdaq recule.', ['share or reaction button', 'duplicate line'])
     """
 
-    def __init__(self, steps: Sequence[Step] | None = None, *, opening_lines: int = 3) -> None:
-        self.steps = list(steps) if steps is not None else default_steps(opening_lines)
+    def __init__(
+        self,
+        steps: Sequence[Step] | None = None,
+        *,
+        opening_lines: int = 3,
+        line_model: TreeModel | str | Path | None = None,
+    ) -> None:
+        if steps is not None and line_model is not None:
+            raise UsageError("line_model= replaces the default steps' line model; with steps= of your own, "
+                             "give the LineModel(model=...) among them")
+        self.steps = list(steps) if steps is not None else default_steps(opening_lines, line_model)
 
     def clean(self, text: str, doc_id: str | None = None, warnings: Sequence[str] = ()) -> Cleaned:
         """Clean one text; ``warnings`` (what reading it noticed, e.g. a cp1252

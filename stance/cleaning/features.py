@@ -376,3 +376,70 @@ def line_features(
         elif offset > 0 and n > offset:
             block[:-offset] = context[offset:]
     return out
+
+
+# What the line model's second stage reads of the first stage's content probabilities along the
+# document, besides the features above (see :func:`context_features`).
+CONTEXT = (
+    "p_logit", "p_near_mean", "p_near_max", "p_far_mean", "in_block", "before_block", "after_block",
+    "p_mass_before", "p_mass_after", "p_doc_max", "p_doc_mean",
+)  # fmt: skip
+_RULE = _BASE_INDEX["rule"]
+_LOG_CHARS = _BASE_INDEX["log_chars"]
+_NEAR = (-3, -2, -1, 1, 2, 3)
+
+
+def context_features(p: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """The second stage's features of a document's lines, shape ``(len(p), len(CONTEXT))``: what the
+    first stage's content probabilities ``p`` of the lines (feature rows ``X``) say around each line.
+
+    Lines a rule drops count as ``p = 0``. The columns: the logit of the line's own ``p``; the mean
+    and the largest ``p`` of the three lines either side and the mean of the ten either side (the
+    line itself left out); the main block, the run of lines with the largest sum of
+    ``(p - 0.5)(1 + log(1 + chars))`` (in it or not, log(1 + lines) before its start, after its
+    end); the share of the document's expected content text (``p`` x chars) before and after the
+    line; the document's largest and mean ``p``.
+
+    >>> X = np.zeros((4, len(FEATURES))); X[:, _LOG_CHARS] = np.log1p(100)
+    >>> c = context_features(np.array([0.1, 0.9, 0.8, 0.2]), X)
+    >>> c.shape == (4, len(CONTEXT)), c[:, CONTEXT.index("in_block")].tolist()
+    (True, [0.0, 1.0, 1.0, 0.0])
+    """
+    p = np.where(X[:, _RULE] > 0, 0.0, np.asarray(p, dtype=np.float64))
+    n = len(p)
+    if n == 0:
+        return np.zeros((0, len(CONTEXT)))
+    index = np.arange(n)
+    clipped = np.clip(p, 1e-6, 1 - 1e-6)
+    running = np.concatenate(([0.0], np.cumsum(p)))
+
+    def mean_around(k: int) -> np.ndarray:
+        lo, hi = np.maximum(index - k, 0), np.minimum(index + k + 1, n)
+        return (running[hi] - running[lo] - p) / np.maximum(hi - lo - 1, 1)
+
+    near = np.full((len(_NEAR), n), -np.inf)
+    for row, k in enumerate(_NEAR):
+        if k < 0 and n > -k:
+            near[row, -k:] = p[:k]
+        elif k > 0 and n > k:
+            near[row, :-k] = p[k:]
+    near_max = near.max(axis=0)
+    near_max[np.isinf(near_max)] = 0.0
+    chars = np.maximum(np.expm1(X[:, _LOG_CHARS]), 0.0)
+    # The main block: the largest sum over a run of lines (Kadane, on prefix sums).
+    gain = np.concatenate(([0.0], np.cumsum((p - 0.5) * (1.0 + np.log1p(chars)))))
+    end = int(np.argmax(gain[1:] - np.minimum.accumulate(gain[:-1])))
+    start = int(np.argmin(gain[: end + 1]))
+    mass = p * chars
+    cumulative = np.cumsum(mass)
+    whole = max(float(cumulative[-1]), 1e-9)
+    return np.stack(
+        [
+            np.log(clipped / (1 - clipped)), mean_around(3), near_max, mean_around(10),
+            ((index >= start) & (index <= end)).astype(np.float64),
+            np.log1p(np.maximum(start - index, 0)), np.log1p(np.maximum(index - end, 0)),
+            (cumulative - mass) / whole, (whole - cumulative) / whole,
+            np.full(n, p.max()), np.full(n, p.mean()),
+        ],
+        axis=1,
+    )  # fmt: skip

@@ -2,7 +2,9 @@
 
 A cheap classifier over the line sequence (gradient-boosted trees from
 scikit-learn over the features of :mod:`.features`) decides what the
-furniture and comment rules leave. The trees ship as JSON (package data
+furniture and comment rules leave, in two stages: the second reads the
+first's probabilities along the document (where the article's main block
+lies, how sure the neighbours are). The trees ship as JSON (package data
 ``stance/models/line-model/model.json``, with its card) and are evaluated with
 numpy: no pickle, no scikit-learn at cleaning time.
 
@@ -32,37 +34,23 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
 from .base import Step
 from .boilerplate import Boilerplate
 from .comments import CommentForm
-from .features import FEATURES, intrinsic_features, line_features
+from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
 from .language import document_language
 
 MODEL_REASON = "boilerplate"
 _DOC_LONG_SHARE = FEATURES.index("doc_long_share")
-FORMAT = "stance-line-model/1"
+FORMAT = "stance-line-model/2"  # /2: an optional second stage
+FORMATS = ("stance-line-model/1", FORMAT)
 
 
-class TreeModel:
-    """Binary gradient-boosted trees evaluated with numpy: all trees step down one level at a time.
+class _Trees:
+    """One stage's boosted trees, evaluated with numpy: all trees step down one level at a time."""
 
-    ``spec`` is the JSON object written by :meth:`from_sklearn` / :meth:`save`.
-    """
-
-    def __init__(self, spec: dict[str, Any]) -> None:
-        if spec.get("format") != FORMAT:
-            raise ValueError(
-                f"expected a line model in format {FORMAT!r}, got {spec.get('format')!r}; "
-                "retrain it with `stance train-cleaner`"
-            )
-        if list(spec["features"]) != list(FEATURES):
-            raise ValueError(
-                "this line model was trained on other features than this version of stance computes; "
-                "retrain it with `stance train-cleaner`"
-            )
-        self.spec = spec
-        trees = spec["trees"]
-        self.threshold = float(spec["threshold"])
+    def __init__(self, trees: dict[str, Any]) -> None:
         self.baseline = float(trees["baseline"])
         self.depth = int(trees["depth"])
         self.roots = np.asarray(trees["roots"], dtype=np.intp)
@@ -74,9 +62,9 @@ class TreeModel:
         ).ravel()
         self.value = np.asarray(trees["value"], dtype=np.float64)
 
-    @classmethod
-    def from_sklearn(cls, model: Any, threshold: float, **info: Any) -> TreeModel:
-        """Export a fitted binary ``HistGradientBoostingClassifier`` (numeric features only)."""
+    @staticmethod
+    def export(model: Any) -> dict[str, Any]:
+        """The JSON node arrays of a fitted binary ``HistGradientBoostingClassifier`` (numeric features only)."""
         nodes_by_tree = [iteration[0].nodes for iteration in model._predictors]
         feature, split, left, right, value, missing_left, roots = [], [], [], [], [], [], []
         depth = 0
@@ -95,33 +83,102 @@ class TreeModel:
             value += np.where(leaf, nodes["value"], 0.0).astype(float).tolist()
             missing_left += nodes["missing_go_to_left"].astype(int).tolist()
             depth = max(depth, int(nodes["depth"].max()))
-        spec = {
+        return {
+            "baseline": float(np.ravel(model._baseline_prediction)[0]),
+            "depth": depth,
+            "roots": roots,
+            "feature": feature,
+            "threshold": split,
+            "left": left,
+            "right": right,
+            "value": value,
+            "missing_left": missing_left,
+        }
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        """The trees' summed scores. Features are never NaN, so the trees' missing-value branches
+        are not needed."""
+        X = np.asarray(X, dtype=np.float64)
+        rows = X.shape[0]
+        roots = self.roots
+        if self.depth == 0:
+            return np.full(rows, self.value[roots].sum() + self.baseline)
+        # The first step is the same split for every row: no per-row lookup of the node.
+        node = self.child[2 * roots + (X.take(self.feature[roots], axis=1) > self.split[roots])]
+        flat = X.T.ravel()  # feature-major: feature f of row r at f * rows + r
+        column = self.feature * rows  # where each node's feature starts in ``flat``
+        row = np.arange(rows)[:, None]
+        child, split = self.child, self.split
+        for _ in range(self.depth - 1):
+            step = node * 2
+            step += flat[column[node] + row] > split[node]
+            node = child[step]
+        return self.value[node].sum(axis=1) + self.baseline
+
+
+class TreeModel:
+    """Binary gradient-boosted trees over the line features, evaluated with numpy, in one or two stages.
+
+    With a second stage, the first stage's content probabilities of the document's lines are read
+    along the document (:func:`~stance.cleaning.features.context_features`) and a second set of
+    trees decides from the line features plus those. ``spec`` is the JSON object written by
+    :meth:`from_sklearn` / :meth:`save`.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        if spec.get("format") not in FORMATS:
+            raise ValueError(
+                f"expected a line model in format {FORMAT!r}, got {spec.get('format')!r}; "
+                "retrain it with `stance train-cleaner`"
+            )
+        second = spec.get("second")
+        if list(spec["features"]) != list(FEATURES) or (
+            second is not None and list(second["features"]) != [*FEATURES, *CONTEXT]
+        ):
+            raise ValueError(
+                "this line model was trained on other features than this version of stance computes; "
+                "retrain it with `stance train-cleaner`"
+            )
+        self.spec = spec
+        self.threshold = float(spec["threshold"])
+        self.first = _Trees(spec["trees"])
+        self.second = None if second is None else _Trees(second["trees"])
+
+    @property
+    def stages(self) -> tuple[_Trees, ...]:
+        return (self.first,) if self.second is None else (self.first, self.second)
+
+    @classmethod
+    def from_sklearn(cls, model: Any, threshold: float, second_stage: Any = None, **info: Any) -> TreeModel:
+        """Export fitted binary ``HistGradientBoostingClassifier`` s: ``model`` on the line features,
+        ``second_stage`` (if any) on the line features followed by the context features."""
+        spec: dict[str, Any] = {
             "format": FORMAT,
             "features": list(FEATURES),
             "threshold": float(threshold),
             "info": info,
-            "trees": {
-                "baseline": float(np.ravel(model._baseline_prediction)[0]),
-                "depth": depth,
-                "roots": roots,
-                "feature": feature,
-                "threshold": split,
-                "left": left,
-                "right": right,
-                "value": value,
-                "missing_left": missing_left,
-            },
+            "trees": _Trees.export(model),
         }
+        if second_stage is not None:
+            spec["second"] = {"features": [*FEATURES, *CONTEXT], "trees": _Trees.export(second_stage)}
         return cls(spec)
 
     @classmethod
     def load(cls, path: str | Path) -> TreeModel:
+        """A line model saved by :meth:`save` (``stance train-cleaner --out DIR``): ``DIR`` or ``DIR/model.json``."""
         path = Path(path)
         if path.is_dir():
             path = path / "model.json"
         if not path.is_file():
-            raise FileNotFoundError(f"no line model at {path}; train one with `stance train-cleaner --out DIR`")
-        return cls(json.loads(path.read_text(encoding="utf-8")))
+            raise InputError(f"no line model at {path}; train one with `stance train-cleaner --out DIR`")
+        try:
+            return cls(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError) as error:
+            message = str(error) if isinstance(error, ValueError) and "retrain" in str(error) else (
+                f"not a line model ({type(error).__name__}: {error}); expected the model.json that "
+                "`stance train-cleaner --out DIR` writes"
+            )
+            raise InputError(message, str(path)) from error
 
     @classmethod
     def default(cls) -> TreeModel:
@@ -140,29 +197,21 @@ class TreeModel:
         path.write_text(json.dumps(self.spec, separators=(",", ":")), encoding="utf-8")
         return path
 
-    def raw(self, X: np.ndarray) -> np.ndarray:
-        """The trees' summed scores (log-odds of content). Features are never NaN, so the
-        trees' missing-value branches are not needed."""
-        X = np.asarray(X, dtype=np.float64)
-        rows = X.shape[0]
-        roots = self.roots
-        if self.depth == 0:
-            return np.full(rows, self.value[roots].sum() + self.baseline)
-        # The first step is the same split for every row: no per-row lookup of the node.
-        node = self.child[2 * roots + (X.take(self.feature[roots], axis=1) > self.split[roots])]
-        flat = X.T.ravel()  # feature-major: feature f of row r at f * rows + r
-        column = self.feature * rows  # where each node's feature starts in ``flat``
-        row = np.arange(rows)[:, None]
-        child, split = self.child, self.split
-        for _ in range(self.depth - 1):
-            step = node * 2
-            step += flat[column[node] + row] > split[node]
-            node = child[step]
-        return self.value[node].sum(axis=1) + self.baseline
+    def first_stage(self, X: np.ndarray) -> np.ndarray:
+        """The first stage's probability that each line (row of ``X``, a document's lines in order)
+        is content."""
+        return _sigmoid(self.first.raw(X))
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Probability that each line (row of ``X``) is content."""
-        return 1.0 / (1.0 + np.exp(-self.raw(X)))
+        """Probability that each line (row of ``X``, a document's lines in order) is content."""
+        p = self.first_stage(X)
+        if self.second is None:
+            return p
+        return _sigmoid(self.second.raw(np.hstack((X, context_features(p, X)))))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 _DEFAULT: TreeModel | None = None
@@ -259,8 +308,10 @@ class LineModel(Step):
             X = self.features(lines, reasons)
             # Without a single article sentence there is nothing to tell furniture from.
             if X[0, _DOC_LONG_SHARE] > 0:
-                rows = [index for index in range(len(lines)) if index not in reasons]  # rules' drops need no model
-                content = self.model.predict_proba(X[rows])
+                # The model reads the whole document (rule hits included: its second stage reads along
+                # it); the rules' drops keep the rules' reasons.
+                rows = [index for index in range(len(lines)) if index not in reasons]
+                content = self.model.predict_proba(X)[rows]
                 for row in np.flatnonzero(content < self.threshold).tolist():
                     reasons[rows[row]] = f"{MODEL_REASON} (p={1.0 - content[row]:.2f})"
         if not reasons:

@@ -34,7 +34,7 @@ import numpy as np
 from ..errors import InputError
 from .comments import Comments
 from .dedup import Deduplicate
-from .features import line_keys
+from .features import CONTEXT, context_features, line_keys
 from .linemodel import LineModel, TreeModel
 from .normalise import normalise
 
@@ -242,6 +242,13 @@ GRID: tuple[dict[str, Any], ...] = (
 )
 
 
+# The two stages' boosting settings of ``stance train-cleaner --second-stage`` (see
+# :func:`fit_stages`), tried by nested cross-validation grouped by site under the speed target
+# (ninth session; docs/design.md, "Cleaning"; not the shipped default).
+FIRST_STAGE: dict[str, Any] = {"iterations": 100, "max_depth": 6, "learning_rate": 0.1}
+SECOND_STAGE: dict[str, Any] = {"iterations": 100, "max_depth": 6, "learning_rate": 0.1}
+
+
 def fit_cost(fit: dict[str, Any]) -> int:
     """What evaluating the trees costs per line: tree levels stepped down (iterations x depth),
     :func:`fit_trees`' defaults standing for what ``fit`` leaves out."""
@@ -260,19 +267,93 @@ def shipped_fit() -> dict[str, Any]:
     return dict(TreeModel.default().spec.get("info", {}).get("fit", {}))
 
 
-def out_of_fold(
-    pages: Sequence[dict], features: tuple, folds: int = 5, log: Callable[[str], None] = print, **fit: Any
-) -> dict[str, Any]:
-    """Grouped (by site) cross-validation: each page's content probabilities from the model of the
-    fold that left its site out, alone and in batch, with the fold models."""
-    from sklearn.model_selection import GroupKFold
+def shipped_second() -> dict[str, Any] | None:
+    """The second stage's settings of the shipped line model (``None``: one stage).
 
-    X, y, origin, batched = features
-    groups = np.array([page["group"] for page in pages])
-    weights = [float(page.get("weight", 1.0)) for page in pages]
-    rows_of: list[list[int]] = [[] for _ in pages]
+    >>> shipped_second() is None
+    True
+    """
+    second = TreeModel.default().spec.get("info", {}).get("second")
+    return None if second is None else dict(second)
+
+
+def _rows_of(origin: Sequence[int], count: int) -> list[list[int]]:
+    """The training rows of each page (:func:`page_features` gives a page one row alone or in batch,
+    and one more as on a rerun)."""
+    rows_of: list[list[int]] = [[] for _ in range(count)]
     for row, index in enumerate(origin):
         rows_of[index].append(row)
+    return rows_of
+
+
+def fit_stages(
+    pages: Sequence[dict],
+    features: tuple,
+    page_indices: Sequence[int] | None = None,
+    folds: int = 5,
+    second: dict[str, Any] | None = None,
+    **fit: Any,
+) -> tuple[Any, Any]:
+    """Fit the line model on the rows of the pages ``page_indices`` (default: all): the first stage
+    with ``fit`` (see :func:`fit_trees`) and, when ``second`` gives its settings, the second stage.
+
+    The second stage learns from the first stage's probabilities as the first stage gives them on
+    pages it has not seen: out of fold, by an inner cross-validation of the same pages grouped by
+    site (``folds`` folds, fewer when there are fewer sites), read along each row's lines by
+    :func:`~stance.cleaning.features.context_features`. Returns the fitted first and second stages
+    (``None`` without a second stage), for :meth:`TreeModel.from_sklearn`.
+    """
+    from sklearn.model_selection import GroupKFold
+
+    X, y, origin, _ = features
+    indices = list(range(len(pages))) if page_indices is None else [int(i) for i in page_indices]
+    weights = [float(page.get("weight", 1.0)) for page in pages]
+    rows_of = _rows_of(origin, len(pages))
+
+    def trees_on(page_subset: Sequence[int], inputs: Sequence[np.ndarray] | None = None, **setting: Any) -> Any:
+        rows = [row for i in page_subset for row in rows_of[i]]
+        return fit_trees(
+            [X[r] if inputs is None else inputs[r] for r in rows],
+            [y[r] for r in rows],
+            weights=[weights[origin[r]] for r in rows],
+            **setting,
+        )
+
+    first = trees_on(indices, **fit)
+    if second is None:
+        return first, None
+    groups = np.array([pages[i]["group"] for i in indices])
+    inner_folds = min(folds, len(set(groups.tolist())))
+    if inner_folds < 2:
+        raise InputError(
+            "the line model's second stage learns from the first stage's predictions on sites it has not "
+            f"seen, so it needs pages of at least 2 sites; got {len(set(groups.tolist()))}. Add pages of "
+            "other sites, or train one stage (`stance train-cleaner` without --second-stage)"
+        )
+    inputs: list[np.ndarray] = [np.zeros(0)] * len(X)
+    for inner_train, inner_test in GroupKFold(inner_folds).split(np.zeros(len(indices)), groups=groups):
+        inner = TreeModel.from_sklearn(trees_on([indices[i] for i in inner_train], **fit), 0.5)
+        for i in inner_test:
+            for r in rows_of[indices[i]]:
+                inputs[r] = np.hstack((X[r], context_features(inner.first_stage(X[r]), X[r])))
+    return first, trees_on(indices, inputs, **second)
+
+
+def out_of_fold(
+    pages: Sequence[dict],
+    features: tuple,
+    folds: int = 5,
+    log: Callable[[str], None] = print,
+    second: dict[str, Any] | None = None,
+    **fit: Any,
+) -> dict[str, Any]:
+    """Grouped (by site) cross-validation: each page's content probabilities from the model of the
+    fold that left its site out, alone and in batch, with the fold models (two stages when
+    ``second`` gives the second stage's settings, see :func:`fit_stages`)."""
+    from sklearn.model_selection import GroupKFold
+
+    _, _, _, batched = features
+    groups = np.array([page["group"] for page in pages])
     alone_p: list[np.ndarray] = [np.zeros(0)] * len(pages)
     batch_p: list[np.ndarray] = [np.zeros(0)] * len(pages)
     models: list[TreeModel] = []
@@ -280,9 +361,8 @@ def out_of_fold(
     step = LineModel(model=_NO_MODEL)
     for k, (train, test) in enumerate(GroupKFold(folds).split(np.zeros(len(pages)), groups=groups)):
         start = time.time()
-        rows = [row for i in train for row in rows_of[i]]
-        trees = fit_trees([X[r] for r in rows], [y[r] for r in rows], weights=[weights[origin[r]] for r in rows], **fit)
-        model = TreeModel.from_sklearn(trees, 0.5)
+        first, second_trees = fit_stages(pages, features, train, folds=folds, second=second, **fit)
+        model = TreeModel.from_sklearn(first, 0.5, second_stage=second_trees)
         models.append(model)
         for i in test:
             lines = pages[i]["lines"]
@@ -290,7 +370,10 @@ def out_of_fold(
             batch_p[i] = model.predict_proba(batched[i])
             fold_of[i] = k
         log(f"fold {k + 1}/{folds}: {len(train)} pages, {time.time() - start:.0f} s")
-    return {"alone": alone_p, "batch": batch_p, "models": models, "fold_of": fold_of, "folds": folds, "fit": fit}
+    return {
+        "alone": alone_p, "batch": batch_p, "models": models, "fold_of": fold_of, "folds": folds, "fit": fit,
+        "second": second,
+    }  # fmt: skip
 
 
 def best_single_pass(pages: Sequence[dict], alone_p: Sequence[np.ndarray]) -> tuple[float, float]:
@@ -342,15 +425,17 @@ def cross_validate(
     augment: bool = True,
     features: tuple | None = None,
     oof: dict[str, Any] | None = None,
+    second: dict[str, Any] | None = None,
     **fit: Any,
 ) -> tuple[float, dict[str, Any]]:
     """Grouped (by site) cross-validation: the threshold that maximises the mean of the line F1 and
     the snippet F1 on out-of-fold predictions, and the scores at it, alone and in batch, and when
     the cleaner reruns the model on what it keeps (as it does). ``oof`` may give
-    :func:`out_of_fold`'s predictions for these settings, computed before."""
+    :func:`out_of_fold`'s predictions for these settings, computed before; ``second``: the second
+    stage's settings (see :func:`fit_stages`)."""
     features = features if features is not None else page_features(pages, augment=augment)
     if oof is None:
-        oof = out_of_fold(pages, features, folds=folds, log=log, **fit)
+        oof = out_of_fold(pages, features, folds=folds, log=log, second=second, **fit)
     alone_p, batch_p, models, fold_of = oof["alone"], oof["batch"], oof["models"], oof["fold_of"]
     single, _ = best_single_pass(pages, alone_p)
     # The cleaner reruns the model on what it keeps, which drops a little more each time: the
@@ -371,6 +456,7 @@ def cross_validate(
         "threshold": threshold,
         "single_pass_threshold": single,
         "folds": oof["folds"],
+        "second": oof.get("second"),
         "alone": score(pages, [p >= threshold for p in alone_p]),
         "batch": score(pages, [p >= threshold for p in batch_p]),
         "cleaner": cleaner[threshold],
@@ -397,20 +483,28 @@ def rerun_to_fixed_point(step: LineModel, lines: Sequence[str]) -> np.ndarray:
 
 
 def train(
-    pages: Sequence[dict], threshold: float, augment: bool = True, features: tuple | None = None, **fit: Any
+    pages: Sequence[dict],
+    threshold: float,
+    augment: bool = True,
+    features: tuple | None = None,
+    second: dict[str, Any] | None = None,
+    folds: int = 5,
+    **fit: Any,
 ) -> TreeModel:
-    """Train the line model on all ``pages`` (see :func:`fit_trees` for ``fit``); ``features``
-    may give :func:`page_features` of the pages, computed before."""
-    X, y, origin, _ = features if features is not None else page_features(pages, augment=augment)
-    weights = [float(pages[i].get("weight", 1.0)) for i in origin]
-    trees = fit_trees(X, y, weights=weights, **fit)
+    """Train the line model on all ``pages``: the first stage with ``fit`` (see :func:`fit_trees`)
+    and, when ``second`` gives its settings, the second stage (see :func:`fit_stages`, ``folds``
+    its inner cross-validation). ``features`` may give :func:`page_features` of the pages, computed
+    before."""
+    features = features if features is not None else page_features(pages, augment=augment)
+    first, second_trees = fit_stages(pages, features, folds=folds, second=second, **fit)
     info = {
         "pages": len(pages),
         "labelled_lines": int(sum(np.sum(np.asarray(p["labels"]) >= 0) for p in pages)),
         "sites": len({p["group"] for p in pages}),
         "fit": {k: v for k, v in fit.items()},
+        "second": None if second is None else dict(second),
     }
-    return TreeModel.from_sklearn(trees, threshold, **info)
+    return TreeModel.from_sklearn(first, threshold, second_stage=second_trees, **info)
 
 
 class _NoModel:
@@ -454,6 +548,39 @@ def format_selection(table: Sequence[dict[str, Any]], folds: int) -> str:
             f"{row['score']:.4f} | {'yes' if row['chosen'] else ''} |"
         )
     return "\n".join(rows)
+
+
+def compare_stages(pages: Sequence[dict], one: dict[str, Any], two: dict[str, Any]) -> list[dict[str, Any]]:
+    """The first stage alone against both stages, from :func:`out_of_fold` runs of the same folds:
+    each scored as :func:`select_fit` scores a setting (the pages alone, one pass, at its best threshold)."""
+    rows = []
+    for name, oof in (("first stage alone", one), ("two stages", two)):
+        threshold, value = best_single_pass(pages, oof["alone"])
+        scores = score(pages, [p >= threshold for p in oof["alone"]])["all"]
+        rows.append({
+            "model": name, "threshold": float(threshold), "score": round(float(value), 4),
+            "line_f1": round(float(scores["lines"]["f1"]), 4), "snippet_f1": round(float(scores["snippets"]["f1"]), 4),
+        })  # fmt: skip
+    return rows
+
+
+def format_stages(rows: Sequence[dict[str, Any]], second: dict[str, Any]) -> str:
+    """A Markdown table of :func:`compare_stages`."""
+    out = [
+        f"The second stage ({second['iterations']} trees, depth {second['max_depth']}, learning rate "
+        f"{second['learning_rate']}; settings fixed before its cross-validation), nested in the same folds: "
+        "in each fold it learns from the first stage's predictions of an inner cross-validation of the "
+        "fold's training pages, grouped by site.",
+        "",
+        "| model | best threshold | score | line F1 | snippet F1 |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        out.append(
+            f"| {row['model']} | {row['threshold']} | {row['score']:.4f} | {row['line_f1']:.4f} | "
+            f"{row['snippet_f1']:.4f} |"
+        )
+    return "\n".join(out)
 
 
 def repository_root() -> Path:
@@ -509,17 +636,32 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
         if results
         else "No cross-validation was run for this model (a threshold was given)."
     )
+    if results and results.get("stages"):
+        scores = format_stages(results["stages"], results["second"]) + "\n\n" + scores
     if results and results.get("selection"):
         scores = format_selection(results["selection"], results["folds"]) + "\n\n" + scores
+    first = model.first
+    trees = (
+        f"{len(first.roots)} gradient-boosted trees (scikit-learn `HistGradientBoostingClassifier`, depth ≤ "
+        f"{first.depth}) over {len(model.spec['features'])} features of each line and of the two lines either "
+        "side (`stance/cleaning/features.py`)"
+    )
+    if model.second is not None:
+        trees = (
+            f"two stages: {trees}; then {len(model.second.roots)} more trees (depth ≤ {model.second.depth}) "
+            f"over the same features plus {len(CONTEXT)} read from the first stage's probabilities along the "
+            "page (`context_features`: how sure the neighbouring lines are, whether the line lies in the "
+            "page's main block, the share of the expected article text before and after it). The second "
+            "stage learnt from the first stage's predictions on sites it had not seen (an inner "
+            "cross-validation grouped by site)"
+        )
     card = CARD.format(
         size=path.stat().st_size / 1e6,
         pages=info["pages"],
         sites=info["sites"],
         lines=info["labelled_lines"],
-        trees=len(model.roots),
-        depth=model.depth,
+        trees=trees,
         threshold=model.threshold,
-        features=len(model.spec["features"]),
         sources=", ".join(f"`{s.name}`" for s in sources),
         scores=scores,
     )
@@ -528,9 +670,8 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
 
 CARD = """# Line model of the cleaner (content or furniture)
 
-`model.json` ({size:.2f} MB): {trees} gradient-boosted trees (scikit-learn
-`HistGradientBoostingClassifier`, depth ≤ {depth}) over {features} features of each line and of the two
-lines either side (`stance/cleaning/features.py`), exported as JSON node arrays and evaluated with numpy
+`model.json` ({size:.2f} MB): {trees},
+exported as JSON node arrays and evaluated with numpy
 (`stance.cleaning.linemodel.TreeModel`; no pickle, no scikit-learn at cleaning time). A line whose
 probability of being content is under **{threshold}** is dropped as `boilerplate (p=…)`, p being its
 probability of being furniture, unless a rule recognised it first (then the rule's reason is given).

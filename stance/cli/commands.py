@@ -15,7 +15,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..document import Document
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         '{"id", "text", "dropped": [{"line", "reason"}], "language", "flags"}.',
     )
     add_io_arguments(clean)
+    add_line_model_argument(clean)
     clean.set_defaults(func=run_clean)
 
     summarize = commands.add_parser(
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         '{"id", "summary"}, plus "sentences" [{"start", "end", "text", "score"}] for extractive summaries.',
     )
     add_io_arguments(summarize)
+    add_line_model_argument(summarize)
     summarize.add_argument(
         "--model", default="extractive", metavar="NAME",
         help="extractive (default: e5-small sentence centrality), lead, an encoder for extractive "
@@ -104,6 +106,28 @@ def build_parser() -> argparse.ArgumentParser:
     add_merge_command(commands)  # stance merge: joins the parts of a --engine ray run
     add_train_cleaner_command(commands)
     return parser
+
+
+def add_line_model_argument(parser: argparse.ArgumentParser) -> None:
+    """--line-model: the cleaner's line model, when not the shipped one."""
+    parser.add_argument(
+        "--line-model", metavar="DIR",
+        help="the cleaner's line model: a folder saved by `stance train-cleaner` (default: the one shipped in "
+        "the package)",
+    )
+
+
+def make_cleaner(args: argparse.Namespace) -> Any:
+    """The cleaner the options ask for: ``None`` for the default one (``Pipeline`` builds it), or one with
+    ``--line-model``'s model."""
+    line_model = getattr(args, "line_model", None)
+    if line_model is None:
+        return None
+    if getattr(args, "no_clean", False):
+        raise UsageError("--line-model is the cleaner's model, and --no-clean turns cleaning off: give one of them")
+    from ..cleaning import Cleaner
+
+    return Cleaner(line_model=line_model)
 
 
 def add_io_arguments(parser: argparse.ArgumentParser) -> None:
@@ -151,7 +175,7 @@ def run_clean(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
 
     check_outputs(args, "clean")
-    pipeline = Pipeline(summarizer=False, classifier=False, batch_size=args.batch_docs)
+    pipeline = Pipeline(cleaner=make_cleaner(args), summarizer=False, classifier=False, batch_size=args.batch_docs)
     status = process_documents(args, pipeline)
     reasons = pipeline.stats().reasons
     if reasons:
@@ -168,7 +192,8 @@ def run_summarize(args: argparse.Namespace) -> int:
     summarizer = load_summarizer(
         args.model, device=args.device, max_sentences=args.max_sentences, max_words=args.max_words
     )
-    pipeline = Pipeline(summarizer=summarizer, classifier=False, clean=not args.no_clean, batch_size=args.batch_docs)
+    pipeline = Pipeline(cleaner=make_cleaner(args), summarizer=summarizer, classifier=False, clean=not args.no_clean,
+                        batch_size=args.batch_docs)
     return process_documents(args, pipeline)
 
 
@@ -304,6 +329,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
         '{"id", "stance": {"label", "scores": {"bullish", "skeptical", "neutral"}, "evidence": [passages]}}.',
     )
     add_io_arguments(classify)
+    add_line_model_argument(classify)
     classify.add_argument("--backend", choices=backends, default=DEFAULT_BACKEND, help=f"default: {DEFAULT_BACKEND}")
     classify.add_argument(
         "--model", metavar="NAME",
@@ -381,7 +407,8 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
         "line, labels 1 content, 0 furniture, -1 unsure) from --data (default: ../shared/data/webpages next to "
         "the source checkout, if present) plus the French pages of models/training/webpages_fr.jsonl. The "
         "boosting settings (unless given) and the threshold are chosen by cross-validation grouped by site, "
-        "whose scores go into the model card. Saved "
+        "whose scores go into the model card. With --second-stage, a second stage reads the first's "
+        "probabilities along each page (settings fixed, docs/design.md, unless given for the first). Saved "
         "under $STANCE_HOME/line-model unless --out is given (to replace the shipped model, pass --out "
         "stance/models/line-model on purpose).",
     )
@@ -393,14 +420,21 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--folds", type=_positive_int, default=5, help="cross-validation folds (default 5)")
     train.add_argument("--threshold", type=float,
                        help="skip cross-validation and use this content-probability threshold (with the "
-                       "shipped model's boosting settings unless they are given)")
+                       "shipped model's boosting settings, or --second-stage's, unless they are given)")
     train.add_argument("--iterations", type=_positive_int,
-                       help="boosting iterations (default: chosen by cross-validation with the depth and rate)")
+                       help="boosting iterations (default: chosen by cross-validation with the depth and rate; "
+                       "100 with --second-stage)")
     train.add_argument("--depth", type=_positive_int,
-                       help="tree depth (default: chosen by cross-validation with the iterations and rate)")
+                       help="tree depth (default: chosen by cross-validation with the iterations and rate; 6 "
+                       "with --second-stage)")
     train.add_argument("--learning-rate", type=float,
                        help="boosting learning rate (default: chosen by cross-validation with the iterations "
-                       "and depth)")
+                       "and depth; 0.1 with --second-stage)")
+    train.add_argument("--second-stage", action="store_true",
+                       help="add a second stage that reads the first stage's probabilities along each page "
+                       "(better by cross-validation on the multilingual pages, not on the French ones, and "
+                       "it drops more article lines at the seeds' edges: not the shipped default; "
+                       "docs/design.md)")
     train.set_defaults(func=run_train_cleaner)
 
 
@@ -416,20 +450,32 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     threshold = args.threshold
     given = {"iterations": args.iterations, "max_depth": args.depth, "learning_rate": args.learning_rate}
     fit = {name: value for name, value in given.items() if value is not None}
+    second = training.SECOND_STAGE if args.second_stage else None
+    if second is not None and not fit:
+        fit = dict(training.FIRST_STAGE)
+        print(f"two stages: the first {fit}, the second {second} (docs/design.md)", flush=True)
     features = training.page_features(pages)
     if threshold is None:
-        oof, selection = None, None
+        oof, selection, stages = None, None, None
         if not fit:
             print(f"choosing boosting settings among {len(training.GRID)} by {args.folds}-fold cross-validation "
                   "grouped by site", flush=True)
             fit, selection, oof = training.select_fit(pages, features, folds=args.folds)
-        threshold, results = training.cross_validate(pages, folds=args.folds, features=features, oof=oof, **fit)
-        results["selection"] = selection
+        if second is not None:
+            print(f"{args.folds}-fold cross-validation grouped by site: the first stage alone, then both "
+                  "(the second nested)", flush=True)
+            one = training.out_of_fold(pages, features, folds=args.folds, **fit)
+            oof = training.out_of_fold(pages, features, folds=args.folds, second=second, **fit)
+            stages = training.compare_stages(pages, one, oof)
+        threshold, results = training.cross_validate(
+            pages, folds=args.folds, features=features, oof=oof, second=second, **fit
+        )
+        results["selection"], results["stages"] = selection, stages
         print(training.format_scores(results), flush=True)
     elif not fit:
         fit = training.shipped_fit()
         print(f"boosting settings of the shipped line model: {fit}", flush=True)
-    model = training.train(pages, threshold, features=features, **fit)
+    model = training.train(pages, threshold, features=features, second=second, folds=args.folds, **fit)
     out = Path(args.out) if args.out else training.default_output()
     training.save_with_card(model, out, results, paths)
     print(f"saved to {out} (threshold {threshold})")
@@ -444,7 +490,7 @@ def run_classify(args: argparse.Namespace) -> int:
     classifier = load_classifier(
         args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=args.dtype
     )
-    pipeline = Pipeline(summarizer=False, classifier=classifier, clean=not args.no_clean,
+    pipeline = Pipeline(cleaner=make_cleaner(args), summarizer=False, classifier=classifier, clean=not args.no_clean,
                         batch_size=args.batch_docs, neutral_weight=args.neutral_weight)
     return process_documents(args, pipeline)
 
@@ -538,6 +584,7 @@ def add_run_command(commands: argparse._SubParsersAction) -> None:
         "a Markdown report next to OUT. Resumable: a rerun skips the ids already in OUT.",
     )
     add_io_arguments(run)
+    add_line_model_argument(run)
     run.add_argument("--no-clean", action="store_true", help="take the text as given, without cleaning")
     run.add_argument(
         "--summarizer", default="extractive", metavar="NAME",
@@ -577,8 +624,8 @@ def run_pipeline(args: argparse.Namespace) -> int:
 
         classifier = load_classifier(args.backend, args.stance_model, device=args.device)
     summarizer = None if args.summarizer == "extractive" else args.summarizer
-    pipeline = Pipeline(summarizer=summarizer, classifier=classifier, clean=not args.no_clean, device=args.device,
-                        batch_size=args.batch_docs)
+    pipeline = Pipeline(cleaner=make_cleaner(args), summarizer=summarizer, classifier=classifier,
+                        clean=not args.no_clean, device=args.device, batch_size=args.batch_docs)
     keep = None
     if args.shard:
         index, count = args.shard

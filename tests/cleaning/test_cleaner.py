@@ -165,3 +165,20 @@ def test_property_output_lines_are_normalised_input_lines_and_nothing_is_invente
     normalised_lines = [line for line in normalise(text).split("\n") if line]
     assert set(result.paragraphs) <= set(normalised_lines)
     assert Counter(result.paragraphs) + Counter(d.line for d in result.dropped) == Counter(normalised_lines)
+
+
+def test_a_cleaner_with_another_line_model(tmp_path: Path) -> None:
+    from stance.cleaning import LineModel, TreeModel
+    from stance.errors import InputError, UsageError
+
+    folder = tmp_path / "line-model"
+    TreeModel.default().save(folder)
+    cleaner = Cleaner(line_model=folder)
+    step = next(s for s in cleaner.steps if isinstance(s, LineModel))
+    assert step.model is not TreeModel.default() and step.model.spec == TreeModel.default().spec
+    text = "Accueil\n\nLe CAC 40 a gagné 1 % vendredi, porté par les banques et le luxe, dans des volumes étoffés."
+    assert cleaner.clean(text).text == Cleaner().clean(text).text
+    with pytest.raises(UsageError, match="with steps= of your own"):
+        Cleaner(steps=[LineModel()], line_model=folder)
+    with pytest.raises(InputError, match=r"no line model at .*stance train-cleaner --out DIR"):
+        Cleaner(line_model=tmp_path / "absent")

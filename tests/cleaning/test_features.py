@@ -7,7 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stance.cleaning.features import FEATURES, PATTERNS, WITHIN_A_LINE, line_features, line_keys, stopwords
+from stance.cleaning.features import (
+    CONTEXT,
+    FEATURES,
+    PATTERNS,
+    WITHIN_A_LINE,
+    context_features,
+    line_features,
+    line_keys,
+    stopwords,
+)
 
 ARTICLE = "Le CAC 40 a gagné 1,2 % vendredi, porté par les banques et par les valeurs du luxe."
 
@@ -94,3 +103,36 @@ def test_the_patterns_said_within_a_line_never_hold_a_line_break_before_their_en
     for name in WITHIN_A_LINE:
         pattern, _ = PATTERNS[name]
         assert all("\n" not in match.group()[:-1] for match in pattern.finditer(text)), name
+
+
+def test_context_features_find_the_main_block_and_the_article_around_a_line() -> None:
+    lines = [
+        "Accueil",
+        "Marchés",
+        "La Bourse de Paris a terminé la séance de vendredi en hausse de 1,2 %, portée par les banques.",
+        "Les investisseurs ont salué des chiffres d'inflation plus faibles que prévu aux États-Unis.",
+        "Le rendement de l'emprunt d'État à dix ans a reculé à 3,1 %, son plus bas niveau depuis juin.",
+        "Mentions légales",
+    ]
+    X = line_features(lines, "fr")
+    c = context_features(np.array([0.1, 0.2, 0.9, 0.3, 0.95, 0.1]), X)
+    column = {name: c[:, i] for i, name in enumerate(CONTEXT)}
+    # the weak middle sentence lies inside the main block, between two sure ones
+    assert column["in_block"].tolist() == [0, 0, 1, 1, 1, 0]
+    assert column["before_block"].tolist() == pytest.approx(np.log1p([2, 1, 0, 0, 0, 0]).tolist())
+    assert column["after_block"].tolist() == pytest.approx(np.log1p([0, 0, 0, 0, 0, 1]).tolist())
+    assert column["p_near_max"][3] == pytest.approx(0.95)
+    assert column["p_mass_before"][0] == 0 and column["p_mass_after"][-1] == 0
+    assert np.all(column["p_mass_before"] + column["p_mass_after"] <= 1 + 1e-12)
+    assert column["p_doc_max"].tolist() == [0.95] * 6
+
+
+def test_context_features_count_rule_hits_as_furniture() -> None:
+    lines = ["Partager", "La Bourse de Paris a terminé la séance de vendredi en hausse de 1,2 %, portée par les "
+             "banques."]
+    rule = np.array([1.0, 0.0])
+    X = line_features(lines, "fr", rule=rule)
+    c = context_features(np.array([0.99, 0.9]), X)
+    assert c[0, CONTEXT.index("p_logit")] < -10  # p = 0 for the rule's drop, whatever the trees said
+    assert c[1, CONTEXT.index("p_near_mean")] == 0.0
+    assert context_features(np.zeros(0), X[:0]).shape == (0, len(CONTEXT))

@@ -8,10 +8,14 @@ import numpy as np
 import pytest
 
 from stance.cleaning import Cleaner, LineModel, TreeModel, clean
+from stance.cleaning.features import context_features
 from stance.cleaning.linemodel import model_reason
 from stance.cleaning.training import (
+    FIRST_STAGE,
+    SECOND_STAGE,
     cross_validate,
     fit_cost,
+    fit_stages,
     fit_trees,
     format_selection,
     page_features,
@@ -19,7 +23,9 @@ from stance.cleaning.training import (
     rerun_to_fixed_point,
     select_fit,
     shipped_fit,
+    shipped_second,
 )
+from stance.errors import InputError
 
 SENTENCES = [
     "La Bourse de Paris a terminé la séance de vendredi en hausse de 1,2 %, portée par les banques.",
@@ -57,6 +63,52 @@ def tiny_model() -> TreeModel:
     Xa = np.vstack(X)
     assert np.abs(model.predict_proba(Xa) - trees.predict_proba(Xa)[:, 1]).max() < 1e-9
     return model
+
+
+@pytest.fixture(scope="module")
+def two_stage_model() -> TreeModel:
+    pages = tiny_pages()
+    features = page_features(pages)
+    first, second = fit_stages(pages, features, folds=3, second={"iterations": 8, "furniture_keep": 1.0},
+                               iterations=15, furniture_keep=1.0)
+    model = TreeModel.from_sklearn(first, 0.5, second_stage=second)
+    # numpy evaluation of both exported stages matches scikit-learn's
+    X = features[0][0]
+    p = first.predict_proba(X)[:, 1]
+    assert np.abs(model.first_stage(X) - p).max() < 1e-9
+    expected = second.predict_proba(np.hstack((X, context_features(p, X))))[:, 1]
+    assert np.abs(model.predict_proba(X) - expected).max() < 1e-9
+    return model
+
+
+def test_two_stage_model_round_trips_and_drops_furniture(two_stage_model: TreeModel, tmp_path: Path) -> None:
+    loaded = TreeModel.load(two_stage_model.save(tmp_path / "two"))
+    assert loaded.second is not None and len(loaded.stages) == 2
+    lines = ["Accueil", "Marchés", *SENTENCES[:3], "Mentions légales", "Plan du site"]
+    X = LineModel(model=loaded).features(lines, {})
+    assert np.allclose(loaded.predict_proba(X), two_stage_model.predict_proba(X), atol=1e-12, rtol=0)
+    drops = LineModel(model=loaded).find(lines)
+    assert set(drops) == {0, 1, 5, 6}
+    assert all(reason.startswith("boilerplate (p=0.") for reason in drops.values())
+
+
+def test_a_one_stage_model_of_the_first_format_still_loads(tiny_model: TreeModel) -> None:
+    spec = json.loads(json.dumps(tiny_model.spec))
+    spec["format"] = "stance-line-model/1"
+    assert TreeModel(spec).second is None
+
+
+def test_a_second_stage_of_other_features_is_refused(two_stage_model: TreeModel) -> None:
+    spec = json.loads(json.dumps(two_stage_model.spec))
+    spec["second"]["features"] = spec["second"]["features"][:-1]
+    with pytest.raises(ValueError, match="retrain it with `stance train-cleaner`"):
+        TreeModel(spec)
+
+
+def test_a_second_stage_needs_pages_of_two_sites() -> None:
+    pages = [{**page, "group": "one-site.fr"} for page in tiny_pages(count=6)]
+    with pytest.raises(InputError, match=r"at least 2 sites.*without --second-stage"):
+        fit_stages(pages, page_features(pages), second={"iterations": 2}, iterations=2)
 
 
 def test_exported_model_round_trips_through_json(tiny_model: TreeModel, tmp_path: Path) -> None:
@@ -152,6 +204,8 @@ def test_batch_corpus_frequency_reaches_the_model() -> None:
 def test_shipped_model_loads_and_has_a_card() -> None:
     model = TreeModel.default()
     assert 0.0 < model.threshold < 1.0
+    # the shipped model is what `stance train-cleaner` trains by default: one stage
+    assert model.second is None and shipped_second() is None
     folder = Path(__file__).resolve().parents[2] / "stance" / "models" / "line-model"
     assert (folder / "model.json").stat().st_size <= 5_000_000
     card = (folder / "README.md").read_text(encoding="utf-8")
@@ -174,7 +228,7 @@ def test_non_french_article_is_kept_and_flagged() -> None:
     assert sum("central bank" in p or "Markets" in p or "Analysts" in p for p in result.paragraphs) == 3
 
 
-@pytest.mark.slow  # trains the shipped model's 300 trees on tiny pages (a few seconds)
+@pytest.mark.slow  # trains the shipped model's 300 trees, then two stages, on tiny pages (a few seconds)
 def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Path) -> None:
     from stance.cli import main
 
@@ -186,4 +240,10 @@ def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Pat
                  "--out", str(tmp_path / "model")]) == 0
     trained = TreeModel.load(tmp_path / "model")
     assert trained.spec["info"]["fit"] == shipped_fit() == {"iterations": 300, "max_depth": 6, "learning_rate": 0.1}
+    assert trained.second is None and shipped_second() is None
     assert trained.threshold == 0.4
+    assert main(["train-cleaner", "--data", str(data), "--second-stage", "--no-french-pages", "--threshold",
+                 "0.4", "--out", str(tmp_path / "two")]) == 0
+    two = TreeModel.load(tmp_path / "two")
+    assert two.second is not None and two.spec["info"]["fit"] == FIRST_STAGE
+    assert two.spec["info"]["second"] == SECOND_STAGE
