@@ -62,6 +62,11 @@ class Cleaner:
             raise UsageError("line_model= replaces the default steps' line model; with steps= of your own, "
                              "give the LineModel(model=...) among them")
         self.steps = list(steps) if steps is not None else default_steps(opening_lines, line_model)
+        self._line_model = None if line_model is None or isinstance(line_model, TreeModel) else str(line_model)
+
+    def __repr__(self) -> str:
+        """How run reports name the cleaner: with the line model's folder when it is not the shipped one."""
+        return "Cleaner" if self._line_model is None else f"Cleaner (line model {self._line_model})"
 
     def clean(self, text: str, doc_id: str | None = None, warnings: Sequence[str] = ()) -> Cleaned:
         """Clean one text; ``warnings`` (what reading it noticed, e.g. a cp1252

@@ -2,9 +2,9 @@
 
 A cheap classifier over the line sequence (gradient-boosted trees from
 scikit-learn over the features of :mod:`.features`) decides what the
-furniture and comment rules leave, in two stages: the second reads the
-first's probabilities along the document (where the article's main block
-lies, how sure the neighbours are). The trees ship as JSON (package data
+furniture and comment rules leave (a model trained with ``stance
+train-cleaner --second-stage`` has a second stage that reads the first's
+probabilities along the document; the shipped one has one). The trees ship as JSON (package data
 ``stance/models/line-model/model.json``, with its card) and are evaluated with
 numpy: no pickle, no scikit-learn at cleaning time.
 
@@ -143,10 +143,6 @@ class TreeModel:
         self.threshold = float(spec["threshold"])
         self.first = _Trees(spec["trees"])
         self.second = None if second is None else _Trees(second["trees"])
-
-    @property
-    def stages(self) -> tuple[_Trees, ...]:
-        return (self.first,) if self.second is None else (self.first, self.second)
 
     @classmethod
     def from_sklearn(cls, model: Any, threshold: float, second_stage: Any = None, **info: Any) -> TreeModel:

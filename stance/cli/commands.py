@@ -189,10 +189,11 @@ def run_summarize(args: argparse.Namespace) -> int:
     from ..summarize import load_summarizer
 
     check_outputs(args, "summarize")
+    cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     summarizer = load_summarizer(
         args.model, device=args.device, max_sentences=args.max_sentences, max_words=args.max_words
     )
-    pipeline = Pipeline(cleaner=make_cleaner(args), summarizer=summarizer, classifier=False, clean=not args.no_clean,
+    pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=False, clean=not args.no_clean,
                         batch_size=args.batch_docs)
     return process_documents(args, pipeline)
 
@@ -487,10 +488,11 @@ def run_classify(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
 
     check_outputs(args, "classify")
+    cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     classifier = load_classifier(
         args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=args.dtype
     )
-    pipeline = Pipeline(cleaner=make_cleaner(args), summarizer=False, classifier=classifier, clean=not args.no_clean,
+    pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=classifier, clean=not args.no_clean,
                         batch_size=args.batch_docs, neutral_weight=args.neutral_weight)
     return process_documents(args, pipeline)
 
@@ -618,13 +620,14 @@ def run_pipeline(args: argparse.Namespace) -> int:
     if Path(args.out).is_dir():  # a run folder of --engine ray: resumed here (stance/cli/distributed.py)
         return run_into_folder(args)
     check_outputs(args, "run")
+    cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     classifier = None
     if args.backend != DEFAULT_BACKEND or args.stance_model:
         from ..classify import load_classifier
 
         classifier = load_classifier(args.backend, args.stance_model, device=args.device)
     summarizer = None if args.summarizer == "extractive" else args.summarizer
-    pipeline = Pipeline(cleaner=make_cleaner(args), summarizer=summarizer, classifier=classifier,
+    pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=classifier,
                         clean=not args.no_clean, device=args.device, batch_size=args.batch_docs)
     keep = None
     if args.shard:

@@ -178,6 +178,7 @@ def test_a_cleaner_with_another_line_model(tmp_path: Path) -> None:
     assert step.model is not TreeModel.default() and step.model.spec == TreeModel.default().spec
     text = "Accueil\n\nLe CAC 40 a gagné 1 % vendredi, porté par les banques et le luxe, dans des volumes étoffés."
     assert cleaner.clean(text).text == Cleaner().clean(text).text
+    assert repr(cleaner) == f"Cleaner (line model {folder})" and repr(Cleaner()) == "Cleaner"
     with pytest.raises(UsageError, match="with steps= of your own"):
         Cleaner(steps=[LineModel()], line_model=folder)
     with pytest.raises(InputError, match=r"no line model at .*stance train-cleaner --out DIR"):
