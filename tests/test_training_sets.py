@@ -24,6 +24,7 @@ SETS = {
     "stance_fr_genres.jsonl": ("fg-", {"id", "text", "label", "domain", "register", "genre"}),
     "stance_fr_documents.jsonl": ("fd-", {"id", "text", "label", "domain", "genre", "hard"}),
     "stance_fr_documents_dev.jsonl": ("fd-", {"id", "text", "label", "domain", "genre", "hard"}),
+    "stance_fr_documents_dev_short.jsonl": ("fd-", {"id", "text", "label", "domain", "genre", "hard"}),
     "tweets_en.jsonl": ("twtrain-", {"id", "text", "label", "group"}),
 }
 
@@ -70,10 +71,14 @@ def test_the_development_documents_are_by_other_writers_and_copy_no_training_doc
     from stance.classify.training import document_groups
 
     training, dev = sets["stance_fr_documents.jsonl"], sets["stance_fr_documents_dev.jsonl"]
-    assert not set(document_groups([row["id"] for row in training])) & set(document_groups([row["id"] for row in dev]))
+    short = sets["stance_fr_documents_dev_short.jsonl"]
+    writers = [set(document_groups([row["id"] for row in rows])) for rows in (training, dev, short)]
+    assert not writers[0] & writers[1] and not writers[0] & writers[2] and not writers[1] & writers[2]
     assert all(len(row["text"].split()) >= 250 for row in dev)
-    assert Counter(row["label"] for row in dev).keys() == LABELS
-    grams = [shingles(row["text"]) for row in (*training, *dev)]
+    assert all(120 <= len(row["text"].split()) <= 330 for row in short)  # the short articles dev lacked
+    for rows in (dev, short):
+        assert Counter(row["label"] for row in rows).keys() == LABELS
+    grams = [shingles(row["text"]) for row in (*training, *dev, *short)]
     assert near_duplicate_pairs(grams, MAX_REFERENCE_CONTAINMENT) == []
 
 
