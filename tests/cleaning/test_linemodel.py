@@ -92,6 +92,27 @@ def test_two_stage_model_round_trips_and_drops_furniture(two_stage_model: TreeMo
     assert all(reason.startswith("boilerplate (p=0.") for reason in drops.values())
 
 
+def test_two_stages_are_cross_validated_nested_and_compared_in_the_card(tmp_path: Path) -> None:
+    from stance.cleaning.training import compare_stages, out_of_fold, save_with_card, train
+
+    pages = tiny_pages(count=18, seed=3)
+    features = page_features(pages)
+    fit = {"iterations": 6, "furniture_keep": 1.0}
+    second = {"iterations": 4, "max_depth": 3, "learning_rate": 0.1, "furniture_keep": 1.0}
+    one = out_of_fold(pages, features, folds=3, log=lambda _: None, **fit)
+    two = out_of_fold(pages, features, folds=3, log=lambda _: None, second=second, **fit)
+    assert all(model.second is not None for model in two["models"]) and two["second"] == second
+    rows = compare_stages(pages, one, two)
+    assert [row["model"] for row in rows] == ["first stage alone", "two stages"]
+    threshold, results = cross_validate(pages, features=features, oof=two, second=second, log=lambda _: None, **fit)
+    results["stages"] = rows
+    model = train(pages, threshold, features=features, second=second, folds=3, **fit)
+    save_with_card(model, tmp_path / "card", results, [Path("pages.jsonl")])
+    card = (tmp_path / "card" / "README.md").read_text(encoding="utf-8")
+    assert "two stages: 6 gradient-boosted trees" in card and "| two stages |" in card
+    assert TreeModel.load(tmp_path / "card").spec["info"]["second"] == second
+
+
 def test_a_one_stage_model_of_the_first_format_still_loads(tiny_model: TreeModel) -> None:
     spec = json.loads(json.dumps(tiny_model.spec))
     spec["format"] = "stance-line-model/1"
