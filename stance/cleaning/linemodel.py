@@ -167,14 +167,17 @@ class TreeModel:
             path = path / "model.json"
         if not path.is_file():
             raise InputError(f"no line model at {path}; train one with `stance train-cleaner --out DIR`")
+        expected = "expected the model.json that `stance train-cleaner --out DIR` writes"
         try:
-            return cls(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError) as error:
-            message = str(error) if isinstance(error, ValueError) and "retrain" in str(error) else (
-                f"not a line model ({type(error).__name__}: {error}); expected the model.json that "
-                "`stance train-cleaner --out DIR` writes"
-            )
-            raise InputError(message, str(path)) from error
+            spec = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise InputError(f"not JSON ({error}); {expected}", str(path)) from error
+        try:
+            return cls(spec)
+        except ValueError as error:  # another format or other features: the message says to retrain
+            raise InputError(str(error), str(path)) from error
+        except (KeyError, TypeError, AttributeError) as error:
+            raise InputError(f"not a line model ({type(error).__name__}: {error}); {expected}", str(path)) from error
 
     @classmethod
     def default(cls) -> TreeModel:
@@ -198,12 +201,14 @@ class TreeModel:
         is content."""
         return _sigmoid(self.first.raw(X))
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Probability that each line (row of ``X``, a document's lines in order) is content."""
-        p = self.first_stage(X)
+    def predict_proba(self, X: np.ndarray, rows: Sequence[int] | None = None) -> np.ndarray:
+        """Probability that each line (row of ``X``, a document's lines in order) is content, or
+        that of the lines ``rows`` only: one stage evaluates just those; a second stage still reads
+        the first stage's probabilities of every line."""
         if self.second is None:
-            return p
-        return _sigmoid(self.second.raw(np.hstack((X, context_features(p, X)))))
+            return self.first_stage(X if rows is None else X[rows])
+        inputs = np.hstack((X, context_features(self.first_stage(X), X)))
+        return _sigmoid(self.second.raw(inputs if rows is None else inputs[rows]))
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -304,10 +309,8 @@ class LineModel(Step):
             X = self.features(lines, reasons)
             # Without a single article sentence there is nothing to tell furniture from.
             if X[0, _DOC_LONG_SHARE] > 0:
-                # The model reads the whole document (rule hits included: its second stage reads along
-                # it); the rules' drops keep the rules' reasons.
-                rows = [index for index in range(len(lines)) if index not in reasons]
-                content = self.model.predict_proba(X)[rows]
+                rows = [index for index in range(len(lines)) if index not in reasons]  # rules' drops need no model
+                content = self.model.predict_proba(X, rows)
                 for row in np.flatnonzero(content < self.threshold).tolist():
                     reasons[rows[row]] = f"{MODEL_REASON} (p={1.0 - content[row]:.2f})"
         if not reasons:

@@ -356,6 +356,7 @@ def out_of_fold(
     groups = np.array([page["group"] for page in pages])
     alone_p: list[np.ndarray] = [np.zeros(0)] * len(pages)
     batch_p: list[np.ndarray] = [np.zeros(0)] * len(pages)
+    first_p: list[np.ndarray] = [np.zeros(0)] * len(pages)  # with a second stage: the first alone
     models: list[TreeModel] = []
     fold_of = np.zeros(len(pages), dtype=int)
     step = LineModel(model=_NO_MODEL)
@@ -366,13 +367,16 @@ def out_of_fold(
         models.append(model)
         for i in test:
             lines = pages[i]["lines"]
-            alone_p[i] = model.predict_proba(step.features(lines, step.rules(lines)))
+            X = step.features(lines, step.rules(lines))
+            alone_p[i] = model.predict_proba(X)
+            if second is not None:
+                first_p[i] = model.first_stage(X)
             batch_p[i] = model.predict_proba(batched[i])
             fold_of[i] = k
         log(f"fold {k + 1}/{folds}: {len(train)} pages, {time.time() - start:.0f} s")
     return {
         "alone": alone_p, "batch": batch_p, "models": models, "fold_of": fold_of, "folds": folds, "fit": fit,
-        "second": second,
+        "second": second, **({"first_alone": first_p} if second is not None else {}),
     }  # fmt: skip
 
 
@@ -550,13 +554,14 @@ def format_selection(table: Sequence[dict[str, Any]], folds: int) -> str:
     return "\n".join(rows)
 
 
-def compare_stages(pages: Sequence[dict], one: dict[str, Any], two: dict[str, Any]) -> list[dict[str, Any]]:
-    """The first stage alone against both stages, from :func:`out_of_fold` runs of the same folds:
-    each scored as :func:`select_fit` scores a setting (the pages alone, one pass, at its best threshold)."""
+def compare_stages(pages: Sequence[dict], oof: dict[str, Any]) -> list[dict[str, Any]]:
+    """The first stage alone against both stages, from one :func:`out_of_fold` run with a second
+    stage (its fold models' first stages are the one-stage models of the same folds): each scored as
+    :func:`select_fit` scores a setting (the pages alone, one pass, at its best threshold)."""
     rows = []
-    for name, oof in (("first stage alone", one), ("two stages", two)):
-        threshold, value = best_single_pass(pages, oof["alone"])
-        scores = score(pages, [p >= threshold for p in oof["alone"]])["all"]
+    for name, predictions in (("first stage alone", oof["first_alone"]), ("two stages", oof["alone"])):
+        threshold, value = best_single_pass(pages, predictions)
+        scores = score(pages, [p >= threshold for p in predictions])["all"]
         rows.append({
             "model": name, "threshold": float(threshold), "score": round(float(value), 4),
             "line_f1": round(float(scores["lines"]["f1"]), 4), "snippet_f1": round(float(scores["snippets"]["f1"]), 4),

@@ -463,11 +463,9 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
                   "grouped by site", flush=True)
             fit, selection, oof = training.select_fit(pages, features, folds=args.folds)
         if second is not None:
-            print(f"{args.folds}-fold cross-validation grouped by site: the first stage alone, then both "
-                  "(the second nested)", flush=True)
-            one = training.out_of_fold(pages, features, folds=args.folds, **fit)
+            print(f"{args.folds}-fold cross-validation grouped by site, the second stage nested", flush=True)
             oof = training.out_of_fold(pages, features, folds=args.folds, second=second, **fit)
-            stages = training.compare_stages(pages, one, oof)
+            stages = training.compare_stages(pages, oof)
         threshold, results = training.cross_validate(
             pages, folds=args.folds, features=features, oof=oof, second=second, **fit
         )

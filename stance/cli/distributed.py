@@ -125,8 +125,6 @@ def _ray_installed() -> bool:
 def _spec(args: argparse.Namespace) -> object:
     from ..distributed import PipelineSpec
 
-    if args.line_model is not None and args.no_clean:
-        raise UsageError("--line-model is the cleaner's model, and --no-clean turns cleaning off: give one of them")
     return PipelineSpec(clean=not args.no_clean, summarizer=args.summarizer, backend=args.backend,
                         stance_model=args.stance_model, device=args.device,
                         line_model=None if args.line_model is None else str(Path(args.line_model).resolve()))
