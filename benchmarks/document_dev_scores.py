@@ -1,10 +1,12 @@
 """Document stance of the shipped default and of the embedding head on the development documents.
 
-Reads the development document files of ``models/training/`` (nothing is fitted on them;
-``models/training/README.md``), never eval/ or seeds/, classifies every document with
-``classify_documents`` as the pipeline does after cleaning, and prints macro-F1, accuracy, mean
-confidence and ECE for all the documents, per writer and for the documents marked hard or not
-(docs/stance-lora.md, "Short documents").
+Reads the development document files of ``models/training/`` (``models/training/README.md``),
+never eval/ or seeds/, classifies every document with ``classify_documents`` as the pipeline
+does after cleaning, and prints macro-F1, accuracy, mean confidence and ECE for all the
+documents, per writer and for the documents marked hard or not (docs/stance-lora.md, "Short
+documents"). Since the tenth session these documents fit the aggregation's temperature (never its
+coefficients): the default's labels here are still out of sample, its confidences are not (the
+card scores the temperature leaving each writer out of its fit).
 
     python benchmarks/document_dev_scores.py                          # both development files
     python benchmarks/document_dev_scores.py --files stance_fr_documents_dev_short.jsonl

@@ -140,7 +140,8 @@ def lora_card(data: dict[str, Any], *, adapter_bytes: int | None = None) -> str:
         + " --out stance/models/stance-lora` (the shipped default; without "
         "`--out` a retrain goes to `$STANCE_HOME/classifiers`); retraining rewrites this card, `head.json` and the "
         "adapter. Seeded: the same command on the same data and machine, with the same number of torch threads, "
-        "gives the same files (another thread count sums in another order).",
+        "gives the same files (another thread count, or another CPU, sums in another order: the weights then differ "
+        "slightly, and so do the scores, by a few thousandths; `docs/stance-lora.md`).",
         "",
         "Classifies a passage (French first; English finance headlines and tweets too) as **bullish**, **skeptical** "
         "or **neutral** for an investor in its subject: the stance convention of `docs/design.md` (a clearly good or "
@@ -220,9 +221,9 @@ def _balance_sentence(balance: float) -> str:
             f"{'so every domain counts alike' if balance == 1 else 'between every text and every domain alike'}).")
 
 
-def _score_row(name: str, row: dict[str, Any]) -> str:
+def _score_row(name: str, row: dict[str, Any], log_loss: bool = False) -> str:
     return (f"| {name} | {row['macro_f1']:.4f} | {row['accuracy']:.4f} | {row['mean_confidence']:.4f} | "
-            f"{row['ece']:.4f} |")
+            f"{row['ece']:.4f} |" + (f" {row['log_loss']:.4f} |" if log_loss else ""))
 
 
 def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
@@ -232,6 +233,20 @@ def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
     cv = aggregation.get("cross_validation") or {}
     chosen = cv.get("chosen") or {}
     inputs = aggregation.get("inputs") or {}
+    calibration = cv.get("calibration") or {}
+    if calibration:
+        low, high = calibration["passages"]
+        scale, exponent = aggregation["temperature"], aggregation["temperature_exponent"]
+        temperature = (
+            f"then a temperature that depends on the document's number of passages n, T(n) = "
+            f"{scale:.4f} × n^{exponent:.4f} (n taken between {low} "
+            f"and {high}, the range it was fitted on: T = "
+            + ", ".join(f"{scale * min(max(n, low), high) ** exponent:.2f} for {n}" for n in (4, 8, 16, 32))
+            + f" passages), fitted on the {calibration['fitted_on']} "
+            "(the calibration documents of the table above, which fit nothing else)")
+    else:
+        temperature = (f"then one temperature ({aggregation.get('temperature', 1.0):.4f}, fitted on "
+                       f"{cv.get('temperature_fitted_on', 'held-out predictions')})")
     models = inputs.get("passage_models") or ["lora"]
     read = ("the average of this classifier's passage probabilities and those of the embedding head "
             f"(`stance/models/{inputs.get('embedding_head', 'stance-head')}`, sha256 "
@@ -243,9 +258,7 @@ def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
         "A document of more than 90 words is cut into passages; its passage probabilities are "
         f"{read}; its stance is a logistic regression over {len(AGGREGATION_FEATURES)} features, "
         f"{AGGREGATION_FEATURES_IN_WORDS}, "
-        "then one temperature "
-        f"({aggregation.get('temperature', 1.0):.4f}, fitted on "
-        f"{cv.get('temperature_fitted_on', 'held-out predictions')}). "
+        f"{temperature}. "
         f"C = {aggregation.get('C')}, chosen by {cv.get('repeats')}x repeated stratified {cv.get('folds')}-fold "
         f"cross-validation (log-loss) on {cv.get('documents')} training documents with document labels "
         f"({', '.join(f'{k} {v}' for k, v in (cv.get('counts') or {}).items())}). A document of at most 90 words is "
@@ -254,8 +267,7 @@ def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
         "",
         f"Cross-validated document macro-F1 (mean over repeats): learnt {chosen.get('macro_f1')}, accuracy "
         f"{chosen.get('accuracy')}; the fixed rule {chosen.get('macro_f1_fixed_rule')} on the same documents. "
-        "Scores on documents by three more writers, never fitted on (`models/training/stance_fr_documents_dev.jsonl`), "
-        "and how these features were chosen: `docs/stance-lora.md`.",
+        "How these features and the temperature were chosen: `docs/stance-lora.md`.",
         "",
     ]
     rows = []
@@ -273,4 +285,23 @@ def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
         rows.append(_score_row("the fixed rule on the same passage probabilities (no fitting)", cv["fixed_rule"]))
     if rows:
         lines += ["| documents | macro-F1 | accuracy | mean confidence | ECE |", "|---|---:|---:|---:|---:|", *rows, ""]
+    if calibration:
+        lines += [
+            f"In the table above, \"temperature\" is one temperature ({cv.get('temperature')}) fitted on the training "
+            "documents alone, as before the calibration documents existed; the shipped temperature is T(n).",
+            "",
+            f"On the {calibration['documents']} calibration documents (writers "
+            f"{', '.join(f'`{name}`' for name in calibration['groups'])}), predicted by the coefficients fitted on the "
+            "training documents; the temperature by length is scored leaving each writer out of its fit:",
+            "",
+            "| calibration documents | macro-F1 | accuracy | mean confidence | ECE | log-loss |",
+            "|---|---:|---:|---:|---:|---:|",
+            _score_row("one temperature, fitted on the training documents", calibration["constant_temperature"],
+                       log_loss=True),
+            _score_row("temperature by length, the writer left out of its fit", calibration["writer_left_out"],
+                       log_loss=True),
+            *(_score_row(f"writer `{name}` ({calibration['groups'][name]} documents)", row, log_loss=True)
+              for name, row in calibration["per_group"].items()),
+            "",
+        ]
     return lines

@@ -152,8 +152,8 @@ def _scores(gold: np.ndarray, proba: np.ndarray) -> dict[str, float]:
 
 class DocumentAggregator:
     """A document's stance learnt from document-level labels: a multinomial logistic
-    regression over :func:`aggregation_features` of the passage probabilities, then one
-    temperature.
+    regression over :func:`aggregation_features` of the passage probabilities, then a
+    temperature (one, or one that depends on the document's number of passages).
 
     ``C`` is chosen by repeated stratified cross-validation (log-loss) on the training
     documents. With ``groups`` (who wrote each document) the model is also scored
@@ -161,6 +161,14 @@ class DocumentAggregator:
     from writers it never saw, and the temperature is fitted on those out-of-group
     predictions (without groups, on the out-of-fold ones), so that document
     confidence matches document accuracy under a change of writer.
+
+    ``calibration`` (documents by still other writers, with labels) fits only the
+    temperature, never the coefficients: a temperature that depends on the number of
+    passages n, ``T(n) = temperature_ * n ** temperature_exponent_`` (n clipped to the
+    range fitted on, :meth:`temperature_for`), fitted on the pooled out-of-writer
+    predictions (the training documents' leaving one writer out, the calibration
+    documents' from the model fitted on every training document). It is scored by
+    leaving each calibration writer out of the temperature's fit in turn.
     :attr:`cv_results_` holds both estimates and the fixed rule on the same folds.
     ``inputs`` records what the passage probabilities are (e.g. the mean of two
     passage models); the classifier that owns the aggregator reads it.
@@ -182,23 +190,44 @@ class DocumentAggregator:
         self.coef_: np.ndarray | None = None
         self.intercept_: np.ndarray | None = None
         self.temperature_: float = 1.0
+        self.temperature_exponent_: float = 0.0
+        self.temperature_passages_: tuple[int, int] | None = None
         self.C_: float | None = None
         self.cv_results_: dict | None = None
 
     def fit(self, documents: Sequence[Sequence[str]], probas: Sequence[np.ndarray],
-            labels: Sequence[str], *, groups: Sequence[str] | None = None) -> DocumentAggregator:
-        if len(probas) != len(documents):
-            raise InputError(f"expected one probability array per document, got {len(probas)} for {len(documents)}")
-        X = np.stack([aggregation_features(d, p) for d, p in zip(documents, probas, strict=True)])
+            labels: Sequence[str], *, groups: Sequence[str] | None = None,
+            calibration: tuple[Sequence[Sequence[str]], Sequence[np.ndarray], Sequence[str], Sequence[str]]
+            | None = None) -> DocumentAggregator:
+        """Fit on the training documents (their passages and passage probabilities) and their
+        labels; ``calibration``, ``(documents, probas, labels, groups)`` of documents by other
+        writers, fits the length-dependent temperature (see the class)."""
+        def features(documents: Sequence[Sequence[str]], probas: Sequence[np.ndarray]) -> np.ndarray:
+            if len(probas) != len(documents):
+                raise InputError(
+                    f"expected one probability array per document, got {len(probas)} for {len(documents)}")
+            return np.stack([aggregation_features(d, p) for d, p in zip(documents, probas, strict=True)])
+
+        X = features(documents, probas)
         rule = np.stack([[aggregate(d, p).scores[label] for label in LABELS]
                          for d, p in zip(documents, probas, strict=True)])
-        return self.fit_features(X, labels, groups=groups, rule=rule)
+        calibration_features = None
+        if calibration is not None:
+            documents_c, probas_c, labels_c, groups_c = calibration
+            calibration_features = (features(documents_c, probas_c), labels_c, groups_c,
+                                    [len(d) for d in documents_c])
+        return self.fit_features(X, labels, groups=groups, rule=rule, passages=[len(d) for d in documents],
+                                 calibration=calibration_features)
 
     def fit_features(self, X: np.ndarray, labels: Sequence[str], *, groups: Sequence[str] | None = None,
-                     rule: np.ndarray | None = None) -> DocumentAggregator:
+                     rule: np.ndarray | None = None, passages: Sequence[int] | None = None,
+                     calibration: tuple[np.ndarray, Sequence[str], Sequence[str], Sequence[int]] | None = None,
+                     ) -> DocumentAggregator:
         """:meth:`fit` on the documents' features already computed (one row per document),
         any features: what ``benchmarks/`` uses to score other feature sets by the same
-        procedure. ``rule``, the fixed rule's scores of each document, is reported beside."""
+        procedure. ``rule``, the fixed rule's scores of each document, is reported beside.
+        ``calibration``: ``(X, labels, groups, passages)`` of the calibration documents,
+        which needs ``passages``, the training documents' numbers of passages."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import RepeatedStratifiedKFold
 
@@ -209,6 +238,13 @@ class DocumentAggregator:
         y = _check_labels(labels, len(X))
         if groups is not None and len(groups) != len(X):
             raise InputError(f"expected one group per document, got {len(groups)} for {len(X)}")
+        if calibration is not None:
+            if passages is None or len(passages) != len(y):
+                raise InputError("a calibration set needs the number of passages of each training document")
+            X_c, labels_c, groups_c, passages_c = calibration
+            if not len(groups_c) == len(passages_c) == len(X_c) == len(labels_c):
+                raise InputError(f"expected one label, one group and one passage count per calibration document, "
+                                 f"got {len(labels_c)}, {len(groups_c)} and {len(passages_c)} for {len(X_c)}")
         splitter = RepeatedStratifiedKFold(n_splits=self.folds, n_repeats=self.repeats, random_state=self.seed)
         splits = list(splitter.split(X, y))
         per_repeat = self.folds
@@ -265,27 +301,116 @@ class DocumentAggregator:
         self.coef_ = np.round(model.coef_, 8)
         self.intercept_ = np.round(model.intercept_, 8)
         self.temperature_ = round(float(temperature), 8)
+        self.temperature_exponent_, self.temperature_passages_ = 0.0, None
         self.C_ = C
+        if calibration is not None:
+            training_logits = held if len(names) >= 2 else kfold
+            results["calibration"] = self._fit_length_temperature(training_logits, y, np.asarray(passages),
+                                                                  calibration, temperature)
         self.cv_results_ = results
         return self
 
+    def _fit_length_temperature(self, training_logits: np.ndarray, y: np.ndarray, passages: np.ndarray,
+                                calibration: tuple, constant: float) -> dict:
+        """Fit ``T(n)`` on the training documents' out-of-writer logits and the calibration
+        documents' logits pooled; score it leaving each calibration writer out of the fit."""
+        from .base import _check_labels, _log_loss, _softmax
+        from .selection import _fit_length_temperature
+
+        X_c, labels_c, groups_c, passages_c = calibration
+        # a document of one passage keeps the passage model's probabilities (see aggregate):
+        # the aggregation's temperature never applies to it
+        several = np.asarray(passages_c) > 1
+        if not several.any():
+            raise InputError("the calibration documents are all of one passage (at most 90 words), which the "
+                             "document aggregation never scores; give longer documents")
+        X_c = np.asarray(X_c, dtype=np.float64)[several]
+        y_c = _check_labels(labels_c, len(several))[several]
+        group_c = np.array([str(g) for g in groups_c])[several]
+        n_c = np.asarray(passages_c, dtype=np.float64)[several]
+        logits_c = X_c @ self.coef_.T + self.intercept_
+        pool_logits = np.vstack([training_logits, logits_c])
+        pool_y = np.concatenate([y, y_c])
+        pool_n = np.concatenate([np.asarray(passages, dtype=np.float64), n_c])
+
+        def fit(rows: np.ndarray) -> tuple[float, float, int, int]:
+            a, b = _fit_length_temperature(pool_logits[rows], pool_y[rows], pool_n[rows])
+            return a, b, int(pool_n[rows].min()), int(pool_n[rows].max())
+
+        def scale(logits: np.ndarray, n: np.ndarray, a: float, b: float, low: int, high: int) -> np.ndarray:
+            return logits / np.exp(a + b * np.log(np.clip(n, low, high)))[:, None]
+
+        nested = np.zeros_like(logits_c)
+        names = sorted(set(group_c.tolist()))
+        for name in names:
+            mine = group_c == name
+            a, b, low, high = fit(np.flatnonzero(~np.concatenate([np.zeros(len(y), dtype=bool), mine])))
+            nested[mine] = scale(logits_c[mine], n_c[mine], a, b, low, high)
+        a, b, low, high = fit(np.arange(len(pool_y)))
+        self.temperature_ = round(float(np.exp(a)), 8)
+        self.temperature_exponent_ = round(b, 8)
+        self.temperature_passages_ = (low, high)
+
+        def scores(logits: np.ndarray, rows: np.ndarray | slice = slice(None)) -> dict:
+            return {**_scores(y_c[rows], _softmax(logits[rows])),
+                    "log_loss": round(_log_loss(logits[rows], y_c[rows]), 4)}
+
+        return {
+            "documents": len(y_c), "one_passage_left_out": int((~several).sum()),
+            "groups": {name: int((group_c == name).sum()) for name in names},
+            "fitted_on": f"{len(y)} training documents' out-of-writer predictions and {len(y_c)} calibration "
+                         "documents' predictions",
+            "temperature": self.temperature_, "exponent": self.temperature_exponent_, "passages": [low, high],
+            "constant_temperature": scores(logits_c / constant),
+            "writer_left_out": scores(nested),
+            "per_group": {name: scores(nested, group_c == name) for name in names},
+        }
+
+    def temperature_for(self, passages: int | Sequence[int] | np.ndarray) -> np.ndarray:
+        """The temperature of a document of ``passages`` passages (or of each of several):
+        ``temperature_ * n ** temperature_exponent_``, n clipped to the range the temperature
+        was fitted on (one temperature for every length when the exponent is 0).
+
+        >>> aggregator = DocumentAggregator()
+        >>> aggregator.temperature_, aggregator.temperature_exponent_ = 6.0, -0.5
+        >>> aggregator.temperature_passages_ = (4, 36)
+        >>> aggregator.temperature_for([2, 4, 9, 100]).round(2).tolist()
+        [3.0, 3.0, 2.0, 1.0]
+        """
+        n = np.asarray(passages, dtype=np.float64)
+        if self.temperature_passages_ is not None:
+            n = np.clip(n, *self.temperature_passages_)
+        return self.temperature_ * n ** self.temperature_exponent_
+
     def predict_proba(self, passages: Sequence[str], proba: np.ndarray) -> np.ndarray:
         """The document's probabilities ``(3,)`` in :data:`LABELS` order."""
-        return self.predict_proba_features(aggregation_features(passages, proba))
+        return self.predict_proba_features(aggregation_features(passages, proba), passages=len(passages))
 
-    def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
-        """Probabilities from features already computed (a row, or one row per document)."""
+    def predict_proba_features(self, X: np.ndarray, passages: int | Sequence[int] | None = None) -> np.ndarray:
+        """Probabilities from features already computed (a row, or one row per document);
+        ``passages``, the documents' numbers of passages, sets the temperature when it
+        depends on them."""
         if self.coef_ is None or self.intercept_ is None:
             raise InputError("this DocumentAggregator is not fitted; call .fit(documents, probas, labels) first")
         from .base import _softmax
 
-        return _softmax((np.asarray(X) @ self.coef_.T + self.intercept_) / self.temperature_)
+        logits = np.asarray(X) @ self.coef_.T + self.intercept_
+        if self.temperature_exponent_ == 0:
+            return _softmax(logits / self.temperature_)
+        if passages is None:
+            raise InputError("this document aggregation's temperature depends on the number of passages; "
+                             "pass passages= (one count per document)")
+        temperature = self.temperature_for(passages)
+        return _softmax(logits / (temperature[..., None] if logits.ndim == 2 else temperature))
 
     def to_dict(self) -> dict:
         if self.coef_ is None or self.intercept_ is None:
             raise InputError("this DocumentAggregator is not fitted; nothing to save")
+        length = ({"temperature_exponent": self.temperature_exponent_,
+                   "temperature_passages": list(self.temperature_passages_)}
+                  if self.temperature_passages_ is not None else {})
         return {"kind": "logistic-regression", "features": list(AGGREGATION_FEATURES), "inputs": self.inputs,
-                "C": self.C_, "temperature": self.temperature_,
+                "C": self.C_, "temperature": self.temperature_, **length,
                 "coef": self.coef_.tolist(), "intercept": self.intercept_.tolist(),
                 "cross_validation": self.cv_results_}
 
@@ -298,6 +423,9 @@ class DocumentAggregator:
         aggregator.coef_ = np.array(data["coef"], dtype=np.float64)
         aggregator.intercept_ = np.array(data["intercept"], dtype=np.float64)
         aggregator.temperature_ = float(data.get("temperature", 1.0))
+        aggregator.temperature_exponent_ = float(data.get("temperature_exponent", 0.0))
+        span = data.get("temperature_passages")
+        aggregator.temperature_passages_ = (int(span[0]), int(span[1])) if span else None
         aggregator.C_ = data["C"]
         aggregator.cv_results_ = data.get("cross_validation")
         return aggregator

@@ -57,6 +57,20 @@ def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return float(math.exp(result.x))
 
 
+def _fit_length_temperature(logits: np.ndarray, y: np.ndarray, passages: np.ndarray) -> tuple[float, float]:
+    """``(a, b)`` minimising the log-loss of softmax(logits / T) with a temperature that depends on
+    each row's number of passages n: log T = a + b log n (a document aggregation's; see
+    :meth:`~stance.classify.documents.DocumentAggregator.temperature_for`)."""
+    from scipy.optimize import minimize
+
+    log_n = np.log(np.asarray(passages, dtype=np.float64))
+    result = minimize(
+        lambda ab: _log_loss(logits / np.exp(ab[0] + ab[1] * log_n)[:, None], y),
+        np.zeros(2), method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000},
+    )
+    return float(result.x[0]), float(result.x[1])
+
+
 def _search(
     features: dict[bool, np.ndarray],
     y: np.ndarray,

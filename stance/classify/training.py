@@ -37,6 +37,10 @@ PASSAGE_SETS = (
 )
 # Long documents with document-level labels: they train the learnt aggregation.
 DOCUMENT_SET = "stance_fr_documents.jsonl"
+# Documents by six more writers, in the shapes of real articles (long, then short): they fit only
+# the aggregation's temperature, which depends on a document's number of passages (tenth
+# session; docs/stance-lora.md, "Calibration by document length").
+CALIBRATION_SETS = ("stance_fr_documents_dev.jsonl", "stance_fr_documents_dev_short.jsonl")
 
 
 def repository_root() -> Path:
@@ -132,7 +136,8 @@ def _read_records(source: Path) -> list[dict[str, Any]]:
     return records
 
 
-def _training_sets_info(paths: Sequence[Path], documents: Path | None) -> dict[str, Any]:
+def _training_sets_info(paths: Sequence[Path], documents: Path | None,
+                        calibration: Sequence[Path] = ()) -> dict[str, Any]:
     domains = dict(PASSAGE_SETS)
     files = []
     for path in [*paths, *([documents] if documents is not None else [])]:
@@ -140,7 +145,32 @@ def _training_sets_info(paths: Sequence[Path], documents: Path | None) -> dict[s
         info = _training_data_info(path, labels)
         info["domain"] = "documents" if path == documents else domains.get(path.name, path.name.removesuffix(".jsonl"))
         files.append(info)
-    return {"files": files, "examples": sum(f["examples"] for f in files if f["domain"] != "documents")}
+    files += _document_files_info(calibration, "calibration documents")
+    return {"files": files, "examples": sum(f["examples"] for f in files if "documents" not in f["domain"])}
+
+
+def _document_files_info(paths: Sequence[Path], domain: str) -> list[dict[str, Any]]:
+    files = []
+    for path in paths:
+        info = _training_data_info(path, [record["label"] for record in _read_records(path)])
+        info["domain"] = domain
+        files.append(info)
+    return files
+
+
+def _calibration_files(given: Sequence[str | os.PathLike] | None, default: bool) -> list[Path]:
+    """The calibration document files: those ``given``, else (when ``default``) those of
+    :data:`CALIBRATION_SETS` present in the checkout, else none."""
+    if given is not None:
+        paths = [Path(path) for path in given]
+        missing = [str(path) for path in paths if not path.is_file()]
+        if missing:
+            raise InputError(f"no calibration documents at {', '.join(missing)}: expected JSONL files of "
+                             "documents with id, text and label")
+        return paths
+    if not default:
+        return []
+    return [path for path in (training_dir() / name for name in CALIBRATION_SETS) if path.is_file()]
 
 
 # What the learnt document aggregation reads: the mean of the lora passage probabilities
@@ -161,21 +191,28 @@ def document_groups(ids: Sequence[str]) -> list[str]:
 
 
 def _fit_aggregation(classifier: LoraStanceClassifier, documents: Sequence[dict[str, Any]],
-                     embedding_head: str | os.PathLike | None = None) -> Any:
+                     embedding_head: str | os.PathLike | None = None,
+                     calibration: Sequence[dict[str, Any]] = ()) -> Any:
     """The learnt document aggregation, fitted on the passage probabilities of the
     training documents (their records; passages cut as at prediction time): the classifier's
     averaged with the embedding head's (:data:`DOCUMENT_PASSAGE_MODELS`; the shipped
-    head unless ``embedding_head`` names a saved one), grouped by writer."""
+    head unless ``embedding_head`` names a saved one), grouped by writer. The records of
+    ``calibration`` (documents by other writers) fit its temperature only."""
     import time
 
     from .documents import DocumentAggregator, document_passages
     from .embedding import default_head_dir
 
     started = time.perf_counter()
-    texts, labels = [record["text"] for record in documents], [record["label"] for record in documents]
+    records = [*documents, *calibration]
+    labels = [record["label"] for record in records]
     ids = [record.get("id") for record in documents]
     groups = document_groups(ids) if all(isinstance(name, str) for name in ids) else None
-    passages = [document_passages(text) for text in texts]
+    calibration_ids = [record.get("id") for record in calibration]
+    if not all(isinstance(name, str) for name in calibration_ids):
+        raise InputError("expected every calibration document to have an id naming its writer (e.g. fd-d-001): "
+                         "the temperature is scored leaving one writer out")
+    passages = [document_passages(record["text"]) for record in records]
     flat = [passage for parts in passages for passage in parts]
     head = Path(embedding_head) if embedding_head is not None else default_head_dir()
     classifier.aggregation_ = DocumentAggregator(inputs={
@@ -188,31 +225,39 @@ def _fit_aggregation(classifier: LoraStanceClassifier, documents: Sequence[dict[
     for parts in passages:
         probas.append(proba[start : start + len(parts)])
         start += len(parts)
-    aggregator = classifier.aggregation_.fit(passages, probas, labels, groups=groups)
+    n = len(documents)
+    calibration_set = (passages[n:], probas[n:], labels[n:], document_groups(calibration_ids)) if calibration else None
+    aggregator = classifier.aggregation_.fit(passages[:n], probas[:n], labels[:n], groups=groups,
+                                             calibration=calibration_set)
     aggregator.cv_results_["fit_time_s"] = round(time.perf_counter() - started, 1)
     return aggregator
 
 
 def refit_aggregation(folder: str | os.PathLike, documents: str | os.PathLike | None = None,
                       *, device: str = "auto", embedding_head: str | os.PathLike | None = None,
+                      calibration_documents: Sequence[str | os.PathLike] | None = None,
                       ) -> tuple[LoraStanceClassifier, Path]:
     """Refit only the document aggregation of the lora classifier saved in ``folder`` (its
-    passage model unchanged) on ``documents`` (default ``models/training/stance_fr_documents.jsonl``)
-    and save it back: the last step of ``stance train --backend lora``, run alone
-    (``stance train --aggregation-only --out FOLDER``). The same passage model gives the
-    same aggregation as the full command.
+    passage model unchanged) on ``documents`` (default ``models/training/stance_fr_documents.jsonl``),
+    its temperature also on ``calibration_documents`` (default, with the default documents:
+    :data:`CALIBRATION_SETS`), and save it back: the last step of ``stance train --backend
+    lora``, run alone (``stance train --aggregation-only --out FOLDER``). The same passage
+    model gives the same aggregation as the full command.
 
     >>> refit_aggregation("stance/models/stance-lora")                  # doctest: +SKIP
     """
     source = Path(folder)
     classifier = LoraStanceClassifier.load(source, device=device, aggregation=False)
     document_file = Path(documents) if documents is not None else training_dir() / DOCUMENT_SET
+    calibration_files = _calibration_files(calibration_documents, default=documents is None)
     records = _read_records(document_file)
-    classifier.aggregation_ = _fit_aggregation(classifier, records, embedding_head)
+    classifier.aggregation_ = _fit_aggregation(
+        classifier, records, embedding_head, [r for path in calibration_files for r in _read_records(path)])
     info = _training_data_info(document_file, [record["label"] for record in records])
     info["domain"] = "documents"
     training = dict(classifier.training_data_ or {"files": []})
-    training["files"] = [f for f in training.get("files", []) if f.get("domain") != "documents"] + [info]
+    training["files"] = [f for f in training.get("files", []) if "documents" not in f.get("domain", "")] + [
+        info, *_document_files_info(calibration_files, "calibration documents")]
     classifier.training_data_ = training
     return classifier, classifier.save(source)
 
@@ -301,6 +346,7 @@ def train_classifier(
     model: str | None = None,
     data: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
     documents: str | os.PathLike | None = None,
+    calibration_documents: Sequence[str | os.PathLike] | None = None,
     out: str | os.PathLike | None = None,
     device: str = "auto",
     **options: Any,
@@ -313,7 +359,9 @@ def train_classifier(
       ``data`` one or more files (default: every passage-level set of the
       checkout, :data:`PASSAGE_SETS`); ``documents`` the long documents with
       document labels that train the learnt aggregation (default
-      ``models/training/stance_fr_documents.jsonl``);
+      ``models/training/stance_fr_documents.jsonl``); ``calibration_documents``
+      documents by other writers that fit only its temperature (default, when
+      neither ``data`` nor ``documents`` is given: :data:`CALIBRATION_SETS`);
     - ``embedding``: ``model`` is the encoder (default ``e5-small``); saved with its card;
     - ``transformer``: ``model`` is the checkpoint to fine-tune (default ``e5-small``);
     - ``zero-shot``: ``model`` is the NLI model to calibrate (default ``mdeberta-xnli``).
@@ -345,9 +393,16 @@ def train_classifier(
         classifier = LoraStanceClassifier(reference, device=device, **options)
         classifier.fit([r["text"] for r in records], [r["label"] for r in records],
                        domains=[r["domain"] for r in records], groups=[r["group"] for r in records])
+        calibration_files = _calibration_files(calibration_documents,
+                                               default=documents is None and document_file is not None)
+        if calibration_files and document_file is None:
+            raise InputError("calibration documents fit the temperature of a document aggregation: give "
+                             "--documents too")
         if document_file is not None:
-            classifier.aggregation_ = _fit_aggregation(classifier, _read_records(document_file))
-        classifier.training_data_ = _training_sets_info(paths, document_file)
+            classifier.aggregation_ = _fit_aggregation(
+                classifier, _read_records(document_file),
+                calibration=[r for path in calibration_files for r in _read_records(path)])
+        classifier.training_data_ = _training_sets_info(paths, document_file, calibration_files)
         folder = classifier.save(out if out is not None else default_output(name, reference))
         return classifier, folder
     if data is not None and not isinstance(data, str | os.PathLike):
@@ -355,7 +410,7 @@ def train_classifier(
         if len(items) != 1:
             raise InputError(f"the {name} backend trains on one file; got {len(items)} (merge them, or use lora)")
         data = items[0]
-    if documents is not None:
+    if documents is not None or calibration_documents is not None:
         raise InputError(f"documents (a learnt document aggregation) only apply to the lora backend, not {name}")
     source = Path(data) if data is not None else default_training_file()
     texts, labels = load_training_data(source)

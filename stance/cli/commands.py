@@ -355,7 +355,8 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
         help="train a stance classifier on the training sets of a source checkout",
         description="Train a stance backend. lora (default): fine-tune the encoder with LoRA adapters on every "
         "passage-level set of models/training/ (or --data FILE...), calibrate it, learn the document aggregation "
-        "from models/training/stance_fr_documents.jsonl (or --documents), write the adapter, head.json and the "
+        "from models/training/stance_fr_documents.jsonl (or --documents) and its temperature also from the "
+        "calibration documents (or --calibration-documents), write the adapter, head.json and the "
         "card; the others read models/training/stance_fr.jsonl (or one --data file). "
         "embedding: choose the head's hyper-parameters by cross-validation, write head.json and its card. "
         "transformer: fine-tune --model. zero-shot: calibrate the NLI model --model. Results go under "
@@ -374,6 +375,11 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--documents", metavar="FILE.jsonl",
                        help="lora: long documents with document labels for the learnt aggregation "
                        "(default: models/training/stance_fr_documents.jsonl)")
+    train.add_argument("--calibration-documents", metavar="FILE.jsonl", nargs="*",
+                       help="lora: documents by other writers (ids naming them, e.g. fd-d-001) that fit only the "
+                       "aggregation's temperature, which depends on a document's number of passages (default, "
+                       "without --data or --documents: models/training/stance_fr_documents_dev*.jsonl; give no "
+                       "file for one temperature fitted on the training documents alone)")
     train.add_argument("--out", metavar="DIR", help="where to save (default: $STANCE_HOME/classifiers/BACKEND-MODEL)")
     train.add_argument("--aggregation-only", action="store_true",
                        help="lora: refit only the document aggregation of the classifier saved in --out (its "
@@ -516,6 +522,8 @@ def run_train(args: argparse.Namespace) -> int:
         raise InputError(f"{flags} do not apply to --backend {args.backend}")
     if args.documents is not None:
         options["documents"] = args.documents
+    if args.calibration_documents is not None:
+        options["calibration_documents"] = args.calibration_documents
     for key in ("batch_size", "dtype"):
         if getattr(args, key) is not None:
             options[key] = getattr(args, key)
@@ -523,10 +531,13 @@ def run_train(args: argparse.Namespace) -> int:
     if args.aggregation_only:
         from ..classify.training import refit_aggregation
 
-        if args.backend != "lora" or not args.out or args.data or args.model or set(options) - {"documents"}:
+        if (args.backend != "lora" or not args.out or args.data or args.model
+                or set(options) - {"documents", "calibration_documents"}):
             raise InputError("--aggregation-only refits the document aggregation of the lora classifier saved in "
-                             "--out DIR; it takes --documents, and no --data, --model or training settings")
-        classifier, folder = refit_aggregation(args.out, options.get("documents"), device=args.device)
+                             "--out DIR; it takes --documents and --calibration-documents, and no --data, --model "
+                             "or training settings")
+        classifier, folder = refit_aggregation(args.out, options.get("documents"), device=args.device,
+                                               calibration_documents=options.get("calibration_documents"))
         _print_aggregation(classifier)
         print(f"saved to {folder} in {time.perf_counter() - start:.1f} s")
         return EXIT_OK
@@ -569,6 +580,13 @@ def _print_aggregation(classifier: object) -> None:
         after = by_group["after_temperature"]
         print(f"  leaving one writer out: macro-F1 {after['macro_f1']:.4f}, accuracy {after['accuracy']:.4f}, "
               f"mean confidence {after['mean_confidence']:.4f}, ECE {after['ece']:.4f}")
+    calibration = cv.get("calibration")
+    if calibration:
+        nested = calibration["writer_left_out"]
+        print(f"  temperature by length, T(n) = {calibration['temperature']} * n^{calibration['exponent']} for n "
+              f"passages in {calibration['passages']}; on {calibration['documents']} calibration documents, each "
+              f"writer left out of the fit: accuracy {nested['accuracy']:.4f}, mean confidence "
+              f"{nested['mean_confidence']:.4f}, ECE {nested['ece']:.4f}")
 
 
 def add_run_command(commands: argparse._SubParsersAction) -> None:

@@ -109,6 +109,48 @@ def test_the_temperature_changes_confidence_not_the_label_and_survives_json() ->
         DocumentAggregator.from_dict({**aggregator.to_dict(), "features": ["first_bullish"]})
 
 
+def test_calibration_documents_fit_a_temperature_by_length_scored_with_each_writer_left_out() -> None:
+    rng = np.random.default_rng(4)
+    documents, probas, labels = _set(60, rng, noise=0.05, passages=12)  # long, clear: writers a and b
+    groups = ["a", "b"] * 30
+    # short, harder documents by two more writers: their passages often point elsewhere
+    short, short_probas, short_labels = _set(60, rng, noise=0.45, passages=4)
+    middle, middle_probas, middle_labels = _set(30, rng, noise=0.25, passages=8)
+    calibration = (short + middle, short_probas + middle_probas, short_labels + middle_labels,
+                   ["c", "d"] * 30 + ["e"] * 30)
+    plain = DocumentAggregator(C=1.0, folds=3, repeats=1).fit(documents, probas, labels, groups=groups)
+    aggregator = DocumentAggregator(C=1.0, folds=3, repeats=1).fit(documents, probas, labels, groups=groups,
+                                                                   calibration=calibration)
+    np.testing.assert_allclose(aggregator.coef_, plain.coef_)  # the calibration documents fit nothing else
+    assert plain.temperature_exponent_ == 0 and plain.temperature_passages_ is None
+    assert aggregator.temperature_passages_ == (4, 12)
+    # shorter documents are the less certain here: the temperature rises as passages get fewer
+    assert aggregator.temperature_exponent_ < 0
+    assert aggregator.temperature_for(4) > aggregator.temperature_for(8) > aggregator.temperature_for(12)
+    assert aggregator.temperature_for(2) == aggregator.temperature_for(4)  # no extrapolation
+    fitted = aggregator.cv_results_["calibration"]
+    assert fitted["documents"] == 90 and fitted["groups"] == {"c": 30, "d": 30, "e": 30}
+    assert set(fitted["per_group"]) == {"c", "d", "e"}
+    left_out, constant = fitted["writer_left_out"], fitted["constant_temperature"]
+    assert left_out["accuracy"] == constant["accuracy"]  # a temperature never changes a label
+    assert left_out["log_loss"] < constant["log_loss"] and left_out["ece"] < constant["ece"]
+    # the label is the plain model's; the confidence is lower on a short document
+    texts, proba = short[0], short_probas[0]
+    assert aggregator.predict_proba(texts, proba).argmax() == plain.predict_proba(texts, proba).argmax()
+    assert aggregator.predict_proba(texts, proba).max() < plain.predict_proba(texts, proba).max()
+    X = np.stack([aggregation_features(d, p) for d, p in zip(short[:3], short_probas[:3], strict=True)])
+    np.testing.assert_allclose(aggregator.predict_proba_features(X, passages=[4, 4, 4]),
+                               np.stack([aggregator.predict_proba(d, p) for d, p in
+                                         zip(short[:3], short_probas[:3], strict=True)]))
+    with pytest.raises(InputError, match="pass passages="):
+        aggregator.predict_proba_features(X)
+    restored = DocumentAggregator.from_dict(json.loads(json.dumps(aggregator.to_dict())))
+    np.testing.assert_allclose(restored.predict_proba(texts, proba), aggregator.predict_proba(texts, proba))
+    with pytest.raises(InputError, match="one label, one group and one passage count"):
+        DocumentAggregator(C=1.0, folds=3, repeats=1).fit_features(
+            X, labels[:3], passages=[4, 4, 4], calibration=(X, labels[:3], ["c"], [4, 4, 4]))
+
+
 def test_fit_features_is_fit_on_features_already_computed_whatever_they_are() -> None:
     rng = np.random.default_rng(5)
     documents, probas, labels = _set(30, rng, noise=0.1)

@@ -323,7 +323,8 @@ def test_cli_train_lora_writes_the_artefact_and_prints_scores_per_domain(
 
 def test_the_shipped_artefact_matches_its_card_and_the_training_sets() -> None:
     """The card is generated from head.json, the adapter was trained on the current training sets,
-    and with the default settings (`stance train --folds 5` reproduces it)."""
+    and with the default settings (`stance train --folds 5` reproduces it on the machine it was trained on),
+    its aggregation's temperature also on the calibration documents."""
     import hashlib
     import inspect
 
@@ -340,7 +341,12 @@ def test_the_shipped_artefact_matches_its_card_and_the_training_sets() -> None:
         digest = hashlib.sha256((root / source["file"]).read_bytes()).hexdigest()
         assert source["sha256"] == digest, f"{source['file']} changed since training; rerun `stance train`"
     assert {source["domain"] for source in data["training_data"]["files"]} == {
-        "fr-written", "fr-news", "fr-genres", "tweets-en", "documents"}
+        "fr-written", "fr-news", "fr-genres", "tweets-en", "documents", "calibration documents"}
+    from stance.classify.training import CALIBRATION_SETS
+
+    assert [Path(source["file"]).name for source in data["training_data"]["files"]
+            if source["domain"] == "calibration documents"] == list(CALIBRATION_SETS)
+    assert data["aggregation"]["temperature_passages"] and data["aggregation"]["temperature_exponent"] < 0
     defaults = {name: p.default for name, p in inspect.signature(LoraStanceClassifier).parameters.items()}
     assert data["encoder"] == "e5-small"
     shipped = {**{key: data["adapter"][key] for key in ("layers", "rank")}, **data["hyperparameters"]}
@@ -470,4 +476,31 @@ def test_refit_aggregation_fits_the_documents_alone_on_both_heads_grouped_by_wri
     np.testing.assert_allclose(classify_documents([long], reloaded)[0].scores["bullish"],
                                classify_documents([long], classifier)[0].scores["bullish"], atol=1e-6)
     assert main(["train", "--aggregation-only", "--data", str(documents), "--out", str(folder)]) == 2
+    capsys.readouterr()
+    # documents by two more writers, shorter, fit the temperature by length and nothing else
+    extra = []
+    for number in range(12):
+        label = LABELS[number % 3]
+        body = [text for text, gold in zip(texts, labels, strict=True) if gold == label]
+        paragraphs = [body[(number + k) % len(body)] + " Le texte continue encore un peu."
+                      for k in range(4 + 2 * (number % 3))]
+        extra.append({"id": f"fd-{'cd'[number % 2]}-{number:03d}", "text": "\n\n".join(paragraphs),
+                      "label": label})
+    calibration = tmp_path / "calibration.jsonl"
+    calibration.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in extra), encoding="utf-8")
+    calibrated, _ = refit_aggregation(folder, documents, device="cpu", embedding_head=head,
+                                      calibration_documents=[calibration])
+    np.testing.assert_allclose(calibrated.aggregation_.coef_, classifier.aggregation_.coef_)
+    data = json.loads((folder / HEAD_FILE).read_text(encoding="utf-8"))
+    low, high = data["aggregation"]["temperature_passages"]
+    fitted = data["aggregation"]["cross_validation"]["calibration"]
+    assert 1 < low and high == 8 and fitted["one_passage_left_out"] > 0  # one passage: never aggregated
+    assert set(data["aggregation"]["cross_validation"]["calibration"]["groups"]) == {"fd-c", "fd-d"}
+    assert [f["domain"] for f in data["training_data"]["files"][-2:]] == ["documents", "calibration documents"]
+    assert "temperature that depends on the document's number of passages" in (
+        folder / "README.md").read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="no calibration documents at"):
+        refit_aggregation(folder, documents, device="cpu", calibration_documents=[tmp_path / "missing.jsonl"])
+    assert main(["train", "--aggregation-only", "--out", str(folder), "--documents", str(documents),
+                 "--calibration-documents", str(tmp_path / "missing.jsonl")]) == 2
     capsys.readouterr()
