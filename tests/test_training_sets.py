@@ -111,8 +111,9 @@ def test_no_training_text_of_any_set_copies_a_seed_or_an_eval_text(
 
 
 def _page_contents() -> list[tuple[str, str]]:
-    """(id, content lines joined) for each French web page of the cleaner's line model."""
-    pages = read(TRAINING / "webpages_fr.jsonl")
+    """(id, content lines joined) for each French web page of the cleaner's line model, training and
+    development pages."""
+    pages = read(TRAINING / "webpages_fr.jsonl") + read(TRAINING / "webpages_fr_dev.jsonl")
     return [(page["id"], " ".join(line for line, label in zip(page["lines"], page["labels"], strict=True)
                                   if label == 1))
             for page in pages]
@@ -128,8 +129,17 @@ def test_no_french_web_page_s_content_near_duplicates_a_seed_or_an_eval_text(see
     grams = [shingles(text) for _, text in pages] + [shingles(text) for _, text in references]
     near = [(pages[a][0], references[b - len(pages)][0])  # names the reference, never quotes it
             for a, b in near_duplicate_pairs(grams, MAX_PAIR_CONTAINMENT) if a < len(pages) <= b]
-    assert len(pages) >= 100  # the issue asks for at least 100 French pages
+    assert len(read(TRAINING / "webpages_fr.jsonl")) >= 100  # the issue asks for at least 100 French pages
     assert near == []
+
+
+def test_the_french_development_pages_are_of_sites_the_line_model_never_trained_on() -> None:
+    training, dev = read(TRAINING / "webpages_fr.jsonl"), read(TRAINING / "webpages_fr_dev.jsonl")
+    assert not {page["site"] for page in training} & {page["site"] for page in dev}
+    assert not {page["id"] for page in training} & {page["id"] for page in dev}
+    for page in dev:
+        assert len(page["lines"]) == len(page["labels"]) and set(page["labels"]) <= {1, 0, -1}, page["id"]
+        assert all(line.strip() for line in page["lines"]), page["id"]
 
 
 def test_the_tweets_dev_split_is_held_out_of_training(sets: dict[str, list[dict]]) -> None:
