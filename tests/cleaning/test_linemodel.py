@@ -12,6 +12,7 @@ from stance.cleaning.features import context_features
 from stance.cleaning.linemodel import model_reason
 from stance.cleaning.training import (
     FIRST_STAGE,
+    FRENCH_WEIGHT,
     SECOND_STAGE,
     cross_validate,
     fit_cost,
@@ -270,3 +271,26 @@ def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Pat
     two = TreeModel.load(tmp_path / "two")
     assert two.second is not None and two.spec["info"]["fit"] == FIRST_STAGE
     assert two.spec["info"]["second"] == SECOND_STAGE
+
+
+@pytest.mark.slow  # trains the shipped settings' 300 trees twice on tiny pages (a few seconds)
+def test_pages_in_french_weigh_more_in_training_as_told(tmp_path: Path) -> None:
+    from stance.cli import main
+
+    data = tmp_path / "pages.jsonl"
+    # every other site is "French": its pages weigh --french-weight, the others 1
+    data.write_text("".join(json.dumps({"id": p["id"], "site": p["group"], "lines": p["lines"],
+                                        "labels": list(map(int, p["labels"])),
+                                        "lang": "fr" if int(p["group"][4]) % 2 else "en"}) + "\n"
+                            for p in tiny_pages()), encoding="utf-8")
+    common = ["train-cleaner", "--data", str(data), "--no-french-pages", "--threshold", "0.4"]
+    assert main([*common, "--out", str(tmp_path / "even")]) == 0  # the default: every page alike
+    assert main([*common, "--out", str(tmp_path / "french"), "--french-weight", "4"]) == 0
+    even, french = TreeModel.load(tmp_path / "even"), TreeModel.load(tmp_path / "french")
+    assert "french_weight" not in even.spec["info"] and FRENCH_WEIGHT == 1.0
+    assert french.spec["info"]["french_weight"] == 4.0
+    assert even.spec["trees"]["value"] != french.spec["trees"]["value"]  # the weights reach the trees
+    assert "Each page in French weighs 4 in training" in (tmp_path / "french" / "README.md").read_text("utf-8")
+    assert "weighs" not in (tmp_path / "even" / "README.md").read_text("utf-8")
+    assert main([*common, "--out", str(tmp_path / "bad"), "--french-weight", "0"]) == 2
+    assert not (tmp_path / "bad").exists()
