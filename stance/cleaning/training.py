@@ -686,7 +686,8 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
         )
     french = info.get("french_weight")
     weighted = (f" Each page in French weighs {french:g} in training, a page in another language 1 "
-                "(`--french-weight`, chosen by cross-validation: docs/design.md)." if french and french != 1 else "")
+                "(`stance train-cleaner --french-weight`; the shipped model weighs every page alike: docs/design.md)."
+                if french and french != 1 else "")
     card = CARD.format(
         size=path.stat().st_size / 1e6,
         pages=info["pages"],
