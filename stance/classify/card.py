@@ -235,7 +235,7 @@ def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
     inputs = aggregation.get("inputs") or {}
     calibration = cv.get("calibration") or {}
     if calibration:
-        low, high = calibration["passages"]
+        low, high = aggregation["temperature_passages"]
         scale, exponent = aggregation["temperature"], aggregation["temperature_exponent"]
         temperature = (
             f"then a temperature that depends on the document's number of passages n, T(n) = "

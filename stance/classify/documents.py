@@ -360,7 +360,6 @@ class DocumentAggregator:
             "groups": {name: int((group_c == name).sum()) for name in names},
             "fitted_on": f"{len(y)} training documents' out-of-writer predictions and {len(y_c)} calibration "
                          "documents' predictions",
-            "temperature": self.temperature_, "exponent": self.temperature_exponent_, "passages": [low, high],
             "constant_temperature": scores(logits_c / constant),
             "writer_left_out": scores(nested),
             "per_group": {name: scores(nested, group_c == name) for name in names},

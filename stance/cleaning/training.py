@@ -685,8 +685,8 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
             "cross-validation grouped by site)"
         )
     french = info.get("french_weight")
-    weighted = (f" Each page in French weighs {french:g} in training, a page in another language 1 "
-                "(`stance train-cleaner --french-weight`; the shipped model weighs every page alike: docs/design.md)."
+    weighted = (f"Each page in French weighs {french:g} in training, a page in another language 1 "
+                "(`stance train-cleaner --french-weight`; the shipped model weighs every page alike: docs/design.md). "
                 if french and french != 1 else "")
     card = CARD.format(
         size=path.stat().st_size / 1e6,
@@ -716,7 +716,7 @@ Retrain with one command from a source checkout: `stance train-cleaner` (reads
 
 ## Training material
 
-{pages} pages from {sites} sites, {lines} labelled lines (sources: {sources}).{weighted}
+{pages} pages from {sites} sites, {lines} labelled lines (sources: {sources}):
 
 - **DAniEL corpus v2.1** (`corpora/Corpus_daniel_v2.1/` of github.com/rundimeco/waddle, GPL-3.0;
   re-annotation by Lejeune & Zhu 2018, "A New Proposal for Evaluating Web Page Cleaning Tools",
@@ -727,7 +727,7 @@ Retrain with one command from a source checkout: `stance train-cleaner` (reads
   many site styles (national and regional news, blogs, forums, petitions, finance portals...), with
   their furniture, never the eval set.
 
-The first two are dumped one block per line with a label derived from each page's reference main
+{weighted}The first two are dumped one block per line with a label derived from each page's reference main
 text (see the data's README); they are training material only and stay out of this repository. The
 model holds no text of them: only split thresholds on numeric features.
 

@@ -588,8 +588,9 @@ def _print_aggregation(classifier: object) -> None:
     calibration = cv.get("calibration")
     if calibration:
         nested = calibration["writer_left_out"]
-        print(f"  temperature by length, T(n) = {calibration['temperature']} * n^{calibration['exponent']} for n "
-              f"passages in {calibration['passages']}; on {calibration['documents']} calibration documents, each "
+        print(f"  temperature by length, T(n) = {aggregation.temperature_} * n^{aggregation.temperature_exponent_} "
+              f"for n passages in {list(aggregation.temperature_passages_)}; on {calibration['documents']} "
+              "calibration documents, each "
               f"writer left out of the fit: accuracy {nested['accuracy']:.4f}, mean confidence "
               f"{nested['mean_confidence']:.4f}, ECE {nested['ece']:.4f}")
 
