@@ -1,7 +1,9 @@
-"""The line model on the French development pages: 30 sites it was never trained on.
+"""The line model on the French development pages: 54 sites it was never trained on.
 
 Reads ``models/training/webpages_fr_dev.jsonl`` (90 pages, 3 per site, in site styles the
-training pages lack; ``models/training/README.md``), never eval/ or seeds/, and cleans each
+training pages lack) and ``webpages_fr_dev_structured.jsonl`` (72 pages, 3 per site, whose
+articles have the structure real pages have: subheadings, lists, colon lead-ins, interviews;
+``models/training/README.md``), never eval/ or seeds/, scores each file apart, and cleans each
 page alone as the cleaner does (the comment step and deduplication, then the line model rerun
 on what it keeps until it drops nothing), with the shipped line model or ``--line-model DIR``.
 Prints line precision/recall/F1 of the content lines and the snippet scores (up to 3 content
@@ -26,24 +28,28 @@ sys.path.insert(0, str(ROOT))
 from stance.cleaning import training  # noqa: E402
 from stance.cleaning.linemodel import LineModel, TreeModel  # noqa: E402
 
-DEV_PAGES = ROOT / "models" / "training" / "webpages_fr_dev.jsonl"
+DEV_PAGES = tuple(ROOT / "models" / "training" / name
+                  for name in ("webpages_fr_dev.jsonl", "webpages_fr_dev_structured.jsonl"))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--line-model", metavar="DIR", help="a model saved by `stance train-cleaner --out DIR`")
-    parser.add_argument("--pages", default=str(DEV_PAGES), help="line-labelled pages (default: the dev pages)")
+    parser.add_argument("--pages", nargs="+", default=[str(path) for path in DEV_PAGES], metavar="FILE",
+                        help="files of line-labelled pages, each scored apart (default: both dev files)")
     args = parser.parse_args(argv)
     model = TreeModel.load(args.line_model) if args.line_model else TreeModel.default()
-    pages = training.read_pages([args.pages])
     step = LineModel(model=model)
-    keeps = [training.rerun_to_fixed_point(step, page["lines"]) for page in pages]
-    scores = training.score(pages, keeps)["all"]
-    print(f"{len(pages)} pages of {len({p['group'] for p in pages})} sites, threshold {step.threshold}")
-    for kind in ("lines", "snippets"):
-        row = scores[kind]
-        print(f"{kind:8s}: P {row['precision']:.4f}  R {row['recall']:.4f}  F1 {row['f1']:.4f}")
-    print(f"mean of line F1 and snippet F1: {(scores['lines']['f1'] + scores['snippets']['f1']) / 2:.4f}")
+    for path in args.pages:
+        pages = training.read_pages([path])
+        keeps = [training.rerun_to_fixed_point(step, page["lines"]) for page in pages]
+        scores = training.score(pages, keeps)["all"]
+        print(f"{Path(path).name}: {len(pages)} pages of {len({p['group'] for p in pages})} sites, "
+              f"threshold {step.threshold}")
+        for kind in ("lines", "snippets"):
+            row = scores[kind]
+            print(f"  {kind:8s}: P {row['precision']:.4f}  R {row['recall']:.4f}  F1 {row['f1']:.4f}")
+        print(f"  mean of line F1 and snippet F1: {(scores['lines']['f1'] + scores['snippets']['f1']) / 2:.4f}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ tweets dev split included: the training data and the eval set never overlap."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter, defaultdict
@@ -17,6 +18,8 @@ from tests.test_training_data import MAX_PAIR_CONTAINMENT, MAX_REFERENCE_CONTAIN
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "models" / "training"
 EVAL = ROOT / "eval"
+# The French development pages of the line model, never trained on (models/training/README.md).
+DEV_PAGES = ("webpages_fr_dev.jsonl", "webpages_fr_dev_structured.jsonl")
 LABELS = {"bullish", "skeptical", "neutral"}
 FRENCH_PASSAGES = ("stance_fr.jsonl", "stance_fr_news.jsonl", "stance_fr_genres.jsonl")
 SETS = {
@@ -113,7 +116,7 @@ def test_no_training_text_of_any_set_copies_a_seed_or_an_eval_text(
 def _page_contents() -> list[tuple[str, str]]:
     """(id, content lines joined) for each French web page of the cleaner's line model, training and
     development pages."""
-    pages = read(TRAINING / "webpages_fr.jsonl") + read(TRAINING / "webpages_fr_dev.jsonl")
+    pages = read(TRAINING / "webpages_fr.jsonl") + [page for name in DEV_PAGES for page in read(TRAINING / name)]
     return [(page["id"], " ".join(line for line, label in zip(page["lines"], page["labels"], strict=True)
                                   if label == 1))
             for page in pages]
@@ -134,10 +137,12 @@ def test_no_french_web_page_s_content_near_duplicates_a_seed_or_an_eval_text(see
 
 
 def test_the_french_development_pages_are_of_sites_the_line_model_never_trained_on() -> None:
-    training, dev = read(TRAINING / "webpages_fr.jsonl"), read(TRAINING / "webpages_fr_dev.jsonl")
-    assert not {page["site"] for page in training} & {page["site"] for page in dev}
-    assert not {page["id"] for page in training} & {page["id"] for page in dev}
-    for page in dev:
+    training, *devs = [read(TRAINING / name) for name in ("webpages_fr.jsonl", *DEV_PAGES)]
+    sets = [training, *devs]
+    for a, b in itertools.combinations(sets, 2):  # no site, no id in two of the files
+        assert not {page["site"] for page in a} & {page["site"] for page in b}
+        assert not {page["id"] for page in a} & {page["id"] for page in b}
+    for page in (page for dev in devs for page in dev):
         assert len(page["lines"]) == len(page["labels"]) and set(page["labels"]) <= {1, 0, -1}, page["id"]
         assert all(line.strip() for line in page["lines"]), page["id"]
 
