@@ -147,6 +147,17 @@ def test_the_french_development_pages_are_of_sites_the_line_model_never_trained_
         assert all(line.strip() for line in page["lines"]), page["id"]
 
 
+def test_every_logged_development_page_label_change_is_applied() -> None:
+    pages = {page["id"]: page for name in DEV_PAGES for page in read(TRAINING / name)}
+    changes = read(TRAINING / "webpages_fr_dev_label_changes.jsonl")
+    assert changes
+    for change in changes:
+        page = pages[change["id"]]
+        assert page["lines"][change["index"]] == change["line"], change
+        assert page["labels"][change["index"]] == change["new"] != change["old"], change
+        assert change["reasons"], change
+
+
 def test_the_tweets_dev_split_is_held_out_of_training(sets: dict[str, list[dict]]) -> None:
     dev = read(EVAL / "tweets_en_dev.jsonl")
     train = sets["tweets_en.jsonl"]
