@@ -228,7 +228,11 @@ def _score_row(name: str, row: dict[str, Any], log_loss: bool = False) -> str:
 
 def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
     """The card's document level: what the learnt aggregation reads and its cross-validated scores."""
-    from .documents import AGGREGATION_FEATURES, AGGREGATION_FEATURES_IN_WORDS  # the only ones a saved model may use
+    from .documents import (  # the only features a saved model may use
+        AGGREGATION_FEATURES,
+        AGGREGATION_FEATURES_IN_WORDS,
+        length_temperature,
+    )
 
     cv = aggregation.get("cross_validation") or {}
     chosen = cv.get("chosen") or {}
@@ -241,7 +245,8 @@ def _aggregation_section(aggregation: dict[str, Any]) -> list[str]:
             f"then a temperature that depends on the document's number of passages n, T(n) = "
             f"{scale:.4f} × n^{exponent:.4f} (n taken between {low} "
             f"and {high}, the range it was fitted on: T = "
-            + ", ".join(f"{scale * min(max(n, low), high) ** exponent:.2f} for {n}" for n in (4, 8, 16, 32))
+            + ", ".join(f"{t:.2f} for {n}" for n, t in zip(
+                (4, 8, 16, 32), length_temperature([4, 8, 16, 32], scale, exponent, (low, high)).tolist(), strict=True))
             + f" passages), fitted on the {calibration['fitted_on']} "
             "(the calibration documents of the table above, which fit nothing else)")
     else:

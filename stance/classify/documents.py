@@ -150,6 +150,20 @@ def _scores(gold: np.ndarray, proba: np.ndarray) -> dict[str, float]:
             "ece": round(expected_calibration_error(confidence, predicted == gold), 4)}
 
 
+def length_temperature(passages: int | Sequence[int] | np.ndarray, scale: float, exponent: float,
+                       span: tuple[int, int] | None = None) -> np.ndarray:
+    """A document aggregation's temperature for documents of ``passages`` passages:
+    ``scale * n ** exponent``, n clipped to ``span`` (the range it was fitted on) when given.
+
+    >>> length_temperature([2, 4, 9, 100], 6.0, -0.5, (4, 36)).round(2).tolist()
+    [3.0, 3.0, 2.0, 1.0]
+    """
+    n = np.asarray(passages, dtype=np.float64)
+    if span is not None:
+        n = np.clip(n, *span)
+    return scale * n**exponent
+
+
 class DocumentAggregator:
     """A document's stance learnt from document-level labels: a multinomial logistic
     regression over :func:`aggregation_features` of the passage probabilities, then a
@@ -337,15 +351,12 @@ class DocumentAggregator:
             a, b = _fit_length_temperature(pool_logits[rows], pool_y[rows], pool_n[rows])
             return a, b, int(pool_n[rows].min()), int(pool_n[rows].max())
 
-        def scale(logits: np.ndarray, n: np.ndarray, a: float, b: float, low: int, high: int) -> np.ndarray:
-            return logits / np.exp(a + b * np.log(np.clip(n, low, high)))[:, None]
-
         nested = np.zeros_like(logits_c)
         names = sorted(set(group_c.tolist()))
         for name in names:
             mine = group_c == name
             a, b, low, high = fit(np.flatnonzero(~np.concatenate([np.zeros(len(y), dtype=bool), mine])))
-            nested[mine] = scale(logits_c[mine], n_c[mine], a, b, low, high)
+            nested[mine] = logits_c[mine] / length_temperature(n_c[mine], np.exp(a), b, (low, high))[:, None]
         a, b, low, high = fit(np.arange(len(pool_y)))
         self.temperature_ = round(float(np.exp(a)), 8)
         self.temperature_exponent_ = round(b, 8)
@@ -376,10 +387,7 @@ class DocumentAggregator:
         >>> aggregator.temperature_for([2, 4, 9, 100]).round(2).tolist()
         [3.0, 3.0, 2.0, 1.0]
         """
-        n = np.asarray(passages, dtype=np.float64)
-        if self.temperature_passages_ is not None:
-            n = np.clip(n, *self.temperature_passages_)
-        return self.temperature_ * n ** self.temperature_exponent_
+        return length_temperature(passages, self.temperature_, self.temperature_exponent_, self.temperature_passages_)
 
     def predict_proba(self, passages: Sequence[str], proba: np.ndarray) -> np.ndarray:
         """The document's probabilities ``(3,)`` in :data:`LABELS` order."""
