@@ -94,18 +94,15 @@ def rounds_j_and_k(which: str, pages: list[dict], extra: list[dict], dev: list[d
             fold_of[test] = k
         if which == "J":
             threshold = 0.3
-        else:  # cross_validate's rule: the best single pass, then the cleaner at it and below
-            step = LineModel(model=models[0])
-            alone = [models[fold_of[i]].predict_proba(step.features(p["lines"], step.rules(p["lines"])))
-                     for i, p in enumerate(pages)]
-            single, _ = training.best_single_pass(pages, alone)
-            tried = {}
-            for t in sorted({max(0.05, round(single - d, 2)) for d in (0.0, 0.05, 0.1, 0.15)}):
-                keeps = [training.rerun_to_fixed_point(LineModel(model=models[fold_of[i]], threshold=t), p["lines"])
-                         for i, p in enumerate(pages)]
-                tried[t] = (training._mean_f1(training.score(pages, keeps)["all"]), keeps)
-            top = max(score for score, _ in tried.values())
-            threshold = min(t for t, (score, _) in tried.items() if score >= top - training.TIE)
+        else:  # the threshold by `stance train-cleaner`'s own rule, on these out-of-fold models
+            step = LineModel(model=training._NO_MODEL)
+            oof = {
+                "alone": [models[fold_of[i]].predict_proba(step.features(p["lines"], step.rules(p["lines"])))
+                          for i, p in enumerate(pages)],
+                "batch": [models[fold_of[i]].predict_proba(features[3][i]) for i in range(count)],
+                "models": models, "fold_of": fold_of, "folds": len(splits), "second": second,
+            }  # fmt: skip
+            threshold, _ = training.cross_validate(pages, features=features, oof=oof, second=second, **fit)
         keeps = [training.rerun_to_fixed_point(LineModel(model=models[fold_of[i]], threshold=threshold), p["lines"])
                  for i, p in enumerate(pages)]
         first, second_trees = training.fit_stages(
