@@ -158,6 +158,11 @@ def _document_files_info(paths: Sequence[Path], domain: str) -> list[dict[str, A
     return files
 
 
+def _read_all(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """The records of every file of ``paths``, in order (the calibration documents)."""
+    return [record for path in paths for record in _read_records(path)]
+
+
 def _calibration_files(given: Sequence[str | os.PathLike] | None, default: bool) -> list[Path]:
     """The calibration document files: those ``given``, else (when ``default``) those of
     :data:`CALIBRATION_SETS` present in the checkout, else none."""
@@ -252,7 +257,7 @@ def refit_aggregation(folder: str | os.PathLike, documents: str | os.PathLike | 
     calibration_files = _calibration_files(calibration_documents, default=documents is None)
     records = _read_records(document_file)
     classifier.aggregation_ = _fit_aggregation(
-        classifier, records, embedding_head, [r for path in calibration_files for r in _read_records(path)])
+        classifier, records, embedding_head, _read_all(calibration_files))
     info = _training_data_info(document_file, [record["label"] for record in records])
     info["domain"] = "documents"
     training = dict(classifier.training_data_ or {"files": []})
@@ -401,7 +406,7 @@ def train_classifier(
         if document_file is not None:
             classifier.aggregation_ = _fit_aggregation(
                 classifier, _read_records(document_file),
-                calibration=[r for path in calibration_files for r in _read_records(path)])
+                calibration=_read_all(calibration_files))
         classifier.training_data_ = _training_sets_info(paths, document_file, calibration_files)
         folder = classifier.save(out if out is not None else default_output(name, reference))
         return classifier, folder
