@@ -52,6 +52,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .classify.training import DEFAULT_BACKEND
 from .document import Cleaned, Document
 from .errors import InputError, StanceError, UsageError, missing_dependency
 from .io import ErrorHandler, iter_documents
@@ -99,16 +100,16 @@ class PipelineSpec:
     same :class:`~stance.pipeline.Pipeline` (the options of ``stance run``).
 
     ``summarizer``: ``"extractive"`` (default), ``"lead"``, an encoder or a seq2seq
-    model name/path, or ``None`` for no summaries. ``backend``: ``"embedding"``
-    (default), ``"transformer"``, ``"zero-shot"`` or ``None`` for no stance;
-    ``stance_model`` its model. ``clean=False`` takes texts as they are;
+    model name/path, or ``None`` for no summaries. ``backend``: ``"lora"`` (default),
+    ``"embedding"``, ``"transformer"``, ``"zero-shot"`` or ``None`` for no stance;
+    ``stance_model`` its model (default: the one shipped for the backend). ``clean=False`` takes texts as they are;
     ``line_model``: the cleaner's line model, a folder saved by ``stance
     train-cleaner`` (default: the shipped one).
     """
 
     clean: bool = True
     summarizer: str | None = "extractive"
-    backend: str | None = "embedding"
+    backend: str | None = DEFAULT_BACKEND
     stance_model: str | None = None
     neutral_weight: float | None = None
     device: str = "auto"
@@ -125,8 +126,9 @@ class PipelineSpec:
         )
 
     def shares_encoder(self) -> bool:
-        """True for the default stages, which share one e5 encoder: one actor runs both."""
-        return self.summarizer == "extractive" and self.backend == "embedding" and self.stance_model is None
+        """True for the default stages, which share one e5 encoder (the stance adapter is on only while
+        the classifier runs): one actor runs both."""
+        return self.summarizer == "extractive" and self.backend == DEFAULT_BACKEND and self.stance_model is None
 
     def settings(self) -> dict[str, Any]:
         """What decides the records (a rerun with other settings is refused). The
@@ -166,7 +168,7 @@ class PipelineSpec:
         classifier: Any = False
         if "classify" in stages:
             classifier = None
-            if self.backend != "embedding" or self.stance_model:
+            if self.backend != DEFAULT_BACKEND or self.stance_model:
                 from .classify import load_classifier
 
                 classifier = load_classifier(self.backend, self.stance_model, device=self.device)

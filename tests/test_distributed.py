@@ -42,7 +42,8 @@ def head_dir(tmp_path_factory: pytest.TempPathFactory, tiny_bert_dir: Path) -> P
 
 
 def _spec(head: Path, **options: Any) -> Any:
-    return distributed.PipelineSpec(**{"summarizer": "lead", "stance_model": str(head), "device": "cpu", **options})
+    return distributed.PipelineSpec(**{"summarizer": "lead", "backend": "embedding", "stance_model": str(head),
+                                       "device": "cpu", **options})
 
 
 def _expected(head: Path) -> list[dict]:
@@ -100,6 +101,24 @@ def test_a_spec_carries_the_cleaners_line_model(tmp_path: Path) -> None:
     assert step.model is not TreeModel.default()
     with pytest.raises(UsageError, match="clean=False turns cleaning off"):
         distributed.PipelineSpec(clean=False, line_model=str(tmp_path / "line-model"))
+
+
+def test_the_spec_builds_the_classifier_of_its_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default stages (extractive summaries, the lora classifier) share one encoder, as
+    Pipeline's defaults do; any other backend is loaded by name, as the local engine loads it."""
+    from stance.classify.training import DEFAULT_BACKEND
+
+    calls: list[tuple] = []
+    monkeypatch.setattr("stance.classify.load_classifier",
+                        lambda backend, model, device: calls.append((backend, model, device)) or "loaded")
+    spec = distributed.PipelineSpec()
+    assert spec.backend == DEFAULT_BACKEND and spec.shares_encoder()
+    assert spec._stage_objects({"summarize", "classify"}) == (None, None, None)  # Pipeline's defaults
+    assert spec._stage_objects({"classify"}) == (None, False, None) and not calls
+    embedding = distributed.PipelineSpec(backend="embedding", device="cpu")
+    assert not embedding.shares_encoder()
+    assert embedding._stage_objects({"summarize", "classify"}) == (None, None, "loaded")
+    assert calls == [("embedding", None, "cpu")]
 
 
 def test_resources_are_planned_per_pool_and_checked_before_any_work() -> None:
