@@ -139,7 +139,7 @@ class Summary:
     method: str = ""
 
     def to_record(self, doc_id: str | None) -> dict[str, Any]:
-        """The JSON record of ``stance summarize`` (DESIGN.md), plus the chosen
+        """The JSON record of ``stance summarize`` (docs/design.md), plus the chosen
         sentences with offsets and scores when there are any."""
         record: dict[str, Any] = {"id": doc_id, "summary": self.text}
         if self.sentences:
@@ -175,7 +175,7 @@ class DocumentStance:
     passages: tuple[PassageStance, ...] = field(default=(), repr=False)
 
     def to_record(self) -> dict[str, Any]:
-        """The ``stance`` object of ``stance classify`` and ``stance run`` (DESIGN.md)."""
+        """The ``stance`` object of ``stance classify`` and ``stance run`` (docs/design.md)."""
         return {
             "label": self.label,
             "scores": {label: round(float(self.scores[label]), 6) for label in LABELS},

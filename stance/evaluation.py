@@ -1,7 +1,7 @@
 """Scoring a pipeline against a hand-labelled eval set, and the baseline gate.
 
 :func:`evaluate` runs a pipeline (or takes stored predictions) over an eval set
-in the DESIGN.md format and scores what the gold data holds: cleaning where a
+in the format of docs/design.md and scores what the gold data holds: cleaning where a
 document has ``clean``, stance where it has ``stance``, summaries (and the
 Lead-3 baseline beside them) where it has ``summary``. Every headline metric
 comes with a 95% bootstrap confidence interval over documents.

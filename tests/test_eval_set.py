@@ -1,4 +1,4 @@
-"""Checks on the hand-labelled eval set, eval/eval.jsonl (format in DESIGN.md, rules in eval/README.md).
+"""Checks on the hand-labelled eval set, eval/eval.jsonl (format in docs/design.md, rules in eval/README.md).
 
 CI accepts or rejects model changes on this file, so these tests guard what makes
 it trustworthy: it parses, the seeds are there verbatim, every label is well represented, and

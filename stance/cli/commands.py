@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         "summarize",
         help="summarise articles (extractive by default, or with a seq2seq model)",
         description='Summarise French articles (cleaned first unless --no-clean). Each output line: '
-        '{"id", "summary"}, plus "sentences" [{"start", "end", "text", "score"}] for extractive summaries.',
+        '{"id", "summary", "flags"}, plus "sentences" [{"start", "end", "text", "score"}] for extractive '
+        'summaries ("flags": the cleaning flags, e.g. "not French").',
     )
     add_io_arguments(summarize)
     add_line_model_argument(summarize)
@@ -327,7 +328,8 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
         "classify",
         help="classify the stance of articles: bullish, skeptical or neutral, with evidence",
         description="Classify the stance of French articles (cleaned first unless --no-clean). Each output line: "
-        '{"id", "stance": {"label", "scores": {"bullish", "skeptical", "neutral"}, "evidence": [passages]}}.',
+        '{"id", "stance": {"label", "scores": {"bullish", "skeptical", "neutral"}, "evidence": [passages]}, '
+        '"flags"} ("flags": the cleaning flags, e.g. "not French").',
     )
     add_io_arguments(classify)
     add_line_model_argument(classify)
@@ -604,7 +606,7 @@ def add_run_command(commands: argparse._SubParsersAction) -> None:
         "run",
         help="the main job: clean, summarise and classify articles; JSONL plus a Markdown report",
         description="Clean, summarise and classify French articles. Each output line: "
-        '{"id", "clean", "summary", "stance": {"label", "scores", "evidence"}}. Prints a table and writes '
+        '{"id", "clean", "summary", "stance": {"label", "scores", "evidence"}, "flags"}. Prints a table and writes '
         "a Markdown report next to OUT. Resumable: a rerun skips the ids already in OUT.",
     )
     add_io_arguments(run)
