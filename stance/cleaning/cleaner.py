@@ -75,7 +75,9 @@ class Cleaner:
 
     def clean_batch(self, documents: Sequence[Document | str]) -> list[Cleaned]:
         """Clean documents together: the line model also sees how many documents of the
-        batch hold each line (a site's furniture repeats across its pages).
+        batch hold each line (a site's furniture repeats across its pages). Documents of the
+        same text count once, so that a page found twice in a batch is cleaned as if it were
+        there once.
 
         >>> pages = [f"Article {n} : la Bourse de Paris a fini la séance en hausse de {n} %, portée par "
         ...          "les banques et le luxe.\\n\\nLes plus lus\\n\\nMentions légales" for n in range(4)]
@@ -88,10 +90,11 @@ class Cleaner:
         if not models or len(docs) < 2:
             return [self._clean_lines(lines, d.id, tuple(d.warnings)) for d, lines in zip(docs, texts, strict=True)]
         corpus: Counter[str] = Counter()
-        for lines in texts:
+        distinct = {"\n".join(lines): lines for lines in texts}  # a repeated page is no evidence of furniture
+        for lines in distinct.values():
             corpus.update(set(line_keys(lines)))
         for model in models:
-            model.set_batch(corpus, len(docs))
+            model.set_batch(corpus, len(distinct))
         try:
             return [self._clean_lines(lines, d.id, tuple(d.warnings)) for d, lines in zip(docs, texts, strict=True)]
         finally:

@@ -225,6 +225,25 @@ def test_batch_corpus_frequency_reaches_the_model() -> None:
     assert [r.text.split("\n\n")[0] for r in results] == SENTENCES[:3]
 
 
+def test_a_page_twice_in_a_batch_counts_once() -> None:
+    """A repeated page is no evidence that its lines are a site's furniture: the batch counts
+    distinct texts, so the page and its copy are cleaned as if it were there once."""
+    cleaner = Cleaner()
+    model = next(step for step in cleaner.steps if isinstance(step, LineModel))
+    seen = []
+    original = model.features
+
+    def spy(lines, reasons):  # type: ignore[no-untyped-def]
+        seen.append((model.batch, max(model.corpus.values())))
+        return original(lines, reasons)
+
+    model.features = spy  # type: ignore[method-assign]
+    pages = [f"{s}\n\nLes plus lus\n\nAccueil\n\nMentions légales" for s in SENTENCES[:3]]
+    twice = cleaner.clean_batch([*pages, pages[0]])
+    assert set(seen) == {(3, 3)}  # three distinct pages; "Accueil" in each of them
+    assert [r.text for r in twice] == [r.text for r in cleaner.clean_batch(pages)] + [twice[0].text]
+
+
 def test_shipped_model_loads_and_has_a_card() -> None:
     model = TreeModel.default()
     assert 0.0 < model.threshold < 1.0
