@@ -37,9 +37,11 @@ HTML_SUFFIXES = (".html", ".htm")
 _TEXT_SUFFIXES = (".txt", *HTML_SUFFIXES)
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, source: str | None = None) -> str:
     """The main text of an HTML page, one block per line, its title first: trafilatura's
-    extraction, reader comments excluded. Needs the extra ``stance[html]``.
+    extraction, reader comments excluded; ``""`` when trafilatura finds no main text (the page is
+    then flagged empty, not reduced to its title). Needs the extra ``stance[html]``: without it,
+    an :class:`InputError` for that document (``source``), so that the other documents are read.
 
     >>> text = html_to_text("<html><head><title>Titre</title></head><body><nav>Accueil</nav><article>"
     ...                     "<p>La Bourse de Paris a fini la séance en hausse de 1 %, portée par les banques "
@@ -50,17 +52,29 @@ def html_to_text(html: str) -> str:
     try:
         import trafilatura
     except ImportError:
-        raise UsageError(str(missing_dependency("trafilatura", "html")) + " to read HTML input") from None
+        raise InputError("is HTML, and reading HTML needs the package 'trafilatura': "
+                         "pip install \"stance[html]\"", source) from None
     result = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=True, deduplicate=False, with_metadata=True
     )
-    if result is None:
+    text = "" if result is None else (result.text or "")
+    if not text.strip():
         return ""
-    text = result.text or ""
     title = (result.title or "").strip()
     if title and not text.startswith(title):
-        text = f"{title}\n{text}" if text else title
+        text = f"{title}\n{text}"
     return text
+
+
+def _require_html(files: Iterable[Path]) -> None:
+    """Refuse HTML files up front, before any document is read, when the extra that reads them is missing."""
+    html = [file for file in files if file.suffix.lower() in HTML_SUFFIXES]
+    if html:
+        try:
+            import trafilatura  # noqa: F401
+        except ImportError:
+            raise UsageError(f"{shown(html[0])} and {len(html) - 1} other(s) are HTML: "
+                             + str(missing_dependency("trafilatura", "html"))) from None
 
 
 def _raise(error: InputError) -> None:
@@ -131,14 +145,42 @@ def _bom_encoding(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
-    """Decode bytes as UTF-8, else cp1252, else latin-1, saying so in a warning; a
-    UTF-16 or UTF-32 byte order mark decodes as what it announces.
+_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page declares in a ``<meta>`` tag of its first 4 KB, if Python knows it.
+
+    >>> declared_charset(b'<html><head><meta charset="koi8-r"></head>')
+    'koi8-r'
+    >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-15">')
+    'iso-8859-15'
+    >>> declared_charset(b"<p>no meta</p>") is None
+    True
+    """
+    import codecs
+
+    match = _CHARSET.search(data[:4096])
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return None
+    return name
+
+
+def decode(data: bytes, source: str, html: bool = False) -> tuple[str, tuple[str, ...]]:
+    """Decode bytes as UTF-8, else (``html``) the charset the page declares, else cp1252, else
+    latin-1, saying so in a warning; a UTF-16 or UTF-32 byte order mark decodes as what it announces.
 
     Raises :class:`InputError` for binary data (NUL bytes or many control characters).
 
     >>> decode("été".encode("cp1252"), "a.txt")
     ('été', ('a.txt: not valid UTF-8; decoded as cp1252',))
+    >>> decode('<meta charset="iso-8859-15"><p>5 €</p>'.encode("iso-8859-15"), "a.html", html=True)[0][-8:]
+    '5 €</p>'
     """
     bom = _bom_encoding(data)
     if bom is not None:
@@ -165,12 +207,14 @@ def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
         return data.decode("utf-8-sig"), ()
     except UnicodeDecodeError:
         pass
-    for encoding in ("cp1252", "latin-1"):
+    declared = declared_charset(data) if html else None
+    for encoding in (*([declared] if declared else []), "cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        warning = f"{source}: not valid UTF-8; decoded as {encoding}"
+        said = ", the charset the page declares" if encoding == declared else ""
+        warning = f"{source}: not valid UTF-8; decoded as {encoding}{said}"
         log.warning(warning)
         return text, (warning,)
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
@@ -181,14 +225,16 @@ def _is_text_file(path: Path) -> bool:
 
 
 def input_files(path: str | os.PathLike) -> list[Path]:
-    """The files :func:`read_documents` reads for ``path``: the file itself, or a folder's .txt and .html files.
+    """The files :func:`read_documents` reads for ``path``: the file itself, or a folder's .txt and .html
+    files (hidden ones left out; one that is not a regular file is listed, and reading it reports why).
 
     >>> [p.name for p in input_files("seeds")][:1]  # doctest: +SKIP
     ['000_31c08dbb09af1a8b.txt']
     """
     path = Path(path)
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and _is_text_file(p))
+        return sorted(p for p in path.iterdir()
+                      if _is_text_file(p) and not p.name.startswith(".") and not p.is_dir())
     return [path] if path.exists() else []
 
 
@@ -285,6 +331,7 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
                         " and ".join(parts), ", ".join(sorted(shown(p.name) for p in others)[:5]))
         if not files:
             on_error(InputError("the folder holds no .txt or .html file; expected one file per document", str(path)))
+        _require_html(files)
         seen: dict[str, Path] = {}
         for file in files:
             doc = _read_text_file(file, on_error)
@@ -306,6 +353,7 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
         elif path.suffix.lower() == ".json":
             yield from _read_jsonl(path, on_error)
         else:
+            _require_html([path])
             doc = _read_text_file(path, on_error)
             if doc is not None:
                 yield doc
@@ -336,26 +384,48 @@ def check_input(path: str | os.PathLike, hint: str = "") -> None:
 
 
 def _starts_with(path: Path, prefix: bytes) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(4096)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False  # reading it again reports why
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(prefix)
+
+
+def _unreadable(error: OSError, source: str) -> InputError:
+    return InputError(f"cannot be read ({error.strerror or error}); check that it exists and that you may read it, "
+                      "or leave it out of the input", source)
 
 
 def _read_text_file(path: Path, on_error: ErrorHandler) -> Document | None:
     source = shown(path)
+    html = path.suffix.lower() in HTML_SUFFIXES
     try:
         if _SURROGATE.search(path.name):
             raise InputError("the file name is not valid UTF-8, so it cannot be an id; rename the file", source)
-        text, warnings = decode(path.read_bytes(), source)
+        if not path.is_file():  # a broken link, a FIFO, a device: no text to read
+            raise InputError("is not a regular file (a broken link, a pipe or a device?); expected a text file", source)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise _unreadable(error, source) from None
+        text, warnings = decode(data, source, html=html)
+        if html:
+            text = html_to_text(text, source)
     except InputError as error:
         on_error(error)
         return None
-    if path.suffix.lower() in HTML_SUFFIXES:
-        text = html_to_text(text)
     return Document(id=path.stem, text=text, source=source, warnings=warnings)
 
 
 def _read_jsonl(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
+    try:
+        yield from _read_jsonl_lines(path, on_error)
+    except OSError as error:  # unreadable, or gone or failing while read: the records before stay read
+        on_error(_unreadable(error, shown(path)))
+
+
+def _read_jsonl_lines(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
     seen: set[str] = set()
     with path.open("rb") as handle:
         bom = _bom_encoding(handle.read(4))
@@ -395,8 +465,12 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document
         ) from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}", source)
-    if "text" not in record and isinstance(record.get("html"), str):
-        record["text"] = html_to_text(record["html"])
+    if "text" in record and "html" in record:
+        raise InputError("has both 'text' and 'html'; give one of them", source)
+    if "html" in record:
+        if not isinstance(record["html"], str):
+            raise InputError(f"'html' must be a string, got {type(record['html']).__name__}", source)
+        record["text"] = html_to_text(record["html"], source)
     missing = [key for key in ("id", "text") if key not in record]
     if missing:
         raise InputError(f"missing field(s) {missing}; expected an object with 'id' and 'text' (or 'html')", source)

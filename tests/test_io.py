@@ -139,7 +139,7 @@ def test_jsonl_record_with_html(tmp_path: Path) -> None:
     assert doc.id == "p1" and doc.text.startswith("Le CAC 40 finit en hausse\n")
 
 
-def test_html_without_the_extra_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _without_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
     import builtins
 
     real_import = builtins.__import__
@@ -150,6 +150,49 @@ def test_html_without_the_extra_names_it(tmp_path: Path, monkeypatch: pytest.Mon
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_trafilatura)
+
+
+def test_html_files_without_the_extra_are_refused_before_any_document(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _without_trafilatura(monkeypatch)
+    (tmp_path / "a.txt").write_text("Un", encoding="utf-8")
     (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
-    with pytest.raises(UsageError, match=r'pip install "stance\[html\]" to read HTML input'):
-        list(read_documents(tmp_path / "page.html"))
+    for path in (tmp_path / "page.html", tmp_path):
+        documents = read_documents(path)
+        with pytest.raises(UsageError, match=r'page.html and 0 other\(s\) are HTML: .*pip install "stance\[html\]"'):
+            next(documents)
+
+
+def test_html_records_without_the_extra_are_reported_and_the_others_read(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    _without_trafilatura(monkeypatch)
+    path = tmp_path / "pages.jsonl"
+    path.write_text(json.dumps({"id": "p1", "html": PAGE}) + "\n" + json.dumps({"id": "t", "text": "Un"}) + "\n",
+                    encoding="utf-8")
+    problems: list[str] = []
+    docs = list(read_documents(path, on_error=lambda error: problems.append(str(error))))
+    assert [d.id for d in docs] == ["t"]
+    assert problems == [f"{path}:1: is HTML, and reading HTML needs the package 'trafilatura': "
+                        'pip install "stance[html]"']
+
+
+def test_html_record_fields_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "pages.jsonl"
+    path.write_text(json.dumps({"id": "a", "html": 123}) + "\n" + json.dumps({"id": "b", "text": "x", "html": PAGE})
+                    + "\n", encoding="utf-8")
+    problems: list[str] = []
+    assert list(read_documents(path, on_error=lambda error: problems.append(str(error)))) == []
+    assert problems == [f"{path}:1: 'html' must be a string, got int",
+                        f"{path}:2: has both 'text' and 'html'; give one of them"]
+
+
+def test_an_html_page_is_decoded_by_the_charset_it_declares(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    text = ("<html><head><meta charset='iso-8859-15'><title>Bourse</title></head><body><article><p>L'œuvre coûte "
+            "5 € de plus, a indiqué la maison de ventes lundi, et les enchères reprendront mardi matin à Paris.</p>"
+            "</article></body></html>")
+    (tmp_path / "p.html").write_bytes(text.encode("iso-8859-15"))
+    (doc,) = read_documents(tmp_path / "p.html")
+    assert "L'œuvre coûte 5 €" in doc.text
+    assert doc.warnings == (
+        f"{tmp_path / 'p.html'}: not valid UTF-8; decoded as iso-8859-15, the charset the page declares",)

@@ -63,6 +63,21 @@ def test_what_a_folder_holds_besides_its_documents_is_counted(tmp_path: Path,
     assert "skipped 2 file(s) that are not .txt or .html and 1 subfolder(s)" in caplog.text
 
 
+def test_unreadable_files_are_reported_and_the_others_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Un", encoding="utf-8")
+    (tmp_path / "z.txt").write_text("Deux", encoding="utf-8")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    (tmp_path / "mem.txt").symlink_to("/proc/self/mem")  # exists, but reading it fails (EIO)
+    (tmp_path / ".hidden.txt").write_text("caché", encoding="utf-8")
+    docs, problems = read(tmp_path)
+    assert [d.id for d in docs] == ["a", "z"]
+    assert problems == [
+        f"{tmp_path / 'broken.txt'}: is not a regular file (a broken link, a pipe or a device?); expected a text file",
+        f"{tmp_path / 'mem.txt'}: cannot be read (Input/output error); check that it exists and that you may read "
+        "it, or leave it out of the input",
+    ]
+
+
 def test_malformed_json_message_reads_well(tmp_path: Path) -> None:
     data = tmp_path / "a.jsonl"
     data.write_text('{"id": "a", "text": "unterminated\n', encoding="utf-8")
