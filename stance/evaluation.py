@@ -28,7 +28,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,20 +145,32 @@ def load_eval_set(path: str | os.PathLike) -> list[EvalExample]:
     examples: list[EvalExample] = []
     seen: set[str] = set()
     for file in files:
-        with file.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                example = _parse_example(line, f"{file}:{number}")
-                if example.id in seen:
-                    raise InputError(
-                        f"duplicate id {example.id!r}; ids must be unique in an eval set", f"{file}:{number}"
-                    )
-                seen.add(example.id)
-                examples.append(example)
+        for number, line in _utf8_lines(file, "an eval set"):
+            example = _parse_example(line, f"{file}:{number}")
+            if example.id in seen:
+                raise InputError(f"duplicate id {example.id!r}; ids must be unique in an eval set", f"{file}:{number}")
+            seen.add(example.id)
+            examples.append(example)
     if not examples:
         raise InputError("the eval set is empty; expected one JSON object per line", str(path))
     return examples
+
+
+def _utf8_lines(path: Path, what: str) -> Iterator[tuple[int, str]]:
+    """The non-blank lines of a UTF-8 file with their numbers; a line that is not UTF-8, or a
+    file that cannot be read, is an :class:`InputError` naming the file (and line)."""
+    try:
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as error:
+                    raise InputError(f"not valid UTF-8 ({error.reason} at byte {error.start}); expected {what} "
+                                     "in UTF-8: re-save it as UTF-8", f"{path}:{number}") from None
+                if line.strip():
+                    yield number, line
+    except OSError as error:
+        raise InputError(f"cannot be read ({error.strerror or error}); expected {what}", str(path)) from None
 
 
 def _parse_example(line: str, source: str) -> EvalExample:
@@ -564,13 +576,11 @@ def _read_predictions(predictions: str | os.PathLike | Iterable[Mapping[str, Any
     if not path.is_file():
         raise InputError("no such file; expected the JSONL written by `stance run`", str(path))
     records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as error:
-                    raise InputError(f"malformed JSON ({error.msg})", f"{path}:{number}") from None
+    for number, line in _utf8_lines(path, "the JSONL written by `stance run`"):
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as error:
+            raise InputError(f"malformed JSON ({error.msg})", f"{path}:{number}") from None
     return records
 
 
@@ -637,9 +647,14 @@ def load_baseline(path: str | os.PathLike) -> Baseline:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"no such baseline file; {regenerate}", str(path)) from None
+    except OSError as error:  # a folder, an unreadable file
+        raise InputError(f"cannot be read as a baseline file ({error.strerror or error}); {regenerate}",
+                         str(path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError(f"not a JSON baseline ({error}); {regenerate}", str(path)) from None
-    if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
+    if (not isinstance(data, dict) or not isinstance(data.get("documents"), dict)
+            or not all(isinstance(doc, dict) for doc in data["documents"].values())
+            or not isinstance(data.get("scorer") or {}, dict) or not isinstance(data.get("tolerances") or {}, dict)):
         raise InputError(
             f"expected the metrics.json of `stance eval` with per-document scores; {regenerate}", str(path)
         )
@@ -650,11 +665,11 @@ def load_baseline(path: str | os.PathLike) -> Baseline:
             f"{METRICS_VERSION!r}, so the numbers are not comparable; {regenerate}"
         )
     tolerances = data.get("tolerances") or {}
-    if not all(isinstance(v, int | float) and v >= 0 for v in tolerances.values()):
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in tolerances.values()):
         raise InputError(f"expected 'tolerances' to map metric names to numbers >= 0, got {tolerances!r}", str(path))
     try:
         documents = {doc_id: DocumentScores.from_dict(doc_id, doc) for doc_id, doc in data["documents"].items()}
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InputError(f"malformed per-document scores ({error!r}); {regenerate}", str(path)) from None
     metrics = data.get("metrics")
     measured = frozenset(metrics) if isinstance(metrics, dict) else None

@@ -275,6 +275,34 @@ def test_metrics_json_is_a_baseline_with_versions_tolerances_and_documents(tmp_p
 # ----------------------------------------------------------------------------- the baseline gate
 
 
+def test_an_eval_set_or_predictions_not_in_utf8_name_the_line(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(b'{"id": "a", "text": "Un"}\n{"id": "b", "text": "\xe9t\xe9"}\n')
+    with pytest.raises(InputError, match=r"gold.jsonl:2: not valid UTF-8 \(invalid continuation byte at byte 21\); "
+                                         r"expected an eval set in UTF-8: re-save it as UTF-8"):
+        load_eval_set(gold)
+    gold.write_bytes(b'{"id": "a", "text": "Un", "stance": "neutral"}\n')
+    predictions = tmp_path / "predictions.jsonl"
+    predictions.write_bytes(b'{"id": "a", "clean": "\xe9"}\n')
+    with pytest.raises(InputError, match=r"predictions.jsonl:1: not valid UTF-8"):
+        evaluate(load_eval_set(gold), predictions=predictions)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"tolerances": [0.02]}, {"tolerances": {"stance.accuracy": True}}, {"scorer": "v1"}, {"documents": {"e1": [1]}}],
+    ids=["tolerances-list", "tolerance-bool", "scorer-str", "document-list"],
+)
+def test_a_malformed_baseline_is_a_clear_error(tmp_path: Path, good: Evaluation, change: dict) -> None:
+    data = json.loads(write_report(good, tmp_path)["metrics"].read_text(encoding="utf-8"))
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps({**data, **change}), encoding="utf-8")
+    with pytest.raises(InputError, match=r"baseline.json: .*regenerate it with|expected 'tolerances'"):
+        load_baseline(path)
+    with pytest.raises(InputError, match=r"cannot be read as a baseline file"):
+        load_baseline(tmp_path)
+
+
 def test_same_as_baseline_holds_everything(tmp_path: Path, good: Evaluation) -> None:
     baseline = load_baseline(write_report(good, tmp_path)["metrics"])
     comparison = compare(good, baseline)
