@@ -24,6 +24,12 @@ log = logging.getLogger("stance")
 PASSAGE_MAX_WORDS = 90
 
 
+# A document of more passages (about 46,000 words, a report or a book rather than an article) is
+# classified by this many: its first and last three (headline, lead, conclusion) and an evenly
+# spaced sample of the others, so that one huge document costs bounded time. The training
+# documents hold at most 52 passages.
+MAX_PASSAGES = 512
+
 # A passage of this many words or more carries full weight in a document; a
 # shorter one (a heading, a one-line caption) proportionally less, because
 # its probabilities rest on little text.
@@ -504,20 +510,31 @@ def aggregate(
     )
 
 
-def document_passages(text: str, max_words: int = PASSAGE_MAX_WORDS) -> list[str]:
+def document_passages(text: str, max_words: int = PASSAGE_MAX_WORDS, max_passages: int = MAX_PASSAGES) -> list[str]:
     """The passages a document is classified by: a short document (at most
     ``max_words`` words, e.g. a headline with its standfirst, a post) is one passage,
     as the models learnt such items whole; a longer one is cut by :func:`split_passages`.
+    Past ``max_passages``, the first three, the last three and an evenly spaced sample of
+    the others, in order (:data:`MAX_PASSAGES`: bounded time for a huge document).
 
     >>> document_passages("Sanofi confirme ses objectifs\\nLe groupe publie des ventes en hausse.")
     ['Sanofi confirme ses objectifs\\nLe groupe publie des ventes en hausse.']
+    >>> passages = document_passages("\\n\\n".join(f"§{n}." for n in range(20)), max_words=2, max_passages=10)
+    >>> " ".join(passages)
+    '§0. §1. §2. §3. §7. §12. §16. §17. §18. §19.'
     """
     if not isinstance(text, str):
         raise InputError(f"expected the document text to be a str, got {type(text).__name__}")
+    if max_passages < 7:
+        raise InputError(f"expected max_passages >= 7 (the first and last three, and others), got {max_passages!r}")
     body = text.strip()
     if body and count_words(body) <= max_words:
         return [body]
-    return split_passages(text, max_words)
+    passages = split_passages(text, max_words)
+    if len(passages) <= max_passages:
+        return passages
+    middle = np.linspace(3, len(passages) - 4, max_passages - 6).round().astype(int)
+    return [*passages[:3], *(passages[i] for i in middle), *passages[-3:]]
 
 
 def classify_documents(

@@ -29,13 +29,24 @@ if TYPE_CHECKING:
 log = logging.getLogger("stance")
 
 
+class _PackageFormatter(logging.Formatter):
+    """Log lines named by the package that wrote them: ``stance: WARNING: ...``, ``ray: ...``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.package = record.name.split(".")[0] if record.name != "root" else "stance"
+        return super().format(record)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="stance: %(levelname)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(_PackageFormatter("%(package)s: %(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, handlers=[handler])
+    if not args.verbose:
+        # trafilatura logs its parsing troubles as errors; stance reports what they mean (an empty
+        # document, a flag) itself, so they would read as stance's errors on a run that went well.
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     if not hasattr(args, "func"):
         parser.print_help()
         return EXIT_USAGE

@@ -203,3 +203,23 @@ def test_classify_documents_asks_for_the_aggregation_s_probabilities_of_long_doc
     assert classifier.asked == document_passages(long)
     assert long_result.label == "skeptical"  # read from aggregation_proba
     assert short_result.label == "neutral" and short_result.scores["neutral"] == pytest.approx(0.8)
+
+
+def test_a_huge_document_is_classified_by_a_bounded_sample_of_its_passages() -> None:
+    from stance.classify.documents import MAX_PASSAGES
+
+    class Counting:
+        seen = 0
+
+        def predict_proba(self, texts):  # type: ignore[no-untyped-def]
+            Counting.seen += len(texts)
+            return np.tile([0.6, 0.2, 0.2], (len(texts), 1))
+
+    huge = "\n\n".join(f"Le paragraphe {k} du rapport annuel reprend les chiffres publiés hier soir." for k in range(3000))
+    (result,) = classify_documents([huge], Counting())
+    assert Counting.seen == MAX_PASSAGES and result.label == "bullish"
+    passages = document_passages(huge)
+    assert len(passages) == MAX_PASSAGES and passages[0].startswith("Le paragraphe 0 ")
+    assert passages[-1].startswith("Le paragraphe 2999 ") and len(set(passages)) == MAX_PASSAGES
+    with pytest.raises(InputError, match="max_passages >= 7"):
+        document_passages(huge, max_passages=6)
