@@ -215,7 +215,8 @@ def test_a_huge_document_is_classified_by_a_bounded_sample_of_its_passages() -> 
             Counting.seen += len(texts)
             return np.tile([0.6, 0.2, 0.2], (len(texts), 1))
 
-    huge = "\n\n".join(f"Le paragraphe {k} du rapport annuel reprend les chiffres publiés hier soir." for k in range(3000))
+    line = "Le paragraphe {} du rapport annuel reprend les chiffres publiés hier soir."
+    huge = "\n\n".join(line.format(k) for k in range(3000))
     (result,) = classify_documents([huge], Counting())
     assert Counting.seen == MAX_PASSAGES and result.label == "bullish"
     passages = document_passages(huge)
