@@ -35,6 +35,7 @@ _BINARY_CONTROL_SHARE = 0.10
 
 HTML_SUFFIXES = (".html", ".htm")
 _TEXT_SUFFIXES = (".txt", *HTML_SUFFIXES)
+_TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
 
 
 def html_to_text(html: str, source: str | None = None) -> str:
@@ -179,7 +180,7 @@ def decode(data: bytes, source: str, html: bool = False) -> tuple[str, tuple[str
 
     >>> decode("été".encode("cp1252"), "a.txt")
     ('été', ('a.txt: not valid UTF-8; decoded as cp1252',))
-    >>> decode('<meta charset="iso-8859-15"><p>5 €</p>'.encode("iso-8859-15"), "a.html", html=True)[0][-8:]
+    >>> decode('<meta charset="iso-8859-15"><p>5 €</p>'.encode("iso-8859-15"), "a.html", html=True)[0][-7:]
     '5 €</p>'
     """
     bom = _bom_encoding(data)
@@ -352,6 +353,10 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
                 ".jsonl file, e.g. jq -c '.[]' FILE.json > FILE.jsonl", shown(path)))
         elif path.suffix.lower() == ".json":
             yield from _read_jsonl(path, on_error)
+        elif path.suffix.lower() in _TABLE_SUFFIXES:
+            raise UsageError(f"{shown(path)}: {path.suffix} tables are read by the Ray engine only (`stance run "
+                             "--engine ray`); for the other commands write one {\"id\", \"text\"} object per "
+                             "line in a .jsonl file")
         else:
             _require_html([path])
             doc = _read_text_file(path, on_error)
@@ -427,6 +432,7 @@ def _read_jsonl(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
 
 def _read_jsonl_lines(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
     seen: set[str] = set()
+    lines_read = 0
     with path.open("rb") as handle:
         bom = _bom_encoding(handle.read(4))
         handle.seek(0)
@@ -442,6 +448,7 @@ def _read_jsonl_lines(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
             source = f"{path}:{number}"
             if not raw.strip():
                 continue
+            lines_read += 1
             try:
                 line, warnings = decode(raw, source)
                 doc = _parse_record(line, source, warnings)
@@ -453,6 +460,8 @@ def _read_jsonl_lines(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
                 continue
             seen.add(doc.id)
             yield doc
+    if not lines_read:
+        log.warning("%s: holds no record (an empty file); expected one {\"id\", \"text\"} object per line", shown(path))
 
 
 def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document:
@@ -773,7 +782,11 @@ class JsonlWriter:
             except (OSError, ValueError) as error:
                 raise UsageError(f"{self.settings_path}: unreadable ({error}); delete it to resume {self.path} "
                                  "anyway, or use --overwrite to start afresh") from None
-            if isinstance(recorded, dict) and recorded != current:
+            if recorded is not None and not isinstance(recorded, dict):
+                raise UsageError(f"{self.settings_path}: expected the JSON object of settings that stance writes, got "
+                                 f"a {type(recorded).__name__}; delete it to resume {self.path} anyway, or use "
+                                 "--overwrite to start afresh")
+            if recorded != current and recorded is not None:
                 changed = sorted(key for key in {*recorded, *current} if recorded.get(key) != current.get(key))
                 lines = "; ".join(f"{key}: {recorded.get(key)!r} then, {current.get(key)!r} now" for key in changed)
                 raise UsageError(

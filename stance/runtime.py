@@ -130,7 +130,7 @@ def resolve_dtype(
     else:
         name = _DTYPES.get(str(dtype).strip().lower().removeprefix("torch."))
         if name is None:
-            raise StanceError(f"expected a dtype of fp32, bf16 or fp16 (or a torch.dtype); got {dtype!r}")
+            raise UsageError(f"expected a dtype of fp32, bf16 or fp16 (or a torch.dtype); got {dtype!r}")
         chosen = getattr(torch, name)
     if chosen not in (torch.float32, torch.bfloat16, torch.float16):
         raise StanceError(f"expected a floating dtype of fp32, bf16 or fp16; got {chosen}")

@@ -353,6 +353,11 @@ def test_resuming_with_other_settings_is_refused_unless_overwrite(
     assert main([*lead, "--no-clean"]) == 2
     assert main([*lead, "--max-sentences", "1", "--overwrite"]) == 0
     assert "max_sentences=1" in json.loads((tmp_path / "o.settings.json").read_text(encoding="utf-8"))["summarizer"]
+    (tmp_path / "o.settings.json").write_text("[1]", encoding="utf-8")  # not what stance writes: not trusted
+    capsys.readouterr()
+    assert main(lead) == 2
+    err = capsys.readouterr().err
+    assert "o.settings.json: expected the JSON object of settings that stance writes, got a list" in err
 
 
 def test_shards_of_one_run_share_an_output_one_after_the_other(tmp_path: Path) -> None:

@@ -105,6 +105,8 @@ def test_clean_says_what_it_expected() -> None:
         stance.clean(None)
     with pytest.raises(InputError, match=r"got bytes; decode bytes first: data.decode\('utf-8'\)"):
         stance.clean(b"Le CAC 40")
+    with pytest.raises(InputError, match=r"expected a list of documents; use clean\(text\) for a single one"):
+        stance.Cleaner().clean_batch("Le CAC 40")
 
 
 def test_map_batch_without_batched_is_a_clear_error() -> None:
@@ -148,3 +150,16 @@ def test_any_prefix_of_a_record_left_by_a_killed_writer_is_repaired(tmp_path: Pa
     with JsonlWriter(out) as writer:
         assert writer.ids == {"a"}
     assert out.read_text(encoding="utf-8") == '{"id": "a", "text": "Un"}\n'
+
+
+def test_an_empty_jsonl_is_named_and_a_table_is_sent_to_the_ray_engine(tmp_path: Path,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    from stance.errors import UsageError
+
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert read(tmp_path / "empty.jsonl") == ([], [])
+    assert "empty.jsonl: holds no record (an empty file)" in caplog.text
+    (tmp_path / "docs.csv").write_text("id,text\na,Un\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"docs.csv: .csv tables are read by the Ray engine only"):
+        read(tmp_path / "docs.csv")

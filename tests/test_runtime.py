@@ -267,3 +267,11 @@ def test_batched_map_on_cuda():
         return (values * values).float().cpu().tolist()
 
     assert batched_map(square, [1.0, 2.0, 3.0], batch_size=2, length=lambda value: 1) == [1.0, 4.0, 9.0]
+
+
+def test_an_unknown_dtype_name_is_bad_usage() -> None:
+    from stance.errors import UsageError, exit_code
+
+    with pytest.raises(UsageError, match=r"expected a dtype of fp32, bf16 or fp16 .*got 'fp8'") as caught:
+        resolve_dtype(torch.device("cpu"), "fp8")
+    assert exit_code(caught.value) == 2

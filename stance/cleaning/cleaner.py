@@ -84,6 +84,8 @@ class Cleaner:
         >>> [c.text.startswith("Article") for c in Cleaner().clean_batch(pages)]
         [True, True, True, True]
         """
+        if isinstance(documents, str | bytes):
+            raise InputError("expected a list of documents; use clean(text) for a single one")
         docs = [doc if isinstance(doc, Document) else Document(None, doc) for doc in documents]  # type: ignore[arg-type]
         texts = [_lines(doc.text) for doc in docs]
         models = [step for step in self.steps if isinstance(step, LineModel)]
