@@ -181,7 +181,7 @@ def _parse_example(line: str, source: str) -> EvalExample:
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}", source)
     for key in ("id", "text"):
-        if not isinstance(record.get(key), str) or not record[key]:
+        if not isinstance(record.get(key), str) or not record[key].strip():
             raise InputError(f"expected a non-empty string {key!r}, got {record.get(key)!r}", source)
     gold: dict[str, str] = {}
     for key in _EVAL_FIELDS:
@@ -190,6 +190,8 @@ def _parse_example(line: str, source: str) -> EvalExample:
             continue
         if not isinstance(value, str):
             raise InputError(f"expected {key!r} to be a string or absent, got {type(value).__name__}", source)
+        if key == "summary" and not value.strip():  # an empty reference would score every summary 0
+            raise InputError("expected 'summary' to be a reference summary or absent, got an empty string", source)
         gold[key] = value
     for key in ("id", "text", *gold):
         if has_lone_surrogate(record[key]):

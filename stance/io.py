@@ -451,7 +451,7 @@ def _read_jsonl_lines(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
             lines_read += 1
             try:
                 line, warnings = decode(raw, source)
-                doc = _parse_record(line, source, warnings)
+                doc = _parse_record(line.rstrip("\r\n"), source, warnings)
             except InputError as error:
                 on_error(error)
                 continue

@@ -34,7 +34,7 @@ from stance.classify.card import head_card
 from stance.classify.training import default_training_file
 from stance.cli import main
 from stance.document import Document
-from stance.errors import InputError, ModelNotAvailableError, StanceError
+from stance.errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
 from stance.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -371,6 +371,9 @@ def test_embedding_head_save_load_round_trip_is_exact_and_portable(tiny_head, ti
 def test_embedding_head_errors_say_what_to_do(tmp_path: Path, tiny_encoder) -> None:
     with pytest.raises(ModelNotAvailableError, match="stance train --backend embedding"):
         EmbeddingStanceClassifier.load(tmp_path / "nothing-here")
+    (tmp_path / "notes.txt").write_text("pas une tête", encoding="utf-8")
+    with pytest.raises(UnknownModelError, match=r"expected the head\.json that `stance train --backend embedding"):
+        EmbeddingStanceClassifier.load(tmp_path / "notes.txt")  # a file the user named: bad usage, exit 2
     with pytest.raises(StanceError, match="not trained yet"):
         EmbeddingStanceClassifier(tiny_encoder).predict(["Texte."])
     with pytest.raises(InputError, match="at least 4 examples of each label"):

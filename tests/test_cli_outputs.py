@@ -333,6 +333,18 @@ def test_an_id_with_a_line_break_stays_on_one_table_row() -> None:
     assert "| a\\nb\\|c | bullish | 0.90 |  | Le CAC 40 monte. |" in report
 
 
+def test_the_run_report_lists_the_input_problems() -> None:
+    from stance.cli.reporting import Run, render_run_report
+    from stance.errors import InputError
+
+    problems = [InputError("malformed JSON (Expecting value at column 8)", f"in.jsonl:{n}") for n in range(2, 25)]
+    report = render_run_report(Run("o.jsonl", [], 0), problems=problems)
+    assert "**23 input problem(s)** in this invocation" in report
+    assert "- in.jsonl:2: malformed JSON (Expecting value at column 8)" in report
+    assert "- and 3 more (all of them were printed on stderr)" in report
+    assert "input problem" not in render_run_report(Run("o.jsonl", [], 0))
+
+
 # ------------------------------------------------------------------ 9. settings recorded, a mismatch refused
 
 

@@ -156,6 +156,8 @@ def test_load_eval_set_from_a_folder_reads_every_jsonl_in_name_order(tmp_path: P
         ('{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n', r"set.jsonl:2: duplicate id 'a'"),
         ('{"id": "a"}\n', r"non-empty string 'text'"),
         ('{"id": "a", "text": "x", "summary": 3}\n', r"'summary' to be a string or absent, got int"),
+        ('{"id": "a", "text": "x", "summary": " "}\n', r"set.jsonl:1: expected 'summary' to be a reference summary"),
+        ('{"id": "a", "text": "   "}\n', r"set.jsonl:1: expected a non-empty string 'text', got '   '"),
         ("\n", "the eval set is empty"),
     ],
 )

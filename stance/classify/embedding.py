@@ -240,7 +240,10 @@ class EmbeddingStanceClassifier(HeadStanceClassifier):
         try:
             data = json.loads(head_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            raise StanceError(f"{head_path}: cannot read the head ({error}); retrain it with `stance train`") from error
+            wrong = UnknownModelError if path is not None else StanceError  # a file the user named is usage
+            raise wrong(f"{head_path}: cannot read the head ({error}); expected the head.json that `stance train "
+                        "--backend embedding --out DIR` writes (retrain it, or pass the folder of a saved head)"
+                        ) from error
         cls._check_head(data, head_path)
         hyper = data["hyperparameters"]
         model = cls(

@@ -25,6 +25,7 @@ from .distributed import add_engine_arguments, add_merge_command, run_into_folde
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
+    from .reporting import InputProblems
 
 log = logging.getLogger("stance")
 
@@ -211,17 +212,17 @@ def run_summarize(args: argparse.Namespace) -> int:
 
 
 def process_documents(args: argparse.Namespace, pipeline: Pipeline,
-                      keep: Callable[[Document], bool] | None = None) -> int:
+                      keep: Callable[[Document], bool] | None = None, problems: InputProblems | None = None) -> int:
     """Stream INPUT through ``pipeline`` into a resumable OUT (only the documents
     ``keep`` accepts, when given: e.g. one shard of the input).
 
-    Unreadable documents are reported and counted; the rest are processed. The
-    exit status is 1 when any document could not be read, else 0.
+    Unreadable documents are reported (into ``problems``, when given) and counted; the rest
+    are processed. The exit status is 1 when any document could not be read, else 0.
     """
     from .reporting import InputProblems
 
     check_outputs(args)
-    problems = InputProblems()
+    problems = problems if problems is not None else InputProblems()
     kind = {(False, False): "clean", (True, False): "summarize", (False, True): "classify", (True, True): "run"}[
         (pipeline.summarizer is not None, pipeline.classifier is not None)
     ]
@@ -648,7 +649,7 @@ def _shard(value: str) -> tuple[int, int]:
 def run_pipeline(args: argparse.Namespace) -> int:
     from ..classify.training import DEFAULT_BACKEND
     from ..pipeline import Pipeline, shard_of
-    from .reporting import format_table, read_run, render_run_report
+    from .reporting import InputProblems, format_table, read_run, render_run_report
 
     if args.engine == "ray":
         return run_ray(args)
@@ -668,12 +669,13 @@ def run_pipeline(args: argparse.Namespace) -> int:
     if args.shard:
         index, count = args.shard
         keep = lambda doc: shard_of(doc.id, count) == index  # noqa: E731
-    status = process_documents(args, pipeline, keep)
+    problems = InputProblems()
+    status = process_documents(args, pipeline, keep, problems)
     run = read_run(args.out)
     print(format_table(run.records))
     report = Path(args.report) if args.report else Path(args.out).with_suffix(".md")
     report.parent.mkdir(parents=True, exist_ok=True)  # checked before the work
-    report.write_text(render_run_report(run, pipeline, shard=args.shard), encoding="utf-8")
+    report.write_text(render_run_report(run, pipeline, shard=args.shard, problems=problems.errors), encoding="utf-8")
     log.info("report: %s", report)
     return status
 

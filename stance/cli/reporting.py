@@ -135,9 +135,17 @@ def _cell(text: str) -> str:
     return _oneline(text).replace("|", "\\|")
 
 
-def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[int, int] | None = None) -> str:
-    """The Markdown report of a run: stance counts, pipeline stages and timings, and a table of records."""
+def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[int, int] | None = None,
+                      problems: Sequence[InputError] = ()) -> str:
+    """The Markdown report of a run: stance counts, the input problems of this invocation, pipeline
+    stages and timings, and a table of records."""
     lines = ["# stance run", "", f"Output: `{run.path}`, {run.total} records."]
+    if problems:
+        lines += ["", f"**{len(problems)} input problem(s)** in this invocation (those documents have no record; "
+                  "the others were processed):", ""]
+        lines += [f"- {_cell(str(error))}" for error in problems[:20]]
+        if len(problems) > 20:
+            lines.append(f"- and {len(problems) - 20} more (all of them were printed on stderr)")
     if shard is not None:
         lines.append(f"Shard {shard[0]} of {shard[1]} (documents whose id hashes to it; see `stance run --help`).")
     if run.total:
