@@ -463,7 +463,7 @@ def test_a_half_precision_checkpoint_is_fine_tuned_in_fp32(tiny_bert_dir: Path, 
     half = tmp_path / "bf16-bert"
     AutoModel.from_pretrained(tiny_bert_dir).to(torch.bfloat16).save_pretrained(half)
     for file in tiny_bert_dir.iterdir():  # the tokenizer's files
-        if not (half / file.name).exists():
+        if file.is_file() and not (half / file.name).exists():
             (half / file.name).write_bytes(file.read_bytes())
     texts, labels = toy_set(1)
     model = TransformerStanceClassifier(str(half), epochs=1, batch_size=2, device="cpu", progress=False)
