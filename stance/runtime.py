@@ -122,7 +122,7 @@ def resolve_dtype(
     import torch
 
     if dtype is None:
-        if device.type == "cuda" and bf16_ok and torch.cuda.is_bf16_supported():
+        if device.type == "cuda" and bf16_ok and native_bf16(device):
             return torch.bfloat16
         return torch.float32
     if isinstance(dtype, torch.dtype):
@@ -142,12 +142,21 @@ def resolve_dtype(
         )
     if chosen == torch.bfloat16 and not bf16_ok:
         raise StanceError("bf16 was asked for, but this model's spec says to run it in fp32; use dtype='fp32'")
-    if chosen == torch.bfloat16 and device.type == "cuda" and not torch.cuda.is_bf16_supported():
+    if chosen == torch.bfloat16 and device.type == "cuda" and not native_bf16(device):
         raise DeviceError(
             f"bf16 was asked for, but {torch.cuda.get_device_name(device)} does not support "
             "bfloat16 (it needs an Ampere or newer GPU); use dtype='fp32'"
         )
     return chosen
+
+
+def native_bf16(device: torch.device) -> bool:
+    """Whether the CUDA GPU ``device`` computes in bfloat16 natively (compute capability 8.0 or newer:
+    Ampere, Hopper...). ``torch.cuda.is_bf16_supported()`` also says yes where bf16 is only emulated
+    (a T4, a V100: slower than fp32), and asks about the current GPU rather than ``device``."""
+    import torch
+
+    return torch.cuda.get_device_capability(device)[0] >= 8
 
 
 def _is_out_of_memory(error: BaseException) -> bool:

@@ -9,7 +9,7 @@ import torch
 from stance import runtime
 from stance.encode import Encoder
 from stance.errors import DeviceError, InputError, ModelNotAvailableError, StanceError
-from stance.runtime import token_windows
+from stance.runtime import native_bf16, token_windows
 
 SHORT = [
     "Le Nasdaq a progressé de 2 %.",
@@ -241,6 +241,6 @@ def test_tiny_encoder_on_cuda_matches_cpu(tiny_bert_dir):
         pytest.skip("needs a CUDA device")
     gpu = Encoder(str(tiny_bert_dir), device="cuda")
     cpu = Encoder(str(tiny_bert_dir), device="cpu")
-    assert gpu.dtype == (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float32)
+    assert gpu.dtype == (torch.bfloat16 if native_bf16(torch.device("cuda")) else torch.float32)
     similarity = (gpu.encode(SHORT) * cpu.encode(SHORT)).sum(axis=1)
     assert similarity.min() > 0.99

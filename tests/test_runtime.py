@@ -76,11 +76,13 @@ def test_default_dtype_is_fp32_on_cpu():
 
 
 def test_default_dtype_is_bf16_on_a_bf16_gpu(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: True)
-    cuda = torch.device("cuda")
-    assert resolve_dtype(cuda) == torch.bfloat16
+    asked = []
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: asked.append(device) or (9, 0))
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: True)  # says yes even when emulated
+    cuda = torch.device("cuda:1")
+    assert resolve_dtype(cuda) == torch.bfloat16 and asked == [cuda]  # the GPU asked for, not the current one
     assert resolve_dtype(cuda, bf16_ok=False) == torch.float32
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: False)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (7, 5))  # a T4: emulated bf16
     assert resolve_dtype(cuda) == torch.float32
 
 
@@ -105,7 +107,7 @@ def test_bf16_refused_when_the_spec_says_fp32():
 
 
 def test_bf16_on_an_old_gpu_is_a_device_error(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: False)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (7, 5))
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "Tesla T4")
     with pytest.raises(DeviceError, match="Tesla T4"):
         resolve_dtype(torch.device("cuda"), "bf16")

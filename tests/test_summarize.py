@@ -11,6 +11,7 @@ import pytest
 
 from stance.errors import InputError, ModelNotAvailableError, StanceError
 from stance.pipeline import Pipeline
+from stance.runtime import native_bf16
 from stance.segmentation import count_words, segment
 from stance.summarize import (
     ExtractiveSummarizer,
@@ -470,7 +471,7 @@ def test_seq2seq_on_cuda_runs_t5_in_bf16(tiny_mt5_dir: Path) -> None:
     if not torch.cuda.is_available():
         pytest.skip("no CUDA device")
     summarizer = Seq2SeqSummarizer(str(tiny_mt5_dir), device="cuda", max_new_tokens=5)
-    assert summarizer.model.dtype == (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float32)
+    assert summarizer.model.dtype == (torch.bfloat16 if native_bf16(torch.device("cuda")) else torch.float32)
     cpu = Seq2SeqSummarizer(str(tiny_mt5_dir), device="cpu", max_new_tokens=5)
     text = "Le CAC 40 a gagné 2 % vendredi."
     assert isinstance(summarizer.summarize(text).text, str)
