@@ -156,8 +156,16 @@ def _load_adapter_weights(model: Any, weights: dict[str, Any], source: str) -> N
     model.load_state_dict(own, strict=False)
 
 
+# Encoders whose layers take (hidden states, attention mask) alone, so that the top layers can rerun
+# over cached states. Others (DeBERTa's relative positions, ...) take the full forward pass.
+BERT_LIKE = frozenset({"bert", "roberta", "xlm-roberta", "camembert", "electra"})
+
+
 def _layer_stack(model: Any) -> Any | None:
-    """The transformer layers of a BERT-like encoder (BERT, XLM-R, CamemBERT, E5), or None."""
+    """The transformer layers of a BERT-like encoder (:data:`BERT_LIKE`: BERT, XLM-R, CamemBERT,
+    E5), or None."""
+    if getattr(getattr(model, "config", None), "model_type", None) not in BERT_LIKE:
+        return None
     layers = getattr(getattr(model, "encoder", None), "layer", None)
     return layers if layers is not None and hasattr(layers, "__getitem__") else None
 

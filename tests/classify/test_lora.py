@@ -113,6 +113,28 @@ def test_cached_training_path_equals_a_full_forward_pass(tiny_lora) -> None:
     np.testing.assert_allclose(cached.astype(np.float64) @ model.coef_.T + model.intercept_, direct, atol=1e-4)
 
 
+def test_an_encoder_that_is_not_bert_like_trains_by_full_forward_passes(tiny_bert_dir: Path, tmp_path: Path) -> None:
+    """DeBERTa's layers need relative positions: the cached top-layer path would crash, so such an
+    encoder (e.g. mDeBERTa from the hub) takes the full forward pass."""
+    import torch
+    from transformers import AutoTokenizer, DebertaV2Config, DebertaV2Model
+
+    from stance.classify.lora import _layer_stack
+    from stance.encode import Encoder
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_bert_dir)
+    config = DebertaV2Config(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                             intermediate_size=64, max_position_embeddings=64, relative_attention=True,
+                             pos_att_type=["p2c", "c2p"], position_buckets=32, pad_token_id=tokenizer.pad_token_id)
+    torch.manual_seed(0)
+    DebertaV2Model(config).eval().save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+    encoder = Encoder(str(tmp_path), device="cpu")
+    assert _layer_stack(encoder.model) is None
+    model = _fit(encoder, epochs=1)
+    assert model.predict_proba(["Achetez Orange : hausse."]).shape == (1, 3)
+
+
 def test_save_load_round_trip_is_exact_and_the_artefact_is_safe(tiny_lora, tiny_bert_dir) -> None:
     model, folder = tiny_lora
     assert {p.name for p in folder.iterdir()} == {ADAPTER_FILE, ADAPTER_CONFIG_FILE, HEAD_FILE, "README.md"}
