@@ -7,7 +7,8 @@ and :func:`exit_code` is the one mapping from an exception to that code:
   starts (:class:`UsageError`, :class:`InputError`, :class:`UnknownModelError`,
   :class:`DeviceError`);
 - 1, a failed run or check: a model that is not available, running out of
-  memory, an evaluation gate that fails (:class:`StanceError` and the rest).
+  memory (:class:`OutOfMemory`), an evaluation gate that fails (:class:`StanceError`
+  and the rest).
 
 >>> exit_code(UnknownModelError("unknown model 'x'"))
 2
@@ -65,6 +66,11 @@ class UnknownModelError(UsageError, ModelNotAvailableError):
 
 class DeviceError(UsageError):
     """A device was asked for that this machine does not have (exit 2)."""
+
+
+class OutOfMemory(StanceError):
+    """The device ran out of memory even on a batch of one item (exit 1: the run failed, the
+    arguments were not wrong)."""
 
 
 def exit_code(error: BaseException) -> int:

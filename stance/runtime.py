@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import DeviceError, StanceError, UsageError
+from .errors import DeviceError, OutOfMemory, StanceError, UsageError
 
 if TYPE_CHECKING:
     import torch
@@ -236,9 +236,10 @@ def batched_map(
                 if not _is_out_of_memory(error):
                     raise
                 if size == 1:
-                    raise DeviceError(
-                        f"out of memory on a batch of a single item (length {length(batch[0])}); "
-                        "use a smaller maximum input length, dtype='bf16', or device='cpu'"
+                    raise OutOfMemory(
+                        f"out of memory on a batch of a single item (length {length(batch[0])}); use a smaller "
+                        "maximum input length, a lower precision (dtype='bf16' on a GPU, where the run is in "
+                        "fp32) or the CPU (device='cpu'); a rerun of the same command resumes"
                     ) from error
                 out_of_memory = True
             if out_of_memory:

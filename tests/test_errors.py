@@ -52,4 +52,16 @@ def test_out_of_memory_mid_run_exits_one_with_advice(monkeypatch, capsys, tmp_pa
     monkeypatch.setattr("stance.pipeline.Pipeline._process", out_of_memory)
     (tmp_path / "a.txt").write_text("Le CAC 40 monte.", encoding="utf-8")
     assert main(["clean", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out.jsonl")]) == 1
-    assert "ran out of memory" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "ran out of memory (CUDA out of memory. Tried to allocate 2.00 GiB); use a smaller --batch-docs" in err
+    assert "rerun the same command to resume" in err
+
+
+def test_out_of_memory_in_training_names_the_training_options(monkeypatch, capsys, tmp_path) -> None:
+    def out_of_memory(*args, **kwargs):
+        raise RuntimeError("CUBLAS_STATUS_ALLOC_FAILED when calling cublasCreate(handle)")
+
+    monkeypatch.setattr("stance.classify.train_classifier", out_of_memory)
+    assert main(["train", "--backend", "embedding", "--out", str(tmp_path / "head")]) == 1
+    err = capsys.readouterr().err
+    assert "use a smaller --batch-size or a machine with more memory, then rerun (training starts afresh)" in err

@@ -189,9 +189,12 @@ def test_out_of_memory_on_a_single_item_is_reraised_clearly():
     def hopeless(batch):
         raise torch.cuda.OutOfMemoryError("CUDA out of memory")
 
-    with pytest.raises(DeviceError, match="single item") as caught:
+    from stance.errors import OutOfMemory, exit_code
+
+    with pytest.raises(OutOfMemory, match=r"single item.*a rerun of the same command resumes") as caught:
         batched_map(hopeless, ["abc", "de"], batch_size=2)
     assert isinstance(caught.value.__cause__, torch.cuda.OutOfMemoryError)
+    assert exit_code(caught.value) == 1  # a failed run, not bad usage
 
 
 def test_other_errors_propagate_untouched():

@@ -60,15 +60,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("stance: interrupted; rerun the same command to resume", file=sys.stderr)
         return exit_code(error)
     except MemoryError as error:
-        print("stance: error: out of memory; use a smaller --batch-docs (or --batch-size), or a machine with "
-              "more memory, then rerun the same command to resume", file=sys.stderr)
+        print(f"stance: error: out of memory; {_memory_advice(args)}", file=sys.stderr)
         return exit_code(error)
-    except RuntimeError as error:
-        if "out of memory" not in str(error).lower():
+    except RuntimeError as error:  # torch.OutOfMemoryError, and CUDA allocation failures reported as such
+        text = str(error).lower()
+        if "out of memory" not in text and "alloc_failed" not in text:
             raise
-        print(f"stance: error: the device ran out of memory ({error}); use a smaller --batch-docs or "
-              "--batch-size, then rerun the same command to resume", file=sys.stderr)
+        print(f"stance: error: the device ran out of memory ({str(error).splitlines()[0]}); {_memory_advice(args)}",
+              file=sys.stderr)
         return exit_code(error)
+
+
+def _memory_advice(args: argparse.Namespace) -> str:
+    """What to do after running out of memory, in the options of the command that did."""
+    if args.func in (run_train, run_train_cleaner):
+        smaller = "a smaller --batch-size" if args.func is run_train else "fewer pages (--data)"
+        return f"use {smaller} or a machine with more memory, then rerun (training starts afresh)"
+    smaller = "a smaller --batch-docs" + (" or --batch-size" if args.func is run_classify else "")
+    return f"use {smaller} or a machine with more memory, then rerun the same command to resume"
 
 
 def build_parser() -> argparse.ArgumentParser:
