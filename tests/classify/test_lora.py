@@ -135,6 +135,25 @@ def test_an_encoder_that_is_not_bert_like_trains_by_full_forward_passes(tiny_ber
     assert model.predict_proba(["Achetez Orange : hausse."]).shape == (1, 3)
 
 
+def test_fp16_training_scales_its_loss(tiny_bert_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In fp16, gradients can underflow: the loss is scaled (torch.amp.GradScaler), as the transformer
+    backend does; in fp32 and bf16 the scaler is off and training is what it was."""
+    import torch
+
+    from stance.encode import Encoder
+
+    made = []
+    real = torch.amp.GradScaler
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(kwargs.get("enabled"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(torch.amp, "GradScaler", spy)
+    model = _fit(Encoder(str(tiny_bert_dir), device="cpu", dtype="fp16"), epochs=1)
+    assert made == [True] and np.isfinite(model.predict_proba(["Achetez Orange : hausse."])).all()
+
+
 def test_save_load_round_trip_is_exact_and_the_artefact_is_safe(tiny_lora, tiny_bert_dir) -> None:
     model, folder = tiny_lora
     assert {p.name for p in folder.iterdir()} == {ADAPTER_FILE, ADAPTER_CONFIG_FILE, HEAD_FILE, "README.md"}
