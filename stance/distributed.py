@@ -791,6 +791,11 @@ def run_distributed(
     if isinstance(spec, PipelineSpec) and spec.device == "cpu" and (summarize_gpus or classify_gpus):
         raise UsageError("--device cpu with a GPU share (--summarize-gpus/--classify-gpus > 0): the GPUs would be "
                          "reserved and sit idle. Leave --device at auto (the actors use the GPU they are given)")
+    if (isinstance(spec, PipelineSpec) and spec.device.startswith("cuda:") and spec.device != "cuda:0"
+            and (summarize_gpus or classify_gpus)):
+        raise UsageError(f"--device {spec.device} with a GPU share: Ray gives each actor the GPU it reserved, which "
+                         "the actor sees as cuda:0, so no actor has a GPU by that number. Leave --device at auto "
+                         "(or cuda); to choose the GPUs, start Ray with CUDA_VISIBLE_DEVICES set")
     pools = _pools(spec)
     if not pools and cleaner is None:
         raise UsageError("expected at least one stage: cleaning, a summarizer or a stance backend")

@@ -141,6 +141,9 @@ def test_a_gpu_share_with_device_cpu_is_refused_before_ray_starts(tmp_path: Path
     spec = distributed.PipelineSpec(device="cpu")
     with pytest.raises(UsageError, match="--device cpu with a GPU share"):
         distributed.run_distributed(ROOT / "seeds", tmp_path / "out", spec, classify_gpus=0.5)
+    with pytest.raises(UsageError, match=r"--device cuda:1 with a GPU share: .*the actor sees as cuda:0"):
+        distributed.run_distributed(ROOT / "seeds", tmp_path / "out", distributed.PipelineSpec(device="cuda:1"),
+                                    classify_gpus=0.5)
     with pytest.raises(UsageError, match="workers"):
         distributed.run_distributed(ROOT / "seeds", tmp_path / "out", spec, workers=0)
     with pytest.raises(UsageError, match="summarize batch size"):
