@@ -139,6 +139,9 @@ install() {
     return 1
   fi
   "$PYTHON" -c 'import stance, sys; print("stance", stance.__version__, "from", stance.__file__)'
+  # --no-deps checks no version: record the ones the run used (stance needs peft>=0.17, transformers 5)
+  "$PYTHON" -c 'import peft, torch, transformers; print("torch", torch.__version__, "transformers",
+    transformers.__version__, "peft", peft.__version__)'
   # the cleaner's own dependencies (language detector, stoplists) load on first use: use them now
   "$PYTHON" -c 'import stance; assert stance.clean("Le CAC 40 a gagné 1 % vendredi, porté par les banques.").text'
 }
