@@ -209,14 +209,12 @@ def _fit_aggregation(classifier: LoraStanceClassifier, documents: Sequence[dict[
     from .embedding import default_head_dir
 
     started = time.perf_counter()
+    _check_documents(documents, calibration)
     records = [*documents, *calibration]
     labels = [record["label"] for record in records]
     ids = [record.get("id") for record in documents]
     groups = document_groups(ids) if all(isinstance(name, str) for name in ids) else None
     calibration_ids = [record.get("id") for record in calibration]
-    if not all(isinstance(name, str) for name in calibration_ids):
-        raise InputError("expected every calibration document to have an id naming its writer (e.g. fd-d-001): "
-                         "the temperature is scored leaving one writer out")
     passages = [document_passages(record["text"]) for record in records]
     flat = [passage for parts in passages for passage in parts]
     head = Path(embedding_head) if embedding_head is not None else default_head_dir()
@@ -345,6 +343,49 @@ def default_output(backend: str, model: str) -> Path:
     return stance_home() / "classifiers" / f"{backend}-{Path(model).name or 'model'}"
 
 
+# The file that names what a saved classifier folder holds, by backend.
+_MARKERS = {"lora": "head.json", "embedding": "head.json", "transformer": META_FILE, "zero-shot": META_FILE}
+
+
+def check_output_folder(folder: str | os.PathLike, backend: str, option: str = "--out") -> None:
+    """Refuse, before any training, an output folder that cannot be written, or that holds
+    something else than a classifier of ``backend`` (another backend's artefact, files of
+    the user's), which saving would overwrite or leave mixed with the new files.
+
+    >>> check_output_folder("stance/models/stance-head", "lora")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    stance.errors.UsageError: --out stance/models/stance-head holds a embedding classifier, ...
+    """
+    from ..errors import UsageError
+    from ..io import check_writable
+
+    folder = Path(folder)
+    check_writable(folder, option, folder=True)
+    if not folder.is_dir() or not any(folder.iterdir()):
+        return
+    marker = folder / _MARKERS[backend]
+    try:
+        held = json.loads(marker.read_text(encoding="utf-8")).get("backend")
+    except (OSError, ValueError, AttributeError):
+        held = None
+    if held != backend:
+        what = f"a {held} classifier" if isinstance(held, str) else "files that are no saved stance classifier"
+        raise UsageError(f"{option} {folder} holds {what}, which saving a {backend} classifier would overwrite or "
+                         f"mix with its own files; choose an empty or new folder, or remove it first")
+
+
+def _check_documents(documents: Sequence[dict[str, Any]], calibration: Sequence[dict[str, Any]] = ()) -> None:
+    """What the document aggregation needs, checked before any model runs: two labels or more
+    among the training documents, an id naming its writer on every calibration document."""
+    labels = {record["label"] for record in documents}
+    if len(labels) < 2:
+        raise InputError(f"expected training documents of at least two labels, got only {sorted(labels)}: the "
+                         "aggregation learns to tell them apart; add documents of the other labels")
+    if not all(isinstance(record.get("id"), str) for record in calibration):
+        raise InputError("expected every calibration document to have an id naming its writer (e.g. fd-d-001): "
+                         "the temperature is scored leaving one writer out")
+
+
 def train_classifier(
     backend: str = DEFAULT_BACKEND,
     *,
@@ -382,9 +423,11 @@ def train_classifier(
     0.93
     """
     name = _check_backend(backend)
+    reference = model or ("mdeberta-xnli" if name == "zero-shot" else "e5-small")
+    target = Path(out) if out is not None else default_output(name, reference)
+    check_output_folder(target, name)  # before any training: a bad --out must not cost a training run
     classifier: Any
     if name == "lora":
-        reference = model or "e5-small"
         if data is None:
             paths = default_training_sets()
         elif isinstance(data, str | os.PathLike):
@@ -395,20 +438,23 @@ def train_classifier(
         if documents is None and (data is not None or not document_file.is_file()):
             document_file = None
         records = load_training_records(paths)
-        classifier = LoraStanceClassifier(reference, device=device, **options)
-        classifier.fit([r["text"] for r in records], [r["label"] for r in records],
-                       domains=[r["domain"] for r in records], groups=[r["group"] for r in records])
+        # The documents are read and checked before the passage model trains, not after.
         calibration_files = _calibration_files(calibration_documents,
                                                default=documents is None and document_file is not None)
         if calibration_files and document_file is None:
             raise InputError("calibration documents fit the temperature of a document aggregation: give "
                              "--documents too")
+        document_records = _read_records(document_file) if document_file is not None else []
+        calibration_records = _read_all(calibration_files)
         if document_file is not None:
-            classifier.aggregation_ = _fit_aggregation(
-                classifier, _read_records(document_file),
-                calibration=_read_all(calibration_files))
+            _check_documents(document_records, calibration_records)
+        classifier = LoraStanceClassifier(reference, device=device, **options)
+        classifier.fit([r["text"] for r in records], [r["label"] for r in records],
+                       domains=[r["domain"] for r in records], groups=[r["group"] for r in records])
+        if document_file is not None:
+            classifier.aggregation_ = _fit_aggregation(classifier, document_records, calibration=calibration_records)
         classifier.training_data_ = _training_sets_info(paths, document_file, calibration_files)
-        folder = classifier.save(out if out is not None else default_output(name, reference))
+        folder = classifier.save(target)
         return classifier, folder
     if data is not None and not isinstance(data, str | os.PathLike):
         items = list(data)
@@ -420,16 +466,14 @@ def train_classifier(
     source = Path(data) if data is not None else default_training_file()
     texts, labels = load_training_data(source)
     if name == "embedding":
-        classifier = EmbeddingStanceClassifier(model or "e5-small", device=device, **options)
+        classifier = EmbeddingStanceClassifier(reference, device=device, **options)
         classifier.fit(texts, labels)
         classifier.training_data_ = _training_data_info(source, labels)
-        folder = classifier.save(out if out is not None else default_output(name, model or "e5-small"))
+        folder = classifier.save(target)
     elif name == "transformer":
-        reference = model or "e5-small"
         classifier = TransformerStanceClassifier(reference, device=device, **options).fit(texts, labels)
-        folder = classifier.save(out if out is not None else default_output(name, reference))
+        folder = classifier.save(target)
     else:
-        reference = model or "mdeberta-xnli"
         classifier = ZeroShotStanceClassifier(reference, device=device, **options).fit(texts, labels)
-        folder = classifier.save(out if out is not None else default_output(name, reference))
+        folder = classifier.save(target)
     return classifier, folder

@@ -52,15 +52,24 @@ def site_of(page: dict) -> str:
     return re.sub(r"^www\d*\.", "", host.lower()) or str(page.get("id", ""))
 
 
-def read_page(page: dict) -> dict:
+def read_page(page: dict, source: str | None = None) -> dict:
     """A page as the line model sees it: lines normalised (empty ones left out, labels alike),
     then those the comment step and deduplication leave (they run before it in the cleaner),
     and its ``group``. ``page_lines`` / ``page_labels`` keep the whole page, for scoring;
-    ``model_lines`` are the indices of the model's lines in it."""
+    ``model_lines`` are the indices of the model's lines in it. A page that is not
+    ``{"lines": [str], "labels": [1, 0 or -1]}`` is an :class:`InputError` (``source``: where it is)."""
+    expected = 'expected a page {"lines": [str, ...], "labels": [1, 0 or -1 per line]} (stance train-cleaner --help)'
+    if not (isinstance(page, dict) and isinstance(page.get("lines"), list) and isinstance(page.get("labels"), list)):
+        raise InputError(f"not a line-labelled page; {expected}", source)
+    if not all(isinstance(line, str) for line in page["lines"]):
+        raise InputError(f"page {page.get('id')!r}: a line that is not a string; {expected}", source)
+    if not all(label in (1, 0, -1) and not isinstance(label, bool) for label in page["labels"]):
+        wrong = next(label for label in page["labels"] if label not in (1, 0, -1) or isinstance(label, bool))
+        raise InputError(f"page {page.get('id')!r}: label {wrong!r}; {expected}", source)
     if len(page["lines"]) != len(page["labels"]):
-        raise ValueError(
+        raise InputError(
             f"page {page.get('id')!r}: {len(page['lines'])} lines but {len(page['labels'])} labels; "
-            "give one label (1, 0 or -1) per line"
+            "give one label (1, 0 or -1) per line", source
         )
     lines, labels = [], []
     for line, label in zip(page["lines"], page["labels"], strict=True):
@@ -87,18 +96,28 @@ def read_pages(paths: Iterable[str | Path]) -> list[dict]:
         elif path.is_file():
             files.append(path)
         else:
-            raise FileNotFoundError(f"no pages at {path}: expected a .jsonl(.gz) file or a folder of them")
+            raise InputError(f"no pages at {path}: expected a .jsonl(.gz) file of line-labelled pages or a folder of "
+                             "them")
     pages = []
     for file in files:
         opener: Callable[..., Any] = gzip.open if file.name.endswith(".gz") else open
-        with opener(file, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    page = read_page(json.loads(line))
-                    if page["lines"]:
-                        pages.append(page)
+        number = 0
+        try:
+            with opener(file, "rt", encoding="utf-8") as handle:
+                for number, line in enumerate(handle, start=1):
+                    if line.strip():
+                        page = read_page(json.loads(line), f"{file}:{number}")
+                        if page["lines"]:
+                            pages.append(page)
+        except json.JSONDecodeError as error:
+            raise InputError(f"malformed JSON ({error.msg} at column {error.colno}); expected one page per line",
+                             f"{file}:{number}") from None
+        except (UnicodeDecodeError, OSError, EOFError) as error:
+            raise InputError(f"cannot be read ({error}); expected a UTF-8 .jsonl(.gz) file of pages",
+                             f"{file}:{number + 1}" if isinstance(error, UnicodeDecodeError) else str(file)) from None
     if not pages:
-        raise ValueError(f"no labelled pages found in {', '.join(map(str, files)) or 'the paths given'}")
+        raise InputError(f"no labelled pages found in {', '.join(map(str, files)) or 'the paths given'}; expected "
+                         ".jsonl(.gz) files of line-labelled pages")
     return pages
 
 
@@ -266,7 +285,7 @@ def weigh_pages(pages: Sequence[dict], french: float = FRENCH_WEIGHT) -> None:
     [4.0, 1.0, 1.0]
     """
     if not french > 0:
-        raise InputError(f"expected a French page weight > 0, got {french!r}")
+        raise InputError(f"expected a French page weight > 0 (--french-weight; default 1), got {french!r}")
     for page in pages:
         page["weight"] = float(french) if page.get("lang") == "fr" else 1.0
 

@@ -473,14 +473,36 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_train_cleaner(args: argparse.Namespace) -> int:
-    from ..cleaning import training
+    import math
 
+    from ..cleaning import training
+    from ..io import check_writable
+
+    # Everything a run can be refused for, before the pages are read and their features computed.
+    if args.folds < 2:
+        raise UsageError(f"--folds {args.folds}: cross-validation needs 2 folds or more (default 5)")
+    if args.threshold is not None and not 0 < args.threshold < 1:
+        raise UsageError(f"--threshold {args.threshold}: expected a probability between 0 and 1 (the shipped "
+                         "model's is 0.3), or no --threshold to choose it by cross-validation")
+    if args.learning_rate is not None and not (math.isfinite(args.learning_rate) and args.learning_rate > 0):
+        raise UsageError(f"--learning-rate {args.learning_rate}: expected a number > 0, e.g. 0.1")
+    if args.french_weight is not None and not math.isfinite(args.french_weight):
+        raise UsageError(f"--french-weight {args.french_weight}: expected a finite weight > 0 (default 1)")
+    out = Path(args.out) if args.out else training.default_output()
+    check_writable(out, "--out", folder=True)
+    if out.is_dir() and any(out.iterdir()) and not (out / "model.json").is_file():
+        raise UsageError(f"--out {out} holds files that are no line model, which saving would mix with its own; "
+                         "choose an empty or new folder")
     paths = [Path(p) for p in args.data] if args.data else [training.default_pages_folder()]
     if not args.no_french_pages:
         paths.append(training.french_pages_file())
     pages = training.read_pages(paths)
     training.weigh_pages(pages, training.FRENCH_WEIGHT if args.french_weight is None else args.french_weight)
-    print(f"{len(pages)} pages from {len({p['group'] for p in pages})} sites", flush=True)
+    sites = len({p["group"] for p in pages})
+    print(f"{len(pages)} pages from {sites} sites", flush=True)
+    if args.folds > sites:
+        raise UsageError(f"--folds {args.folds}: the folds are grouped by site and the pages come from {sites} "
+                         f"sites; use --folds {sites} or fewer, or add pages of other sites")
     results = None
     threshold = args.threshold
     given = {"iterations": args.iterations, "max_depth": args.depth, "learning_rate": args.learning_rate}
@@ -509,7 +531,6 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
         fit = training.shipped_fit()
         print(f"boosting settings of the shipped line model: {fit}", flush=True)
     model = training.train(pages, threshold, features=features, second=second, folds=args.folds, **fit)
-    out = Path(args.out) if args.out else training.default_output()
     training.save_with_card(model, out, results, paths)
     print(f"saved to {out} (threshold {threshold})")
     return EXIT_OK

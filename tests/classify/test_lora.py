@@ -545,3 +545,39 @@ def test_refit_aggregation_fits_the_documents_alone_on_both_heads_grouped_by_wri
     assert main(["train", "--aggregation-only", "--out", str(folder), "--documents", str(documents),
                  "--calibration-documents", str(tmp_path / "missing.jsonl")]) == 2
     capsys.readouterr()
+
+
+def _never_trained(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("training started before the inputs and --out were checked")
+
+    monkeypatch.setattr(LoraStanceClassifier, "fit", fit)
+
+
+def test_out_and_documents_are_checked_before_any_training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stance.classify.training import train_classifier
+    from stance.errors import UsageError
+
+    _never_trained(monkeypatch)
+    texts, labels, _ = toy_set(4)
+    data = tmp_path / "passages.jsonl"
+    data.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in zip(texts, labels, strict=True)),
+                    encoding="utf-8")
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"a-file is a file; expected a folder"):
+        train_classifier("lora", data=data, out=tmp_path / "a-file")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "README.md").write_text("mes notes", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"notes holds files that are no saved stance classifier"):
+        train_classifier("lora", data=data, out=notes)
+    with pytest.raises(UsageError, match=r"stance-head holds a embedding classifier, which saving a lora"):
+        train_classifier("lora", data=data, out=Path(__file__).parents[2] / "stance" / "models" / "stance-head")
+    with pytest.raises(InputError, match="cannot read the training set"):
+        train_classifier("lora", data=data, documents=tmp_path / "absent.jsonl", out=tmp_path / "new")
+    one_label = tmp_path / "documents.jsonl"
+    one_label.write_text(json.dumps({"id": "fd-x-001", "text": "Un texte.", "label": "bullish"}) + "\n",
+                         encoding="utf-8")
+    with pytest.raises(InputError, match=r"documents of at least two labels, got only \['bullish'\]"):
+        train_classifier("lora", data=data, documents=one_label, out=tmp_path / "new")
+    assert not (tmp_path / "new").exists()

@@ -313,3 +313,45 @@ def test_pages_in_french_weigh_more_in_training_as_told(tmp_path: Path) -> None:
     assert "weighs" not in (tmp_path / "even" / "README.md").read_text("utf-8")
     assert main([*common, "--out", str(tmp_path / "bad"), "--french-weight", "0"]) == 2
     assert not (tmp_path / "bad").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"lines": ["a", "b"], "labels": [1]}\n', r"pages.jsonl:1: page None: 2 lines but 1 labels"),
+        ('{"lines": ["a"], "labels": [5]}\n', r"pages.jsonl:1: page None: label 5; expected a page"),
+        ('{"text": "a"}\n', r"pages.jsonl:1: not a line-labelled page"),
+        ('{"lines": ["a"], "labels": [1]}\n{oops\n', r"pages.jsonl:2: malformed JSON"),
+        ("\n", r"no labelled pages found in .*pages.jsonl"),
+    ],
+)
+def test_bad_pages_name_their_line(tmp_path: Path, content: str, message: str) -> None:
+    from stance.cleaning.training import read_pages
+
+    (tmp_path / "pages.jsonl").write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        read_pages([tmp_path / "pages.jsonl"])
+
+
+def test_train_cleaner_refuses_bad_options_and_outputs_before_reading_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stance.cli import main
+
+    absent = str(tmp_path / "no-pages")  # never reached: every refusal comes first
+    base = ["train-cleaner", "--data", absent, "--no-french-pages"]
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "README.md").write_text("mes notes", encoding="utf-8")
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    for extra, message in [
+        (["--folds", "1"], "--folds 1: cross-validation needs 2 folds or more"),
+        (["--threshold", "2"], "--threshold 2.0: expected a probability between 0 and 1"),
+        (["--learning-rate", "0"], "--learning-rate 0.0: expected a number > 0"),
+        (["--french-weight", "inf"], "--french-weight inf: expected a finite weight"),
+        (["--out", str(tmp_path / "a-file")], "a-file is a file; expected a folder"),
+        (["--out", str(tmp_path / "notes")], "notes holds files that are no line model"),
+    ]:
+        assert main([*base, *extra]) == 2, extra
+        assert message in capsys.readouterr().err
+    assert main([*base, "--out", str(tmp_path / "new")]) == 2
+    assert "no pages at" in capsys.readouterr().err
