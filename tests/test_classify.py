@@ -471,6 +471,11 @@ def test_a_half_precision_checkpoint_is_fine_tuned_in_fp32(tiny_bert_dir: Path, 
     assert {p.dtype for p in model._runner.network.parameters()} == {torch.float32}
 
 
+def test_transformer_refuses_training_texts_of_one_label(tiny_bert_dir: Path) -> None:
+    with pytest.raises(InputError, match=r"every label, got \{'bullish': 2, 'skeptical': 0, 'neutral': 0\}"):
+        TransformerStanceClassifier(str(tiny_bert_dir), device="cpu").fit(["Hausse.", "Bond."], ["bullish"] * 2)
+
+
 def test_transformer_refuses_a_model_without_stance_labels(tiny_nli_dir: Path) -> None:
     with pytest.raises(ModelNotAvailableError, match="stance train --backend transformer"):
         TransformerStanceClassifier.load(tiny_nli_dir, device="cpu")

@@ -79,7 +79,9 @@ def load_training_records(paths: Sequence[str | os.PathLike]) -> list[dict[str, 
     ``paths``. ``domain`` is the file's domain (:data:`PASSAGE_SETS`, else the file
     name without .jsonl); ``group`` is the record's near-duplicate ``group`` when it
     has one (the tweets), else its own file and line: related examples stay on one
-    side of every split. Neither is a feature.
+    side of every split; the groups of examples of the same text (case and spaces aside)
+    are merged, so that copies never sit on both sides of a split. Neither is a feature.
+    A text found with two labels is named in a warning.
 
     >>> {r["domain"] for r in load_training_records(default_training_sets())} >= {"fr-written"}
     True
@@ -93,7 +95,36 @@ def load_training_records(paths: Sequence[str | os.PathLike]) -> list[dict[str, 
             group = record.get("group")
             records.append({"text": record["text"], "label": record["label"], "domain": domain,
                             "group": f"{domain}/{group}" if group is not None else f"{source.name}:{number}"})
+    _merge_copies(records)
     return records
+
+
+def _merge_copies(records: list[dict[str, str]]) -> None:
+    """Give the examples of one text (case and spaces aside) one group: the union of their groups."""
+    parent: dict[str, str] = {}
+
+    def root(group: str) -> str:
+        while parent.get(group, group) != group:
+            group = parent[group]
+        return group
+
+    first: dict[str, dict[str, str]] = {}
+    labels: dict[str, set[str]] = {}
+    for record in records:
+        key = " ".join(record["text"].casefold().split())
+        labels.setdefault(key, set()).add(record["label"])
+        if key in first:
+            a, b = root(first[key]["group"]), root(record["group"])
+            if a != b:
+                parent[b] = a
+        else:
+            first[key] = record
+    for record in records:
+        record["group"] = root(record["group"])
+    conflicts = [key for key, found in labels.items() if len(found) > 1]
+    if conflicts:
+        log.warning("%d training text(s) appear with different labels (e.g. %r): review them against the "
+                    "convention (models/training/README.md)", len(conflicts), conflicts[0][:80])
 
 
 def load_training_data(path: str | os.PathLike | None = None) -> tuple[list[str], list[str]]:
@@ -126,8 +157,8 @@ def _read_records(source: Path) -> list[dict[str, Any]]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputError(f"not valid JSON ({error.msg}); expected {{\"text\", \"label\"}}", where) from error
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise InputError("expected an object with a str 'text'", where)
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
+            raise InputError("expected an object with a non-empty str 'text'", where)
         if record.get("label") not in LABELS:
             raise InputError(f"expected 'label' among {list(LABELS)}, got {record.get('label')!r}", where)
         records.append(record)

@@ -248,6 +248,10 @@ class TransformerStanceClassifier(_CheckpointStanceClassifier):
         y = _check_labels(labels, len(items))
         if not items:
             raise InputError("expected at least one training text, got none")
+        counts = np.bincount(y, minlength=len(LABELS))
+        if (counts == 0).any():
+            found = dict(zip(LABELS, counts.tolist(), strict=True))
+            raise InputError(f"expected training texts of every label, got {found}; add examples of the missing labels")
         set_seed(self.seed)
         spec = get_spec(self.model)
         runner = _SequenceModel(

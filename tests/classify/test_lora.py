@@ -581,3 +581,22 @@ def test_out_and_documents_are_checked_before_any_training(tmp_path: Path, monke
     with pytest.raises(InputError, match=r"documents of at least two labels, got only \['bullish'\]"):
         train_classifier("lora", data=data, documents=one_label, out=tmp_path / "new")
     assert not (tmp_path / "new").exists()
+
+
+def test_copies_of_a_text_share_a_group_and_two_labels_are_named(tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from stance.classify.training import load_training_records
+
+    data = tmp_path / "passages.jsonl"
+    rows = [("Le titre bondit.", "bullish"), ("Le  titre bondit.", "bullish"), ("LE TITRE BONDIT.", "skeptical"),
+            ("Autre chose.", "neutral")]
+    data.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in rows), encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        records = load_training_records([data])
+    assert len({r["group"] for r in records[:3]}) == 1 and records[3]["group"] != records[0]["group"]
+    assert "1 training text(s) appear with different labels (e.g. 'le titre bondit.')" in caplog.text
+    data.write_text(json.dumps({"text": "  ", "label": "neutral"}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"passages.jsonl:1: expected an object with a non-empty str 'text'"):
+        load_training_records([data])
