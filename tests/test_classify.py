@@ -371,6 +371,9 @@ def test_embedding_head_save_load_round_trip_is_exact_and_portable(tiny_head, ti
 def test_embedding_head_errors_say_what_to_do(tmp_path: Path, tiny_encoder) -> None:
     with pytest.raises(ModelNotAvailableError, match="stance train --backend embedding"):
         EmbeddingStanceClassifier.load(tmp_path / "nothing-here")
+    lora = Path(__file__).parents[1] / "stance" / "models" / "stance-lora"
+    with pytest.raises(UnknownModelError, match=r"expected a 'embedding' head .* got format 1, backend 'lora'"):
+        EmbeddingStanceClassifier.load(lora)  # a folder the user named, of another backend: bad usage
     (tmp_path / "notes.txt").write_text("pas une tête", encoding="utf-8")
     with pytest.raises(UnknownModelError, match=r"expected the head\.json that `stance train --backend embedding"):
         EmbeddingStanceClassifier.load(tmp_path / "notes.txt")  # a file the user named: bad usage, exit 2

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from ..document import LABELS
-from ..errors import InputError, StanceError
+from ..errors import InputError, StanceError, UnknownModelError
 
 if TYPE_CHECKING:
     from ..encode import Encoder
@@ -222,11 +222,12 @@ class HeadStanceClassifier(StanceClassifier):
         return {"temperature": self.temperature_, "coef": self.coef_.tolist(), "intercept": self.intercept_.tolist()}
 
     @classmethod
-    def _check_head(cls, data: dict[str, Any], head_path: Path) -> None:
-        """Refuse a ``head.json`` of another format, backend or label order."""
+    def _check_head(cls, data: dict[str, Any], head_path: Path, named: bool = False) -> None:
+        """Refuse a ``head.json`` of another format, backend or label order (``named``: a folder the
+        user gave, so bad usage, exit 2; else the shipped one, a failed run)."""
         expected = (cls.head_format, cls.backend, list(LABELS))
         if (data.get("format"), data.get("backend"), data.get("labels")) != expected:
-            raise StanceError(
+            raise (UnknownModelError if named else StanceError)(
                 f"{head_path}: expected a {cls.backend!r} head of format {cls.head_format} with labels "
                 f"{list(LABELS)}, got format {data.get('format')!r}, backend {data.get('backend')!r}, labels "
                 f"{data.get('labels')!r}; retrain it with `stance train --backend {cls.backend}`"

@@ -149,7 +149,7 @@ class EmbeddingStanceClassifier(HeadStanceClassifier):
             raise InputError(
                 f"expected at least {needed} examples of each label for nested {self.folds}-fold "
                 f"cross-validation; got {dict(zip(LABELS, counts.tolist(), strict=True))}. "
-                "Add examples or lower folds"
+                "Add examples of the smaller labels (or, in Python, pass a lower folds=)"
             )
         wants_last = [False, True] if self.last_sentence is None else [bool(self.last_sentence)]
         full, last = self._embed(items, True in wants_last)
@@ -244,7 +244,7 @@ class EmbeddingStanceClassifier(HeadStanceClassifier):
             raise wrong(f"{head_path}: cannot read the head ({error}); expected the head.json that `stance train "
                         "--backend embedding --out DIR` writes (retrain it, or pass the folder of a saved head)"
                         ) from error
-        cls._check_head(data, head_path)
+        cls._check_head(data, head_path, named=path is not None)
         hyper = data["hyperparameters"]
         model = cls(
             encoder if encoder is not None else data["encoder"],

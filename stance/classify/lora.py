@@ -554,7 +554,8 @@ class LoraStanceClassifier(HeadStanceClassifier):
             smallest = int(np.unique(strata, return_counts=True)[1].min())
             if smallest < self.folds:
                 raise InputError(f"expected at least {self.folds} examples of each label in each domain for "
-                                 f"{self.folds}-fold cross-validation, the smallest has {smallest}; lower folds")
+                                 f"{self.folds}-fold cross-validation, the smallest has {smallest}; add examples, or "
+                                 "lower --folds (folds= in Python)")
             splits = list(StratifiedGroupKFold(self.folds, shuffle=True, random_state=self.seed)
                           .split(everything, strata, group_ids))
             held_out = np.zeros((len(items), len(LABELS)))
@@ -773,10 +774,10 @@ class LoraStanceClassifier(HeadStanceClassifier):
             data = json.loads(head_path.read_text(encoding="utf-8"))
             config = json.loads((folder / ADAPTER_CONFIG_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            raise StanceError(
+            raise (UnknownModelError if path is not None else StanceError)(
                 f"{folder}: cannot read the classifier ({error}); retrain it with `stance train`"
             ) from error
-        cls._check_head(data, head_path)
+        cls._check_head(data, head_path, named=path is not None)
         hyper = data["hyperparameters"]
         adapter = data["adapter"]
         model = cls(

@@ -57,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"stance: error: {error}", file=sys.stderr)
         return exit_code(error)
     except KeyboardInterrupt as error:
-        print("stance: interrupted; rerun the same command to resume", file=sys.stderr)
+        training = args.func in (run_train, run_train_cleaner)
+        print("stance: interrupted; " + ("nothing was saved, and a rerun trains afresh" if training
+                                         else "rerun the same command to resume"), file=sys.stderr)
         return exit_code(error)
     except MemoryError as error:
         print(f"stance: error: out of memory; {_memory_advice(args)}", file=sys.stderr)

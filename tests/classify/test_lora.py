@@ -600,3 +600,12 @@ def test_copies_of_a_text_share_a_group_and_two_labels_are_named(tmp_path: Path,
     data.write_text(json.dumps({"text": "  ", "label": "neutral"}) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"passages.jsonl:1: expected an object with a non-empty str 'text'"):
         load_training_records([data])
+
+
+def test_only_the_default_training_calls_its_card_the_default(tiny_lora) -> None:
+    _, folder = tiny_lora
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("# Stance classifier (`LoraStanceClassifier`)\n\nTrained by `stance train --backend lora`")
+    assert "the shipped default" not in card.split("\n")[2].split("(")[0]
+    shipped = (Path(__file__).parents[2] / "stance" / "models" / "stance-lora" / "README.md").read_text("utf-8")
+    assert shipped.startswith("# Default stance classifier")
