@@ -385,7 +385,7 @@ def check_output_folder(folder: str | os.PathLike, backend: str, option: str = "
 
     >>> check_output_folder("stance/models/stance-head", "lora")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    stance.errors.UsageError: --out stance/models/stance-head holds a embedding classifier, ...
+    stance.errors.UsageError: --out stance/models/stance-head holds an embedding classifier, ...
     """
     from ..errors import UsageError
     from ..io import check_writable
@@ -400,7 +400,8 @@ def check_output_folder(folder: str | os.PathLike, backend: str, option: str = "
     except (OSError, ValueError, AttributeError):
         held = None
     if held != backend:
-        what = f"a {held} classifier" if isinstance(held, str) else "files that are no saved stance classifier"
+        what = (f"{'an' if held[:1] in 'aeiou' else 'a'} {held} classifier" if isinstance(held, str) and held
+                else "files that are no saved stance classifier")
         raise UsageError(f"{option} {folder} holds {what}, which saving a {backend} classifier would overwrite or "
                          f"mix with its own files; choose an empty or new folder, or remove it first")
 

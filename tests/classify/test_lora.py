@@ -571,7 +571,7 @@ def test_out_and_documents_are_checked_before_any_training(tmp_path: Path, monke
     (notes / "README.md").write_text("mes notes", encoding="utf-8")
     with pytest.raises(UsageError, match=r"notes holds files that are no saved stance classifier"):
         train_classifier("lora", data=data, out=notes)
-    with pytest.raises(UsageError, match=r"stance-head holds a embedding classifier, which saving a lora"):
+    with pytest.raises(UsageError, match=r"stance-head holds an embedding classifier, which saving a lora"):
         train_classifier("lora", data=data, out=Path(__file__).parents[2] / "stance" / "models" / "stance-head")
     with pytest.raises(InputError, match="cannot read the training set"):
         train_classifier("lora", data=data, documents=tmp_path / "absent.jsonl", out=tmp_path / "new")
