@@ -728,12 +728,15 @@ class LoraStanceClassifier(HeadStanceClassifier):
         folder.mkdir(parents=True, exist_ok=True)
         # safetensors' save_file creates the file private (0600); a shipped artefact must be readable.
         payload = save(_adapter_weights(self.encoder.model), metadata={"format": "pt"})
-        temporary = folder / f".{ADAPTER_FILE}.tmp"
-        temporary.write_bytes(payload)
-        os.replace(temporary, folder / ADAPTER_FILE)
         config = self._lora_config().to_dict()
         config["base_model_name_or_path"] = self.encoder_name
         config = {key: sorted(value) if isinstance(value, set) else value for key, value in config.items()}
+        # head.json goes before the other files change and comes back last: a save cut short (Ctrl-C, a
+        # full disk) leaves a folder that does not load, never a new adapter beside the old head.
+        (folder / HEAD_FILE).unlink(missing_ok=True)
+        temporary = folder / f".{ADAPTER_FILE}.tmp"
+        temporary.write_bytes(payload)
+        os.replace(temporary, folder / ADAPTER_FILE)
         _write_json(folder / ADAPTER_CONFIG_FILE, config)
         _write_json(folder / HEAD_FILE, data)
         _write_atomic(folder / CARD_FILE, lora_card(data, adapter_bytes=(folder / ADAPTER_FILE).stat().st_size))

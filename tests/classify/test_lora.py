@@ -602,6 +602,22 @@ def test_copies_of_a_text_share_a_group_and_two_labels_are_named(tmp_path: Path,
         load_training_records([data])
 
 
+def test_a_save_cut_short_leaves_a_folder_that_does_not_load(tiny_lora, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    model, _ = tiny_lora
+    folder = model.save(tmp_path / "model")
+    import stance.classify.lora as lora
+
+    def interrupted(path, data):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lora, "_write_json", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        model.save(folder)  # cut short after the new adapter, before head.json
+    with pytest.raises(UnknownModelError, match="no trained lora stance classifier"):
+        LoraStanceClassifier.load(folder)
+
+
 def test_only_the_default_training_calls_its_card_the_default(tiny_lora) -> None:
     _, folder = tiny_lora
     card = (folder / "README.md").read_text(encoding="utf-8")
