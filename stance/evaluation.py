@@ -725,6 +725,7 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
     baseline: str | None = None
     new: list[str] = field(default_factory=list)  # gated now, not measured in the baseline: not compared
+    unmeasured: list[str] = field(default_factory=list)  # gated in the baseline, not measured now: the gate fails
 
     def with_status(self, status: str) -> list[str]:
         return [m.metric for m in self.metrics if m.status == status]
@@ -742,10 +743,20 @@ class Comparison:
         return f"no metric could be compared with the baseline ({why})"
 
     @property
+    def lost(self) -> str | None:
+        """Why the gate fails for metrics the baseline gated and this run does not measure (None when
+        it measures them all): a whole domain cannot drop out of the gate unnoticed."""
+        if not self.unmeasured:
+            return None
+        return (f"{len(self.unmeasured)} metric(s) gated by the baseline are not measured now "
+                f"({', '.join(self.unmeasured[:6])}{', ...' if len(self.unmeasured) > 6 else ''}): the eval set "
+                "lost those documents or their domain; if that is meant, regenerate the baseline")
+
+    @property
     def passed(self) -> bool:
-        """No metric regressed, and at least one was compared: a gate that compared
-        nothing has checked nothing, so it fails."""
-        return bool(self.metrics) and not self.regressed
+        """No metric regressed, at least one was compared (a gate that compared nothing has
+        checked nothing), and every metric the baseline gated is measured now."""
+        return bool(self.metrics) and not self.regressed and not self.unmeasured
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -756,6 +767,7 @@ class Comparison:
             "improved": self.with_status("improved"),
             "held": self.with_status("held"),
             "new": self.new,
+            "unmeasured": self.unmeasured,
             "metrics": {m.metric: m.to_dict() for m in self.metrics},
             "notes": self.notes,
         }
@@ -797,6 +809,7 @@ def compare(evaluation: Evaluation, baseline: Baseline) -> Comparison:
             f"{len(new)} metric(s) new since the baseline (it did not measure them), not compared: "
             f"{', '.join(new)}; regenerate the baseline to gate them"
         )
+    unmeasured: list[str] = []
     if baseline.metrics is not None:
         unmeasured = [metric for metric in sorted(baseline.metrics) if _gated(metric) and metric not in gated]
         if unmeasured:
@@ -817,7 +830,8 @@ def compare(evaluation: Evaluation, baseline: Baseline) -> Comparison:
         if not pairs:
             notes.append(f"{metric}: no document scored in both runs; not compared")
             continue
-        before, after = [b for b, _ in pairs], [a for _, a in pairs]
+        # the current scores as a baseline stores them (rounded), so that unchanged documents compare equal
+        before, after = [b for b, _ in pairs], [DocumentScores.from_dict(a.id, a.to_dict()) for _, a in pairs]
         everything = np.arange(len(pairs))
         test = None
         if (group, name) == ("stance", "accuracy"):
@@ -837,7 +851,7 @@ def compare(evaluation: Evaluation, baseline: Baseline) -> Comparison:
                 test=test,
             )
         )
-    return Comparison(comparisons, notes, baseline.source, new)
+    return Comparison(comparisons, notes, baseline.source, new, unmeasured)
 
 
 # --------------------------------------------------------------------------------------
@@ -967,8 +981,10 @@ def _comparison_section(comparison: Comparison, level: str) -> list[str]:
         verdict = f"**FAILED**: {comparison.empty}."
     elif comparison.passed:
         verdict = "**PASSED**: no metric regressed."
-    else:
+    elif comparison.regressed:
         verdict = f"**FAILED**: regressed: {', '.join(comparison.regressed)}."
+    else:
+        verdict = f"**FAILED**: {comparison.lost}."
     improved, held = comparison.with_status("improved"), comparison.with_status("held")
     new = f" New, not compared: {', '.join(comparison.new)}." if comparison.new else ""
     lines.append(

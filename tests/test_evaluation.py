@@ -52,7 +52,8 @@ def synthetic_examples() -> list[EvalExample]:
 def write_eval_set(path: Path, examples: Iterable[EvalExample]) -> Path:
     lines = []
     for ex in examples:
-        record = {"id": ex.id, "text": ex.text, "clean": ex.clean, "stance": ex.stance, "summary": ex.summary}
+        record = {"id": ex.id, "text": ex.text, "clean": ex.clean, "stance": ex.stance, "summary": ex.summary,
+                  "domain": ex.domain}
         lines.append(json.dumps({k: v for k, v in record.items() if v is not None}, ensure_ascii=False))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -337,8 +337,11 @@ def run_eval(args: argparse.Namespace) -> int:
         print(f"{status}: {', '.join(comparison.with_status(status)) or 'none'}")
     if comparison.new:
         print(f"new, not compared (not in the baseline): {', '.join(comparison.new)}")
-    if comparison.empty:
-        print(f"stance: error: the gate failed: {comparison.empty}", file=sys.stderr)
+    for note in comparison.notes:  # documents left out, metrics not compared: in the CI log, not only the report
+        print(f"stance: note: {note}", file=sys.stderr)
+    for failure in (comparison.empty, comparison.lost):
+        if failure:
+            print(f"stance: error: the gate failed: {failure}", file=sys.stderr)
     return EXIT_OK if comparison.passed else EXIT_FAILED
 
 
