@@ -200,8 +200,9 @@ def _parse_example(line: str, source: str) -> EvalExample:
     if "stance" in gold and gold["stance"] not in STANCE_LABELS:
         raise InputError(f"expected 'stance' to be one of {list(STANCE_LABELS)}, got {gold['stance']!r}", source)
     domain = record.get("domain")
-    if domain is not None and (not isinstance(domain, str) or not domain):
-        raise InputError(f"expected 'domain' to be a non-empty string or absent, got {domain!r}", source)
+    if domain is not None and (not isinstance(domain, str) or not domain or domain == "all"):
+        raise InputError(f"expected 'domain' to be a non-empty string other than 'all' (the name of the pooled "
+                         f"scores) or absent, got {domain!r}", source)
     return EvalExample(id=record["id"], text=record["text"], domain=domain, **gold)
 
 
@@ -283,6 +284,9 @@ def score_document(example: EvalExample, record: Mapping[str, Any], lead_summary
         scores = prediction.get("scores")
         if isinstance(scores, Mapping) and isinstance(scores.get(label), int | float):
             confidence = float(scores[label])
+            if not 0.0 <= confidence <= 1.0:  # NaN included: calibration would be scored on nonsense
+                raise InputError(f"expected the score of {label!r} to be a probability in [0, 1], got "
+                                 f"{scores[label]!r}", source)
     if example.summary is not None:
         summary = rouge(_field(record, "summary", source), example.summary)
         if lead_summary is not None:
@@ -593,6 +597,8 @@ def _index_predictions(
     for record in records:
         if not isinstance(record, Mapping) or "id" not in record:
             raise InputError(f"expected prediction records with an 'id', got {record!r:.80}")
+        if str(record["id"]) in indexed:
+            raise InputError(f"two predictions for {str(record['id'])!r}; expected one record per document")
         indexed[str(record["id"])] = record
     missing = [ex.id for ex in examples if ex.id not in indexed]
     if missing:

@@ -159,6 +159,7 @@ def test_load_eval_set_from_a_folder_reads_every_jsonl_in_name_order(tmp_path: P
         ('{"id": "a", "text": "x", "summary": 3}\n', r"'summary' to be a string or absent, got int"),
         ('{"id": "a", "text": "x", "summary": " "}\n', r"set.jsonl:1: expected 'summary' to be a reference summary"),
         ('{"id": "a", "text": "   "}\n', r"set.jsonl:1: expected a non-empty string 'text', got '   '"),
+        ('{"id": "a", "text": "x", "domain": "all"}\n', r"other than 'all' \(the name of the pooled scores\)"),
         ("\n", "the eval set is empty"),
     ],
 )
@@ -235,6 +236,13 @@ def test_missing_or_malformed_predictions_are_clear_errors(examples: list[EvalEx
         evaluate(examples, predictions=records)
     with pytest.raises(StanceError, match="not both"):
         evaluate(examples, ScriptedPipeline(records), predictions=records)
+    records = [good_record(ex, i) for i, ex in enumerate(examples)]
+    with pytest.raises(InputError, match=r"two predictions for 't-000'"):
+        evaluate(examples, predictions=[*records, records[0]])
+    label = records[1]["stance"]["label"]
+    records[1] = {**records[1], "stance": {**records[1]["stance"], "scores": {label: float("nan")}}}
+    with pytest.raises(InputError, match=rf"prediction for 't-001': expected the score of '{label}' to be a probab"):
+        evaluate(examples, predictions=records)
 
 
 def test_outputs_are_deterministic(tmp_path: Path, examples: list[EvalExample]) -> None:
