@@ -280,8 +280,8 @@ class Pipeline:
         for result in results:
             self._stats.reasons.update(result.reasons())
             self._stats.flags.update(result.flags)
-            for flag in result.flags:
-                log.warning("%s: %s", result.id, flag)
+            for flag in result.flags:  # in the record and counted in stats(); one line each only when asked
+                log.debug("%s: %s", result.id, flag)
         return results
 
     def _classify(self, texts: list[str]) -> list[dict]:

@@ -4,6 +4,7 @@ two writers, never touch a file that is not theirs, and check paths before the w
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -303,10 +304,16 @@ EXPECTED_FLAGS = {"en": ["not French"], "vide": ["empty document"], "zh": ["no c
 def test_summarize_and_classify_records_carry_the_cleaning_flags_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, command: list[str]
 ) -> None:
-    out = tmp_path / "o.jsonl"
-    assert main([command[0], str(flagged_documents(tmp_path)), "--out", str(out), *command[1:]]) == 0
+    out, docs = tmp_path / "o.jsonl", flagged_documents(tmp_path)
+    assert main([command[0], str(docs), "--out", str(out), *command[1:]]) == 0
     records = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert {doc_id: r["flags"] for doc_id, r in records.items()} == EXPECTED_FLAGS
+    # one warning for the run, counting the flags; each document's own line only with --verbose (debug)
+    assert ("documents flagged by cleaning (see each record's \"flags\"): not French 1, empty document 1, "
+            "no content left after cleaning 1") in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="stance"):
+        assert main([command[0], str(docs), "--out", str(tmp_path / "v.jsonl"), *command[1:]]) == 0
     for doc_id, flags in EXPECTED_FLAGS.items():
         assert f"{doc_id}: {flags[0]}" in caplog.text
 

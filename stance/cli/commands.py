@@ -251,10 +251,13 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
                 problems.report(error)
                 continue
             written += 1
-    skipped = pipeline.stats().skipped
-    if skipped:
-        log.info("skipped %d documents already in %s (use --overwrite to redo them)", skipped, args.out)
+    stats = pipeline.stats()
+    if stats.skipped:
+        log.info("skipped %d documents already in %s (use --overwrite to redo them)", stats.skipped, args.out)
     log.info("wrote %d records to %s", written, args.out)
+    if stats.flags:  # one line for the run, not one per document (--verbose names each document)
+        flagged = ", ".join(f"{flag} {count}" for flag, count in stats.flags.most_common())
+        log.warning("documents flagged by cleaning (see each record's \"flags\"): %s", flagged)
     return problems.exit_status(EXIT_OK)
 
 
