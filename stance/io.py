@@ -499,9 +499,11 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterato
     """Documents from any input stance accepts.
 
     ``source`` may be a path (a .txt or .html file, a folder of them or a JSONL of
-    ``{"id", "text"}``), a ``datasets.Dataset`` or any iterable of :class:`Document`,
-    of mappings with ``"text"`` (and ``"id"``) or of plain strings (their ids are
-    their positions, ``"0"``, ``"1"``...). A bare string is a path, never a text.
+    ``{"id", "text"}``), a ``datasets.Dataset``, a pandas ``DataFrame`` with a ``"text"``
+    column (and ``"id"``), a pandas ``Series`` of texts (its index gives the ids) or any
+    iterable of :class:`Document`, of mappings with ``"text"`` (and ``"id"``) or of plain
+    strings (their ids are their positions, ``"0"``, ``"1"``...). A bare string is a
+    path, never a text.
     An item that is none of these, or whose id holds a lone surrogate, goes to
     ``on_error`` (by default: raise) and the others are still read; lone
     surrogates in a text become U+FFFD, with a warning.
@@ -510,9 +512,19 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterato
     ['0', '1']
     """
     if isinstance(source, str | os.PathLike):
+        if isinstance(source, str) and ("\n" in source or len(source) > 4096):
+            raise InputError(f"expected a path, got a text of {len(source)} characters; to process a text, pass a "
+                             "list: run([text])")
         check_input(source, " (to process a text, pass a list: run([text]))")
         yield from read_documents(source, on_error=on_error or _raise)
         return
+    if hasattr(source, "columns") and hasattr(source, "to_dict"):  # a pandas DataFrame: its rows
+        if "text" not in source.columns:
+            columns = list(source.columns)
+            raise InputError(f"expected a DataFrame with a 'text' column (and 'id'), got columns {columns}")
+        source = source.to_dict("records")
+    elif hasattr(source, "index") and hasattr(source, "to_dict") and hasattr(source, "items"):  # a pandas Series
+        source = [{"id": index, "text": text} for index, text in source.items()]
     if isinstance(source, bytes | Mapping) or not isinstance(source, Iterable):
         raise InputError(
             f"expected a path, a datasets.Dataset or an iterable of texts/Documents, got {type(source).__name__}"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -102,8 +103,8 @@ class RunStats:
 class Pipeline:
     """Clean, summarise and classify French articles; any stage may be left out.
 
-    ``cleaner`` defaults to :class:`~stance.cleaning.Cleaner`; ``clean=False``
-    takes texts as they are. ``summarizer`` and ``classifier`` are objects (a
+    ``cleaner`` defaults to :class:`~stance.cleaning.Cleaner`; ``clean=False`` (or
+    ``cleaner=False``) takes texts as they are. ``summarizer`` and ``classifier`` are objects (a
     :class:`~stance.summarize.Summarizer`, a
     :class:`~stance.classify.StanceClassifier`), names, ``None`` for the default
     or ``False`` to leave the stage out. By default both are the offline
@@ -126,6 +127,10 @@ class Pipeline:
     ``"empty document"``...), so that the neutral stance of an empty or foreign
     document is not mistaken for a reading of it; ``warnings`` (what reading
     noticed, e.g. a cp1252 file) are added when there are any.
+
+    A Pipeline shared by threads runs one batch at a time (its stages keep state while
+    they run: the stance adapter switched on over the shared encoder, the cleaner's batch
+    counts); for parallel work, give each thread or process its own Pipeline.
     """
 
     def __init__(
@@ -142,6 +147,10 @@ class Pipeline:
     ) -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise UsageError(f"expected batch_size to be a whole number >= 1, got {batch_size!r}")
+        if neutral_weight is not None and not (isinstance(neutral_weight, int | float) and neutral_weight > 0):
+            raise UsageError(f"expected neutral_weight > 0 (or None for the classifier's own), got {neutral_weight!r}")
+        if cleaner is False:  # as summarizer=False and classifier=False leave their stage out
+            cleaner, clean = None, False
         self.batch_size = batch_size
         self.progress = progress
         self.neutral_weight = neutral_weight
@@ -160,7 +169,17 @@ class Pipeline:
         self.classifier = _classifier(classifier, encoder, device)
         if self.cleaner is None and self.summarizer is None and self.classifier is None:
             raise UsageError("expected at least one stage: cleaning, a summarizer or a classifier")
+        self._lock = threading.RLock()
         self.reset_stats()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_lock")  # a lock does not pickle (datasets' num_proc, Ray): each copy gets its own
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
 
     # ---------------------------------------------------------------- running
 
@@ -213,6 +232,13 @@ class Pipeline:
     def _process(self, batch: Sequence[Document]) -> tuple[list[Cleaned], list[dict]]:
         if not batch:
             return [], []
+        # One batch at a time: the stages keep state while they run (the stance adapter switched on
+        # over the encoder the summariser shares, the cleaner's batch counts), so a Pipeline shared by
+        # threads serialises its batches rather than mixing them.
+        with self._lock:
+            return self._process_batch(batch)
+
+    def _process_batch(self, batch: Sequence[Document]) -> tuple[list[Cleaned], list[dict]]:
         cleaned = self._timed("clean", self._clean, batch)
         texts = [result.text for result in cleaned]
         summaries = self._timed("summarize", self.summarizer.summarize, texts) if self.summarizer else None
@@ -305,6 +331,10 @@ class Pipeline:
     def stats(self) -> RunStats:
         """What this pipeline did since it was made (or since :meth:`reset_stats`)."""
         return self._stats
+
+    def __repr__(self) -> str:
+        stages = ", ".join(f"{stage}={text}" for stage, text in self.describe().items())
+        return f"Pipeline({stages}, batch_size={self.batch_size})"
 
     def describe(self) -> dict[str, str]:
         """What each stage is, for reports: ``{"cleaner", "summarizer", "classifier"}``, and

@@ -164,3 +164,21 @@ def test_an_empty_jsonl_is_named_and_a_table_is_sent_to_the_ray_engine(tmp_path:
     (tmp_path / "docs.csv").write_text("id,text\na,Un\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"docs.csv: .csv tables are read by the Ray engine only"):
         read(tmp_path / "docs.csv")
+
+
+def test_pandas_frames_and_series_are_read_by_rows_and_a_text_is_no_path() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"id": ["x", "y"], "text": ["Le CAC 40 monte.", "Le Dax baisse."]})
+    assert [(d.id, d.text) for d in iter_documents(frame)] == [("x", "Le CAC 40 monte."), ("y", "Le Dax baisse.")]
+    series = pd.Series(["Le CAC 40 monte."], index=["p"])
+    assert [(d.id, d.text) for d in iter_documents(series)] == [("p", "Le CAC 40 monte.")]
+    with pytest.raises(InputError, match=r"expected a DataFrame with a 'text' column .*got columns \['body'\]"):
+        list(iter_documents(pd.DataFrame({"body": ["x"]})))
+    with pytest.raises(InputError, match=r"expected a path, got a text of 35 characters; .* run\(\[text\]\)"):
+        list(iter_documents("Le CAC 40 monte.\nLes banques aussi."))
+    from stance import Cleaner
+
+    with pytest.raises(InputError, match="got a DataFrame, which would be read as its keys or column names"):
+        Cleaner().clean_batch(frame)
+    with pytest.raises(InputError, match="got a dict, which would be read as its keys"):
+        Cleaner().clean_batch({"a": "Le CAC 40 monte."})

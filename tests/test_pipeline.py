@@ -402,3 +402,30 @@ def test_a_pipeline_needs_a_stage_and_stages_can_be_left_out(tiny_classifier: An
     only_summary = Pipeline(summarizer=LeadSummarizer(max_sentences=1), classifier=False, progress=False)
     (record,) = only_summary.run(["Le CAC 40 a gagné 2 %. Les banques ont mené."])
     assert record["summary"] == "Le CAC 40 a gagné 2 %." and "stance" not in record
+
+
+def test_a_pipeline_shared_by_threads_gives_the_records_of_a_sequential_run() -> None:
+    """Its batches run one at a time: the stages keep state while they run (here the cleaner's batch
+    counts, which another thread's batch would otherwise change mid-batch)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from stance.summarize import LeadSummarizer
+
+    pipeline = Pipeline(summarizer=LeadSummarizer(max_sentences=1), classifier=False, progress=False, batch_size=3)
+    pages = [[f"Article {n}.{k} : la Bourse de Paris a fini en hausse de {k} %, portée par les banques.\n\n"
+              "Les plus lus\n\nMentions légales\n\nPartager" for k in range(3)] for n in range(12)]
+    sequential = [list(pipeline.run(batch)) for batch in pages]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(lambda batch: list(pipeline.run(batch)), pages * 3))
+    assert threaded == sequential * 3
+    assert repr(pipeline).startswith("Pipeline(cleaner=Cleaner, summarizer=") and "batch_size=3" in repr(pipeline)
+    import pickle
+
+    assert pickle.loads(pickle.dumps(pipeline)).run is not None  # the lock is not pickled, the copy gets its own
+
+
+def test_pipeline_options_are_checked_when_it_is_made() -> None:
+    with pytest.raises(UsageError, match=r"expected neutral_weight > 0"):
+        Pipeline(classifier=False, summarizer=False, neutral_weight=-1)
+    cleaning_off = Pipeline(cleaner=False, summarizer=LeadSummarizer(), classifier=False, progress=False)
+    assert cleaning_off.cleaner is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -30,8 +30,10 @@ def _check_texts(texts: object, what: str = "texts") -> tuple[list[str], bool]:
     """The texts as a list, and whether a single ``str`` was given."""
     if isinstance(texts, str):
         return [texts], True
-    if isinstance(texts, bytes) or not isinstance(texts, Iterable):
-        raise InputError(f"expected {what} to be a str or a list of str, got {type(texts).__name__}")
+    if isinstance(texts, bytes | Mapping) or hasattr(texts, "columns") or not isinstance(texts, Iterable):
+        raise InputError(f"expected {what} to be a str or a list of str, got {type(texts).__name__}"
+                         + ("; a mapping or a table would be read as its keys or column names: pass "
+                            "list(d.values()) or df['text'].tolist()" if isinstance(texts, Iterable) else ""))
     items = list(texts)
     for index, text in enumerate(items):
         if not isinstance(text, str):

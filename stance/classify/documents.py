@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -565,6 +565,12 @@ def classify_documents(
     if hasattr(documents, "predict_proba"):
         raise InputError("expected classify_documents(documents, classifier): the documents come first, got a "
                          f"{type(documents).__name__} in their place")
+    if isinstance(documents, Mapping) or hasattr(documents, "columns"):
+        raise InputError(f"expected a list of documents, got a {type(documents).__name__}, which would be read as "
+                         "its keys or column names: pass list(d.values()) or df['text'].tolist()")
+    if not callable(getattr(classifier, "predict_proba", None)):
+        hint = f": load it first, load_classifier({classifier!r})" if isinstance(classifier, str) else ""
+        raise InputError(f"expected a stance classifier (with predict_proba), got {type(classifier).__name__}{hint}")
     if aggregator is None:
         aggregator = getattr(classifier, "aggregation_", None)
     split = [document_passages(doc, max_words) if isinstance(doc, str) else _check_texts(doc, "passages")[0]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -63,6 +64,18 @@ class Cleaner:
                              "give the LineModel(model=...) among them")
         self.steps = list(steps) if steps is not None else default_steps(opening_lines, line_model)
         self._line_model = None if line_model is None or isinstance(line_model, TreeModel) else str(line_model)
+        # The line model keeps caches and, while a batch is cleaned, the batch's line counts: a Cleaner
+        # shared by threads cleans one call at a time.
+        self._lock = threading.RLock()
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_lock")  # a lock does not pickle: each copy gets its own
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
 
     def __repr__(self) -> str:
         """How run reports name the cleaner: with the line model's folder when it is not the shipped one."""
@@ -71,7 +84,9 @@ class Cleaner:
     def clean(self, text: str, doc_id: str | None = None, warnings: Sequence[str] = ()) -> Cleaned:
         """Clean one text; ``warnings`` (what reading it noticed, e.g. a cp1252
         file) are carried into the result and its record."""
-        return self._clean_lines(_lines(text), doc_id, tuple(warnings))
+        lines = _lines(text)
+        with self._lock:
+            return self._clean_lines(lines, doc_id, tuple(warnings))
 
     def clean_batch(self, documents: Sequence[Document | str]) -> list[Cleaned]:
         """Clean documents together: the line model also sees how many documents of the
@@ -86,8 +101,16 @@ class Cleaner:
         """
         if isinstance(documents, str | bytes):
             raise InputError("expected a list of documents; use clean(text) for a single one")
+        if isinstance(documents, Mapping) or hasattr(documents, "columns"):
+            kind = type(documents).__name__
+            raise InputError(f"expected a list of documents (texts or stance.Document), got a {kind}, which would be "
+                             "read as its keys or column names; pass list(d.values()), or df['text'].tolist()")
         docs = [doc if isinstance(doc, Document) else Document(None, doc) for doc in documents]  # type: ignore[arg-type]
         texts = [_lines(doc.text) for doc in docs]
+        with self._lock:
+            return self._clean_together(docs, texts)
+
+    def _clean_together(self, docs: list[Document], texts: list[list[str]]) -> list[Cleaned]:
         models = [step for step in self.steps if isinstance(step, LineModel)]
         if not models or len(docs) < 2:
             return [self._clean_lines(lines, d.id, tuple(d.warnings)) for d, lines in zip(docs, texts, strict=True)]

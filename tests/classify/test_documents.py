@@ -224,3 +224,12 @@ def test_a_huge_document_is_classified_by_a_bounded_sample_of_its_passages() -> 
     assert passages[-1].startswith("Le paragraphe 2999 ") and len(set(passages)) == MAX_PASSAGES
     with pytest.raises(InputError, match="max_passages >= 7"):
         document_passages(huge, max_passages=6)
+
+
+def test_documents_of_the_wrong_shape_and_a_classifier_by_name_are_refused() -> None:
+    from stance.classify import classify_document
+
+    with pytest.raises(InputError, match=r"got a dict, which would be read as its keys"):
+        classify_documents({"a": "Le titre bondit."}, _TwoModels(None))  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"stance classifier .*got str: load it first, load_classifier\('lora'\)"):
+        classify_document("Le titre bondit.", "lora")  # type: ignore[arg-type]
