@@ -100,7 +100,8 @@ class PipelineSpec:
     same :class:`~stance.pipeline.Pipeline` (the options of ``stance run``).
 
     ``summarizer``: ``"extractive"`` (default), ``"lead"``, an encoder or a seq2seq
-    model name/path, or ``None`` for no summaries. ``backend``: ``"lora"`` (default),
+    model name/path, or ``None`` (or ``False``, as for :class:`~stance.pipeline.Pipeline`) for
+    no summaries; ``backend`` likewise. Bad values are refused when the spec is made. ``backend``: ``"lora"`` (default),
     ``"embedding"``, ``"transformer"``, ``"zero-shot"`` or ``None`` for no stance;
     ``stance_model`` its model (default: the one shipped for the backend). ``clean=False`` takes texts as they are;
     ``line_model``: the cleaner's line model, a folder saved by ``stance
@@ -116,8 +117,25 @@ class PipelineSpec:
     line_model: str | None = None
 
     def __post_init__(self) -> None:
+        # Checked here, on the driver, not in every worker once the cluster has started.
+        for name in ("summarizer", "backend"):
+            if getattr(self, name) is False:  # Pipeline's way of leaving a stage out: None here
+                object.__setattr__(self, name, None)
         if self.line_model is not None and not self.clean:
             raise UsageError("line_model is the cleaner's model, and clean=False turns cleaning off: give one of them")
+        from .classify.training import BACKENDS
+
+        if self.backend is not None and self.backend not in BACKENDS:
+            raise UsageError(f"expected backend to be one of {list(BACKENDS)} or None (no stance), got "
+                             f"{self.backend!r}")
+        if self.summarizer is not None and (not isinstance(self.summarizer, str) or not self.summarizer):
+            raise UsageError(f"expected summarizer to be a name (extractive, lead, a model) or None, got "
+                             f"{self.summarizer!r}")
+        if self.neutral_weight is not None and not (isinstance(self.neutral_weight, int | float)
+                                                    and self.neutral_weight > 0):
+            raise UsageError(f"expected neutral_weight > 0 or None, got {self.neutral_weight!r}")
+        if not isinstance(self.device, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", self.device):
+            raise UsageError(f"expected device to be auto, cpu, cuda, cuda:N or mps, got {self.device!r}")
 
     def stages(self) -> tuple[str, ...]:
         """The model stages, in order."""

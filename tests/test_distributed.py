@@ -103,6 +103,17 @@ def test_a_spec_carries_the_cleaners_line_model(tmp_path: Path) -> None:
         distributed.PipelineSpec(clean=False, line_model=str(tmp_path / "line-model"))
 
 
+def test_a_spec_is_checked_when_it_is_made_and_reads_false_as_pipeline_does() -> None:
+    assert distributed.PipelineSpec(summarizer=False).stages() == ("classify",)
+    assert distributed.PipelineSpec(summarizer=False, backend=False).stages() == ()
+    for options, message in [({"backend": "foo"}, "expected backend to be one of"),
+                             ({"device": "gpu"}, "expected device to be auto, cpu, cuda, cuda:N or mps"),
+                             ({"neutral_weight": -1}, "expected neutral_weight > 0"),
+                             ({"summarizer": 3}, "expected summarizer to be a name")]:
+        with pytest.raises(UsageError, match=message):
+            distributed.PipelineSpec(**options)
+
+
 def test_the_spec_builds_the_classifier_of_its_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     """The default stages (extractive summaries, the lora classifier) share one encoder, as
     Pipeline's defaults do; any other backend is loaded by name, as the local engine loads it."""
