@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, StanceError
 from .registry import get_spec, locate
-from .runtime import batched_map, input_limit, resolve_device, resolve_dtype, token_windows
+from .runtime import batched_map, input_limit, loading, resolve_device, resolve_dtype, token_windows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -69,7 +69,8 @@ class Encoder:
         if _takes_pooling_flag(config):
             # stance mean-pools; the pooling head is unused (and absent from some checkpoints).
             options["add_pooling_layer"] = False
-        network = AutoModel.from_pretrained(self.path, **options)
+        with loading(progress):
+            network = AutoModel.from_pretrained(self.path, **options)
         if getattr(network.config, "is_encoder_decoder", False):
             network = network.get_encoder()
         self.model = network.to(self.device).eval()

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import DeviceError, OutOfMemory, StanceError, UsageError
@@ -148,6 +149,22 @@ def resolve_dtype(
             "bfloat16 (it needs an Ampere or newer GPU); use dtype='fp32'"
         )
     return chosen
+
+
+@contextmanager
+def loading(progress: bool | None = None) -> Iterator[None]:
+    """Load models without transformers' "Loading weights" bar unless ``progress`` is True: a
+    library call, a batch job or a CI log should not print a bar for every model it loads."""
+    from transformers.utils import logging as hf_logging
+
+    if progress is True or not hf_logging.is_progress_bar_enabled():
+        yield
+        return
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.enable_progress_bar()
 
 
 def native_bf16(device: torch.device) -> bool:

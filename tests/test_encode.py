@@ -244,3 +244,11 @@ def test_tiny_encoder_on_cuda_matches_cpu(tiny_bert_dir):
     assert gpu.dtype == (torch.bfloat16 if native_bf16(torch.device("cuda")) else torch.float32)
     similarity = (gpu.encode(SHORT) * cpu.encode(SHORT)).sum(axis=1)
     assert similarity.min() > 0.99
+
+
+def test_loading_a_model_prints_no_bar_unless_progress_is_asked_for(tiny_bert_dir, capfd) -> None:
+    from transformers.utils import logging as hf_logging
+
+    Encoder(str(tiny_bert_dir), device="cpu")
+    assert "Loading weights" not in capfd.readouterr().err
+    assert hf_logging.is_progress_bar_enabled()  # transformers' own setting is left as it was

@@ -53,7 +53,7 @@ class _SequenceModel:
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        from ..runtime import input_limit, resolve_device, resolve_dtype
+        from ..runtime import input_limit, loading, resolve_device, resolve_dtype
 
         self.path = path
         self.spec = spec
@@ -63,8 +63,9 @@ class _SequenceModel:
         # fp32 weights and autocast for bf16/fp16: one path for training and inference. transformers 5
         # loads a checkpoint in the dtype it was saved in unless told: a bf16 or fp16 hub checkpoint would
         # then train in half precision (AdamW steps rounded away, or fp16 gradients that cannot be unscaled).
-        self.network = AutoModelForSequenceClassification.from_pretrained(
-            path, **{"dtype": torch.float32, **load_options}).to(self.device)
+        with loading():
+            self.network = AutoModelForSequenceClassification.from_pretrained(
+                path, **{"dtype": torch.float32, **load_options}).to(self.device)
         self.network.eval()
         if self.tokenizer.pad_token is None and self.tokenizer.eos_token is not None:
             self.tokenizer.pad_token = self.tokenizer.eos_token

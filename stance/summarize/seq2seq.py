@@ -58,7 +58,7 @@ class Seq2SeqSummarizer(Summarizer):
         from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
 
         from ..registry import get_spec, locate
-        from ..runtime import input_limit, resolve_device, resolve_dtype
+        from ..runtime import input_limit, loading, resolve_device, resolve_dtype
 
         self.spec = get_spec(model)
         path = locate(model)
@@ -73,7 +73,8 @@ class Seq2SeqSummarizer(Summarizer):
         fp16_ok = self.spec.fp16_ok and config.model_type not in _T5_FAMILY
         self.dtype = resolve_dtype(self.device, dtype, bf16_ok=self.spec.bf16_ok, fp16_ok=fp16_ok)
         self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=self.dtype).to(self.device).eval()
+        with loading(progress):
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=self.dtype).to(self.device).eval()
         self.name = self.spec.name
         self.method = f"seq2seq:{self.spec.name}"
         self.batch_size = batch_size
