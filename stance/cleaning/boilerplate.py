@@ -103,6 +103,14 @@ class Boilerplate(LineRules):
         Rule(SHARE, re.compile(rf"(?:{_SHARE_ITEM}[\s|·•/,\-]*)+", _I), max_len=200),
         Rule(LONE_NUMBER, re.compile(r"[+\-−]?\d[\d\s.,]*(?:[%kKM]|\s*/\s*\d+)?"), max_len=40),
         Rule(
+            COPYRIGHT,
+            re.compile(
+                r"(?:copyright|tous\s+droits\s+r[ée]serv[ée]s).{0,120}|.{0,120}tous\s+droits\s+r[ée]serv[ée]s\.?", _I
+            ),
+            needs=("copyright", "droits"),
+            max_len=300,
+        ),
+        Rule(
             CAPTION,
             re.compile(
                 r"[^()]{1,90}\((?:source|cr[ée]dits?(?:\s+photos?)?|photos?|images?|illustrations?|"
@@ -112,14 +120,6 @@ class Boilerplate(LineRules):
                 r".{0,120}(?:©|\(c\))\s*[\w .,&'’/\-]{1,50}",
                 _I,
             ),
-            max_len=300,
-        ),
-        Rule(
-            COPYRIGHT,
-            re.compile(
-                r"(?:copyright|tous\s+droits\s+r[ée]serv[ée]s).{0,120}|.{0,120}tous\s+droits\s+r[ée]serv[ée]s\.?", _I
-            ),
-            needs=("copyright", "droits"),
             max_len=300,
         ),
         Rule(

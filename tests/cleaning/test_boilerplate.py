@@ -35,7 +35,7 @@ DROPPED = [
     ("Photo : Getty Images", "photo caption or credit"),
     ("Source : Bloomberg", "photo caption or credit"),
     ("La Défense, à l'aube. © Jean Dupont / Hans Lucas", "photo caption or credit"),
-    ("© 2025 Les Échos. Tous droits réservés.", "photo caption or credit"),
+    ("© 2025 Les Échos. Tous droits réservés.", "copyright notice"),  # © and the notice: the notice it is
     ("Copyright 2025 Le Journal", "copyright notice"),
     (
         "Cette page peut inclure du contenu de tiers fourni à des fins d'information uniquement.",
