@@ -156,6 +156,25 @@ def load_eval_set(path: str | os.PathLike) -> list[EvalExample]:
     return examples
 
 
+def _as_examples(items: Iterable[Any]) -> list[EvalExample]:
+    """Eval examples given in memory: :class:`EvalExample` objects, or mappings in the eval
+    set's format (checked as a file's lines are)."""
+    if isinstance(items, str | bytes | Mapping):
+        raise InputError(f"expected a path or a list of eval examples, got {type(items).__name__}")
+    examples = []
+    for index, item in enumerate(items):
+        if isinstance(item, Mapping):
+            item = _parse_example(json.dumps(dict(item)), f"item {index}")
+        elif not isinstance(item, EvalExample):
+            raise InputError(f"expected an EvalExample or a mapping in the eval format at position {index}, got "
+                             f"{type(item).__name__}")
+        elif item.stance is not None and item.stance not in STANCE_LABELS:
+            raise InputError(f"expected 'stance' to be one of {list(STANCE_LABELS)}, got {item.stance!r}",
+                             f"item {index}")
+        examples.append(item)
+    return examples
+
+
 def _utf8_lines(path: Path, what: str) -> Iterator[tuple[int, str]]:
     """The non-blank lines of a UTF-8 file with their numbers; a line that is not UTF-8, or a
     file that cannot be read, is an :class:`InputError` naming the file (and line)."""
@@ -548,7 +567,7 @@ def evaluate(
     0.71
     """
     source = str(eval_set) if isinstance(eval_set, str | os.PathLike) else None
-    examples = load_eval_set(eval_set) if isinstance(eval_set, str | os.PathLike) else list(eval_set)
+    examples = load_eval_set(eval_set) if isinstance(eval_set, str | os.PathLike) else _as_examples(eval_set)
     description: dict[str, Any] = {}
     if predictions is not None:
         if pipeline is not None:

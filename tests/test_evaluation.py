@@ -614,3 +614,13 @@ def test_a_baseline_with_a_malformed_metric_name_is_refused(tmp_path: Path, good
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(InputError, match=r"malformed 'metrics'.*'stance.macro_f1\[fr'.*regenerate it with"):
         load_baseline(path)
+
+
+def test_eval_examples_in_memory_may_be_mappings_and_are_checked() -> None:
+    records = [{"id": "x", "stance": {"label": "bullish", "scores": {"bullish": 0.9}}}]
+    evaluation = evaluate([{"id": "x", "text": "Le titre monte.", "stance": "bullish"}], predictions=records)
+    assert evaluation.metrics["stance.accuracy"].value == 1.0
+    with pytest.raises(InputError, match=r"item 0: expected 'stance' to be one of \['bullish'"):
+        evaluate([EvalExample("x", "Le titre monte.", stance="positive")], predictions=records)
+    with pytest.raises(InputError, match=r"item 0: expected a non-empty string 'text'"):
+        evaluate([{"id": "x", "stance": "bullish"}], predictions=records)
