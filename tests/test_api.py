@@ -50,3 +50,14 @@ def test_readme_links_stay_inside_the_repository() -> None:
             continue
         path = (ROOT / target).resolve()
         assert path.is_relative_to(ROOT) and path.exists(), target
+
+
+def test_submodules_are_reached_from_the_package_on_first_use() -> None:
+    import subprocess
+    import sys
+
+    code = "import stance; print(stance.evaluation.evaluate.__name__, stance.distributed.PipelineSpec.__name__)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() == [
+        "evaluate", "PipelineSpec"]
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        stance.nothing  # noqa: B018
