@@ -131,6 +131,13 @@ class PipelineSpec:
         if self.summarizer is not None and (not isinstance(self.summarizer, str) or not self.summarizer):
             raise UsageError(f"expected summarizer to be a name (extractive, lead, a model) or None, got "
                              f"{self.summarizer!r}")
+        from .registry import get_spec
+
+        # An unknown model name (UnknownModelError, exit 2) is refused here, not in every actor.
+        if self.summarizer not in (None, "extractive", "lead"):
+            get_spec(self.summarizer)
+        if self.stance_model is not None:
+            get_spec(self.stance_model)
         if self.neutral_weight is not None and not (isinstance(self.neutral_weight, int | float)
                                                     and self.neutral_weight > 0):
             raise UsageError(f"expected neutral_weight > 0 or None, got {self.neutral_weight!r}")
@@ -1000,7 +1007,7 @@ def _describe(spec: Any, pools: list[tuple[str, ...]], gpus: Mapping[str, float]
         what = spec.summarizer if isinstance(spec, PipelineSpec) and pool == ("summarize",) else None
         what = what or (f"{spec.backend} {spec.stance_model or ''}".strip() if isinstance(spec, PipelineSpec)
                         and pool == ("classify",) else None)
-        what = what or ("default e5-small extractive + embedding head, one shared encoder"
+        what = what or ("default e5-small extractive + lora stance adapter, one shared encoder"
                         if isinstance(spec, PipelineSpec) and spec.shares_encoder() else "pipeline factory")
         description["+".join(pool)] = f"{what}: {workers} actor(s), {share:g} GPU each"
     return description

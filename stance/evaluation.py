@@ -14,7 +14,8 @@ zero, and *held* otherwise. Stance accuracy and macro-F1 are gated pooled and,
 when the eval set has several domains, within each domain
 (``stance.macro_f1[fr-documents]``), so that a regression on a small domain
 cannot hide in the pool. A metric the baseline did not measure is *new*: named
-in the verdict, not compared. :func:`write_report` writes ``metrics.json``,
+in the verdict, not compared; one the baseline gated and this run does not measure
+(a domain that left the eval set) fails the gate. :func:`write_report` writes ``metrics.json``,
 ``report.md`` and ``confusion_matrix.png``.
 
 >>> evaluation = evaluate("eval/eval.jsonl")  # doctest: +SKIP

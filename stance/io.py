@@ -35,7 +35,7 @@ _BINARY_CONTROL_SHARE = 0.10
 
 HTML_SUFFIXES = (".html", ".htm")
 _TEXT_SUFFIXES = (".txt", *HTML_SUFFIXES)
-_TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
+_TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")  # tables: not one text each
 
 
 def html_to_text(html: str, source: str | None = None) -> str:
@@ -354,9 +354,7 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
         elif path.suffix.lower() == ".json":
             yield from _read_jsonl(path, on_error)
         elif path.suffix.lower() in _TABLE_SUFFIXES:
-            raise UsageError(f"{shown(path)}: {path.suffix} tables are read by the Ray engine only (`stance run "
-                             "--engine ray`); for the other commands write one {\"id\", \"text\"} object per "
-                             "line in a .jsonl file")
+            check_input_kind(path)
         else:
             _require_html([path])
             doc = _read_text_file(path, on_error)
@@ -386,6 +384,17 @@ def check_input(path: str | os.PathLike, hint: str = "") -> None:
         raise InputError(
             "no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file" + hint, str(path)
         )
+
+
+def check_input_kind(path: str | os.PathLike) -> None:
+    """Refuse, before any work, an input stance cannot read as documents: a table (.csv, .tsv,
+    .parquet: not one text), or HTML files without the extra that reads them."""
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() in _TABLE_SUFFIXES:
+        ray = "" if path.suffix.lower() == ".tsv" else " (`stance run --engine ray` reads .csv and .parquet)"
+        raise UsageError(f"{shown(path)}: a {path.suffix} table, not a text; write one {{\"id\", \"text\"}} "
+                         f"object per line in a .jsonl file{ray}")
+    _require_html(input_files(path))
 
 
 def _starts_with(path: Path, prefix: bytes) -> bool:

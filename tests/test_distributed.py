@@ -109,7 +109,9 @@ def test_a_spec_is_checked_when_it_is_made_and_reads_false_as_pipeline_does() ->
     for options, message in [({"backend": "foo"}, "expected backend to be one of"),
                              ({"device": "gpu"}, "expected device to be auto, cpu, cuda, cuda:N or mps"),
                              ({"neutral_weight": -1}, "expected neutral_weight > 0"),
-                             ({"summarizer": 3}, "expected summarizer to be a name")]:
+                             ({"summarizer": 3}, "expected summarizer to be a name"),
+                             ({"summarizer": "nonsense-xyz"}, "unknown model 'nonsense-xyz'"),
+                             ({"stance_model": "nonsense-xyz"}, "unknown model 'nonsense-xyz'")]:
         with pytest.raises(UsageError, match=message):
             distributed.PipelineSpec(**options)
 

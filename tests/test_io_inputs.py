@@ -162,7 +162,7 @@ def test_an_empty_jsonl_is_named_and_a_table_is_sent_to_the_ray_engine(tmp_path:
         assert read(tmp_path / "empty.jsonl") == ([], [])
     assert "empty.jsonl: holds no record (an empty file)" in caplog.text
     (tmp_path / "docs.csv").write_text("id,text\na,Un\n", encoding="utf-8")
-    with pytest.raises(UsageError, match=r"docs.csv: .csv tables are read by the Ray engine only"):
+    with pytest.raises(UsageError, match=r"docs.csv: a .csv table, not a text; .*--engine ray. reads .csv"):
         read(tmp_path / "docs.csv")
 
 
@@ -182,3 +182,12 @@ def test_pandas_frames_and_series_are_read_by_rows_and_a_text_is_no_path() -> No
         Cleaner().clean_batch(frame)
     with pytest.raises(InputError, match="got a dict, which would be read as its keys"):
         Cleaner().clean_batch({"a": "Le CAC 40 monte."})
+
+
+def test_a_table_is_refused_before_any_output_is_made(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from stance.cli import main
+
+    (tmp_path / "docs.csv").write_text("id,text\na,Un\n", encoding="utf-8")
+    assert main(["clean", str(tmp_path / "docs.csv"), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert "a .csv table, not a text" in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "o.settings.json").exists()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..document import Document
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, StanceError, UsageError, exit_code
-from ..io import JsonlWriter, check_input, check_not_input, check_output, check_writable
+from ..io import JsonlWriter, check_input, check_input_kind, check_not_input, check_output, check_writable
 from .distributed import add_engine_arguments, add_merge_command, run_into_folder, run_ray
 
 if TYPE_CHECKING:
@@ -181,6 +181,7 @@ def check_outputs(args: argparse.Namespace, kind: str | None = None) -> None:
     cannot work: OUT (or the report) that is one of the inputs, OUT that holds
     something other than records of this command (``kind``)."""
     check_input(args.input)
+    check_input_kind(args.input)  # a table, HTML without stance[html]: refused before any model loads
     outputs = [("--out", args.out)]
     if hasattr(args, "report"):
         report = args.report or str(Path(args.out).with_suffix(".md"))
@@ -310,8 +311,9 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
         description="Score cleaning, stance and summaries (with Lead-3 beside them) on an eval set; "
         "writes DIR/metrics.json, DIR/report.md and DIR/confusion_matrix.png. Stance accuracy and macro-F1 are "
         "gated pooled and within each domain (e.g. stance.macro_f1[fr-documents]). With --baseline, exits 1 "
-        "when a metric's paired 95% interval of (now - baseline) lies below -tolerance, or when nothing could "
-        "be compared (no metric, no document in common); a metric the baseline lacks is new, not compared.",
+        "when a metric's paired 95% interval of (now - baseline) lies below -tolerance, when nothing could "
+        "be compared (no metric, no document in common), or when a metric the baseline gated is not measured now "
+        "(a domain left the eval set); a metric the baseline lacks is new, not compared.",
     )
     evaluate.add_argument("path", metavar="PATH", help="eval JSONL, or a folder of them (e.g. eval/)")
     evaluate.add_argument("--out", required=True, metavar="DIR", help="folder for metrics.json and report.md")
