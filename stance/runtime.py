@@ -255,8 +255,7 @@ def batched_map(
                 if size == 1:
                     raise OutOfMemory(
                         f"out of memory on a batch of a single item (length {length(batch[0])}); use a smaller "
-                        "maximum input length, a lower precision (dtype='bf16' on a GPU, where the run is in "
-                        "fp32) or the CPU (device='cpu'); a rerun of the same command resumes"
+                        "maximum input length, a lower precision (bf16 on a GPU, where the run is in fp32) or the CPU"
                     ) from error
                 out_of_memory = True
             if out_of_memory:

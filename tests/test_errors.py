@@ -64,4 +64,18 @@ def test_out_of_memory_in_training_names_the_training_options(monkeypatch, capsy
     monkeypatch.setattr("stance.classify.train_classifier", out_of_memory)
     assert main(["train", "--backend", "embedding", "--out", str(tmp_path / "head")]) == 1
     err = capsys.readouterr().err
-    assert "use a smaller --batch-size or a machine with more memory, then rerun (training starts afresh)" in err
+    assert ("use a smaller --batch-size, --device cpu or a machine with more memory, then rerun (training starts "
+            "afresh)") in err
+
+
+def test_out_of_memory_on_one_item_gets_the_command_s_advice(monkeypatch, capsys, tmp_path) -> None:
+    from stance.errors import OutOfMemory
+
+    def hopeless(self, batch):  # type: ignore[no-untyped-def]
+        raise OutOfMemory("out of memory on a batch of a single item (length 9000)")
+
+    monkeypatch.setattr("stance.pipeline.Pipeline._process", hopeless)
+    (tmp_path / "a.txt").write_text("Le CAC 40 monte.", encoding="utf-8")
+    assert main(["clean", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "single item (length 9000); use a smaller --batch-docs or a machine with more memory, then rerun" in err

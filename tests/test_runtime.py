@@ -191,7 +191,7 @@ def test_out_of_memory_on_a_single_item_is_reraised_clearly():
 
     from stance.errors import OutOfMemory, exit_code
 
-    with pytest.raises(OutOfMemory, match=r"single item.*a rerun of the same command resumes") as caught:
+    with pytest.raises(OutOfMemory, match=r"single item.*a lower precision .* or the CPU") as caught:
         batched_map(hopeless, ["abc", "de"], batch_size=2)
     assert isinstance(caught.value.__cause__, torch.cuda.OutOfMemoryError)
     assert exit_code(caught.value) == 1  # a failed run, not bad usage

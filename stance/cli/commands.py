@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..document import Document
-from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, StanceError, UsageError, exit_code
+from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, OutOfMemory, StanceError, UsageError, exit_code
 from ..io import JsonlWriter, check_input, check_input_kind, check_not_input, check_output, check_writable
 from .distributed import add_engine_arguments, add_merge_command, run_into_folder, run_ray
 
@@ -53,13 +53,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.func(args)
+    except OutOfMemory as error:
+        print(f"stance: error: {error}; {_memory_advice(args)}", file=sys.stderr)
+        return exit_code(error)
     except StanceError as error:
         print(f"stance: error: {error}", file=sys.stderr)
         return exit_code(error)
     except KeyboardInterrupt as error:
-        training = args.func in (run_train, run_train_cleaner)
-        print("stance: interrupted; " + ("nothing was saved, and a rerun trains afresh" if training
-                                         else "rerun the same command to resume"), file=sys.stderr)
+        if args.func in (run_train, run_train_cleaner):
+            said = "nothing was saved, and a rerun trains afresh"
+        elif args.func is run_eval:
+            said = "a rerun scores afresh"
+        else:
+            said = "rerun the same command to resume"
+        print(f"stance: interrupted; {said}", file=sys.stderr)
         return exit_code(error)
     except MemoryError as error:
         print(f"stance: error: out of memory; {_memory_advice(args)}", file=sys.stderr)
@@ -75,11 +82,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _memory_advice(args: argparse.Namespace) -> str:
     """What to do after running out of memory, in the options of the command that did."""
+    device = ", --device cpu" if hasattr(args, "device") else ""
     if args.func in (run_train, run_train_cleaner):
         smaller = "a smaller --batch-size" if args.func is run_train else "fewer pages (--data)"
-        return f"use {smaller} or a machine with more memory, then rerun (training starts afresh)"
+        return f"use {smaller}{device} or a machine with more memory, then rerun (training starts afresh)"
+    if args.func is run_eval:
+        return ("score predictions made elsewhere (stance run there, then stance eval --predictions FILE) or use a "
+                "machine with more memory; eval starts afresh")
     smaller = "a smaller --batch-docs" + (" or --batch-size" if args.func is run_classify else "")
-    return f"use {smaller} or a machine with more memory, then rerun the same command to resume"
+    return f"use {smaller}{device} or a machine with more memory, then rerun the same command to resume"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="stance",
         description="Clean, summarise and classify the stance of French news articles.",
         epilog="Exit status: 0 success, 2 bad usage (detected before work starts), 1 a failed run or check "
-        "(e.g. a model that is not available, unreadable input documents).",
+        "(e.g. a model that is not available, unreadable input documents, out of memory), 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"stance {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
