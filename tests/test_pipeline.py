@@ -420,8 +420,11 @@ def test_a_pipeline_shared_by_threads_gives_the_records_of_a_sequential_run() ->
     assert threaded == sequential * 3
     assert repr(pipeline).startswith("Pipeline(cleaner=Cleaner, summarizer=") and "batch_size=3" in repr(pipeline)
     import pickle
+    import threading
 
-    assert pickle.loads(pickle.dumps(pipeline)).run is not None  # the lock is not pickled, the copy gets its own
+    copy = pickle.loads(pickle.dumps(pipeline))  # the lock is not pickled: the copy gets its own, and runs
+    assert isinstance(copy._lock, type(threading.RLock())) and copy._lock is not pipeline._lock
+    assert list(copy.run(pages[0])) == sequential[0]
 
 
 def test_pipeline_options_are_checked_when_it_is_made() -> None:

@@ -24,7 +24,8 @@ log = logging.getLogger("stance")
 PASSAGE_MAX_WORDS = 90
 
 
-# A document of more passages (about 46,000 words, a report or a book rather than an article) is
+# A document of more passages (paragraphs, or 90-word pieces of longer ones: about 15,000 words of
+# typical prose, at most 46,000; a report or a book rather than an article) is
 # classified by this many: its first and last three (headline, lead, conclusion) and an evenly
 # spaced sample of the others, so that one huge document costs bounded time. The training
 # documents hold at most 52 passages.

@@ -376,6 +376,8 @@ def default_output(backend: str, model: str) -> Path:
 
 # The file that names what a saved classifier folder holds, by backend.
 _MARKERS = {"lora": "head.json", "embedding": "head.json", "transformer": META_FILE, "zero-shot": META_FILE}
+# The files a lora save writes: a folder of these alone, without head.json, is a lora save cut short.
+_LORA_FILES = frozenset({"adapter_model.safetensors", "adapter_config.json", "head.json", "README.md"})
 
 
 def check_output_folder(folder: str | os.PathLike, backend: str, option: str = "--out") -> None:
@@ -399,6 +401,9 @@ def check_output_folder(folder: str | os.PathLike, backend: str, option: str = "
         held = json.loads(marker.read_text(encoding="utf-8")).get("backend")
     except (OSError, ValueError, AttributeError):
         held = None
+    names = {path.name for path in folder.iterdir() if not path.name.startswith(".")}
+    if held is None and backend == "lora" and names <= _LORA_FILES and "adapter_model.safetensors" in names:
+        return  # a lora save cut short (it removes head.json first): the rerun may finish it
     if held != backend:
         what = (f"{'an' if held[:1] in 'aeiou' else 'a'} {held} classifier" if isinstance(held, str) and held
                 else "files that are no saved stance classifier")

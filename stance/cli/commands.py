@@ -385,7 +385,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     )
     classify.add_argument("--no-clean", action="store_true", help="classify the text as given, without cleaning")
     classify.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
-    classify.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on a GPU that supports it, else fp32)")
+    classify.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on an Ampere or newer GPU, else fp32)")
     classify.add_argument("--batch-size", type=_positive_int, metavar="N", help="passages per model batch")
     classify.add_argument(
         "--neutral-weight", type=float, metavar="W",
@@ -429,7 +429,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
                        help="lora: refit only the document aggregation of the classifier saved in --out (its "
                        "passage model unchanged), the last step of a full training run alone")
     train.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
-    train.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on a GPU that supports it, else fp32)")
+    train.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on an Ampere or newer GPU, else fp32)")
     train.add_argument("--batch-size", type=_positive_int, metavar="N", help="examples per batch")
     tuning = train.add_argument_group("fine-tuning (lora and transformer)")
     tuning.add_argument("--epochs", type=float, help="passes over the data (default 3)")
