@@ -137,7 +137,7 @@ def test_the_spec_builds_the_classifier_of_its_backend(monkeypatch: pytest.Monke
 def test_resources_are_planned_per_pool_and_checked_before_any_work() -> None:
     spec = distributed.PipelineSpec()
     assert distributed.plan_resources(spec, 1, 0.5, 0.5) == {"actors": 1, "cpus": 2.0, "gpus": 1.0}
-    split = distributed.PipelineSpec(summarizer="lead", stance_model="head")
+    split = distributed.PipelineSpec(summarizer="lead", stance_model="./head")
     assert distributed.plan_resources(split, 2, 0.0, 0.25) == {"actors": 4, "cpus": 5.0, "gpus": 0.5}
     with pytest.raises(UsageError, match=r"asks for 1 GPU\(s\) but the Ray cluster \(local\) has 0.*forever"):
         distributed.check_resources(distributed.plan_resources(spec, 1, 0.5, 0.5), {"CPU": 4.0})
