@@ -136,13 +136,13 @@ def resolve_dtype(
     if chosen not in (torch.float32, torch.bfloat16, torch.float16):
         raise StanceError(f"expected a floating dtype of fp32, bf16 or fp16; got {chosen}")
     if chosen == torch.float16 and not fp16_ok:
-        raise StanceError(
-            "fp16 was asked for, but this model overflows in float16 (T5/mT5 family: its "
-            "activations exceed 65504 and become inf/NaN); use dtype='bf16' on a GPU that "
-            "supports it, or 'fp32'"
+        raise UsageError(
+            "fp16 was asked for, but this model's spec says it overflows in float16 (its activations "
+            "exceed 65504 and become inf/NaN, as in the T5/mT5 family); use dtype='bf16' on an Ampere or "
+            "newer GPU, or 'fp32'"
         )
     if chosen == torch.bfloat16 and not bf16_ok:
-        raise StanceError("bf16 was asked for, but this model's spec says to run it in fp32; use dtype='fp32'")
+        raise UsageError("bf16 was asked for, but this model's spec says to run it in fp32; use dtype='fp32'")
     if chosen == torch.bfloat16 and device.type == "cuda" and not native_bf16(device):
         raise DeviceError(
             f"bf16 was asked for, but {torch.cuda.get_device_name(device)} does not support "

@@ -282,8 +282,8 @@ class LoraStanceClassifier(HeadStanceClassifier):
             if not isinstance(value, int) or value < 1:
                 raise InputError(f"expected {name} to be a whole number >= 1, got {value!r}")
         for name, value in (("learning_rate", learning_rate), ("epochs", epochs), ("head_C", head_C)):
-            if not value > 0:
-                raise InputError(f"expected {name} > 0, got {value!r}")
+            if not (isinstance(value, int | float) and 0 < value < float("inf")):
+                raise InputError(f"expected {name} to be a finite number > 0, got {value!r}")
         if not isinstance(folds, int) or folds == 1 or folds < 0:
             raise InputError(f"expected folds = 0 (a calibration split) or a whole number >= 2, got {folds!r}")
         if folds == 0 and not 0 < calibration_split < 0.5:

@@ -207,8 +207,8 @@ class TransformerStanceClassifier(_CheckpointStanceClassifier):
         progress: bool | None = None,
     ) -> None:
         for name, value in (("epochs", epochs), ("learning_rate", learning_rate)):
-            if not value > 0:
-                raise InputError(f"expected {name} > 0, got {value!r}")
+            if not (isinstance(value, int | float) and 0 < value < float("inf")):
+                raise InputError(f"expected {name} to be a finite number > 0, got {value!r}")
         for name, value in (("batch_size", batch_size), ("gradient_accumulation_steps", gradient_accumulation_steps)):
             if not isinstance(value, int) or value < 1:
                 raise InputError(f"expected {name} to be a whole number >= 1, got {value!r}")

@@ -232,6 +232,8 @@ def test_bad_settings_and_missing_artefacts_say_what_to_do(tmp_path: Path) -> No
         LoraStanceClassifier(domain_balance=2.0)
     with pytest.raises(InputError, match="layers"):
         LoraStanceClassifier(layers=0)
+    with pytest.raises(InputError, match="expected learning_rate to be a finite number > 0, got inf"):
+        LoraStanceClassifier(learning_rate=float("inf"))
     with pytest.raises(UnknownModelError, match="stance train --backend lora"):
         LoraStanceClassifier.load(tmp_path)
 
