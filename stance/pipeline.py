@@ -173,13 +173,18 @@ class Pipeline:
         self.reset_stats()
 
     def __getstate__(self) -> dict[str, Any]:
+        # A lock does not pickle (datasets' num_proc, Ray): each copy gets its own. The statistics stay
+        # behind too, so that a copy starts afresh and datasets' hash of map_batch (its cache key) does
+        # not change with every run of the same pipeline.
         state = self.__dict__.copy()
-        state.pop("_lock")  # a lock does not pickle (datasets' num_proc, Ray): each copy gets its own
+        state.pop("_lock")
+        state.pop("_stats", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
+        self.reset_stats()
 
     # ---------------------------------------------------------------- running
 

@@ -432,3 +432,18 @@ def test_pipeline_options_are_checked_when_it_is_made() -> None:
         Pipeline(classifier=False, summarizer=False, neutral_weight=-1)
     cleaning_off = Pipeline(cleaner=False, summarizer=LeadSummarizer(), classifier=False, progress=False)
     assert cleaning_off.cleaner is None
+
+
+def test_a_pipeline_pickles_alike_however_much_it_ran() -> None:
+    """datasets keys its cache of dataset.map(pipeline.map_batch) on the pickle of the pipeline: the
+    statistics and the line model's caches stay out of it, so the same pipeline reuses the cache."""
+    import pickle
+
+    from datasets.fingerprint import Hasher
+
+    pipeline = Pipeline(summarizer=LeadSummarizer(max_sentences=1), classifier=False, progress=False)
+    before, key = pickle.dumps(pipeline), Hasher.hash(pipeline.map_batch)
+    list(pipeline.run(["Le CAC 40 monte.\n\nPartager", "Le Dax recule de 2 % à la clôture, plombé par l'automobile."]))
+    assert pipeline.stats().documents == 2
+    assert pickle.dumps(pipeline) == before and Hasher.hash(pipeline.map_batch) == key
+    assert pickle.loads(before).stats().documents == 0  # a copy starts afresh

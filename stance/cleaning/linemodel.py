@@ -244,10 +244,23 @@ class LineModel(Step):
         self.min_lines = min_lines
         self.corpus: Counter[str] | None = None
         self.batch = 1
+        self._clear_caches()
+
+    def _clear_caches(self) -> None:
         self._quiet: tuple[str, ...] | None = None  # the last lines found to hold nothing to drop
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lang = ""
         self._checked: dict[str, tuple[str | None, bool]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Caches are not the step: a copy starts without them, and pickles alike however much it ran
+        # (datasets keys its cache on that pickle).
+        return {key: value for key, value in self.__dict__.items()
+                if key not in ("_quiet", "_cache", "_cache_lang", "_checked")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
         """Count, for each line key, the documents of the batch being cleaned that hold it
