@@ -11,7 +11,11 @@ Three kinds of lines are dropped, each with its own reason:
   or when its time is relative ("il y a 3 h"), which articles never print
   before a paragraph. A last comment without an action line ends where the
   text starts repeating lines seen before the comments (a pasted second copy
-  of the article, which deduplication then handles) or at the end.
+  of the article, which deduplication then handles) or at the end. A comment
+  written on one line after its author (``"Jean-Pierre : la direction nous
+  ment !"``) counts when a reply or report line (``"Répondre"``) follows it and
+  a comment section comes before it (a comment, a form or header such as
+  ``"12 commentaires"``, an action line).
 - ``"comment form"``: WordPress-style forms ("Laisser un commentaire", "Votre
   adresse e-mail ne sera pas publiée", "Nom *"...).
 - ``"call to comment"``: a line inviting readers to comment ("Débattons en
@@ -128,7 +132,24 @@ class Comments(Step):
                 drops[index] = reason
         self._find_calls(lines, start, drops)
         self._find_blocks(lines, start, drops)
+        self._find_inline(lines, start, drops)
         return drops
+
+    def _find_inline(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
+        """``"Pseudo : comment"`` lines closed by a reply or report line (``"Répondre"``, ``"Signaler"``),
+        inside a comment section: right after a comment, a comment form or header (``"12 commentaires"``)
+        or an action line. (A forum thread's title, ``"Assurance-vie : faut-il arbitrer ?"`` over its
+        ``"Répondre"`` button, opens no such section.)"""
+        for index in range(max(start, 1), len(lines) - 1):
+            if index in drops or not _is_inline_comment(lines[index]) or not _is_worded_action(lines[index + 1]):
+                continue
+            if drops.get(index - 1) not in (COMMENT, FORM) and not _is_action_line(lines[index - 1]):
+                continue
+            drops[index] = COMMENT
+            end = index + 1
+            while end < len(lines) and _is_action_line(lines[end]):
+                drops.setdefault(end, COMMENT)
+                end += 1
 
     def _find_calls(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
         # every call to comment names the comments: the check spares the regex on most lines
@@ -238,6 +259,18 @@ def _is_time_line(line: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _is_action_line(line: str) -> bool:
     return _ACTION_LINE.fullmatch(line) is not None
+
+
+_INLINE_COMMENT = re.compile(rf"{_PSEUDONYM}\s?:\s+\S.*")
+_REPLY = re.compile(r"r[ée]pondre|signaler", _I)  # what only a comment offers (a "J'aime" also follows teasers)
+
+
+def _is_inline_comment(line: str) -> bool:
+    return len(line) <= 1000 and _INLINE_COMMENT.fullmatch(line) is not None
+
+
+def _is_worded_action(line: str) -> bool:
+    return _is_action_line(line) and _REPLY.search(line) is not None
 
 
 def _key(line: str) -> str:

@@ -116,3 +116,15 @@ def test_call_to_comment_and_its_questions() -> None:
 )
 def test_content_that_mentions_comments_is_kept(line: str) -> None:
     assert drops([line]) == {}
+
+
+def test_a_comment_on_one_line_after_its_author_closed_by_reply() -> None:
+    block = ["12 commentaires", "Jean-Pierre : encore une fois la direction nous ment !", "Répondre",
+             "Marie_75 : bravo aux équipes.", "Répondre"]
+    assert drops(block) == {4: "comment form", 5: "reader comment", 6: "reader comment", 7: "reader comment",
+                            8: "reader comment"}
+
+
+def test_a_forum_title_over_its_reply_button_is_no_comment() -> None:
+    # the title opens no comment section (no comment, form or action line before it): it stays
+    assert drops(["Forum Épargne", "Assurance-vie : faut-il arbitrer le fonds euros vers des ETF ?", "Répondre"]) == {}
