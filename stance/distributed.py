@@ -100,12 +100,13 @@ class PipelineSpec:
     same :class:`~stance.pipeline.Pipeline` (the options of ``stance run``).
 
     ``summarizer``: ``"extractive"`` (default), ``"lead"``, an encoder or a seq2seq
-    model name/path, or ``None`` (or ``False``, as for :class:`~stance.pipeline.Pipeline`) for
-    no summaries; ``backend`` likewise. Bad values are refused when the spec is made. ``backend``: ``"lora"`` (default),
-    ``"embedding"``, ``"transformer"``, ``"zero-shot"`` or ``None`` for no stance;
-    ``stance_model`` its model (default: the one shipped for the backend). ``clean=False`` takes texts as they are;
+    model name/path, or ``None`` (or ``False``, as for :class:`~stance.pipeline.Pipeline`)
+    for no summaries. ``backend``: ``"lora"`` (default), ``"embedding"``, ``"transformer"``,
+    ``"zero-shot"`` or ``None`` (``False``) for no stance; ``stance_model`` its model
+    (default: the one shipped for the backend). ``clean=False`` takes texts as they are;
     ``line_model``: the cleaner's line model, a folder saved by ``stance
-    train-cleaner`` (default: the shipped one).
+    train-cleaner`` (default: the shipped one). Bad values (an unknown backend, model
+    name or device, a neutral_weight <= 0) are refused when the spec is made.
     """
 
     clean: bool = True
