@@ -153,11 +153,18 @@ def lora_card(data: dict[str, Any], *, adapter_bytes: int | None = None) -> str:
             "Trained by `stance train --backend lora` on the files under \"Training data\" below, with the settings "
             "under \"Model\" (the shipped default, trained on the project's sets, is `stance/models/stance-lora`).",
         ]
+    device = data.get("trained_on")
+    if device:
+        seeded = (f" Seeded, but trained on a {device} device, whose kernels (cuBLAS, attention) are not "
+                  "deterministic: a rerun gives weights that differ slightly, and scores that differ by a few "
+                  "thousandths.")
+    else:
+        seeded = (" Seeded: the same command on the same data and machine, with the same number of torch threads, "
+                  "gives the same files (another thread count, or another CPU, sums in another order: the weights then "
+                  "differ slightly, and so do the scores, by a few thousandths; `docs/stance-lora.md`).")
     lines = [
         *header[:-1],
-        header[-1] + " Seeded: the same command on the same data and machine, with the same number of torch threads, "
-        "gives the same files (another thread count, or another CPU, sums in another order: the weights then differ "
-        "slightly, and so do the scores, by a few thousandths; `docs/stance-lora.md`).",
+        header[-1] + seeded,
         "",
         "Classifies a passage (French first; English finance headlines and tweets too) as **bullish**, **skeptical** "
         "or **neutral** for an investor in its subject: the stance convention of `docs/design.md` (a clearly good or "

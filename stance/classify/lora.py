@@ -594,6 +594,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         }
         self.training_time_ = round(time.perf_counter() - started, 1)
         self.trained_ = datetime.date.today().isoformat()
+        self.trained_on_ = self.encoder.device.type
         return self
 
     # prediction ----------------------------------------------------------------
@@ -705,6 +706,8 @@ class LoraStanceClassifier(HeadStanceClassifier):
             **self._weight_fields(),
             "aggregation": self.aggregation_.to_dict() if self.aggregation_ is not None else None,
             "trained": self.trained_,
+            # a GPU's kernels are not deterministic: the card says so (CPU artefacts keep their layout)
+            **({"trained_on": self.trained_on_} if getattr(self, "trained_on_", "cpu") != "cpu" else {}),
             "training_time_s": self.training_time_,
             "training_data": self.training_data_,
             "cross_validation": self.cv_results_,
@@ -803,6 +806,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         model._adapter_ready = True
         model._set_head(data)
         model.training_time_ = data.get("training_time_s")
+        model.trained_on_ = data.get("trained_on", "cpu")
         if aggregation and data.get("aggregation"):
             from .documents import DocumentAggregator
 

@@ -630,3 +630,8 @@ def test_only_the_default_training_calls_its_card_the_default(tiny_lora) -> None
     assert "--out stance/models/stance-lora` (the shipped default" not in card
     shipped = (Path(__file__).parents[2] / "stance" / "models" / "stance-lora" / "README.md").read_text("utf-8")
     assert shipped.startswith("# Default stance classifier")
+    from stance.classify.card import lora_card
+
+    data = json.loads((folder / "head.json").read_text(encoding="utf-8"))
+    assert "trained_on" not in data and "the same command on the same data and machine" in card  # a CPU run
+    assert "trained on a cuda device, whose kernels" in lora_card({**data, "trained_on": "cuda"})
