@@ -512,7 +512,7 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterato
     column (and ``"id"``), a pandas ``Series`` of texts (its index gives the ids) or any
     iterable of :class:`Document`, of mappings with ``"text"`` (and ``"id"``) or of plain
     strings (their ids are their positions, ``"0"``, ``"1"``...). A bare string is a
-    path, never a text.
+    path, never a text. An id seen before is reported to ``on_error`` and its item skipped.
     An item that is none of these, or whose id holds a lone surrogate, goes to
     ``on_error`` (by default: raise) and the others are still read; lone
     surrogates in a text become U+FFFD, with a warning.
@@ -540,11 +540,18 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterato
         )
     if _is_dataset(source) and "text" not in source.column_names:
         raise InputError(f"expected a dataset with a 'text' column, got columns {source.column_names}")
+    seen: set[str] = set()
     for index, item in enumerate(source):
         try:
-            yield _as_document(item, index)
+            doc = _as_document(item, index)
+            if doc.id in seen:  # as for files: the records of one id would be indistinguishable
+                raise InputError(f"duplicate id {doc.id!r}; ids must be unique, this item was skipped",
+                                 f"item {index}")
         except InputError as error:
             (on_error or _raise)(error)
+            continue
+        seen.add(doc.id)
+        yield doc
 
 
 def _is_dataset(source: Any) -> bool:

@@ -191,3 +191,11 @@ def test_a_table_is_refused_before_any_output_is_made(tmp_path: Path, capsys: py
     assert main(["clean", str(tmp_path / "docs.csv"), "--out", str(tmp_path / "o.jsonl")]) == 2
     assert "a .csv table, not a text" in capsys.readouterr().err
     assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "o.settings.json").exists()
+
+
+def test_a_repeated_id_in_memory_is_reported_and_skipped() -> None:
+    problems: list[str] = []
+    items = [{"id": "a", "text": "Un."}, {"id": "b", "text": "Deux."}, {"id": "a", "text": "Trois."}]
+    docs = list(iter_documents(items, on_error=lambda error: problems.append(str(error))))
+    assert [d.text for d in docs] == ["Un.", "Deux."]
+    assert problems == ["item 2: duplicate id 'a'; ids must be unique, this item was skipped"]
