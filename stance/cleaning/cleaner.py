@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -12,6 +13,7 @@ from tqdm.auto import tqdm
 from ..document import Cleaned, Document, Dropped
 from ..errors import InputError, UsageError
 from .base import Step
+from .codepoints import WIDE_CHARS
 from .comments import Comments
 from .dedup import Deduplicate
 from .features import line_keys
@@ -22,6 +24,12 @@ from .normalise import normalise
 EMPTY = "empty document"
 NOTHING_LEFT = "no content left after cleaning"
 NOT_FRENCH = "not French"
+NO_SENTENCE = "no article sentence"
+# An article sentence, as the line model reads one: 12 words or more (in scripts without spaces,
+# 20 characters), ending a sentence.
+_WORD = re.compile(r"[^\W\d_]+")
+_WIDE = re.compile(f"[{WIDE_CHARS}]")
+_SENTENCE_END = tuple('.!?…»"”)。！？」』')
 
 
 def default_steps(opening_lines: int = 3, line_model: TreeModel | str | Path | None = None) -> list[Step]:
@@ -150,6 +158,10 @@ class Cleaner:
             flags.append(NOTHING_LEFT)
         elif language not in ("fr", "und"):
             flags.append(NOT_FRENCH)
+        # Three lines or more and not one sentence: menus, furniture, a page whose text was lost. (A
+        # headline, a standfirst, a tweet are one or two lines.) Its stance is no reading of an article.
+        if len(kept) >= 3 and not any(_is_sentence(lines[i]) for i in kept):
+            flags.append(NO_SENTENCE)
         return Cleaned(id=doc_id, text=body, dropped=dropped, language=language, flags=tuple(flags),
                        warnings=warnings)
 
@@ -173,6 +185,12 @@ class Cleaner:
                 yield self.clean(doc.text, doc_id=doc.id, warnings=doc.warnings)
             else:
                 yield self.clean(doc)
+
+
+def _is_sentence(line: str) -> bool:
+    if not line.rstrip().endswith(_SENTENCE_END):
+        return False
+    return len(_WORD.findall(line)) >= 12 or len(_WIDE.findall(line)) >= 20
 
 
 def _lines(text: str) -> list[str]:

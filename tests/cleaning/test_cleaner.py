@@ -183,3 +183,14 @@ def test_a_cleaner_with_another_line_model(tmp_path: Path) -> None:
         Cleaner(steps=[LineModel()], line_model=folder)
     with pytest.raises(InputError, match=r"no line model at .*stance train-cleaner --out DIR"):
         Cleaner(line_model=tmp_path / "absent")
+
+
+def test_a_page_of_menus_without_one_sentence_is_flagged() -> None:
+    from stance.cleaning import Cleaner
+
+    menus = "Accueil\n\nÉconomie\n\nBourse\n\nTech\n\nSe connecter\n\nMentions légales"
+    assert Cleaner().clean(menus).flags == ("no article sentence",)
+    article = ("Orange\n\nLe groupe a publié jeudi un chiffre d'affaires en hausse de 3 % au troisième trimestre.\n\n"
+               "Fin de séance.")
+    assert Cleaner().clean(article).flags == ()
+    assert Cleaner().clean("Le CAC 40 monte.\n\nLes banques aussi.").flags == ()  # a headline and a line: no page
