@@ -163,7 +163,7 @@ class Pipeline:
         if summarizer is None and classifier is None:
             from .encode import Encoder
 
-            encoder = Encoder("e5-small", device=device)  # loaded once, used by both stages
+            encoder = Encoder("e5-small", device=device, progress=progress)  # loaded once, used by both stages
         self._shared_encoder = encoder
         self.summarizer = _summarizer(summarizer, encoder, device)
         self.classifier = _classifier(classifier, encoder, device)
