@@ -239,6 +239,25 @@ def input_files(path: str | os.PathLike) -> list[Path]:
     return [path] if path.exists() else []
 
 
+def check_artefact_folder(folder: str | os.PathLike, foreign: Callable[[Path, set[str]], str | None],
+                          artefact: str, option: str = "--out") -> None:
+    """Refuse, before any training, an output folder that cannot be written, or that holds something
+    saving ``artefact`` would overwrite or mix with its own files: ``foreign(folder, names)`` (names: the
+    folder's visible entries, never empty) says what it holds, or None when saving may replace it.
+
+    >>> check_artefact_folder("stance", lambda folder, names: "a package", "a model")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    stance.errors.UsageError: --out stance holds a package, which saving a model would overwrite or mix ...
+    """
+    folder = Path(folder)
+    check_writable(folder, option, folder=True)
+    names = {path.name for path in folder.iterdir() if not path.name.startswith(".")} if folder.is_dir() else set()
+    held = foreign(folder, names) if names else None
+    if held is not None:
+        raise UsageError(f"{option} {folder} holds {held}, which saving {artefact} would overwrite or mix with its "
+                         "own files; choose an empty or new folder, or remove it first")
+
+
 def _same_file(a: Path, b: Path) -> bool:
     if a.resolve() == b.resolve():
         return True

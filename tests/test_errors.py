@@ -45,14 +45,21 @@ def test_an_unknown_model_is_bad_usage_but_a_missing_one_is_a_failed_run(monkeyp
     assert main(["summarize", "seeds/", "--out", "/tmp/never.jsonl", "--model", "mt5-xlsum"]) == 1
 
 
-def test_out_of_memory_mid_run_exits_one_with_advice(monkeypatch, capsys, tmp_path) -> None:
-    def out_of_memory(self, batch):
-        raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+def _clean_failing_with(error: BaseException, monkeypatch, capsys, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """stderr of `stance clean` whose batch raises ``error``, after checking that it exits 1."""
 
-    monkeypatch.setattr("stance.pipeline.Pipeline._process", out_of_memory)
+    def failing(self, batch):  # type: ignore[no-untyped-def]
+        raise error
+
+    monkeypatch.setattr("stance.pipeline.Pipeline._process", failing)
     (tmp_path / "a.txt").write_text("Le CAC 40 monte.", encoding="utf-8")
     assert main(["clean", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out.jsonl")]) == 1
-    err = capsys.readouterr().err
+    return capsys.readouterr().err
+
+
+def test_out_of_memory_mid_run_exits_one_with_advice(monkeypatch, capsys, tmp_path) -> None:
+    err = _clean_failing_with(RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB"), monkeypatch, capsys,
+                              tmp_path)
     assert "ran out of memory (CUDA out of memory. Tried to allocate 2.00 GiB); use a smaller --batch-docs" in err
     assert "rerun the same command to resume" in err
 
@@ -71,11 +78,6 @@ def test_out_of_memory_in_training_names_the_training_options(monkeypatch, capsy
 def test_out_of_memory_on_one_item_gets_the_command_s_advice(monkeypatch, capsys, tmp_path) -> None:
     from stance.errors import OutOfMemory
 
-    def hopeless(self, batch):  # type: ignore[no-untyped-def]
-        raise OutOfMemory("out of memory on a batch of a single item (length 9000)")
-
-    monkeypatch.setattr("stance.pipeline.Pipeline._process", hopeless)
-    (tmp_path / "a.txt").write_text("Le CAC 40 monte.", encoding="utf-8")
-    assert main(["clean", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out.jsonl")]) == 1
-    err = capsys.readouterr().err
+    err = _clean_failing_with(OutOfMemory("out of memory on a batch of a single item (length 9000)"), monkeypatch,
+                              capsys, tmp_path)
     assert "single item (length 9000); use a smaller --batch-docs or a machine with more memory, then rerun" in err

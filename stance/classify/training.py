@@ -389,26 +389,22 @@ def check_output_folder(folder: str | os.PathLike, backend: str, option: str = "
     Traceback (most recent call last):
     stance.errors.UsageError: --out stance/models/stance-head holds an embedding classifier, ...
     """
-    from ..errors import UsageError
-    from ..io import check_writable
+    from ..io import check_artefact_folder
 
-    folder = Path(folder)
-    check_writable(folder, option, folder=True)
-    if not folder.is_dir() or not any(folder.iterdir()):
-        return
-    marker = folder / _MARKERS[backend]
-    try:
-        held = json.loads(marker.read_text(encoding="utf-8")).get("backend")
-    except (OSError, ValueError, AttributeError):
-        held = None
-    names = {path.name for path in folder.iterdir() if not path.name.startswith(".")}
-    if held is None and backend == "lora" and names <= _LORA_FILES and "adapter_model.safetensors" in names:
-        return  # a lora save cut short (it removes head.json first): the rerun may finish it
-    if held != backend:
-        what = (f"{'an' if held[:1] in 'aeiou' else 'a'} {held} classifier" if isinstance(held, str) and held
-                else "files that are no saved stance classifier")
-        raise UsageError(f"{option} {folder} holds {what}, which saving a {backend} classifier would overwrite or "
-                         f"mix with its own files; choose an empty or new folder, or remove it first")
+    def foreign(folder: Path, names: set[str]) -> str | None:
+        try:
+            held = json.loads((folder / _MARKERS[backend]).read_text(encoding="utf-8")).get("backend")
+        except (OSError, ValueError, AttributeError):
+            held = None
+        if held == backend:
+            return None
+        if held is None and backend == "lora" and names <= _LORA_FILES and "adapter_model.safetensors" in names:
+            return None  # a lora save cut short (it removes head.json first): the rerun may finish it
+        if isinstance(held, str) and held:
+            return f"{'an' if held[:1] in 'aeiou' else 'a'} {held} classifier"
+        return "files that are no saved stance classifier"
+
+    check_artefact_folder(folder, foreign, f"a {backend} classifier", option)
 
 
 def _check_documents(documents: Sequence[dict[str, Any]], calibration: Sequence[dict[str, Any]] = ()) -> None:

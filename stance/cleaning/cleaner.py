@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -13,11 +12,10 @@ from tqdm.auto import tqdm
 from ..document import Cleaned, Document, Dropped
 from ..errors import InputError, UsageError
 from .base import Step
-from .codepoints import WIDE_CHARS
 from .comments import Comments
 from .dedup import Deduplicate
 from .features import line_keys
-from .language import ForeignScriptLines, document_language
+from .language import ForeignScriptLines, document_language, is_prose
 from .linemodel import LineModel, TreeModel
 from .normalise import normalise
 
@@ -25,10 +23,6 @@ EMPTY = "empty document"
 NOTHING_LEFT = "no content left after cleaning"
 NOT_FRENCH = "not French"
 NO_SENTENCE = "no article sentence"
-# A line of prose: 8 words or more (in scripts without spaces, 20 characters). Menus, buttons and
-# bylines are shorter; multi-line tweets and data lists rarely lack one (14 of 8,179 training tweets).
-_WORD = re.compile(r"[^\W\d_]+")
-_WIDE = re.compile(f"[{WIDE_CHARS}]")
 
 
 def default_steps(opening_lines: int = 3, line_model: TreeModel | str | Path | None = None) -> list[Step]:
@@ -159,7 +153,7 @@ class Cleaner:
             flags.append(NOT_FRENCH)
         # Three lines or more and not one line of prose: menus, furniture, a page whose text was lost. (A
         # headline, a standfirst, a tweet are one or two lines.) Its stance is no reading of an article.
-        if len(kept) >= 3 and not any(_is_sentence(lines[i]) for i in kept):
+        if len(kept) >= 3 and not any(is_prose(lines[i]) for i in kept):
             flags.append(NO_SENTENCE)
         return Cleaned(id=doc_id, text=body, dropped=dropped, language=language, flags=tuple(flags),
                        warnings=warnings)
@@ -184,10 +178,6 @@ class Cleaner:
                 yield self.clean(doc.text, doc_id=doc.id, warnings=doc.warnings)
             else:
                 yield self.clean(doc)
-
-
-def _is_sentence(line: str) -> bool:
-    return len(_WORD.findall(line)) >= 8 or len(_WIDE.findall(line)) >= 20
 
 
 def _lines(text: str) -> list[str]:

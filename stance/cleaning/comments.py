@@ -141,7 +141,8 @@ class Comments(Step):
         or an action line. (A forum thread's title, ``"Assurance-vie : faut-il arbitrer ?"`` over its
         ``"Répondre"`` button, opens no such section.)"""
         for index in range(max(start, 1), len(lines) - 1):
-            if index in drops or not _is_inline_comment(lines[index]) or not _is_worded_action(lines[index + 1]):
+            # the cached test of the next line first: most lines are followed by no reply line
+            if not _is_worded_action(lines[index + 1]) or index in drops or not _is_inline_comment(lines[index]):
                 continue
             if drops.get(index - 1) not in (COMMENT, FORM) and not _is_action_line(lines[index - 1]):
                 continue
@@ -269,6 +270,7 @@ def _is_inline_comment(line: str) -> bool:
     return len(line) <= 1000 and _INLINE_COMMENT.fullmatch(line) is not None
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_worded_action(line: str) -> bool:
     return _is_action_line(line) and _REPLY.search(line) is not None
 

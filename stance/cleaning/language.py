@@ -56,6 +56,17 @@ def detect_language(text: str, min_tokens: int = 20, sample: int = 1000) -> str:
     return _classify(text)
 
 
+def is_prose(line: str) -> bool:
+    """A line of prose: 8 words or more (in scripts without spaces, 20 characters), as words are
+    counted for the language. Menus, buttons and bylines are shorter; multi-line tweets and data
+    lists rarely lack one (14 of 8,179 training tweets).
+
+    >>> is_prose("Le CAC 40 a gagné 1 % vendredi, porté par les banques."), is_prose("Mentions légales")
+    (True, False)
+    """
+    return _count(_WORD, line, 8) >= 8 or _count(_WIDE, line, 20) >= 20
+
+
 def _count(pattern: re.Pattern[str], text: str, enough: int) -> int:
     """Matches of ``pattern`` in ``text``, counted up to ``enough``."""
     return sum(1 for _ in islice(pattern.finditer(text), enough))

@@ -497,7 +497,7 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     import math
 
     from ..cleaning import training
-    from ..io import check_writable
+    from ..io import check_artefact_folder
 
     # Everything a run can be refused for, before the pages are read and their features computed.
     if args.folds < 2:
@@ -510,10 +510,8 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     if args.french_weight is not None and not math.isfinite(args.french_weight):
         raise UsageError(f"--french-weight {args.french_weight}: expected a finite weight > 0 (default 1)")
     out = Path(args.out) if args.out else training.default_output()
-    check_writable(out, "--out", folder=True)
-    if out.is_dir() and any(out.iterdir()) and not (out / "model.json").is_file():
-        raise UsageError(f"--out {out} holds files that are no line model, which saving would mix with its own; "
-                         "choose an empty or new folder")
+    check_artefact_folder(out, lambda folder, names: None if "model.json" in names else "files that are no line model",
+                          "a line model")
     paths = [Path(p) for p in args.data] if args.data else [training.default_pages_folder()]
     if not args.no_french_pages:
         paths.append(training.french_pages_file())
