@@ -56,11 +56,16 @@ class _Trees:
         self.roots = np.asarray(trees["roots"], dtype=np.intp)
         self.feature = np.asarray(trees["feature"], dtype=np.intp)
         self.split = np.asarray(trees["threshold"], dtype=np.float64)
-        # children side by side: node 2k is the left child of node k's split, 2k + 1 the right one
-        self.child = np.stack(
+        self.value = np.asarray(trees["value"], dtype=np.float64)
+        # The walk down the trees keeps each node k as the position 2k, where the node's feature and
+        # split are stored (twice: also at 2k + 1); position 2k + 1 holds where the right branch
+        # goes, 2k where the left one goes (so a step is one comparison added to the position), and
+        # both hold the child already as a position (twice its node number).
+        self._child2 = 2 * np.stack(
             [np.asarray(trees["left"], dtype=np.intp), np.asarray(trees["right"], dtype=np.intp)], axis=1
         ).ravel()
-        self.value = np.asarray(trees["value"], dtype=np.float64)
+        self._feature2 = np.repeat(self.feature, 2)
+        self._split2 = np.repeat(self.split, 2)
 
     @staticmethod
     def export(model: Any) -> dict[str, Any]:
@@ -98,22 +103,22 @@ class _Trees:
     def raw(self, X: np.ndarray) -> np.ndarray:
         """The trees' summed scores. Features are never NaN, so the trees' missing-value branches
         are not needed."""
-        X = np.asarray(X, dtype=np.float64)
-        rows = X.shape[0]
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        rows, columns = X.shape
         roots = self.roots
         if self.depth == 0:
             return np.full(rows, self.value[roots].sum() + self.baseline)
+        child2, feature2, split2 = self._child2, self._feature2, self._split2
         # The first step is the same split for every row: no per-row lookup of the node.
-        node = self.child[2 * roots + (X.take(self.feature[roots], axis=1) > self.split[roots])]
-        flat = X.T.ravel()  # feature-major: feature f of row r at f * rows + r
-        column = self.feature * rows  # where each node's feature starts in ``flat``
-        row = np.arange(rows)[:, None]
-        child, split = self.child, self.split
+        at = child2.take(2 * roots + (X.take(self.feature[roots], axis=1) > self.split[roots]))
+        flat = X.ravel()  # feature f of row r at r * columns + f
+        row = np.arange(0, rows * columns, columns)[:, None]
         for _ in range(self.depth - 1):
-            step = node * 2
-            step += flat[column[node] + row] > split[node]
-            node = child[step]
-        return self.value[node].sum(axis=1) + self.baseline
+            where = feature2.take(at)
+            where += row
+            at += flat.take(where) > split2.take(at)
+            at = child2.take(at)
+        return self.value.take(at >> 1).sum(axis=1) + self.baseline
 
 
 class TreeModel:
