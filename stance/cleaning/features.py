@@ -181,9 +181,9 @@ def _runs(pairs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
 # Where the intrinsic columns go in the feature matrix, as runs of consecutive columns
 # (slices copy faster than fancy indexing).
 _OWN_RUNS = _runs([(_COLUMNS[name], target) for target, name in enumerate(BASE) if name in _INTRINSIC])
-_PUNCTUATION = re.compile(r"[^\w\s]+")
 _WORD_RUN = re.compile(r"\w+")
-_SPACE_WIDE = re.compile(f"([{WIDE_CHARS}])")
+# The words of text with CJK in it: each wide word character alone, runs of the other word characters.
+_WIDE_OR_RUN = re.compile(f"(?=\\w)[{WIDE_CHARS}]|[^\\W{WIDE_CHARS}]+")
 
 
 def intrinsic_features(lines: Sequence[str], lang: str = "und") -> np.ndarray:
@@ -229,8 +229,7 @@ def intrinsic_features(lines: Sequence[str], lang: str = "und") -> np.ndarray:
         is_stop = stoplist.__contains__
         folded = text.casefold()
         if wide.any():  # CJK: one character is one word
-            plain = _SPACE_WIDE.sub(r" \1 ", _PUNCTUATION.sub(" ", folded))
-            words_of = [line.split() for line in plain.split("\n")]
+            words_of = [_WIDE_OR_RUN.findall(line) for line in folded.split("\n")]
         else:  # the words are the runs of word characters
             words_of = [_WORD_RUN.findall(line) for line in folded.split("\n")]
         stops = np.fromiter((sum(map(is_stop, words)) for words in words_of), dtype=np.float64, count=n)

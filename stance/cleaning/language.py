@@ -142,6 +142,10 @@ class ForeignScriptLines(Step):
         if not beyond.any():
             return {}
         suspects = np.flatnonzero(per_line(beyond, lines)).tolist()
+        # Many suspects: most likely a document in another script, whose language settles it at once
+        # (the answer is cached for the steps after this one) before any line is looked at.
+        if len(suspects) > 3 and document_language(lines) in NON_LATIN:
+            return {}
         foreign = [i for i in suspects if foreign_script_share(lines[i]) > self.threshold]
         if not foreign or document_language(lines) in NON_LATIN:
             return {}

@@ -93,6 +93,13 @@ def test_any_language_and_script() -> None:
     assert stopwords("und") == frozenset()
 
 
+def test_cjk_stopwords_are_counted_one_character_a_word() -> None:
+    # 我, 的 three times, 在: five stopwords; 。、「」 and the ideographic space are no words
+    X = line_features(["我的的。在、「的」abc_1\u3000公司"], lang="zh")
+    assert column(X, "log_stops") == [pytest.approx(np.log1p(5))]
+    assert column(X, "stop_ratio") == [pytest.approx(5 / 9)]  # 7 ideographs, "abc" and "1"
+
+
 PIECES = ["\n", " ", ".", "!", "?", "…", "...", "»", ")", "©", "(c)", "www.", ".fr", "@x", "http://", "Copyright",
           "a", "1", "(", "|", ":", "h", "-", "y a", "ago"]
 
