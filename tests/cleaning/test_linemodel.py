@@ -9,7 +9,7 @@ import pytest
 
 from stance.cleaning import Cleaner, LineModel, TreeModel, clean
 from stance.cleaning.features import context_features
-from stance.cleaning.linemodel import model_reason
+from stance.cleaning.linemodel import _Trees, model_reason
 from stance.cleaning.training import (
     FIRST_STAGE,
     FRENCH_WEIGHT,
@@ -80,6 +80,23 @@ def two_stage_model() -> TreeModel:
     expected = second.predict_proba(np.hstack((X, context_features(p, X))))[:, 1]
     assert np.abs(model.predict_proba(X) - expected).max() < 1e-9
     return model
+
+
+@pytest.mark.parametrize(("depth", "min_leaf"), [(1, 5), (3, 5), (None, 5), (6, 150)])
+def test_the_numpy_walk_matches_scikit_learn_at_any_depth(depth: int | None, min_leaf: int) -> None:
+    # stumps, shallow trees, trees 16 deep, and trees of one leaf among deeper ones; one row and none
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 7))
+    y = (X[:, 0] + X[:, 1] * X[:, 2] + rng.normal(size=400) > 0).astype(int)
+    fitted = HistGradientBoostingClassifier(max_iter=20, max_depth=depth, min_samples_leaf=min_leaf,
+                                            early_stopping=False).fit(X, y)
+    trees = _Trees(_Trees.export(fitted))
+    Z = rng.normal(size=(50, 7))
+    assert np.abs(trees.raw(Z) - fitted.decision_function(Z)).max() < 1e-9
+    assert np.abs(trees.raw(Z[:1]) - fitted.decision_function(Z[:1])).max() < 1e-9
+    assert trees.raw(Z[:0]).shape == (0,)
 
 
 def test_two_stage_model_round_trips_and_drops_furniture(two_stage_model: TreeModel, tmp_path: Path) -> None:
