@@ -73,6 +73,21 @@ class OutOfMemory(StanceError):
     arguments were not wrong)."""
 
 
+def refuse_keyed(value: object, expected: str) -> None:
+    """Refuse a mapping or a table (a pandas DataFrame) where a list is ``expected``: iterating one
+    gives its keys or column names, which would run as if they were the texts.
+
+    >>> refuse_keyed({"a": "Le CAC 40 monte."}, "a list of texts")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    stance.errors.InputError: expected a list of texts, got a dict, which would be read as its keys or ...
+    """
+    from collections.abc import Mapping
+
+    if isinstance(value, Mapping) or hasattr(value, "columns"):
+        raise InputError(f"expected {expected}, got a {type(value).__name__}, which would be read as its keys or "
+                         "column names; pass list(d.values()) or df['text'].tolist()")
+
+
 def exit_code(error: BaseException) -> int:
     """The exit code of the ``stance`` command for ``error`` (see the module docstring)."""
     if isinstance(error, StanceError):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from ..document import LABELS
-from ..errors import InputError, StanceError, UnknownModelError
+from ..errors import InputError, StanceError, UnknownModelError, refuse_keyed
 
 if TYPE_CHECKING:
     from ..encode import Encoder
@@ -26,14 +26,29 @@ CARD_FILE = "README.md"
 WEIGHT_DECIMALS = 8
 
 
+def _check_settings(whole: dict[str, object], positive: dict[str, object]) -> None:
+    """Refuse training settings of the wrong kind: those of ``whole`` must be whole numbers >= 1,
+    those of ``positive`` finite numbers > 0.
+
+    >>> _check_settings({"batch_size": 8}, {"learning_rate": float("inf")})
+    Traceback (most recent call last):
+    stance.errors.InputError: expected learning_rate to be a finite number > 0, got inf
+    """
+    for name, value in whole.items():
+        if not isinstance(value, int) or value < 1:
+            raise InputError(f"expected {name} to be a whole number >= 1, got {value!r}")
+    for name, value in positive.items():
+        if not (isinstance(value, int | float) and 0 < value < float("inf")):
+            raise InputError(f"expected {name} to be a finite number > 0, got {value!r}")
+
+
 def _check_texts(texts: object, what: str = "texts") -> tuple[list[str], bool]:
     """The texts as a list, and whether a single ``str`` was given."""
     if isinstance(texts, str):
         return [texts], True
-    if isinstance(texts, bytes | Mapping) or hasattr(texts, "columns") or not isinstance(texts, Iterable):
-        raise InputError(f"expected {what} to be a str or a list of str, got {type(texts).__name__}"
-                         + ("; a mapping or a table would be read as its keys or column names: pass "
-                            "list(d.values()) or df['text'].tolist()" if isinstance(texts, Iterable) else ""))
+    refuse_keyed(texts, f"{what} to be a str or a list of str")
+    if isinstance(texts, bytes) or not isinstance(texts, Iterable):
+        raise InputError(f"expected {what} to be a str or a list of str, got {type(texts).__name__}")
     items = list(texts)
     for index, text in enumerate(items):
         if not isinstance(text, str):

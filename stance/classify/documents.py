@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..document import LABELS, DocumentStance, PassageStance
-from ..errors import InputError
+from ..errors import InputError, refuse_keyed
 from ..segmentation import count_words, split_paragraphs, split_sentences
 from .base import StanceClassifier, _check_texts
 
@@ -566,9 +566,7 @@ def classify_documents(
     if hasattr(documents, "predict_proba"):
         raise InputError("expected classify_documents(documents, classifier): the documents come first, got a "
                          f"{type(documents).__name__} in their place")
-    if isinstance(documents, Mapping) or hasattr(documents, "columns"):
-        raise InputError(f"expected a list of documents, got a {type(documents).__name__}, which would be read as "
-                         "its keys or column names: pass list(d.values()) or df['text'].tolist()")
+    refuse_keyed(documents, "a list of documents")
     if not callable(getattr(classifier, "predict_proba", None)):
         hint = f": load it first, load_classifier({classifier!r})" if isinstance(classifier, str) else ""
         raise InputError(f"expected a stance classifier (with predict_proba), got {type(classifier).__name__}{hint}")

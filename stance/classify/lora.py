@@ -47,6 +47,7 @@ from .base import (
     WEIGHT_DECIMALS,
     HeadStanceClassifier,
     _check_labels,
+    _check_settings,
     _check_texts,
     _log_loss,
     _softmax,
@@ -278,12 +279,8 @@ class LoraStanceClassifier(HeadStanceClassifier):
         dtype: str | None = None,
         progress: bool | None = None,
     ) -> None:
-        for name, value in (("layers", layers), ("rank", rank), ("batch_size", batch_size), ("max_length", max_length)):
-            if not isinstance(value, int) or value < 1:
-                raise InputError(f"expected {name} to be a whole number >= 1, got {value!r}")
-        for name, value in (("learning_rate", learning_rate), ("epochs", epochs), ("head_C", head_C)):
-            if not (isinstance(value, int | float) and 0 < value < float("inf")):
-                raise InputError(f"expected {name} to be a finite number > 0, got {value!r}")
+        _check_settings({"layers": layers, "rank": rank, "batch_size": batch_size, "max_length": max_length},
+                        {"learning_rate": learning_rate, "epochs": epochs, "head_C": head_C})
         if not isinstance(folds, int) or folds == 1 or folds < 0:
             raise InputError(f"expected folds = 0 (a calibration split) or a whole number >= 2, got {folds!r}")
         if folds == 0 and not 0 < calibration_split < 0.5:

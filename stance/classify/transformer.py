@@ -18,7 +18,7 @@ import numpy as np
 from ..document import LABELS
 from ..errors import InputError, ModelNotAvailableError, StanceError
 from ..segmentation import chunk
-from .base import StanceClassifier, _check_labels, _check_texts, _softmax
+from .base import StanceClassifier, _check_labels, _check_settings, _check_texts, _softmax
 from .card import _write_json
 
 if TYPE_CHECKING:
@@ -206,12 +206,8 @@ class TransformerStanceClassifier(_CheckpointStanceClassifier):
         dtype: str | None = None,
         progress: bool | None = None,
     ) -> None:
-        for name, value in (("epochs", epochs), ("learning_rate", learning_rate)):
-            if not (isinstance(value, int | float) and 0 < value < float("inf")):
-                raise InputError(f"expected {name} to be a finite number > 0, got {value!r}")
-        for name, value in (("batch_size", batch_size), ("gradient_accumulation_steps", gradient_accumulation_steps)):
-            if not isinstance(value, int) or value < 1:
-                raise InputError(f"expected {name} to be a whole number >= 1, got {value!r}")
+        _check_settings({"batch_size": batch_size, "gradient_accumulation_steps": gradient_accumulation_steps},
+                        {"epochs": epochs, "learning_rate": learning_rate})
         if not 0 <= warmup_ratio < 1:
             raise InputError(f"expected warmup_ratio in [0, 1), got {warmup_ratio!r}")
         self.model = str(model)

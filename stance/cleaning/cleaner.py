@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
 from ..document import Cleaned, Document, Dropped
-from ..errors import InputError, UsageError
+from ..errors import InputError, UsageError, refuse_keyed
 from .base import Step
 from .comments import Comments
 from .dedup import Deduplicate
@@ -102,10 +102,7 @@ class Cleaner:
         """
         if isinstance(documents, str | bytes):
             raise InputError("expected a list of documents; use clean(text) for a single one")
-        if isinstance(documents, Mapping) or hasattr(documents, "columns"):
-            kind = type(documents).__name__
-            raise InputError(f"expected a list of documents (texts or stance.Document), got a {kind}, which would be "
-                             "read as its keys or column names; pass list(d.values()), or df['text'].tolist()")
+        refuse_keyed(documents, "a list of documents (texts or stance.Document)")
         docs = [doc if isinstance(doc, Document) else Document(None, doc) for doc in documents]  # type: ignore[arg-type]
         texts = [_lines(doc.text) for doc in docs]
         with self._lock:

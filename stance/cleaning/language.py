@@ -142,11 +142,12 @@ class ForeignScriptLines(Step):
         if not beyond.any():
             return {}
         suspects = np.flatnonzero(per_line(beyond, lines)).tolist()
-        # Many suspects: most likely a document in another script, whose language settles it at once
-        # (the answer is cached for the steps after this one) before any line is looked at.
-        if len(suspects) > 3 and document_language(lines) in NON_LATIN:
+        # Many suspects: most likely a document in another script, whose language settles it before any
+        # line is measured. A few: measure them first, and ask the language only if one is foreign.
+        asked = len(suspects) > 3
+        if asked and document_language(lines) in NON_LATIN:
             return {}
         foreign = [i for i in suspects if foreign_script_share(lines[i]) > self.threshold]
-        if not foreign or document_language(lines) in NON_LATIN:
+        if not foreign or (not asked and document_language(lines) in NON_LATIN):
             return {}
         return dict.fromkeys(foreign, FOREIGN_SCRIPT)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import overload
 
 from ..document import Summary
-from ..errors import InputError
+from ..errors import InputError, refuse_keyed
 
 __all__ = ["Summarizer"]
 
@@ -38,10 +38,11 @@ class Summarizer(ABC):
         """Summarise one text (gives a :class:`Summary`) or a sequence of texts (a list)."""
         if isinstance(texts, str):
             return self.summarize_batch([texts])[0]
-        if isinstance(texts, bytes | Mapping) or hasattr(texts, "columns") or not isinstance(texts, Iterable):
+        refuse_keyed(texts, "a str or a list of str to summarise")
+        if isinstance(texts, bytes) or not isinstance(texts, Iterable):
             raise InputError(
                 f"expected a str or a list of str to summarise, got {type(texts).__name__}; "
-                "pass the (cleaned) article texts (of a mapping or a table: list(d.values()), df['text'].tolist())"
+                "pass the (cleaned) article texts"
             )
         batch = list(texts)
         for index, text in enumerate(batch):
