@@ -33,7 +33,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from .document import Cleaned, Document
-from .errors import InputError, UsageError
+from .errors import InputError, StanceError, UsageError
 from .io import ErrorHandler, iter_documents
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,9 @@ class Pipeline:
     e5-small models, sharing one encoder in memory: the extractive summariser
     reads the base model, the classifier (:class:`~stance.classify.LoraStanceClassifier`)
     the same model with its stance adapter switched on. ``batch_size`` documents go through
-    each stage together. ``device`` applies to the stages built here (the
+    each stage together. ``clean_workers`` > 1 cleans batches in that many worker processes
+    ahead of the model stages (:meth:`run` only; the records are the same as with one, in the
+    same order). ``device`` applies to the stages built here (the
     defaults and those given by name); stage objects keep their own.
     ``neutral_weight`` overrides how documents weigh neutral passages
     (:func:`stance.classify.classify_documents`).
@@ -144,9 +146,12 @@ class Pipeline:
         device: str = "auto",
         progress: bool | None = None,
         neutral_weight: float | None = None,
+        clean_workers: int = 1,
     ) -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise UsageError(f"expected batch_size to be a whole number >= 1, got {batch_size!r}")
+        if not isinstance(clean_workers, int) or isinstance(clean_workers, bool) or clean_workers < 1:
+            raise UsageError(f"expected clean_workers to be a whole number >= 1, got {clean_workers!r}")
         if neutral_weight is not None and not (isinstance(neutral_weight, int | float) and neutral_weight > 0):
             raise UsageError(f"expected neutral_weight > 0 (or None for the classifier's own), got {neutral_weight!r}")
         if cleaner is False:  # as summarizer=False and classifier=False leave their stage out
@@ -159,6 +164,9 @@ class Pipeline:
 
             cleaner = Cleaner()
         self.cleaner = cleaner if clean else None
+        if clean_workers > 1:
+            _check_sendable(self.cleaner)
+        self.clean_workers = clean_workers
         encoder = None
         if summarizer is None and classifier is None:
             from .encode import Encoder
@@ -208,43 +216,70 @@ class Pipeline:
         # the bar counts every document read, skipped ones included, against a total when it is known
         total = None if keep is not None else _count(documents)
         disable = None if self.progress is None else not self.progress
+        batches = self._batches(docs, keep, skip)
         with tqdm(desc="documents", unit="doc", total=total, disable=disable) as bar:
+            if self.clean_workers > 1 and self.cleaner is not None:
+                stream: Iterator[tuple[list[Document], list[Cleaned] | None]] = _cleaned_in_workers(
+                    self.cleaner, batches, self.clean_workers
+                )
+            else:
+                stream = ((batch, None) for batch in batches)
             skipped = self._stats.skipped
-            while True:
-                started = time.perf_counter()
-                batch = []
-                for doc in docs:
-                    if keep is not None and not keep(doc):
-                        continue
-                    if skip is not None and skip(doc.id):
-                        self._stats.skipped += 1
-                        continue
-                    batch.append(doc)
-                    if len(batch) == self.batch_size:
-                        break
-                self._stats.seconds["read"] += time.perf_counter() - started
-                if not batch:
-                    bar.update(self._stats.skipped - skipped)
-                    return
-                yield from self.process(batch)
+            seconds = self._stats.seconds
+            waited, read = time.perf_counter(), seconds["read"]
+            for batch, cleaned in stream:
+                if cleaned is not None:  # the time spent waiting for a worker's batch (not reading) is cleaning time
+                    seconds["clean"] += time.perf_counter() - waited - (seconds["read"] - read)
+                yield from self.process(batch) if cleaned is None else self._process(batch, cleaned)[1]
+                # read ahead by the workers: the skipped count may run ahead of the records
                 bar.update(len(batch) + self._stats.skipped - skipped)
                 skipped = self._stats.skipped
+                waited, read = time.perf_counter(), seconds["read"]
+            bar.update(self._stats.skipped - skipped)
+
+    def _batches(
+        self, docs: Iterator[Document], keep: Callable[[Document], bool] | None, skip: Callable[[str], bool] | None
+    ) -> Iterator[list[Document]]:
+        """The documents to process, ``batch_size`` at a time."""
+        while True:
+            started = time.perf_counter()
+            batch = []
+            for doc in docs:
+                if keep is not None and not keep(doc):
+                    continue
+                if skip is not None and skip(doc.id):
+                    self._stats.skipped += 1
+                    continue
+                batch.append(doc)
+                if len(batch) == self.batch_size:
+                    break
+            self._stats.seconds["read"] += time.perf_counter() - started
+            if not batch:
+                return
+            yield batch
 
     def process(self, batch: Sequence[Document]) -> list[dict]:
         """The records of one batch of documents (each model stage sees the whole batch)."""
         return self._process(batch)[1]
 
-    def _process(self, batch: Sequence[Document]) -> tuple[list[Cleaned], list[dict]]:
+    def _process(
+        self, batch: Sequence[Document], cleaned: list[Cleaned] | None = None
+    ) -> tuple[list[Cleaned], list[dict]]:
         if not batch:
             return [], []
         # One batch at a time: the stages keep state while they run (the stance adapter switched on
         # over the encoder the summariser shares, the cleaner's batch counts), so a Pipeline shared by
         # threads serialises its batches rather than mixing them.
         with self._lock:
-            return self._process_batch(batch)
+            return self._process_batch(batch, cleaned)
 
-    def _process_batch(self, batch: Sequence[Document]) -> tuple[list[Cleaned], list[dict]]:
-        cleaned = self._timed("clean", self._clean, batch)
+    def _process_batch(
+        self, batch: Sequence[Document], cleaned: list[Cleaned] | None
+    ) -> tuple[list[Cleaned], list[dict]]:
+        """The records of ``batch``; ``cleaned``: its cleaning, when a worker did it already."""
+        if cleaned is None:
+            cleaned = self._timed("clean", self._clean, batch)
+        self._count_cleaning(cleaned)
         texts = [result.text for result in cleaned]
         summaries = self._timed("summarize", self.summarizer.summarize, texts) if self.summarizer else None
         stances = self._timed("classify", self._classify, texts) if self.classifier else None
@@ -303,17 +338,16 @@ class Pipeline:
     def _clean(self, batch: Sequence[Document]) -> list[Cleaned]:
         if self.cleaner is None:
             return [Cleaned(id=doc.id, text=doc.text, warnings=doc.warnings) for doc in batch]
-        if hasattr(self.cleaner, "clean_batch"):
-            # together, so that the line model sees which lines the batch's documents share
-            results = self.cleaner.clean_batch(batch)
-        else:
-            results = [self.cleaner.clean(doc.text, doc_id=doc.id, warnings=doc.warnings) for doc in batch]
+        return _clean_documents(self.cleaner, batch)
+
+    def _count_cleaning(self, results: Sequence[Cleaned]) -> None:
+        if self.cleaner is None:
+            return
         for result in results:
             self._stats.reasons.update(result.reasons())
             self._stats.flags.update(result.flags)
             for flag in result.flags:  # in the record and counted in stats(); one line each only when asked
                 log.debug("%s: %s", result.id, flag)
-        return results
 
     def _classify(self, texts: list[str]) -> list[dict]:
         from .classify import classify_documents
@@ -379,6 +413,116 @@ def _count(documents: Any) -> int | None:
         return len(documents)
     except TypeError:
         return None
+
+
+def _clean_documents(cleaner: Any, batch: Sequence[Document]) -> list[Cleaned]:
+    """``batch`` cleaned by ``cleaner``: together when it can (the line model then sees which lines
+    the batch's documents share), else one by one."""
+    if hasattr(cleaner, "clean_batch"):
+        return cleaner.clean_batch(batch)
+    return [cleaner.clean(doc.text, doc_id=doc.id, warnings=doc.warnings) for doc in batch]
+
+
+def _check_sendable(cleaner: Any) -> None:
+    """Refuse, before any work, a cleaner that cannot be sent to worker processes."""
+    import pickle
+
+    try:
+        pickle.dumps(cleaner)
+    except Exception as error:  # pickle raises TypeError, AttributeError, PicklingError...
+        raise UsageError(
+            f"clean_workers > 1 sends the cleaner to each worker process, and {type(cleaner).__name__} "
+            f"cannot be pickled ({error}); use clean_workers=1, or a cleaner that pickles"
+        ) from error
+
+
+_worker_cleaner: Any = None  # the cleaner of a cleaning worker process (set by _start_cleaning_worker)
+
+
+def _start_cleaning_worker(path: str) -> None:
+    import pickle
+    import signal
+
+    global _worker_cleaner
+    with open(path, "rb") as handle:  # written by _cleaned_in_workers, this run, for its workers
+        _worker_cleaner = pickle.load(handle)
+    # Ctrl-C reaches the whole process group: the main process stops the run and its workers, which
+    # would otherwise each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _check_can_spawn() -> None:
+    """Refuse to start worker processes where they could not start: a worker re-imports the main
+    script, which fails for a script read from standard input, and starts a pipeline of its own
+    (and more workers, which would hang) when the script runs one outside ``__main__``."""
+    import multiprocessing
+    import os
+    import sys
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):  # multiprocessing's own test
+        raise UsageError(
+            "this script runs a pipeline with clean_workers > 1 when it is imported, as each worker "
+            "process imports it: run the pipeline under `if __name__ == \"__main__\":`"
+        )
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is not None and getattr(main, "__spec__", None) is None and not os.path.isfile(path):
+        raise UsageError(
+            f"clean_workers > 1 starts worker processes, which import the main script, and {path!r} is not a "
+            "file (a script read from standard input?): save the script to a file, or use clean_workers=1"
+        )
+
+
+def _clean_in_worker(batch: list[Document]) -> list[Cleaned]:
+    return _clean_documents(_worker_cleaner, batch)
+
+
+def _cleaned_in_workers(
+    cleaner: Any, batches: Iterator[list[Document]], workers: int
+) -> Iterator[tuple[list[Document], list[Cleaned]]]:
+    """Each batch with its cleaning, in order, cleaned by ``workers`` processes that keep up to two
+    batches each in hand ahead of the caller.
+
+    The workers are spawned (not forked, which is unsafe once torch or CUDA threads run), so a script
+    that runs a pipeline with workers must do so under ``if __name__ == "__main__":``.
+    """
+    import multiprocessing
+    import os
+    import pickle
+    import tempfile
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    _check_can_spawn()
+    # The cleaner (its line model weighs about a megabyte) goes to the workers through a file: passed
+    # with the process, it would fill the pipe that starts it, and a worker that fails to start would
+    # leave this process blocked on that pipe instead of reporting it.
+    with tempfile.NamedTemporaryFile(prefix="stance-cleaner-", suffix=".pickle", delete=False) as handle:
+        pickle.dump(cleaner, handle)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_cleaning_worker, initargs=(handle.name,),
+    )  # fmt: skip
+    pending: deque = deque()
+    try:
+        for batch in batches:
+            pending.append((batch, pool.submit(_clean_in_worker, batch)))
+            if len(pending) >= 2 * workers:
+                batch, future = pending.popleft()
+                yield batch, future.result()
+        while pending:
+            batch, future = pending.popleft()
+            yield batch, future.result()
+    except BrokenProcessPool as error:
+        raise StanceError(
+            "a cleaning worker process stopped: it ran out of memory or was killed (rerun with fewer clean "
+            "workers, or one; a rerun of the same command resumes its output), or, in a script, it could not "
+            "start (run a pipeline with clean_workers > 1 under `if __name__ == \"__main__\":`)"
+        ) from error
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        os.unlink(handle.name)
 
 
 def _describe(stage: Any) -> str:

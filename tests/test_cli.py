@@ -115,3 +115,21 @@ def test_clean_with_a_line_model_of_ones_own(tmp_path: Path, capsys: pytest.Capt
     assert main(["summarize", str(ROOT / "seeds"), "--no-clean", "--line-model", str(model), "--model", "lead",
                  "--out", str(tmp_path / "c.jsonl")]) == 2
     assert "--no-clean turns cleaning off" in capsys.readouterr().err
+
+
+def test_clean_workers_write_the_same_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["clean", str(ROOT / "seeds"), "--out", str(one), "--batch-docs", "2"]) == 0
+    assert main(["clean", str(ROOT / "seeds"), "--out", str(two), "--batch-docs", "2", "--clean-workers", "2"]) == 0
+    assert two.read_bytes() == one.read_bytes()
+    capsys.readouterr()
+    # with cleaning off, or where another engine cleans, the option is bad usage and says why
+    assert main(["summarize", str(ROOT / "seeds"), "--no-clean", "--clean-workers", "2", "--model", "lead",
+                 "--out", str(tmp_path / "c.jsonl")]) == 2
+    assert "--no-clean turns cleaning off" in capsys.readouterr().err
+    assert main(["run", str(ROOT / "seeds"), "--engine", "ray", "--clean-workers", "2",
+                 "--out", str(tmp_path / "folder")]) == 2
+    assert "--engine ray cleans in Ray tasks" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["clean", str(ROOT / "seeds"), "--clean-workers", "0", "--out", str(tmp_path / "d.jsonl")])
+    assert exit_.value.code == 2 and "expected a whole number >= 1, got 0" in capsys.readouterr().err

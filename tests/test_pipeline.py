@@ -447,3 +447,101 @@ def test_a_pipeline_pickles_alike_however_much_it_ran() -> None:
     assert pipeline.stats().documents == 2
     assert pickle.dumps(pipeline) == before and Hasher.hash(pipeline.map_batch) == key
     assert pickle.loads(before).stats().documents == 0  # a copy starts afresh
+
+
+# ----------------------------------------------------------------------------- cleaning workers
+
+
+class FailingCleaner:
+    """A cleaner that fails on the document that says so (importable by worker processes)."""
+
+    def clean(self, text: str, doc_id: str | None = None, warnings: Sequence[str] = ()) -> Any:
+        from stance.cleaning import Cleaner
+
+        if "ÉCHEC" in text:
+            raise ValueError(f"cannot clean {doc_id}")
+        if "ARRÊT" in text:
+            import os
+
+            os._exit(3)  # a worker killed mid-batch (out of memory, kill -9)
+        return Cleaner().clean(text, doc_id=doc_id, warnings=warnings)
+
+
+def test_clean_workers_give_the_records_and_statistics_of_one_process(tiny_classifier: Any) -> None:
+    """Batches cleaned in two worker processes, ahead of the models: the same records in the same order,
+    the same counts of reasons and flags, and ids the output already holds are still skipped."""
+    docs = [Document(f"{doc_id}-{n}", text) for n in range(4) for doc_id, text in DOCS.items()]
+    docs.append(Document("en", "The Nasdaq climbed 3 % on Tuesday after record quarterly results, as investors "
+                               "cheered strong chip sales and raised their hopes for the rest of the year."))
+    runs = {}
+    for workers in (1, 2):
+        pipeline = Pipeline(summarizer=LeadSummarizer(), classifier=tiny_classifier, batch_size=3, progress=False,
+                            clean_workers=workers)
+        records = list(pipeline.run(docs, skip=lambda doc_id: doc_id.startswith("d3")))
+        runs[workers] = records, pipeline.stats()
+    (records, one), (parallel, two) = runs[1], runs[2]
+    assert parallel == records and len(records) == len(docs) - 4
+    assert [r["id"] for r in parallel] == [d.id for d in docs if not d.id.startswith("d3")]
+    assert (two.documents, two.bytes, two.skipped) == (one.documents, one.bytes, one.skipped) == (17, one.bytes, 4)
+    assert two.reasons == one.reasons and two.flags == one.flags and one.flags["not French"] == 1
+    assert two.seconds["clean"] > 0
+
+
+def test_clean_workers_are_checked_before_any_work() -> None:
+    import threading
+
+    for bad in (0, -1, True, 2.0, "2"):
+        with pytest.raises(UsageError, match=r"expected clean_workers to be a whole number >= 1"):
+            Pipeline(summarizer=False, classifier=False, clean_workers=bad)
+
+    class Unsendable(FailingCleaner):
+        def __init__(self) -> None:
+            self.lock = threading.Lock()
+
+    with pytest.raises(UsageError, match=r"clean_workers > 1 sends the cleaner to each worker process, and "
+                                         r"Unsendable cannot be pickled"):
+        Pipeline(cleaner=Unsendable(), summarizer=False, classifier=False, clean_workers=2)
+    # one process needs no pickling, and no cleaning needs no workers
+    Pipeline(cleaner=Unsendable(), summarizer=False, classifier=False)
+    assert Pipeline(cleaner=False, summarizer=LeadSummarizer(), classifier=False, clean_workers=2).cleaner is None
+
+
+def test_a_failure_in_a_cleaning_worker_reaches_the_caller() -> None:
+    """A cleaner's error is raised by run() as it would be in one process; a worker that dies is
+    reported, with what to do, instead of hanging the run."""
+    docs = [Document(f"a{n}", "Le CAC 40 a gagné 2 %.") for n in range(6)]
+    pipeline = Pipeline(cleaner=FailingCleaner(), summarizer=False, classifier=False, batch_size=2, progress=False,
+                        clean_workers=2)
+    with pytest.raises(ValueError, match="cannot clean bad"):
+        list(pipeline.run([*docs[:3], Document("bad", "ÉCHEC"), *docs[3:]]))
+    done = []
+    with pytest.raises(StanceError, match=r"a cleaning worker process stopped: it ran out of memory or was killed"):
+        for record in pipeline.run([*docs[:2], Document("x", "ARRÊT"), *docs[2:]]):
+            done.append(record["id"])
+    assert done in ([], ["a0", "a1"])  # the batches before the dead worker's, at most
+
+
+def test_clean_workers_refuse_a_script_they_could_not_start(tmp_path: Path) -> None:
+    """Worker processes import the main script: one read from standard input cannot be, and one that
+    runs a pipeline outside ``if __name__ == "__main__":`` would start workers of its own. Both fail
+    at once with what to do (multiprocessing alone hangs on the second)."""
+    import subprocess
+    import sys
+
+    script = ("from stance import Pipeline\n"
+              "pipeline = Pipeline(summarizer=False, classifier=False, progress=False, clean_workers=2)\n"
+              "print(len(list(pipeline.run(['Le CAC 40 a gagné 2 %.'] * 3))))\n")
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    piped = subprocess.run([sys.executable, "-"], input=script, text=True, capture_output=True, timeout=120,
+                           cwd=tmp_path, env=env)
+    assert piped.returncode == 1 and "'<stdin>' is not a file" in piped.stderr
+    (tmp_path / "unguarded.py").write_text(script, encoding="utf-8")
+    unguarded = subprocess.run([sys.executable, "unguarded.py"], text=True, capture_output=True, timeout=120,
+                               cwd=tmp_path, env=env)
+    assert unguarded.returncode == 1
+    assert 'run the pipeline under `if __name__ == "__main__":`' in unguarded.stderr
+    (tmp_path / "guarded.py").write_text("if __name__ == '__main__':\n" + "".join(
+        "    " + line + "\n" for line in script.splitlines()), encoding="utf-8")
+    guarded = subprocess.run([sys.executable, "guarded.py"], text=True, capture_output=True, timeout=120,
+                             cwd=tmp_path, env=env)
+    assert guarded.returncode == 0 and guarded.stdout.strip() == "3", guarded.stderr

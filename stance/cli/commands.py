@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         '{"id", "text", "dropped": [{"line", "reason"}], "language", "flags"}.',
     )
     add_io_arguments(clean)
-    add_line_model_argument(clean)
+    add_cleaner_arguments(clean)
     clean.set_defaults(func=run_clean)
 
     summarize = commands.add_parser(
@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         'summaries ("flags": the cleaning flags, e.g. "not French").',
     )
     add_io_arguments(summarize)
-    add_line_model_argument(summarize)
+    add_cleaner_arguments(summarize)
     summarize.add_argument(
         "--model", default="extractive", metavar="NAME",
         help="extractive (default: e5-small sentence centrality), lead, an encoder for extractive "
@@ -143,12 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_line_model_argument(parser: argparse.ArgumentParser) -> None:
-    """--line-model: the cleaner's line model, when not the shipped one."""
+def add_cleaner_arguments(parser: argparse.ArgumentParser) -> None:
+    """The cleaner's options: --line-model (when not the shipped one) and --clean-workers."""
     parser.add_argument(
         "--line-model", metavar="DIR",
         help="the cleaner's line model: a folder saved by `stance train-cleaner` (default: the one shipped in "
         "the package)",
+    )
+    parser.add_argument(
+        "--clean-workers", type=_positive_int, default=1, metavar="N",
+        help="processes that clean batches of --batch-docs documents ahead of the other stages, e.g. the number "
+        "of CPU cores (default 1: this process); the records are the same",
     )
 
 
@@ -156,10 +161,14 @@ def make_cleaner(args: argparse.Namespace) -> Any:
     """The cleaner the options ask for: ``None`` for the default one (``Pipeline`` builds it), or one with
     ``--line-model``'s model."""
     line_model = getattr(args, "line_model", None)
+    if getattr(args, "no_clean", False):
+        if line_model is not None:
+            raise UsageError("--line-model is the cleaner's model, and --no-clean turns cleaning off: give one of them")
+        if getattr(args, "clean_workers", 1) > 1:
+            raise UsageError("--clean-workers sets how many processes clean, and --no-clean turns cleaning off: "
+                             "give one of them")
     if line_model is None:
         return None
-    if getattr(args, "no_clean", False):
-        raise UsageError("--line-model is the cleaner's model, and --no-clean turns cleaning off: give one of them")
     from ..cleaning import Cleaner
 
     return Cleaner(line_model=line_model)
@@ -211,7 +220,8 @@ def run_clean(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
 
     check_outputs(args, "clean")
-    pipeline = Pipeline(cleaner=make_cleaner(args), summarizer=False, classifier=False, batch_size=args.batch_docs)
+    pipeline = Pipeline(cleaner=make_cleaner(args), summarizer=False, classifier=False, batch_size=args.batch_docs,
+                        clean_workers=args.clean_workers)
     status = process_documents(args, pipeline)
     reasons = pipeline.stats().reasons
     if reasons:
@@ -230,7 +240,7 @@ def run_summarize(args: argparse.Namespace) -> int:
         args.model, device=args.device, max_sentences=args.max_sentences, max_words=args.max_words
     )
     pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=False, clean=not args.no_clean,
-                        batch_size=args.batch_docs)
+                        batch_size=args.batch_docs, clean_workers=args.clean_workers)
     return process_documents(args, pipeline)
 
 
@@ -374,7 +384,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
         '"flags"} ("flags": the cleaning flags, e.g. "not French").',
     )
     add_io_arguments(classify)
-    add_line_model_argument(classify)
+    add_cleaner_arguments(classify)
     classify.add_argument("--backend", choices=backends, default=DEFAULT_BACKEND, help=f"default: {DEFAULT_BACKEND}")
     classify.add_argument(
         "--model", metavar="NAME",
@@ -565,7 +575,8 @@ def run_classify(args: argparse.Namespace) -> int:
         args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=args.dtype
     )
     pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=classifier, clean=not args.no_clean,
-                        batch_size=args.batch_docs, neutral_weight=args.neutral_weight)
+                        batch_size=args.batch_docs, neutral_weight=args.neutral_weight,
+                        clean_workers=args.clean_workers)
     return process_documents(args, pipeline)
 
 
@@ -671,7 +682,7 @@ def add_run_command(commands: argparse._SubParsersAction) -> None:
         "a Markdown report next to OUT. Resumable: a rerun skips the ids already in OUT.",
     )
     add_io_arguments(run)
-    add_line_model_argument(run)
+    add_cleaner_arguments(run)
     run.add_argument("--no-clean", action="store_true", help="take the text as given, without cleaning")
     run.add_argument(
         "--summarizer", default="extractive", metavar="NAME",
@@ -713,7 +724,8 @@ def run_pipeline(args: argparse.Namespace) -> int:
         classifier = load_classifier(args.backend, args.stance_model, device=args.device)
     summarizer = None if args.summarizer == "extractive" else args.summarizer
     pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=classifier,
-                        clean=not args.no_clean, device=args.device, batch_size=args.batch_docs)
+                        clean=not args.no_clean, device=args.device, batch_size=args.batch_docs,
+                        clean_workers=args.clean_workers)
     keep = None
     if args.shard:
         index, count = args.shard

@@ -95,6 +95,8 @@ def run_ray(args: argparse.Namespace) -> int:
     if args.shard:
         raise UsageError("--shard splits the input by hand for the local engine; --engine ray splits it itself. "
                          "Leave out --shard (or use --engine local)")
+    _refuse_clean_workers(args, "--engine ray cleans in Ray tasks spread over the cluster's CPUs (--clean-batch "
+                          "documents each)")
     check_folder_outputs(args)
     if not _ray_installed():
         from ..errors import missing_dependency
@@ -138,6 +140,7 @@ def run_into_folder(args: argparse.Namespace) -> int:
                          "use --engine ray, or an OUT.jsonl per shard")
     from ..distributed import run_local_into
 
+    _refuse_clean_workers(args, "a run folder is resumed in this process alone")
     check_folder_outputs(args)
     spec = _spec(args)
     from .reporting import InputProblems
@@ -147,6 +150,11 @@ def run_into_folder(args: argparse.Namespace) -> int:
     result = run_local_into(args.input, args.out, lambda: spec.build_local(batch_size=args.batch_docs),
                             spec.settings(), on_error=problems.report, overwrite=args.overwrite)
     return _finish(args, result, problems)
+
+
+def _refuse_clean_workers(args: argparse.Namespace, why: str) -> None:
+    if getattr(args, "clean_workers", 1) > 1:
+        raise UsageError(f"--clean-workers is for the local engine writing OUT.jsonl: {why}. Leave it out")
 
 
 def _finish(args: argparse.Namespace, result: object, problems: InputProblems) -> int:

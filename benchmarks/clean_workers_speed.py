@@ -1,0 +1,77 @@
+"""Cleaning in worker processes (``Pipeline(clean_workers=N)``, ``--clean-workers N``) against one
+process, in one run: the speed-up and whether the records are the same.
+
+Each setting cleans the same documents through ``Pipeline.run`` (cleaning only, batches of
+``--batch-docs`` documents, as ``stance clean`` does), the settings taking turns ``--rounds``
+times so that a machine whose load drifts slows them alike. Times are wall-clock times of the
+whole run, worker start-up included (what a user waits for); the figure that holds on a shared
+machine is the ratio of each setting's throughput to one process's, measured in the same run.
+A speed-up near N needs N idle cores: on a busy machine the workers share them.
+
+    python benchmarks/clean_workers_speed.py                      # 10 MB of the seeds' variations, 1 and 2
+    python benchmarks/clean_workers_speed.py --workers 1 2 4 --mb 20
+    python benchmarks/clean_workers_speed.py --pages ../shared/data/webpages/daniel.jsonl.gz
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from clean_speed import build_corpus, read_pages
+
+from stance import Pipeline
+from stance.document import Document
+
+
+def timed_run(docs: list[Document], workers: int, batch_docs: int) -> tuple[float, list[dict]]:
+    pipeline = Pipeline(summarizer=False, classifier=False, batch_size=batch_docs, progress=False,
+                        clean_workers=workers)
+    started = time.perf_counter()
+    records = list(pipeline.run(docs))
+    return time.perf_counter() - started, records
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="settings to compare (default 1 2)")
+    parser.add_argument("--mb", type=float, default=10.0, help="corpus size in MB (default 10)")
+    parser.add_argument("--pages", type=Path, help="measure on these pages (JSONL) instead of the seeds' variations")
+    parser.add_argument("--batch-docs", type=int, default=32, help="documents per batch (default 32, as the CLI)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each setting, taking turns (default 3)")
+    args = parser.parse_args()
+    texts = read_pages(args.pages) if args.pages else build_corpus(args.mb)
+    docs = [Document(f"doc{index}", text) for index, text in enumerate(texts)]
+    megabytes = sum(len(text.encode("utf-8")) for text in texts) / 1e6
+    settings = sorted(set([1, *args.workers]))
+    print(f"corpus: {len(docs)} documents, {megabytes:.1f} MB (UTF-8); {os.cpu_count()} CPUs; "
+          f"batches of {args.batch_docs}; {args.rounds} rounds")
+    seconds: dict[int, list[float]] = {workers: [] for workers in settings}
+    reference: list[dict] | None = None
+    same = True
+    for _ in range(args.rounds):
+        for workers in settings:
+            elapsed, records = timed_run(docs, workers, args.batch_docs)
+            seconds[workers].append(elapsed)
+            if reference is None:
+                reference = records
+            same = same and records == reference
+    base = statistics.median(seconds[1])
+    print("| clean workers | median seconds | MB/s | speed-up against 1 (median of the rounds' ratios) |")
+    print("|---:|---:|---:|---:|")
+    for workers in settings:
+        ratios = [one / other for one, other in zip(seconds[1], seconds[workers], strict=True)]
+        median = statistics.median(seconds[workers])
+        print(f"| {workers} | {median:.2f} | {megabytes / median:.2f} | {statistics.median(ratios):.2f} "
+              f"({min(ratios):.2f}-{max(ratios):.2f}) |")
+    print(f"records identical in every run: {'yes' if same else 'NO'}  (one process: {base:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
