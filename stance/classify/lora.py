@@ -8,7 +8,8 @@ the E5 embedding (mean-pooled, unit length) of the adapted encoder; one
 temperature calibrates its logits.
 
 Training runs the frozen lower layers once and caches the hidden states that
-enter the first adapted layer; each step then runs only the top layers. That
+enter the first adapted layer (in host memory: a batch goes to the device when a
+step uses it, so a large training set does not fill a GPU); each step then runs only the top layers. That
 is what makes a CPU fine-tune of ``e5-small`` fit in minutes; on a GPU the same
 code fine-tunes a hub model (``layers`` up to all of them, bf16 autocast).
 
@@ -178,16 +179,17 @@ def _pool(states: Any, mask: Any) -> Any:
     return torch.nn.functional.normalize(mean_pool(states, mask), dim=-1)
 
 
-def _pad(rows: Sequence[Any]) -> tuple[Any, Any]:
+def _pad(rows: Sequence[Any], device: Any) -> tuple[Any, Any]:
+    """Cached hidden states (host memory) padded into one batch, with its attention mask, on ``device``."""
     import torch
 
     width = max(row.shape[0] for row in rows)
     states = rows[0].new_zeros((len(rows), width, rows[0].shape[1]))
-    mask = torch.zeros((len(rows), width), dtype=torch.long, device=rows[0].device)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
     for index, row in enumerate(rows):
         states[index, : row.shape[0]] = row
         mask[index, : row.shape[0]] = 1
-    return states, mask
+    return states.to(device), mask.to(device)
 
 
 def _epoch_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -382,8 +384,10 @@ class LoraStanceClassifier(HeadStanceClassifier):
                 output = model(input_ids=input_ids, attention_mask=mask, output_hidden_states=True)
                 hidden = output.hidden_states[first]
                 embeddings[batch] = _pool(output.last_hidden_state, mask).cpu().numpy()
-                for row, index in enumerate(batch):
-                    states[index] = hidden[row, : len(ids[index])].detach().clone()
+                for row, index in enumerate(batch):  # a copy in host memory (on the CPU, a copy that
+                    # does not keep the whole batch's tensor alive)
+                    state = hidden[row, : len(ids[index])].detach()
+                    states[index] = state.clone() if state.device.type == "cpu" else state.to("cpu")
         return states, embeddings
 
     def _top(self, states: Any, mask: Any, first: int) -> Any:
@@ -401,7 +405,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         """Pooled adapted embeddings of training rows: from the cache, or (for encoders
         that are not BERT-like) a full forward pass."""
         if data["states"] is not None:
-            states, mask = _pad([data["states"][i] for i in rows])
+            states, mask = _pad([data["states"][i] for i in rows], self.encoder.device)
             return _pool(self._top(states, mask, data["first"]), mask)
         input_ids, mask = pad_ids([data["ids"][i] for i in rows], self.encoder.tokenizer.pad_token_id or 0,
                                    self.encoder.device)

@@ -193,6 +193,9 @@ def test_lora_fine_tunes_every_layer_in_bf16_on_a_gpu(tiny_bert_dir: Path) -> No
         pytest.skip("no CUDA device")
     encoder = Encoder(str(tiny_bert_dir), device="cuda", dtype="bf16")
     model = _fit(encoder, layers=2, rank=4, epochs=8)
+    # the training cache (hidden states entering the adapted layers) waits in host memory
+    states, _ = model._cache(model._tokenize(["Le titre grimpe.", "Le titre chute de 5 %."]), first=0)
+    assert all(state.device.type == "cpu" for state in states)
     adapter = [p for name, p in encoder.model.named_parameters() if "lora_" in name]
     assert adapter and all(p.dtype == torch.float32 for p in adapter)
     texts, labels, _ = toy_set(8)
