@@ -51,7 +51,7 @@ def main() -> None:
     megabytes = sum(len(text.encode("utf-8")) for text in texts) / 1e6
     settings = sorted(set([1, *args.workers]))
     print(f"corpus: {len(docs)} documents, {megabytes:.1f} MB (UTF-8); {os.cpu_count()} CPUs; "
-          f"batches of {args.batch_docs}; {args.rounds} rounds")
+          f"batches of {args.batch_docs}; rounds: {args.rounds}")
     seconds: dict[int, list[float]] = {workers: [] for workers in settings}
     reference: list[dict] | None = None
     same = True

@@ -10,6 +10,8 @@
 # 3. measures in bf16 the encoder's sentences/s at batch 1/32/256 (CPU fp32 beside it) and
 #    the seq2seq summariser's documents/s on a tiny random mT5 at batch 1 and 16;
 # 4. runs `stance run --engine ray --summarize-gpus 0.5 --classify-gpus 0.5` on the seeds;
+# 5. when time is left, measures cleaning in 1, 4 and 8 worker processes on the machine's CPUs
+#    (`benchmarks/clean_workers_speed.py`: the speed-up against one process, same records);
 # and writes a Markdown summary to $OUT/gpu_check.md (or out/gpu_check.md when OUT is unset).
 #
 # Without network, carry the wheels the machine lacks in $WHEELS: required are stance's own
@@ -36,7 +38,7 @@ trap 'rm -rf "$WORK"' EXIT
 export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
 STARTED=$(date +%s)
 SECONDS=0
-BUDGET=470  # the step limits add up to 465 s: under 8 minutes with the summary
+BUDGET=470  # steps 1-4 have limits adding up to 465 s: under 8 minutes with the summary; step 5 runs in what they leave
 FAILED=()
 
 SCALE=1
@@ -205,6 +207,21 @@ else
   if [[ "$DRY" == 1 ]]; then LABEL="stance run --engine ray (dry run: CPU, lead summaries)"
   else LABEL="stance run --engine ray (0.5 + 0.5 GPU)"; fi
   step "$LABEL" 120 ray_run
+fi
+
+# ---------------------------------------------------------------- 5. cleaning workers (CPU)
+clean_workers() {
+  local size=20
+  if [[ "$DRY" == 1 ]]; then size=2; fi
+  { echo "### Cleaning in worker processes (--clean-workers), $(nproc) CPUs"; echo
+    "$PYTHON" benchmarks/clean_workers_speed.py --workers 1 4 8 --mb "$size" --rounds 1; echo; } | tee -a "$SUMMARY.tables"
+}
+export -f clean_workers
+if (( SECONDS + 60 * SCALE <= BUDGET )); then
+  step "cleaning workers speed" 60 clean_workers
+else  # an extra: not a failure when the steps before it used the time
+  say "cleaning workers speed: not run, no time left in the ${BUDGET} s budget"
+  echo "- cleaning workers speed: not run (time budget)" >>"$SUMMARY.steps"
 fi
 
 # ---------------------------------------------------------------- summary
