@@ -11,16 +11,26 @@ A speed-up near N needs N idle cores: on a busy machine the workers share them.
     python benchmarks/clean_workers_speed.py                      # 10 MB of the seeds' variations, 1 and 2
     python benchmarks/clean_workers_speed.py --workers 1 2 4 --mb 20
     python benchmarks/clean_workers_speed.py --pages ../shared/data/webpages/daniel.jsonl.gz
+    python benchmarks/clean_workers_speed.py --mb 5 --html      # the same documents as HTML pages
+
+``--html`` writes each document as an HTML page (short lines as a list of links, the others as
+paragraphs, with a menu and a footer) to a temporary JSONL of ``{"id", "html"}`` and runs on that:
+the main text is extracted by trafilatura first (``stance[html]``), in the workers when there are
+any. MB/s are then of HTML.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -30,7 +40,16 @@ from stance import Pipeline
 from stance.document import Document
 
 
-def timed_run(docs: list[Document], workers: int, batch_docs: int) -> tuple[float, list[dict]]:
+def as_html(text: str) -> str:
+    """A web page holding ``text``: short lines as a list of links, the others as paragraphs."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    blocks = "".join(f"<li><a href='/{n}'>{html.escape(line)}</a></li>" if len(line) < 40
+                     else f"<p>{html.escape(line)}</p>" for n, line in enumerate(lines))
+    return (f"<html><head><title>Page</title><script>var x = 1;</script></head><body><nav><ul><li>Accueil</li>"
+            f"</ul></nav><main>{blocks}</main><footer>Mentions légales</footer></body></html>")
+
+
+def timed_run(docs: Any, workers: int, batch_docs: int) -> tuple[float, list[dict]]:
     pipeline = Pipeline(summarizer=False, classifier=False, batch_size=batch_docs, progress=False,
                         clean_workers=workers)
     started = time.perf_counter()
@@ -45,12 +64,19 @@ def main() -> None:
     parser.add_argument("--pages", type=Path, help="measure on these pages (JSONL) instead of the seeds' variations")
     parser.add_argument("--batch-docs", type=int, default=32, help="documents per batch (default 32, as the CLI)")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each setting, taking turns (default 3)")
+    parser.add_argument("--html", action="store_true", help="run on the documents written as HTML pages")
     args = parser.parse_args()
     texts = read_pages(args.pages) if args.pages else build_corpus(args.mb)
-    docs = [Document(f"doc{index}", text) for index, text in enumerate(texts)]
+    docs: Any = [Document(f"doc{index}", text) for index, text in enumerate(texts)]
+    if args.html:
+        texts = [as_html(text) for text in texts]
+        docs = Path(tempfile.mkdtemp()) / "pages.jsonl"
+        docs.write_text("".join(json.dumps({"id": f"doc{index}", "html": page}) + "\n"
+                                for index, page in enumerate(texts)), encoding="utf-8")
     megabytes = sum(len(text.encode("utf-8")) for text in texts) / 1e6
     settings = sorted(set([1, *args.workers]))
-    print(f"corpus: {len(docs)} documents, {megabytes:.1f} MB (UTF-8); {os.cpu_count()} CPUs; "
+    print(f"corpus: {len(texts)} documents{' as HTML' if args.html else ''}, {megabytes:.1f} MB (UTF-8); "
+          f"{os.cpu_count()} CPUs; "
           f"batches of {args.batch_docs}; rounds: {args.rounds}")
     seconds: dict[int, list[float]] = {workers: [] for workers in settings}
     reference: list[dict] | None = None

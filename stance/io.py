@@ -19,6 +19,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,23 @@ def html_to_text(html: str, source: str | None = None) -> str:
     if title and not text.startswith(title):
         text = f"{title}\n{text}"
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class PendingHtml(Document):
+    """A document whose ``text`` is still the page's HTML: what :func:`iter_documents` yields with
+    ``defer_html=True``, so that the main text is extracted where the document is then processed
+    (a cleaning worker: extraction costs ten times what cleaning does). :meth:`extracted` gives
+    the :class:`Document` that reading would have given.
+
+    >>> page = PendingHtml("a1", "<html><body><article><p>La Bourse de Paris a fini en hausse de 1 %, portée "
+    ...                    "par les banques et le luxe, dans des volumes étoffés.</p></article></body></html>")
+    >>> page.extracted().text[:27]
+    'La Bourse de Paris a fini e'
+    """
+
+    def extracted(self) -> Document:
+        return Document(self.id, html_to_text(self.text, self.source), self.source, self.warnings)
 
 
 def _require_html(files: Iterable[Path]) -> None:
@@ -326,7 +344,9 @@ def check_writable(path: str | os.PathLike, option: str = "--out", *, folder: bo
         ) from None
 
 
-def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> Iterator[Document]:
+def read_documents(
+    path: str | os.PathLike, on_error: ErrorHandler = _raise, defer_html: bool = False
+) -> Iterator[Document]:
     """Yield the documents of a .txt or .html file, a folder of such files or a JSONL file.
 
     The id of a text file is its name without extension; a JSONL line must be an
@@ -335,7 +355,8 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
     (also ``a01.txt`` beside ``a01.TXT``), a ``.json`` array (JSONL was meant).
     What a folder holds besides .txt and .html files is skipped with a warning that counts it.
     HTML (a file, or a JSONL record with ``"html"`` instead of ``"text"``) goes
-    through :func:`html_to_text` first.
+    through :func:`html_to_text` first; with ``defer_html``, it comes as a :class:`PendingHtml`
+    to be extracted later.
 
     >>> docs = list(read_documents("seeds"))  # doctest: +SKIP
     """
@@ -354,7 +375,7 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
         _require_html(files)
         seen: dict[str, Path] = {}
         for file in files:
-            doc = _read_text_file(file, on_error)
+            doc = _read_text_file(file, on_error, defer_html)
             if doc is None:
                 continue
             if doc.id in seen:  # a01.txt and a01.TXT
@@ -365,18 +386,18 @@ def read_documents(path: str | os.PathLike, on_error: ErrorHandler = _raise) -> 
             yield doc
     elif path.is_file():
         if path.suffix.lower() in (".jsonl", ".ndjson"):
-            yield from _read_jsonl(path, on_error)
+            yield from _read_jsonl(path, on_error, defer_html)
         elif path.suffix.lower() == ".json" and _starts_with(path, b"["):
             on_error(InputError(
                 "a JSON array, not JSONL: did you mean JSONL? Write one {\"id\", \"text\"} object per line in a "
                 ".jsonl file, e.g. jq -c '.[]' FILE.json > FILE.jsonl", shown(path)))
         elif path.suffix.lower() == ".json":
-            yield from _read_jsonl(path, on_error)
+            yield from _read_jsonl(path, on_error, defer_html)
         elif path.suffix.lower() in _TABLE_SUFFIXES:
             check_input_kind(path)
         else:
             _require_html([path])
-            doc = _read_text_file(path, on_error)
+            doc = _read_text_file(path, on_error, defer_html)
             if doc is not None:
                 yield doc
     else:
@@ -430,7 +451,7 @@ def _unreadable(error: OSError, source: str) -> InputError:
                       "or leave it out of the input", source)
 
 
-def _read_text_file(path: Path, on_error: ErrorHandler) -> Document | None:
+def _read_text_file(path: Path, on_error: ErrorHandler, defer_html: bool = False) -> Document | None:
     source = shown(path)
     html = path.suffix.lower() in HTML_SUFFIXES
     try:
@@ -443,22 +464,23 @@ def _read_text_file(path: Path, on_error: ErrorHandler) -> Document | None:
         except OSError as error:
             raise _unreadable(error, source) from None
         text, warnings = decode(data, source, html=html)
-        if html:
+        if html and not defer_html:
             text = html_to_text(text, source)
     except InputError as error:
         on_error(error)
         return None
-    return Document(id=path.stem, text=text, source=source, warnings=warnings)
+    kind = PendingHtml if html and defer_html else Document
+    return kind(id=path.stem, text=text, source=source, warnings=warnings)
 
 
-def _read_jsonl(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
+def _read_jsonl(path: Path, on_error: ErrorHandler, defer_html: bool = False) -> Iterator[Document]:
     try:
-        yield from _read_jsonl_lines(path, on_error)
+        yield from _read_jsonl_lines(path, on_error, defer_html)
     except OSError as error:  # unreadable, or gone or failing while read: the records before stay read
         on_error(_unreadable(error, shown(path)))
 
 
-def _read_jsonl_lines(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
+def _read_jsonl_lines(path: Path, on_error: ErrorHandler, defer_html: bool = False) -> Iterator[Document]:
     seen: set[str] = set()
     lines_read = 0
     with path.open("rb") as handle:
@@ -479,7 +501,7 @@ def _read_jsonl_lines(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
             lines_read += 1
             try:
                 line, warnings = decode(raw, source)
-                doc = _parse_record(line.rstrip("\r\n"), source, warnings)
+                doc = _parse_record(line.rstrip("\r\n"), source, warnings, defer_html)
             except InputError as error:
                 on_error(error)
                 continue
@@ -492,7 +514,7 @@ def _read_jsonl_lines(path: Path, on_error: ErrorHandler) -> Iterator[Document]:
         log.warning("%s: holds no record (an empty file); expected one {\"id\", \"text\"} object per line", shown(path))
 
 
-def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document:
+def _parse_record(line: str, source: str, warnings: tuple[str, ...], defer_html: bool = False) -> Document:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
@@ -507,7 +529,7 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document
     if "html" in record:
         if not isinstance(record["html"], str):
             raise InputError(f"'html' must be a string, got {type(record['html']).__name__}", source)
-        record["text"] = html_to_text(record["html"], source)
+        record["text"] = record["html"] if defer_html else html_to_text(record["html"], source)
     missing = [key for key in ("id", "text") if key not in record]
     if missing:
         raise InputError(f"missing field(s) {missing}; expected an object with 'id' and 'text' (or 'html')", source)
@@ -520,10 +542,11 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...]) -> Document
         raise InputError(f"'text' must be a string, got {type(text).__name__}", source)
     check_id(doc_id, source)
     text, warnings = repair_text(text, source, warnings)
-    return Document(id=doc_id, text=text, source=source, warnings=warnings)
+    kind = PendingHtml if defer_html and "html" in record else Document
+    return kind(id=doc_id, text=text, source=source, warnings=warnings)
 
 
-def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterator[Document]:
+def iter_documents(source: Any, on_error: ErrorHandler | None = None, defer_html: bool = False) -> Iterator[Document]:
     """Documents from any input stance accepts.
 
     ``source`` may be a path (a .txt or .html file, a folder of them or a JSONL of
@@ -534,7 +557,8 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterato
     path, never a text. An id seen before is reported to ``on_error`` and its item skipped.
     An item that is none of these, or whose id holds a lone surrogate, goes to
     ``on_error`` (by default: raise) and the others are still read; lone
-    surrogates in a text become U+FFFD, with a warning.
+    surrogates in a text become U+FFFD, with a warning. With ``defer_html``, HTML read
+    from a path comes as :class:`PendingHtml`, its main text not yet extracted.
 
     >>> [doc.id for doc in iter_documents(["Le CAC 40 monte.", "Le Dax baisse."])]
     ['0', '1']
@@ -544,7 +568,7 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None) -> Iterato
             raise InputError(f"expected a path, got a text of {len(source)} characters; to process a text, pass a "
                              "list: run([text])")
         check_input(source, " (to process a text, pass a list: run([text]))")
-        yield from read_documents(source, on_error=on_error or _raise)
+        yield from read_documents(source, on_error=on_error or _raise, defer_html=defer_html)
         return
     if hasattr(source, "columns") and hasattr(source, "to_dict"):  # a pandas DataFrame: its rows
         if "text" not in source.columns:

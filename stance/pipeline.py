@@ -212,7 +212,8 @@ class Pipeline:
         left out; those whose id ``skip`` accepts (e.g. already in the output)
         are counted in ``stats().skipped`` and left out.
         """
-        docs = iter_documents(documents, on_error)
+        # With cleaning workers, HTML is extracted by the workers: it costs ten times what cleaning does.
+        docs = iter_documents(documents, on_error, defer_html=self.clean_workers > 1 and self.cleaner is not None)
         # the bar counts every document read, skipped ones included, against a total when it is known
         total = None if keep is not None else _count(documents)
         disable = None if self.progress is None else not self.progress
@@ -473,15 +474,22 @@ def _check_can_spawn() -> None:
         )
 
 
-def _clean_in_worker(batch: list[Document]) -> list[Cleaned]:
-    return _clean_documents(_worker_cleaner, batch)
+def _clean_in_worker(batch: list[Document]) -> tuple[list[Document] | None, list[Cleaned]]:
+    """The batch's cleaning, and its documents when HTML among them had to be extracted first."""
+    from .io import PendingHtml
+
+    if not any(isinstance(doc, PendingHtml) for doc in batch):
+        return None, _clean_documents(_worker_cleaner, batch)
+    batch = [doc.extracted() if isinstance(doc, PendingHtml) else doc for doc in batch]
+    return batch, _clean_documents(_worker_cleaner, batch)
 
 
 def _cleaned_in_workers(
     cleaner: Any, batches: Iterator[list[Document]], workers: int
 ) -> Iterator[tuple[list[Document], list[Cleaned]]]:
     """Each batch with its cleaning, in order, cleaned by ``workers`` processes that keep up to two
-    batches each in hand ahead of the caller.
+    batches each in hand ahead of the caller; a batch that held :class:`~stance.io.PendingHtml`
+    comes back with their main text extracted.
 
     The workers are spawned (not forked, which is unsafe once torch or CUDA threads run), so a script
     that runs a pipeline with workers must do so under ``if __name__ == "__main__":``.
@@ -510,10 +518,12 @@ def _cleaned_in_workers(
             pending.append((batch, pool.submit(_clean_in_worker, batch)))
             if len(pending) >= 2 * workers:
                 batch, future = pending.popleft()
-                yield batch, future.result()
+                extracted, cleaned = future.result()
+                yield extracted or batch, cleaned
         while pending:
             batch, future = pending.popleft()
-            yield batch, future.result()
+            extracted, cleaned = future.result()
+            yield extracted or batch, cleaned
     except BrokenProcessPool as error:
         raise StanceError(
             "a cleaning worker process stopped: it ran out of memory or was killed (rerun with fewer clean "

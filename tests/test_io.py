@@ -139,6 +139,25 @@ def test_jsonl_record_with_html(tmp_path: Path) -> None:
     assert doc.id == "p1" and doc.text.startswith("Le CAC 40 finit en hausse\n")
 
 
+def test_deferred_html_is_extracted_later_into_the_same_document(tmp_path: Path) -> None:
+    """``defer_html`` (for cleaning workers) leaves HTML files and records unextracted; extracting them
+    gives what reading would have given, and plain text is read as ever."""
+    pytest.importorskip("trafilatura")
+    from stance.io import PendingHtml
+
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "note.txt").write_text("Le Dax recule.", encoding="utf-8")
+    records = tmp_path / "pages.jsonl"
+    records.write_text(json.dumps({"id": "p1", "html": PAGE}) + "\n" + json.dumps({"id": "t1", "text": "Un."}) + "\n",
+                       encoding="utf-8")
+    for path in (tmp_path / "page.html", tmp_path, records):
+        now, later = list(read_documents(path)), list(read_documents(path, defer_html=True))
+        assert [type(doc).__name__ for doc in later] == [
+            "PendingHtml" if doc.id in ("page", "p1") else "Document" for doc in now]
+        assert [doc.extracted() if isinstance(doc, PendingHtml) else doc for doc in later] == now
+        assert all(doc.text.startswith("<!DOCTYPE html>") for doc in later if isinstance(doc, PendingHtml))
+
+
 def _without_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
     import builtins
 

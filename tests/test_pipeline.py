@@ -487,6 +487,26 @@ def test_clean_workers_give_the_records_and_statistics_of_one_process(tiny_class
     assert two.seconds["clean"] > 0
 
 
+def test_clean_workers_extract_html_themselves_with_the_same_records(tmp_path: Path) -> None:
+    """HTML is extracted in the workers (it costs ten times what cleaning does): the records, and the
+    bytes counted (of the extracted text), are those of one process."""
+    pytest.importorskip("trafilatura")
+    from test_io import PAGE
+
+    pages = tmp_path / "pages.jsonl"
+    with pages.open("w", encoding="utf-8") as out:
+        for n in range(5):
+            out.write(json.dumps({"id": f"p{n}", "html": PAGE.replace("1,2 %", f"{n},2 %")}) + "\n")
+            out.write(json.dumps({"id": f"t{n}", "text": DOCS["d1"]}) + "\n")
+    runs = []
+    for workers in (1, 2):
+        pipeline = Pipeline(summarizer=False, classifier=False, batch_size=3, progress=False, clean_workers=workers)
+        runs.append((list(pipeline.run(pages)), pipeline.stats()))
+    (records, one), (parallel, two) = runs
+    assert parallel == records and records[0]["text"].startswith("Le CAC 40 finit en hausse")
+    assert "<" not in "".join(r["text"] for r in records) and two.bytes == one.bytes
+
+
 def test_clean_workers_are_checked_before_any_work() -> None:
     import threading
 
