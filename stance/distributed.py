@@ -510,15 +510,30 @@ def _read_input(source: Any, on_error: ErrorHandler | None, blocks: int) -> _Inp
 
 
 def _decode_files(batch: dict[str, Any]) -> dict[str, list]:
-    from .io import decode
+    """Files read by ray.data (a folder in an object store): decoded as stance.io decodes them, and
+    HTML pages (.html, .htm) reduced to their main text, here in the reading tasks."""
+    from .io import HTML_SUFFIXES, decode, html_to_text
 
     ids, texts, warnings = [], [], []
     for path, data in zip(batch["path"], batch["bytes"], strict=True):
-        text, notes = decode(bytes(data), str(path))
-        ids.append(os.path.splitext(os.path.basename(str(path)))[0])
-        texts.append(text)
+        base, suffix = os.path.splitext(os.path.basename(str(path)))
+        html = suffix.lower() in HTML_SUFFIXES
+        text, notes = decode(bytes(data), str(path), html=html)
+        ids.append(base)
+        texts.append(html_to_text(text, str(path)) if html else text)
         warnings.append(json.dumps(list(notes), ensure_ascii=False))
     return {"id": ids, "text": texts, "warnings": warnings}
+
+
+def _extract_html_column(batch: dict[str, Any]) -> dict[str, list]:
+    """A table of ``id`` and ``html`` (a Parquet or JSONL of pages read by ray.data): the pages' main text
+    as ``text``, extracted in the reading tasks."""
+    from .io import html_to_text
+
+    pages = ["" if page is None else str(page) for page in batch["html"]]
+    columns = {key: list(values) for key, values in batch.items() if key != "html"}
+    texts = [html_to_text(page, str(doc_id)) for page, doc_id in zip(pages, batch["id"], strict=True)]
+    return {**columns, "text": texts}
 
 
 def _normalise_columns(batch: dict[str, Any]) -> dict[str, list]:
@@ -534,10 +549,20 @@ def _digests(batch: dict[str, Any]) -> dict[str, list]:
 
 def _from_ray_dataset(dataset: Any, description: str) -> _Input:
     columns = dataset.schema().names
+    if "html" in columns:
+        if "text" in columns:
+            raise InputError(f"has both 'text' and 'html' columns, got {columns}; give one of them", description)
+        try:
+            import trafilatura  # noqa: F401  (the reading tasks extract the pages' text with it)
+        except ImportError:
+            raise UsageError(f"{description} has an 'html' column: "
+                             + str(missing_dependency("trafilatura", "html"))) from None
+        dataset = dataset.map_batches(_extract_html_column, batch_format="numpy")
+        columns = [*columns, "text"]
     missing = [column for column in ("id", "text") if column not in columns]
     if missing:
         raise InputError(
-            f"expected 'id' and 'text' columns, got {columns}; missing {missing}. Rename the columns "
+            f"expected 'id' and 'text' (or 'html') columns, got {columns}; missing {missing}. Rename the columns "
             "(e.g. dataset.rename_columns({...})) or write them out under those names", description
         )
     dataset = dataset.map_batches(_normalise_columns, batch_format="numpy")

@@ -11,7 +11,7 @@ import pytest
 
 from stance.classify import load_classifier
 from stance.document import Document
-from stance.errors import StanceError, UsageError
+from stance.errors import InputError, StanceError, UsageError
 from stance.pipeline import Pipeline
 from stance.summarize import LeadSummarizer
 from tests.test_pipeline import DOCS, ENGLISH, TRAINING
@@ -454,3 +454,37 @@ def test_ray_reads_parquet_and_the_cli_runs_and_merges(
     records = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
     expected = _expected(head_dir)
     assert records == expected
+
+
+def test_pages_read_by_ray_are_reduced_to_their_main_text_in_the_reading_tasks() -> None:
+    """HTML files of an object-store folder, and an 'html' column, reach cleaning as their main text
+    (they reached it as raw HTML before the fourteenth session)."""
+    pytest.importorskip("trafilatura")
+    from test_io import PAGE
+
+    files = distributed._decode_files({"path": ["s3://b/pages/p1.html", "s3://b/pages/n1.txt"],
+                                       "bytes": [PAGE.encode("utf-8"), b"Le Dax recule."]})
+    assert files["id"] == ["p1", "n1"] and files["text"][1] == "Le Dax recule."
+    assert files["text"][0].startswith("Le CAC 40 finit en hausse\n") and "<" not in files["text"][0]
+    table = distributed._extract_html_column({"id": ["p1"], "html": [PAGE], "source": ["x"]})
+    assert table["text"] == files["text"][:1] and set(table) == {"id", "source", "text"}
+
+
+@pytest.mark.slow
+def test_ray_reads_a_table_of_html_pages(ray_cluster: Any, tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from test_io import PAGE
+
+    pq.write_table(pa.table({"id": ["p1", "p2"], "html": [PAGE, PAGE.replace("1,2 %", "2,5 %")]}),
+                   tmp_path / "pages.parquet")
+    spec = distributed.PipelineSpec(summarizer=None, backend=None, device="cpu")
+    distributed.run_distributed(tmp_path / "pages.parquet", tmp_path / "out", spec)
+    distributed.merge_parts(tmp_path / "out", tmp_path / "all.jsonl")
+    records = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["p1", "p2"]
+    assert records[1]["text"].startswith("Le CAC 40 finit en hausse") and "2,5 %" in records[1]["text"]
+    pq.write_table(pa.table({"id": ["p1"], "html": [PAGE], "text": ["Le CAC 40."]}), tmp_path / "both.parquet")
+    with pytest.raises(InputError, match="has both 'text' and 'html' columns"):
+        distributed.run_distributed(tmp_path / "both.parquet", tmp_path / "out2", spec)
