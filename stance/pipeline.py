@@ -438,18 +438,22 @@ def _check_sendable(cleaner: Any) -> None:
 
 
 _worker_cleaner: Any = None  # the cleaner of a cleaning worker process (set by _start_cleaning_worker)
+_worker_error: str | None = None  # why it could not be loaded, reported with the first batch
 
 
 def _start_cleaning_worker(path: str) -> None:
     import pickle
     import signal
 
-    global _worker_cleaner
-    with open(path, "rb") as handle:  # written by _cleaned_in_workers, this run, for its workers
-        _worker_cleaner = pickle.load(handle)
+    global _worker_cleaner, _worker_error
     # Ctrl-C reaches the whole process group: the main process stops the run and its workers, which
     # would otherwise each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with open(path, "rb") as handle:  # written by _cleaned_in_workers, this run, for its workers
+            _worker_cleaner = pickle.load(handle)
+    except Exception as error:  # e.g. a class the new process cannot import: said with the first batch,
+        _worker_error = f"{type(error).__name__}: {error}"  # rather than a worker that died for no reason
 
 
 def _check_can_spawn() -> None:
@@ -478,6 +482,12 @@ def _clean_in_worker(batch: list[Document]) -> tuple[list[Document] | None, list
     """The batch's cleaning, and its documents when HTML among them had to be extracted first."""
     from .io import PendingHtml
 
+    if _worker_error is not None:
+        raise UsageError(
+            f"a cleaning worker process could not load the cleaner ({_worker_error}): its classes must be "
+            "importable by a new Python process (defined in a module, or at the top level of the script, not "
+            "in a notebook or under `if __name__ == \"__main__\":`); or use clean_workers=1"
+        )
     if not any(isinstance(doc, PendingHtml) for doc in batch):
         return None, _clean_documents(_worker_cleaner, batch)
     batch = [doc.extracted() if isinstance(doc, PendingHtml) else doc for doc in batch]

@@ -565,3 +565,17 @@ def test_clean_workers_refuse_a_script_they_could_not_start(tmp_path: Path) -> N
     guarded = subprocess.run([sys.executable, "guarded.py"], text=True, capture_output=True, timeout=120,
                              cwd=tmp_path, env=env)
     assert guarded.returncode == 0 and guarded.stdout.strip() == "3", guarded.stderr
+    # a cleaner whose class a worker cannot import (defined under the guard): said, not a dead worker
+    (tmp_path / "local_class.py").write_text(
+        "from stance import Pipeline\n"
+        "from stance.cleaning import Cleaner\n"
+        "if __name__ == '__main__':\n"
+        "    class MyCleaner(Cleaner):\n"
+        "        pass\n"
+        "    pipeline = Pipeline(MyCleaner(), summarizer=False, classifier=False, progress=False, clean_workers=2)\n"
+        "    list(pipeline.run(['Le CAC 40 a gagné 2 %.']))\n", encoding="utf-8")
+    local = subprocess.run([sys.executable, "local_class.py"], text=True, capture_output=True, timeout=120,
+                           cwd=tmp_path, env=env)
+    assert local.returncode == 1
+    assert "a cleaning worker process could not load the cleaner (AttributeError: " in local.stderr
+    assert "MyCleaner" in local.stderr
