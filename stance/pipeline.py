@@ -111,9 +111,10 @@ class Pipeline:
     e5-small models, sharing one encoder in memory: the extractive summariser
     reads the base model, the classifier (:class:`~stance.classify.LoraStanceClassifier`)
     the same model with its stance adapter switched on. ``batch_size`` documents go through
-    each stage together. ``clean_workers`` > 1 cleans batches in that many worker processes
-    ahead of the model stages (:meth:`run` only; the records are the same as with one, in the
-    same order). ``device`` applies to the stages built here (the
+    each stage together. ``clean_workers`` > 1 cleans batches (and extracts HTML read from a
+    path) in that many spawned worker processes ahead of the model stages (:meth:`run` only; the
+    records are the same as with one, in the same order; a script must then run the pipeline under
+    ``if __name__ == "__main__":``, as workers import it). ``device`` applies to the stages built here (the
     defaults and those given by name); stage objects keep their own.
     ``neutral_weight`` overrides how documents weigh neutral passages
     (:func:`stance.classify.classify_documents`).
