@@ -60,7 +60,8 @@ def shard_of(doc_id: str, count: int) -> int:
 class RunStats:
     """What a pipeline did: documents and bytes processed, seconds per stage,
     lines dropped by reason, documents per cleaning flag, and documents skipped
-    because the output already held them.
+    because the output already held them. With cleaning workers, the cleaning
+    seconds are those the pipeline waited for them.
 
     >>> stats = RunStats(documents=4, seconds={"read": 0.0, "clean": 1.0, "summarize": 3.0, "classify": 0.0})
     >>> stats.share["summarize"], stats.docs_per_second
