@@ -46,6 +46,27 @@ def list_features(lines: list[str]) -> np.ndarray:
     return np.column_stack([semicolon, previous_colon, previous_semicolon, next_semicolon])
 
 
+def draws(name: str, pages: list[dict], dev: list[list[dict]], seeds: list[int]) -> int:
+    """Retrain procedure ``name`` (as the caller set it up) with each seed, one draw per line; print each
+    draw's golden lines kept and development scores; return how many development content lines some
+    draws keep and others drop."""
+    fit, threshold = training.shipped_fit(), TreeModel.default().threshold
+    keeps = []
+    for seed in seeds:
+        start = time.time()
+        model = training.train(pages, threshold, features=views(pages, seed, both=False), seed=seed, **fit)
+        matched, _, golden = golden_kept(model)
+        step = LineModel(model=model)
+        keeps.append([training.rerun_to_fixed_point(step, page["lines"]) for file in dev for page in file])
+        print(f"| {name} | {seed} | {matched} of {golden} | {dev_score(model, dev[0]):.4f} | "
+              f"{dev_score(model, dev[1]):.4f} | {time.time() - start:.0f} |", flush=True)
+    flips = 0
+    for index, page in enumerate(page for file in dev for page in file):
+        kept = np.array([keep[index] for keep in keeps]).sum(axis=0)
+        flips += int(np.sum((np.asarray(page["labels"]) == 1) & (kept > 0) & (kept < len(keeps))))
+    return flips
+
+
 def with_lists(self: LineModel, lines: list[str], reasons: dict[int, str]) -> np.ndarray:
     return np.hstack([_features(self, lines, reasons), list_features(list(lines))])
 
@@ -58,23 +79,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
     dev = [training.read_pages([path]) for path in DEV_PAGES]
-    fit, threshold = training.shipped_fit(), TreeModel.default().threshold
+    fit = training.shipped_fit()
     print("| procedure | seed | golden lines kept | dev | dev structured | seconds |", flush=True)
     print("|---|---|---|---|---|---|", flush=True)
     for name in args.procedures:
         LineModel.features = with_lists if name == "T" else _features  # type: ignore[method-assign]
-        keeps = []
-        for seed in args.seeds:
-            start = time.time()
-            model = training.train(pages, threshold, features=views(pages, seed, both=False), seed=seed, **fit)
-            matched, _, golden = golden_kept(model)
-            step = LineModel(model=model)
-            keeps.append([training.rerun_to_fixed_point(step, page["lines"]) for file in dev for page in file])
-            print(f"| {name} | {seed} | {matched} of {golden} | {dev_score(model, dev[0]):.4f} | "
-                  f"{dev_score(model, dev[1]):.4f} | {time.time() - start:.0f} |", flush=True)
-        content = [(np.array([keep[i] for keep in keeps]).sum(axis=0), np.asarray(page["labels"]))
-                   for i, page in enumerate(page for file in dev for page in file)]
-        flips = sum(int(np.sum((labels == 1) & (kept > 0) & (kept < len(keeps)))) for kept, labels in content)
+        flips = draws(name, pages, dev, args.seeds)
         print(f"{name}: development content lines kept by some draws only: {flips}", flush=True)
     print("\n| procedure | seed | grouped 5-fold single-pass score (all pages) | threshold | seconds |", flush=True)
     print("|---|---|---|---|---|", flush=True)

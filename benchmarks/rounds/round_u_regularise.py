@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
-import numpy as np
 import sklearn.ensemble
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,11 +23,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 sys.path.insert(0, str(ROOT))
 
-from cleaner_retrain_seeds import DEV_PAGES, dev_score, golden_kept  # noqa: E402
-from round_s_views import views  # noqa: E402
+from cleaner_retrain_seeds import DEV_PAGES  # noqa: E402
+from round_t_lists import draws  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
-from stance.cleaning.linemodel import LineModel, TreeModel  # noqa: E402
 
 BOOSTING = sklearn.ensemble.HistGradientBoostingClassifier
 CANDIDATES = {"U1": {"min_samples_leaf": 200}, "U2": {"l2_regularization": 10.0}}
@@ -42,26 +39,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
     dev = [training.read_pages([path]) for path in DEV_PAGES]
-    fit, threshold = training.shipped_fit(), TreeModel.default().threshold
     print("| candidate | seed | golden lines kept | dev | dev structured | seconds |\n|---|---|---|---|---|---|",
           flush=True)
     for name in args.candidates:
         # training.fit_trees builds the booster from sklearn.ensemble at each call: these settings replace its own
         settings = CANDIDATES[name]
         sklearn.ensemble.HistGradientBoostingClassifier = lambda settings=settings, **kw: BOOSTING(**{**kw, **settings})
-        keeps = []
-        for seed in args.seeds:
-            start = time.time()
-            model = training.train(pages, threshold, features=views(pages, seed, both=False), seed=seed, **fit)
-            matched, _, golden = golden_kept(model)
-            step = LineModel(model=model)
-            keeps.append([training.rerun_to_fixed_point(step, page["lines"]) for file in dev for page in file])
-            print(f"| {name} | {seed} | {matched} of {golden} | {dev_score(model, dev[0]):.4f} | "
-                  f"{dev_score(model, dev[1]):.4f} | {time.time() - start:.0f} |", flush=True)
-        flips = 0
-        for index, page in enumerate(page for file in dev for page in file):
-            kept = np.array([keep[index] for keep in keeps]).sum(axis=0)
-            flips += int(np.sum((np.asarray(page["labels"]) == 1) & (kept > 0) & (kept < len(keeps))))
+        flips = draws(name, pages, dev, args.seeds)
         print(f"{name}: development content lines kept by some draws only: {flips}", flush=True)
     sklearn.ensemble.HistGradientBoostingClassifier = BOOSTING
 
