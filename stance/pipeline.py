@@ -281,6 +281,10 @@ class Pipeline:
     ) -> tuple[list[Cleaned], list[dict]]:
         """The records of ``batch``; ``cleaned``: its cleaning, when a worker did it already."""
         if cleaned is None:
+            from .io import PendingHtml
+
+            if any(isinstance(doc, PendingHtml) for doc in batch):  # pages read with defer_html: extracted here
+                batch = self._timed("read", _extracted, batch)
             cleaned = self._timed("clean", self._clean, batch)
         self._count_cleaning(cleaned)
         texts = [result.text for result in cleaned]
@@ -480,6 +484,13 @@ def _check_can_spawn() -> None:
         )
 
 
+def _extracted(batch: Sequence[Document]) -> list[Document]:
+    """``batch`` with the main text of its :class:`~stance.io.PendingHtml` pages extracted."""
+    from .io import PendingHtml
+
+    return [doc.extracted() if isinstance(doc, PendingHtml) else doc for doc in batch]
+
+
 def _clean_in_worker(batch: list[Document]) -> tuple[list[Document] | None, list[Cleaned]]:
     """The batch's cleaning, and its documents when HTML among them had to be extracted first."""
     from .io import PendingHtml
@@ -492,7 +503,7 @@ def _clean_in_worker(batch: list[Document]) -> tuple[list[Document] | None, list
         )
     if not any(isinstance(doc, PendingHtml) for doc in batch):
         return None, _clean_documents(_worker_cleaner, batch)
-    batch = [doc.extracted() if isinstance(doc, PendingHtml) else doc for doc in batch]
+    batch = _extracted(batch)
     return batch, _clean_documents(_worker_cleaner, batch)
 
 

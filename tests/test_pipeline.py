@@ -505,6 +505,14 @@ def test_clean_workers_extract_html_themselves_with_the_same_records(tmp_path: P
     (records, one), (parallel, two) = runs
     assert parallel == records and records[0]["text"].startswith("Le CAC 40 finit en hausse")
     assert "<" not in "".join(r["text"] for r in records) and two.bytes == one.bytes
+    # pages read unextracted and given to a pipeline of one process, with or without cleaning, are extracted
+    from stance.io import iter_documents
+
+    alone = Pipeline(summarizer=False, classifier=False, batch_size=3, progress=False)
+    assert list(alone.run(list(iter_documents(pages, defer_html=True)))) == records
+    as_given = Pipeline(clean=False, summarizer=LeadSummarizer(max_sentences=1), classifier=False, progress=False)
+    (first, *_) = as_given.run(list(iter_documents(pages, defer_html=True)))
+    assert first["summary"].startswith("La Bourse de Paris a terminé la séance") and "<" not in first["summary"]
 
 
 def test_clean_workers_are_checked_before_any_work() -> None:
