@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -130,6 +131,11 @@ def test_clean_workers_write_the_same_output(tmp_path: Path, capsys: pytest.Capt
     assert main(["run", str(ROOT / "seeds"), "--engine", "ray", "--clean-workers", "2",
                  "--out", str(tmp_path / "folder")]) == 2
     assert "--engine ray cleans in Ray tasks" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exit_:
-        main(["clean", str(ROOT / "seeds"), "--clean-workers", "0", "--out", str(tmp_path / "d.jsonl")])
-    assert exit_.value.code == 2 and "expected a whole number >= 1, got 0" in capsys.readouterr().err
+    for bad in ("0", "two", "-1"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["clean", str(ROOT / "seeds"), "--clean-workers", bad, "--out", str(tmp_path / "d.jsonl")])
+        assert exit_.value.code == 2 and f"expected a whole number >= 1 or auto, got {bad}" in capsys.readouterr().err
+    # auto: one worker per CPU this process may use
+    from stance.cli.commands import _workers
+
+    assert _workers("auto") == len(os.sched_getaffinity(0)) and _workers("3") == 3

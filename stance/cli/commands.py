@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -151,9 +152,9 @@ def add_cleaner_arguments(parser: argparse.ArgumentParser) -> None:
         "the package)",
     )
     parser.add_argument(
-        "--clean-workers", type=_positive_int, default=1, metavar="N",
-        help="processes that clean batches of --batch-docs documents ahead of the other stages, e.g. the number "
-        "of CPU cores (default 1: this process); the records are the same",
+        "--clean-workers", type=_workers, default=1, metavar="N",
+        help="processes that clean batches of --batch-docs documents ahead of the other stages, or auto: one per "
+        "CPU this process may use (default 1: this process); the records are the same",
     )
 
 
@@ -194,6 +195,19 @@ def _positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
     return number
+
+
+def _workers(value: str) -> int:
+    """A number of processes, or ``auto``: the CPUs this process may use (its affinity, as a cluster's
+    scheduler sets it, where the system tells it)."""
+    if value != "auto":
+        if not value.strip().lstrip("+").isdigit() or int(value) < 1:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= 1 or auto, got {value}")
+        return int(value)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def check_outputs(args: argparse.Namespace, kind: str | None = None) -> None:
