@@ -552,11 +552,9 @@ def _from_ray_dataset(dataset: Any, description: str) -> _Input:
     if "html" in columns:
         if "text" in columns:
             raise InputError(f"has both 'text' and 'html' columns, got {columns}; give one of them", description)
-        try:
-            import trafilatura  # noqa: F401  (the reading tasks extract the pages' text with it)
-        except ImportError:
-            raise UsageError(f"{description} has an 'html' column: "
-                             + str(missing_dependency("trafilatura", "html"))) from None
+        from .io import require_html_reader
+
+        require_html_reader(f"{description} has an 'html' column")  # the reading tasks extract the pages with it
         dataset = dataset.map_batches(_extract_html_column, batch_format="numpy")
         columns = [*columns, "text"]
     missing = [column for column in ("id", "text") if column not in columns]

@@ -51,12 +51,7 @@ def html_to_text(html: str, source: str | None = None) -> str:
     >>> text.split("\\n")[0], "Accueil" in text
     ('Titre', False)
     """
-    try:
-        import trafilatura
-    except ImportError:
-        raise InputError("is HTML, and reading HTML needs the package 'trafilatura': "
-                         "pip install \"stance[html]\"", source) from None
-    result = trafilatura.bare_extraction(
+    result = _trafilatura(source).bare_extraction(
         html, include_comments=False, include_tables=True, deduplicate=False, with_metadata=True
     )
     text = "" if result is None else (result.text or "")
@@ -85,15 +80,30 @@ class PendingHtml(Document):
         return Document(self.id, html_to_text(self.text, self.source), self.source, self.warnings)
 
 
+def _trafilatura(source: str | None = None) -> Any:
+    """trafilatura, or the :class:`InputError` of the HTML document ``source``, which cannot be read without it."""
+    try:
+        import trafilatura
+    except ImportError:
+        raise InputError("is HTML, and reading HTML needs the package 'trafilatura': "
+                         "pip install \"stance[html]\"", source) from None
+    return trafilatura
+
+
+def require_html_reader(what: str) -> None:
+    """Refuse up front, before any document is read, HTML (``what`` says which) when the extra that reads
+    it is missing."""
+    try:
+        _trafilatura()
+    except InputError:
+        raise UsageError(f"{what}: " + str(missing_dependency("trafilatura", "html"))) from None
+
+
 def _require_html(files: Iterable[Path]) -> None:
     """Refuse HTML files up front, before any document is read, when the extra that reads them is missing."""
     html = [file for file in files if file.suffix.lower() in HTML_SUFFIXES]
     if html:
-        try:
-            import trafilatura  # noqa: F401
-        except ImportError:
-            raise UsageError(f"{shown(html[0])} and {len(html) - 1} other(s) are HTML: "
-                             + str(missing_dependency("trafilatura", "html"))) from None
+        require_html_reader(f"{shown(html[0])} and {len(html) - 1} other(s) are HTML")
 
 
 def _raise(error: InputError) -> None:
@@ -529,7 +539,8 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...], defer_html:
     if "html" in record:
         if not isinstance(record["html"], str):
             raise InputError(f"'html' must be a string, got {type(record['html']).__name__}", source)
-        record["text"] = record["html"] if defer_html else html_to_text(record["html"], source)
+        # deferred, the page is extracted later; without trafilatura, it is reported now all the same
+        record["text"] = record["html"] if defer_html and _trafilatura(source) else html_to_text(record["html"], source)
     missing = [key for key in ("id", "text") if key not in record]
     if missing:
         raise InputError(f"missing field(s) {missing}; expected an object with 'id' and 'text' (or 'html')", source)

@@ -34,7 +34,7 @@ from tqdm.auto import tqdm
 
 from .document import Cleaned, Document
 from .errors import InputError, StanceError, UsageError
-from .io import ErrorHandler, iter_documents
+from .io import ErrorHandler, PendingHtml, iter_documents
 
 log = logging.getLogger(__name__)
 
@@ -214,19 +214,18 @@ class Pipeline:
         left out; those whose id ``skip`` accepts (e.g. already in the output)
         are counted in ``stats().skipped`` and left out.
         """
+        workers = self.clean_workers if self.cleaner is not None else 1
         # With cleaning workers, HTML is extracted by the workers: it costs ten times what cleaning does.
-        docs = iter_documents(documents, on_error, defer_html=self.clean_workers > 1 and self.cleaner is not None)
+        docs = iter_documents(documents, on_error, defer_html=workers > 1)
         # the bar counts every document read, skipped ones included, against a total when it is known
         total = None if keep is not None else _count(documents)
         disable = None if self.progress is None else not self.progress
         batches = self._batches(docs, keep, skip)
         with tqdm(desc="documents", unit="doc", total=total, disable=disable) as bar:
-            if self.clean_workers > 1 and self.cleaner is not None:
-                stream: Iterator[tuple[list[Document], list[Cleaned] | None]] = _cleaned_in_workers(
-                    self.cleaner, batches, self.clean_workers
-                )
-            else:
-                stream = ((batch, None) for batch in batches)
+            stream: Iterator[tuple[list[Document], list[Cleaned] | None]] = (
+                _cleaned_in_workers(self.cleaner, batches, workers) if workers > 1
+                else ((batch, None) for batch in batches)
+            )
             skipped = self._stats.skipped
             seconds = self._stats.seconds
             waited, read = time.perf_counter(), seconds["read"]
@@ -281,8 +280,6 @@ class Pipeline:
     ) -> tuple[list[Cleaned], list[dict]]:
         """The records of ``batch``; ``cleaned``: its cleaning, when a worker did it already."""
         if cleaned is None:
-            from .io import PendingHtml
-
             if any(isinstance(doc, PendingHtml) for doc in batch):  # pages read with defer_html: extracted here
                 batch = self._timed("read", _extracted, batch)
             cleaned = self._timed("clean", self._clean, batch)
@@ -486,15 +483,11 @@ def _check_can_spawn() -> None:
 
 def _extracted(batch: Sequence[Document]) -> list[Document]:
     """``batch`` with the main text of its :class:`~stance.io.PendingHtml` pages extracted."""
-    from .io import PendingHtml
-
     return [doc.extracted() if isinstance(doc, PendingHtml) else doc for doc in batch]
 
 
 def _clean_in_worker(batch: list[Document]) -> tuple[list[Document] | None, list[Cleaned]]:
     """The batch's cleaning, and its documents when HTML among them had to be extracted first."""
-    from .io import PendingHtml
-
     if _worker_error is not None:
         raise UsageError(
             f"a cleaning worker process could not load the cleaner ({_worker_error}): its classes must be "
@@ -536,17 +529,19 @@ def _cleaned_in_workers(
         initializer=_start_cleaning_worker, initargs=(handle.name,),
     )  # fmt: skip
     pending: deque = deque()
+
+    def oldest() -> tuple[list[Document], list[Cleaned]]:
+        batch, future = pending.popleft()
+        extracted, cleaned = future.result()
+        return extracted or batch, cleaned
+
     try:
         for batch in batches:
             pending.append((batch, pool.submit(_clean_in_worker, batch)))
             if len(pending) >= 2 * workers:
-                batch, future = pending.popleft()
-                extracted, cleaned = future.result()
-                yield extracted or batch, cleaned
+                yield oldest()
         while pending:
-            batch, future = pending.popleft()
-            extracted, cleaned = future.result()
-            yield extracted or batch, cleaned
+            yield oldest()
     except BrokenProcessPool as error:
         raise StanceError(
             "a cleaning worker process stopped: it ran out of memory or was killed (rerun with fewer clean "

@@ -188,11 +188,13 @@ def test_html_records_without_the_extra_are_reported_and_the_others_read(tmp_pat
     path = tmp_path / "pages.jsonl"
     path.write_text(json.dumps({"id": "p1", "html": PAGE}) + "\n" + json.dumps({"id": "t", "text": "Un"}) + "\n",
                     encoding="utf-8")
-    problems: list[str] = []
-    docs = list(read_documents(path, on_error=lambda error: problems.append(str(error))))
-    assert [d.id for d in docs] == ["t"]
-    assert problems == [f"{path}:1: is HTML, and reading HTML needs the package 'trafilatura': "
-                        'pip install "stance[html]"']
+    for defer_html in (False, True):  # deferred (for cleaning workers), the record is reported all the same
+        problems: list[str] = []
+        docs = list(read_documents(path, on_error=lambda error, seen=problems: seen.append(str(error)),
+                                   defer_html=defer_html))
+        assert [d.id for d in docs] == ["t"]
+        assert problems == [f"{path}:1: is HTML, and reading HTML needs the package 'trafilatura': "
+                            'pip install "stance[html]"']
 
 
 def test_html_record_fields_are_checked(tmp_path: Path) -> None:

@@ -201,9 +201,10 @@ def _workers(value: str) -> int:
     """A number of processes, or ``auto``: the CPUs this process may use (its affinity, as a cluster's
     scheduler sets it, where the system tells it)."""
     if value != "auto":
-        if not value.strip().lstrip("+").isdigit() or int(value) < 1:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= 1 or auto, got {value}")
-        return int(value)
+        try:
+            return _positive_int(value)
+        except (ValueError, argparse.ArgumentTypeError):
+            raise argparse.ArgumentTypeError(f"expected a whole number >= 1 or auto, got {value}") from None
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
