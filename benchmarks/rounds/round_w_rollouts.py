@@ -110,6 +110,13 @@ def erosion_views(pages: list[dict], features: tuple, seed: int) -> tuple:
     return X, y, origin, batched
 
 
+def settings(name: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The first stage's boosting settings of candidate ``name`` and its second stage's (``None``: one stage)."""
+    if name == "X":
+        return dict(training.FIRST_STAGE), dict(training.SECOND_STAGE)
+    return training.shipped_fit(), None
+
+
 def candidate_features(name: str, pages: list[dict], seed: int, indices: list[int], threshold: float,
                        fit: dict) -> tuple:
     """The training views of candidate ``name`` for draw ``seed``; W1's rollouts come from the pages
@@ -117,19 +124,19 @@ def candidate_features(name: str, pages: list[dict], seed: int, indices: list[in
     base = views(pages, seed, both=False)
     if name == "W1":
         return rollout_views(pages, base, indices, threshold, seed=seed, **fit)
-    if name == "W2":
+    if name in ("W2", "X"):
         return erosion_views(pages, base, seed)
     return base
 
 
 def draws(name: str, pages: list[dict], dev: list[list[dict]], seeds: list[int]) -> int:
-    fit, threshold = training.shipped_fit(), TreeModel.default().threshold
+    (fit, second), threshold = settings(name), TreeModel.default().threshold
     keeps = []
     everything = list(range(len(pages)))
     for seed in seeds:
         start = time.time()
         features = candidate_features(name, pages, seed, everything, threshold, fit)
-        model = training.train(pages, threshold, features=features, seed=seed, **fit)
+        model = training.train(pages, threshold, features=features, second=second, seed=seed, **fit)
         matched, _, golden = golden_kept(model)
         step = LineModel(model=model)
         keeps.append([training.rerun_to_fixed_point(step, page["lines"]) for file in dev for page in file])
@@ -147,14 +154,14 @@ def cross_validation(name: str, pages: list[dict], seed: int) -> tuple[float, fl
     and the cleaner's (rerun to the fixed point)."""
     from sklearn.model_selection import GroupKFold
 
-    fit, threshold = training.shipped_fit(), TreeModel.default().threshold
+    (fit, second), threshold = settings(name), TreeModel.default().threshold
     groups = [page["group"] for page in pages]
     single: list[np.ndarray] = [np.zeros(0)] * len(pages)
     cleaner: list[np.ndarray] = [np.zeros(0)] * len(pages)
     for inside, held in GroupKFold(FOLDS).split(np.zeros(len(pages)), groups=groups):
         features = candidate_features(name, pages, seed, inside.tolist(), threshold, fit)
-        first, _ = training.fit_stages(pages, features, inside.tolist(), seed=seed, **fit)
-        step = LineModel(model=TreeModel.from_sklearn(first, threshold))
+        first, second_trees = training.fit_stages(pages, features, inside.tolist(), second=second, seed=seed, **fit)
+        step = LineModel(model=TreeModel.from_sklearn(first, threshold, second_stage=second_trees))
         for i in held:
             lines = pages[i]["lines"]
             single[i] = step.model.predict_proba(step.features(lines, step.rules(lines))) >= threshold
@@ -190,7 +197,7 @@ def passes(name: str, pages: list[dict], seeds: list[int]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--candidates", nargs="+", default=["P", "W1", "W2"], choices=["P", "W1", "W2"])
+    parser.add_argument("--candidates", nargs="+", default=["P", "W1", "W2"], choices=["P", "W1", "W2", "X"])
     parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2, 3, 4])
     parser.add_argument("--cv-seeds", type=int, nargs="*", default=[])
     parser.add_argument("--passes", action="store_true", help="print what each rerun drops on the seeds, and stop")
