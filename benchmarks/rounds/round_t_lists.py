@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -46,20 +47,26 @@ def list_features(lines: list[str]) -> np.ndarray:
     return np.column_stack([semicolon, previous_colon, previous_semicolon, next_semicolon])
 
 
-def draws(name: str, pages: list[dict], dev: list[list[dict]], seeds: list[int]) -> int:
-    """Retrain procedure ``name`` (as the caller set it up) with each seed, one draw per line; print each
-    draw's golden lines kept and development scores; return how many development content lines some
-    draws keep and others drop."""
+def draws(name: str, pages: list[dict], dev: list[list[dict]], seeds: list[int],
+          retrain: Callable[[int], tuple[TreeModel, int]] | None = None) -> int:
+    """Retrain procedure ``name`` (as the caller set it up) with each seed, one draw per line, or by
+    ``retrain(seed)`` (the model and its number of training views); print each draw's golden lines kept
+    and development scores; return how many development content lines some draws keep and others drop."""
     fit, threshold = training.shipped_fit(), TreeModel.default().threshold
+
+    def shipped_procedure(seed: int) -> tuple[TreeModel, int]:
+        features = views(pages, seed, both=False)
+        return training.train(pages, threshold, features=features, seed=seed, **fit), len(features[0])
+
     keeps = []
     for seed in seeds:
         start = time.time()
-        model = training.train(pages, threshold, features=views(pages, seed, both=False), seed=seed, **fit)
+        model, rows = (retrain or shipped_procedure)(seed)
         matched, _, golden = golden_kept(model)
         step = LineModel(model=model)
         keeps.append([training.rerun_to_fixed_point(step, page["lines"]) for file in dev for page in file])
         print(f"| {name} | {seed} | {matched} of {golden} | {dev_score(model, dev[0]):.4f} | "
-              f"{dev_score(model, dev[1]):.4f} | {time.time() - start:.0f} |", flush=True)
+              f"{dev_score(model, dev[1]):.4f} | {rows} | {time.time() - start:.0f} |", flush=True)
     flips = 0
     for index, page in enumerate(page for file in dev for page in file):
         kept = np.array([keep[index] for keep in keeps]).sum(axis=0)
@@ -80,8 +87,8 @@ def main(argv: list[str] | None = None) -> None:
     pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
     dev = [training.read_pages([path]) for path in DEV_PAGES]
     fit = training.shipped_fit()
-    print("| procedure | seed | golden lines kept | dev | dev structured | seconds |", flush=True)
-    print("|---|---|---|---|---|---|", flush=True)
+    print("| procedure | seed | golden lines kept | dev | dev structured | training views | seconds |", flush=True)
+    print("|---|---|---|---|---|---|---|", flush=True)
     for name in args.procedures:
         LineModel.features = with_lists if name == "T" else _features  # type: ignore[method-assign]
         flips = draws(name, pages, dev, args.seeds)

@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
     dev = [training.read_pages([path]) for path in DEV_PAGES]
-    print("| candidate | seed | golden lines kept | dev | dev structured | seconds |\n|---|---|---|---|---|---|",
+    print("| candidate | seed | golden lines kept | dev | dev structured | training views | seconds |\n"
+          "|---|---|---|---|---|---|---|",
           flush=True)
     for name in args.candidates:
         # training.fit_trees builds the booster from sklearn.ensemble at each call: these settings replace its own

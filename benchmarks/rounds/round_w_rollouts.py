@@ -46,7 +46,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 sys.path.insert(0, str(ROOT))
 
-from cleaner_retrain_seeds import DEV_PAGES, GOLDEN, dev_score, golden_kept  # noqa: E402
+import round_t_lists  # noqa: E402
+from cleaner_retrain_seeds import DEV_PAGES, GOLDEN  # noqa: E402
 from round_s_views import views  # noqa: E402
 
 from stance.cleaning import Cleaner, training  # noqa: E402
@@ -131,22 +132,12 @@ def candidate_features(name: str, pages: list[dict], seed: int, indices: list[in
 
 def draws(name: str, pages: list[dict], dev: list[list[dict]], seeds: list[int]) -> int:
     (fit, second), threshold = settings(name), TreeModel.default().threshold
-    keeps = []
-    everything = list(range(len(pages)))
-    for seed in seeds:
-        start = time.time()
-        features = candidate_features(name, pages, seed, everything, threshold, fit)
-        model = training.train(pages, threshold, features=features, second=second, seed=seed, **fit)
-        matched, _, golden = golden_kept(model)
-        step = LineModel(model=model)
-        keeps.append([training.rerun_to_fixed_point(step, page["lines"]) for file in dev for page in file])
-        print(f"| {name} | {seed} | {matched} of {golden} | {dev_score(model, dev[0]):.4f} | "
-              f"{dev_score(model, dev[1]):.4f} | {len(features[0])} | {time.time() - start:.0f} |", flush=True)
-    flips = 0
-    for index, page in enumerate(page for file in dev for page in file):
-        kept = np.array([keep[index] for keep in keeps]).sum(axis=0)
-        flips += int(np.sum((np.asarray(page["labels"]) == 1) & (kept > 0) & (kept < len(keeps))))
-    return flips
+
+    def retrain(seed: int) -> tuple[TreeModel, int]:
+        features = candidate_features(name, pages, seed, list(range(len(pages))), threshold, fit)
+        return training.train(pages, threshold, features=features, second=second, seed=seed, **fit), len(features[0])
+
+    return round_t_lists.draws(name, pages, dev, seeds, retrain)
 
 
 def cross_validation(name: str, pages: list[dict], seed: int) -> tuple[float, float]:
