@@ -55,7 +55,7 @@ from typing import Any
 from .classify.training import DEFAULT_BACKEND
 from .document import Cleaned, Document
 from .errors import InputError, StanceError, UsageError, missing_dependency
-from .io import ErrorHandler, iter_documents
+from .io import ErrorHandler, PendingHtml, iter_documents
 from .pipeline import STAGES, Pipeline, RunStats
 
 log = logging.getLogger(__name__)
@@ -493,10 +493,14 @@ def _read_input(source: Any, on_error: ErrorHandler | None, blocks: int) -> _Inp
         else:
             raise error
 
-    rows, pairs = [], []
-    for doc in iter_documents(source, report):
-        rows.append({"id": doc.id, "text": doc.text, "warnings": json.dumps(list(doc.warnings), ensure_ascii=False)})
-        pairs.append((doc.id, _text_digest(doc.text)))
+    rows, pairs, pages = [], [], 0
+    for doc in iter_documents(source, report, defer_html=True):
+        page = isinstance(doc, PendingHtml)
+        rows.append({"id": doc.id, "text": doc.text, "html": page, "source": doc.source or "",
+                     "warnings": json.dumps(list(doc.warnings), ensure_ascii=False)})
+        pages += page
+        if not page:
+            pairs.append((doc.id, _text_digest(doc.text)))
     if duplicates:
         raise UsageError(
             "document ids must be unique for a distributed run (its resume and merge go by id); "
@@ -505,8 +509,28 @@ def _read_input(source: Any, on_error: ErrorHandler | None, blocks: int) -> _Inp
     ids = [row["id"] for row in rows]
     _check_unique(ids)
     description = os.fspath(source) if isinstance(source, str | os.PathLike) else type(source).__name__
-    dataset = ray.data.from_items(rows, override_num_blocks=max(1, min(blocks, len(rows)))) if rows else None
+    if not rows:
+        return _Input(None, ids, _fingerprint(pairs), description, problems)
+    dataset = ray.data.from_items(rows, override_num_blocks=max(1, min(blocks, len(rows))))
+    # HTML pages are reduced to their main text in Ray's tasks (it costs ten times what cleaning does),
+    # once: the texts are kept, and the fingerprint is taken on them, as the local engine takes it.
+    dataset = dataset.map_batches(_extract_pages, batch_format="numpy")
+    if pages:
+        dataset = dataset.materialize()
+        pairs = []
+        for batch in dataset.map_batches(_digests, batch_format="numpy").iter_batches(batch_format="numpy"):
+            pairs.extend(zip((str(x) for x in batch["id"]), (str(x) for x in batch["digest"]), strict=True))
     return _Input(dataset, ids, _fingerprint(pairs), description, problems)
+
+
+def _extract_pages(batch: dict[str, Any]) -> dict[str, list]:
+    """Documents read by stance.io for the Ray engine: the main text of those that are HTML pages
+    (``html`` true; read with ``defer_html``), extracted in Ray's task as reading would have."""
+    from .io import html_to_text
+
+    texts = [html_to_text(str(text), str(source)) if page else str(text)
+             for text, page, source in zip(batch["text"], batch["html"], batch["source"], strict=True)]
+    return {"id": [str(x) for x in batch["id"]], "text": texts, "warnings": list(batch["warnings"])}
 
 
 def _decode_files(batch: dict[str, Any]) -> dict[str, list]:

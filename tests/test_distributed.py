@@ -488,3 +488,39 @@ def test_ray_reads_a_table_of_html_pages(ray_cluster: Any, tmp_path: Path) -> No
     pq.write_table(pa.table({"id": ["p1"], "html": [PAGE], "text": ["Le CAC 40."]}), tmp_path / "both.parquet")
     with pytest.raises(InputError, match="has both 'text' and 'html' columns"):
         distributed.run_distributed(tmp_path / "both.parquet", tmp_path / "out2", spec)
+
+
+@pytest.mark.slow
+def test_ray_extracts_local_html_pages_in_its_tasks(ray_cluster: Any, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A local folder of pages read for the Ray engine: the driver reads the files, Ray's tasks extract
+    the main text (it costs ten times what cleaning does; the driver did it before the fifteenth
+    session), the records are the local engine's, and the local engine resumes the run folder."""
+    pytest.importorskip("trafilatura")
+    from test_io import PAGE
+
+    import stance.io
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "p1.html").write_text(PAGE, encoding="utf-8")
+    (folder / "p2.html").write_text(PAGE.replace("1,2 %", "2,5 %"), encoding="utf-8")
+    (folder / "t1.txt").write_text("Le Dax recule de 1 % à Francfort.\n", encoding="utf-8")
+    spec = distributed.PipelineSpec(summarizer=None, backend=None, device="cpu")
+    expected = sorted(spec.build_local(progress=False).run(folder), key=lambda r: r["id"])
+    assert expected[0]["text"].startswith("Le CAC 40 finit en hausse") and "<" not in expected[0]["text"]
+
+    def not_here(html: str, source: str | None = None) -> str:
+        raise AssertionError(f"{source} was extracted on the driver")
+
+    monkeypatch.setattr(stance.io, "html_to_text", not_here)  # the driver's own; Ray's workers keep theirs
+    out = tmp_path / "out"
+    result = distributed.run_distributed(folder, out, spec)
+    assert result.complete
+    distributed.merge_parts(out, tmp_path / "all.jsonl")
+    records = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(records, key=lambda r: r["id"]) == expected
+    monkeypatch.undo()
+    # the fingerprint is that of the main texts, as the local engine takes it: it resumes, with nothing to do
+    again = distributed.run_local_into(folder, out, spec.build_local(progress=False), spec.settings())
+    assert again.complete and again.pipeline_stats().skipped == 3
