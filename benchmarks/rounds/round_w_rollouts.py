@@ -24,6 +24,7 @@ at least P's - 0.001.
     python benchmarks/rounds/round_w_rollouts.py --candidates P W1 W2           # the draws
     python benchmarks/rounds/round_w_rollouts.py --candidates P W1 --seeds --cv-seeds 0 1
     python benchmarks/rounds/round_w_rollouts.py --candidates P W2 --seeds 1 4 --passes
+    python benchmarks/rounds/round_w_rollouts.py --candidates W2 --hold trees   # only the views' seed moves
 
 ``--passes`` prints, instead of the scores, how many lines each pass of the cleaner's line model drops
 on each seed and how many golden lines the seed keeps (counts only: no seed line is printed).
@@ -111,6 +112,22 @@ def erosion_views(pages: list[dict], features: tuple, seed: int) -> tuple:
     return X, y, origin, batched
 
 
+def several_views(pages: list[dict], features: tuple, seed: int, draws: int = 3) -> tuple:
+    """``features`` (P's views of draw ``seed``) with ``draws`` rerun views and erosion views a page in
+    all, each of its own draw."""
+    X, y, origin, batched = (list(part) for part in features)
+    for k in range(1, draws):
+        extra_X, extra_y, extra_origin, _ = views(pages, 10 * seed + k, both=False)
+        for x, labels, index in zip(extra_X, extra_y, extra_origin, strict=True):
+            if len(labels) < len(pages[index]["lines"]):  # a rerun view (the page's own view has every line)
+                X.append(x)
+                y.append(labels)
+                origin.append(index)
+    for k in range(draws):
+        X, y, origin, batched = erosion_views(pages, (X, y, origin, batched), 10 * seed + k)
+    return X, y, origin, batched
+
+
 def settings(name: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The first stage's boosting settings of candidate ``name`` and its second stage's (``None``: one stage)."""
     if name == "X":
@@ -127,15 +144,21 @@ def candidate_features(name: str, pages: list[dict], seed: int, indices: list[in
         return rollout_views(pages, base, indices, threshold, seed=seed, **fit)
     if name in ("W2", "X"):
         return erosion_views(pages, base, seed)
+    if name == "Y":
+        return several_views(pages, base, seed)
     return base
 
 
-def draws(name: str, pages: list[dict], dev: list[list[dict]], seeds: list[int]) -> int:
+def draws(name: str, pages: list[dict], dev: list[list[dict]], seeds: list[int], hold: str | None = None) -> int:
+    """Round T's draws of candidate ``name``; ``hold`` "views" or "trees" keeps that part's seed at 0 while
+    the other follows the draw's (which of the two random parts of training moves the model)."""
     (fit, second), threshold = settings(name), TreeModel.default().threshold
 
     def retrain(seed: int) -> tuple[TreeModel, int]:
-        features = candidate_features(name, pages, seed, list(range(len(pages))), threshold, fit)
-        return training.train(pages, threshold, features=features, second=second, seed=seed, **fit), len(features[0])
+        views_seed, trees_seed = (0 if hold == "views" else seed), (0 if hold == "trees" else seed)
+        features = candidate_features(name, pages, views_seed, list(range(len(pages))), threshold, fit)
+        model = training.train(pages, threshold, features=features, second=second, seed=trees_seed, **fit)
+        return model, len(features[0])
 
     return round_t_lists.draws(name, pages, dev, seeds, retrain)
 
@@ -188,9 +211,11 @@ def passes(name: str, pages: list[dict], seeds: list[int]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--candidates", nargs="+", default=["P", "W1", "W2"], choices=["P", "W1", "W2", "X"])
+    parser.add_argument("--candidates", nargs="+", default=["P", "W1", "W2"], choices=["P", "W1", "W2", "X", "Y"])
     parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2, 3, 4])
     parser.add_argument("--cv-seeds", type=int, nargs="*", default=[])
+    parser.add_argument("--hold", choices=["views", "trees"],
+                        help="keep the seed of the training views (or of the trees) at 0 across the draws")
     parser.add_argument("--passes", action="store_true", help="print what each rerun drops on the seeds, and stop")
     args = parser.parse_args(argv)
     pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
@@ -203,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
         print("| candidate | seed | golden lines kept | dev | dev structured | training views | seconds |\n"
               "|---|---|---|---|---|---|---|", flush=True)
         for name in args.candidates:
-            flips = draws(name, pages, dev, args.seeds)
+            flips = draws(name, pages, dev, args.seeds, args.hold)
             print(f"{name}: development content lines kept by some draws only: {flips}", flush=True)
     if args.cv_seeds:
         print("\n| candidate | seed | single pass (all pages) | cleaner (all pages) | seconds |\n|---|---|---|---|---|",
