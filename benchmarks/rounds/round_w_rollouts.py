@@ -1,4 +1,4 @@
-"""Round W (fifteenth session): train the line model on the views its own reruns produce?
+"""Rounds W, X and Y (fifteenth session): train the line model on the views its own reruns produce?
 
 The cleaner reruns the line model on what it keeps until it drops nothing. On the draws of the
 shipped procedure that fail the seeds' golden test, the first pass keeps every golden line; the
@@ -14,6 +14,10 @@ Two candidates, each against P (the shipped procedure with one random draw per l
   view after a pass that dropped a line becomes a training view with its lines' labels.
 - **W2**, erosion views: each page gets one more view, its rerun view with also a random share
   (up to 20 %) of its content lines removed, alone or in batch by a coin.
+
+Rounds X and Y (the same session, each written down after W's results and before its own) use the same
+rule: **X**, two stages (``--second-stage``'s settings) trained with W2's views; **Y**, W2 with three rerun
+views and three erosion views a page, each of its own draw.
 
 The rule, written before any result (``docs/design.md``, round W): a candidate passes only if at
 least 4 of its 5 draws keep 203 golden lines or more, the development content lines that flip over
