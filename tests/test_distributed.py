@@ -468,6 +468,9 @@ def test_pages_read_by_ray_are_reduced_to_their_main_text_in_the_reading_tasks()
     assert files["text"][0].startswith("Le CAC 40 finit en hausse\n") and "<" not in files["text"][0]
     table = distributed._extract_html_column({"id": ["p1"], "html": [PAGE], "source": ["x"]})
     assert table["text"] == files["text"][:1] and set(table) == {"id", "source", "text"}
+    read = distributed._extract_pages({"id": ["p1", "n1"], "text": [PAGE, "Le Dax recule."], "html": [True, False],
+                                       "source": ["pages/p1.html", "n1.txt"], "warnings": ["[]", "[]"]})
+    assert read == {"id": ["p1", "n1"], "text": files["text"], "warnings": ["[]", "[]"]}  # local files, for Ray
 
 
 @pytest.mark.slow
