@@ -493,14 +493,12 @@ def _read_input(source: Any, on_error: ErrorHandler | None, blocks: int) -> _Inp
         else:
             raise error
 
-    rows, pairs, pages = [], [], 0
+    rows, pages = [], 0
     for doc in iter_documents(source, report, defer_html=True):
         page = isinstance(doc, PendingHtml)
         rows.append({"id": doc.id, "text": doc.text, "html": page, "source": doc.source or "",
                      "warnings": json.dumps(list(doc.warnings), ensure_ascii=False)})
         pages += page
-        if not page:
-            pairs.append((doc.id, _text_digest(doc.text)))
     if duplicates:
         raise UsageError(
             "document ids must be unique for a distributed run (its resume and merge go by id); "
@@ -509,17 +507,17 @@ def _read_input(source: Any, on_error: ErrorHandler | None, blocks: int) -> _Inp
     ids = [row["id"] for row in rows]
     _check_unique(ids)
     description = os.fspath(source) if isinstance(source, str | os.PathLike) else type(source).__name__
-    if not rows:
-        return _Input(None, ids, _fingerprint(pairs), description, problems)
-    dataset = ray.data.from_items(rows, override_num_blocks=max(1, min(blocks, len(rows))))
+    if not pages:
+        pairs = [(row["id"], _text_digest(row["text"])) for row in rows]
+        dataset = ray.data.from_items(rows, override_num_blocks=max(1, min(blocks, len(rows)))) if rows else None
+        return _Input(dataset, ids, _fingerprint(pairs), description, problems)
     # HTML pages are reduced to their main text in Ray's tasks (it costs ten times what cleaning does),
     # once: the texts are kept, and the fingerprint is taken on them, as the local engine takes it.
-    dataset = dataset.map_batches(_extract_pages, batch_format="numpy")
-    if pages:
-        dataset = dataset.materialize()
-        pairs = []
-        for batch in dataset.map_batches(_digests, batch_format="numpy").iter_batches(batch_format="numpy"):
-            pairs.extend(zip((str(x) for x in batch["id"]), (str(x) for x in batch["digest"]), strict=True))
+    dataset = ray.data.from_items(rows, override_num_blocks=max(1, min(blocks, len(rows))))
+    dataset = dataset.map_batches(_extract_pages, batch_format="numpy").materialize()
+    pairs = []
+    for batch in dataset.map_batches(_digests, batch_format="numpy").iter_batches(batch_format="numpy"):
+        pairs.extend(zip((str(x) for x in batch["id"]), (str(x) for x in batch["digest"]), strict=True))
     return _Input(dataset, ids, _fingerprint(pairs), description, problems)
 
 

@@ -539,8 +539,11 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...], defer_html:
     if "html" in record:
         if not isinstance(record["html"], str):
             raise InputError(f"'html' must be a string, got {type(record['html']).__name__}", source)
-        # deferred, the page is extracted later; without trafilatura, it is reported now all the same
-        record["text"] = record["html"] if defer_html and _trafilatura(source) else html_to_text(record["html"], source)
+        if defer_html:  # the page is extracted later; without trafilatura, it is reported now all the same
+            _trafilatura(source)
+            record["text"] = record["html"]
+        else:
+            record["text"] = html_to_text(record["html"], source)
     missing = [key for key in ("id", "text") if key not in record]
     if missing:
         raise InputError(f"missing field(s) {missing}; expected an object with 'id' and 'text' (or 'html')", source)

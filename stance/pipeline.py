@@ -494,10 +494,8 @@ def _clean_in_worker(batch: list[Document]) -> tuple[list[Document] | None, list
             "importable by a new Python process (defined in a module, or at the top level of the script, not "
             "in a notebook or under `if __name__ == \"__main__\":`); or use clean_workers=1"
         )
-    if not any(isinstance(doc, PendingHtml) for doc in batch):
-        return None, _clean_documents(_worker_cleaner, batch)
-    batch = _extracted(batch)
-    return batch, _clean_documents(_worker_cleaner, batch)
+    extracted = _extracted(batch) if any(isinstance(doc, PendingHtml) for doc in batch) else None
+    return extracted, _clean_documents(_worker_cleaner, extracted or batch)
 
 
 def _cleaned_in_workers(
