@@ -76,12 +76,7 @@ def rollout_views(pages: list[dict], features: tuple, indices: list[int], thresh
         for i in held:
             page = pages[indices[i]]
             lines, labels = page["lines"], np.asarray(page["labels"])
-            kept = np.arange(len(lines))
-            while len(kept):
-                drops = step.find([lines[j] for j in kept])
-                if not drops:
-                    break
-                kept = np.delete(kept, sorted(drops))
+            for kept in training.rerun_passes(step, lines):
                 if len(kept):
                     sub = [lines[j] for j in kept]
                     step.corpus, step.batch = None, 1

@@ -24,7 +24,7 @@ import random
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -514,16 +514,23 @@ def _mean_f1(scores: dict[str, dict[str, float]]) -> float:
     return (scores["lines"]["f1"] + scores["snippets"]["f1"]) / 2
 
 
-def rerun_to_fixed_point(step: LineModel, lines: Sequence[str]) -> np.ndarray:
-    """Which lines the step keeps when rerun on what it keeps until it drops nothing."""
+def rerun_passes(step: LineModel, lines: Sequence[str]) -> Iterator[np.ndarray]:
+    """The indices of the lines kept after each pass of the step that drops some, the step rerun on
+    what it keeps until it drops nothing (as the cleaner reruns it)."""
     kept = np.arange(len(lines))
     while len(kept):
         drops = step.find([lines[i] for i in kept])
         if not drops:
-            break
+            return
         kept = np.delete(kept, sorted(drops))
+        yield kept
+
+
+def rerun_to_fixed_point(step: LineModel, lines: Sequence[str]) -> np.ndarray:
+    """Which lines the step keeps when rerun on what it keeps until it drops nothing."""
+    passes = [np.arange(len(lines)), *rerun_passes(step, lines)]
     keep = np.zeros(len(lines), dtype=bool)
-    keep[kept] = True
+    keep[passes[-1]] = True
     return keep
 
 
