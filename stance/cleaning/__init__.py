@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from .base import LineRules, Step
-from .boilerplate import Boilerplate
+from .boilerplate import Boilerplate, ExtraFurniture
 from .cleaner import Cleaner, clean, default_steps
 from .comments import CommentForm, Comments
 from .dedup import Deduplicate
@@ -22,6 +22,7 @@ __all__ = [
     "CommentForm",
     "Comments",
     "Deduplicate",
+    "ExtraFurniture",
     "ForeignScriptLines",
     "LineModel",
     "LineRules",

@@ -24,6 +24,10 @@ _DATE = (
 )
 _TIME = r"(?:\d{1,2}\s*(?:h|:)\s*\d{0,2}(?:\s*min)?)"
 _COUNT = r"\d[\d\s.,]*[kKM]?"
+_READING_TIME = (
+    r"(?i:(?:(?:temps\s+de\s+)?lecture\s*:?\s*)?\d+\s*min(?:utes?)?\.?(?:\s+de\s+lecture)?|"
+    r"(?:temps\s+de\s+)?lecture\s*:?\s*\d+\s*min(?:utes?)?\.?)"
+)
 _SEP = r"[:.|»>\-–—…]"
 
 READ_ALSO = "read-also link"
@@ -53,9 +57,33 @@ _SHARE_WORDS = (
     r"bluesky|threads|pinterest|messenger)"
 )
 _SHARE_TARGET = r"(?:\s+(?:sur|via)\s+(?:facebook|twitter|x|linkedin|whatsapp|telegram|bluesky|threads|pinterest))"
-_SHARE_ITEM = (
-    rf"(?:\(?{_COUNT}\)?\s*)?{_SHARE_WORDS}{_SHARE_TARGET}?(?:\s+(?:cet|l{_APOS})\s*article)?"
-    rf"(?:\s*:?\s*\(?{_COUNT}\)?)?"
+_SHARE_OBJECT = rf"\s+(?:cet|l{_APOS})\s*article"
+# what else a button shares, or how (ExtraFurniture's wider rule)
+_SHARE_OBJECT_WIDE = (
+    rf"{_SHARE_OBJECT}|\s+(?:ce|cette|la)\s+(?:post|billet|page|publication|contenu|lien)|"
+    r"\s+par\s+(?:e-?mail|courriel|mail|sms)"
+)
+
+
+def _share_line(objects: str) -> str:
+    """A row of share and reaction buttons, each maybe with a count and one of ``objects``."""
+    item = rf"(?:\(?{_COUNT}\)?\s*)?{_SHARE_WORDS}{_SHARE_TARGET}?(?:{objects})?(?:\s*:?\s*\(?{_COUNT}\)?)?"
+    return rf"(?:{item}[\s|·•/,\-]*)+"
+
+
+# A byline: who wrote it (capitals tell a name from "Par ailleurs"), then maybe a date, a role or a place,
+# never a sentence. The verbs of Boilerplate's byline, and ExtraFurniture's wider set.
+_BYLINE_VERB = r"(?:[Pp]ar|[ÉE]crit\s+par|[Rr][ée]dig[ée]\s+par)"
+_BYLINE_VERB_WIDE = (
+    r"(?:[Pp]ar|[ÉE]crit\s+par|[Rr][ée]dig[ée]\s+par|[Pp]ropos\s+recueillis\s+par|[Pp]r[ée]sent[ée]e?\s+par|"
+    r"[Tt]est[ée]e?\s+par|[Rr][ée]sum[ée]\s+par)"
+)
+_BYLINE_NAME = (
+    r"\s+[A-ZÀ-Ý][\w\-'’.]+"
+    r"(?:\s+(?:[A-ZÀ-Ý][\w\-'’.]+|de|du|des|d[eu]\s+la|van|von|et|avec)){0,6}"
+    r"(?:\s*[,|–—\-]\s*(?:(?i:publi|mis\s+[àa]\s+jour|modifi|le\s+\d|il\s+y\s+a|journaliste|"
+    r"correspondant|envoy[ée]|r[ée]dact|sp[ée]cialiste|chef|analyste)|\d|[àa]\s+[A-ZÀ-Ý]).{0,80}|"
+    r"\s*\([^()]{1,60}\))?"
 )
 
 
@@ -100,7 +128,7 @@ class Boilerplate(LineRules):
             re.compile(rf"voir\s+(?:l{_APOS}(?:article\s+)?original|la\s+source|l{_APOS}article\s+source)", _I),
             max_len=60,
         ),
-        Rule(SHARE, re.compile(rf"(?:{_SHARE_ITEM}[\s|·•/,\-]*)+", _I), max_len=200),
+        Rule(SHARE, re.compile(_share_line(_SHARE_OBJECT), _I), max_len=200),
         Rule(LONE_NUMBER, re.compile(r"[+\-−]?\d[\d\s.,]*(?:[%kKM]|\s*/\s*\d+)?"), max_len=40),
         Rule(
             COPYRIGHT,
@@ -213,12 +241,7 @@ class Boilerplate(LineRules):
                 rf"(?:\s*(?:à|-|,|\|)?\s*{_TIME})?|"
                 rf"(?:publi[ée]e?|mis\s+[àa]\s+jour|modifi[ée]e?)\s+(?:aujourd['’]hui|hier)\s*(?:à\s*{_TIME})?.{{0,60}}|"
                 rf"(?:temps\s+de\s+lecture\s*:?\s*)?\d+\s*min(?:utes?)?\.?(?:\s+de\s+lecture)?\.?)|"
-                rf"(?:[Pp]ar|[ÉE]crit\s+par|[Rr][ée]dig[ée]\s+par)\s+[A-ZÀ-Ý][\w\-'’.]+"
-                rf"(?:\s+(?:[A-ZÀ-Ý][\w\-'’.]+|de|du|des|d[eu]\s+la|van|von|et|avec)){{0,6}}"
-                # what may follow a byline: a date, a role or a place, never a sentence
-                rf"(?:\s*[,|–—\-]\s*(?:(?i:publi|mis\s+[àa]\s+jour|modifi|le\s+\d|il\s+y\s+a|journaliste|"
-                rf"correspondant|envoy[ée]|r[ée]dact|sp[ée]cialiste|chef|analyste)|\d|[àa]\s+[A-ZÀ-Ý]).{{0,80}}|"
-                rf"\s*\([^()]{{1,60}}\))?",
+                rf"{_BYLINE_VERB}{_BYLINE_NAME}",
             ),
             max_len=200,
         ),
@@ -271,5 +294,112 @@ class Boilerplate(LineRules):
                 _I,
             ),
             max_len=40,
+        ),
+    )
+
+
+# A byline's or a section label's piece of a line of meta data: short, no sentence in it. It neither starts
+# nor ends with a space, so that where it ends is never in doubt (no backtracking), and holds no digit (a
+# row of a table of dates has some: "En ligne | Départements 20 à 54 | 31 mai 2024").
+_META_PIECE = r"[^\s\d.!?…|·•–—](?:[^\d.!?…|·•–—\n]{0,58}[^\s\d.!?…|·•–—])?"
+_META_SEP = r"\s*[|·•–—]\s*"
+_META_DATE = (
+    r"(?i:(?:le|publi[ée]e?\s+le|mis\s+[àa]\s+jour\s+le|post[ée]e?\s+le)\s+)?"
+    # a date with its month in words, as bylines write it ("15/12/19" may be a tweet's own date)
+    rf"(?i:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(?i:\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}\s+\d{{4}})"
+    rf"(?:\s*(?:à|-|,)?\s*{_TIME})?"
+)
+_META = rf"(?:{_META_DATE}|{_READING_TIME})"
+
+
+class ExtraFurniture(LineRules):
+    """Furniture rules that run after the line model, on the lines it keeps.
+
+    They are not features of the model, which was trained without them, so a
+    rule added here takes effect without a retrain and leaves the model's
+    decisions on every other line as they were. These are the kinds of
+    furniture every French site has, worded more widely than
+    :class:`Boilerplate` words them: lines of meta data (a byline or section
+    label with a date in words, a reading time), captions that end in their
+    credit, paywall notices, more share buttons and disclaimers.
+
+    >>> step = ExtraFurniture()
+    >>> step.check("Camille Roussel · 4 février 2027")
+    'date or byline stub'
+    >>> step.check("Le CAC 40 a fini en hausse le 3 mars 2026.") is None
+    True
+    """
+
+    rules = (
+        Rule(SHARE, re.compile(_share_line(_SHARE_OBJECT_WIDE), _I), max_len=200),
+        Rule(
+            CAPTION,
+            re.compile(
+                # a caption that ends in its credit: "... à Francfort. Photo : D.R.", "... en juin. (Photo
+                # archives L'Info Austral)", "... à Thiers. Photo Sébastien Roux pour Perspectives"
+                r".{10,250}?(?:\((?i:photos?|cr[ée]dits?(?:\s+photos?)?|illustration)\b[^()]{1,80}\)|"
+                r"[.!?»)]\s+(?:Photos?|PHOTOS?|Cr[ée]dits?(?:\s+photos?)?|Illustration)"
+                # the credit: after a colon, or a name, an agency, "archives" (not "Photos et vidéos ont...")
+                r"(?:\s*:\s*|\s+(?=[A-ZÀ-Ý]|archives|d['’]illustration))[^!?]{1,60}?)\.?"
+            ),
+            needs=("photo", "crédit", "credit", "illustration"),
+            max_len=320,
+        ),
+        Rule(
+            DISCLAIMER,
+            re.compile(
+                r".*(?:ne\s+constitue(?:nt)?\s+ni\s+une?\s+(?:offre|conseil|recommandation|sollicitation)|"
+                r"ne\s+rempla[cç]e(?:nt)?\s+pas\s+(?:un|les?)\s+(?:conseils?|avis)\s+(?:personnalis|professionnel|"
+                r"d['’]un)|peu(?:t|vent)\s+contenir\s+des\s+d[ée]clarations\s+prospectives).*",
+                _I,
+            ),
+            needs=("ne constitu", "ne remplace", "ne remplaç", "prospectives"),
+        ),
+        Rule(
+            SUBSCRIPTION,
+            re.compile(
+                r"(?:(?:la\s+suite(?:\s+de\s+cet\s+article)?|cet\s+article|ce\s+contenu|"
+                r"vous\s+lisez\s+un\s+article)\s+(?:est\s+)?r[ée]serv[ée]e?\s+aux\s+abonn[ée]s|"
+                r"abonnez-vous\s+pour\s+(?:lire|acc[ée]der|d[ée]bloquer|continuer|profiter)).*",
+                _I,
+            ),
+            needs=("abonn",),
+            max_len=400,
+        ),
+        Rule(
+            DATE_STUB,
+            re.compile(
+                rf"(?i:[àa]\s+propos\s+de\s+l['’]auteur(?:e|rice)?\s*:?)|"
+                rf"{_BYLINE_VERB_WIDE}\s+la\s+r[ée]daction(?:\s+(?:de|d['’])\s*[^.!?]{{1,50}})?"
+                rf"(?:,\s+avec\s+[^.!?]{{1,60}})?|"
+                rf"{_BYLINE_VERB_WIDE}{_BYLINE_NAME}"
+            ),
+            needs=("par", "propos"),
+            max_len=200,
+        ),
+        Rule(
+            DATE_STUB,
+            re.compile(
+                # "Nadia Cholet · 10 novembre 2026", "Analyse | 24 octobre 2026 | 4 min de lecture",
+                # "19 novembre 2026 – Pôle fiscal", "Budget · Temps de lecture : 6 minutes"; a dateline
+                # "Courbevoie, le 22 octobre 2026 – 17 h 45"; "Publié par Ferrand & Associés le 8 mai 2026"
+                rf"(?:{_META_PIECE}{_META_SEP})+{_META}(?:{_META_SEP}(?:{_META}|{_META_PIECE}))*(?:\s*[|·])?|"
+                rf"{_META}(?:{_META_SEP}(?:{_META}|{_META_PIECE}))+(?:\s*[|·])?|"
+                rf"[A-ZÀ-Ý][\w\-'’ ]{{1,40}},\s+le\s+(?i:{_DATE})(?:\s*(?:à|-|–|,)?\s*{_TIME})?"
+                rf"(?:{_META_SEP}{_META_PIECE})*|"
+                rf"(?i:publi[ée]e?\s+par)\s+{_META_PIECE}\s+le\s+(?i:{_DATE})(?:\s*(?:à|,)?\s*{_TIME})?\s*[|·]?|"
+                rf"{_READING_TIME}"
+            ),
+            needs=tuple("0123456789"),  # every branch holds a date or a number of minutes
+            max_len=160,
+        ),
+        Rule(
+            ARTICLE_TOOL,
+            re.compile(
+                r"(?:[ée]couter(?:\s+(?:cet|l['’]|le|la)\s*[\w\-]+)?(?:\s*\(\d+\s*min\))?|activer\s+le\s+son)\s*[.:]?",
+                _I,
+            ),
+            needs=("couter", "activer"),
+            max_len=60,
         ),
     )

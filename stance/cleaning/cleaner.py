@@ -28,7 +28,7 @@ NO_SENTENCE = "no article sentence"
 def default_steps(opening_lines: int = 3, line_model: TreeModel | str | Path | None = None) -> list[Step]:
     """The default steps, in order: foreign-script lines, reader comments,
     duplicates, then the line model (furniture rules, then what the model judges
-    furniture). Comments go first so that a comment's "Répondre" line is
+    furniture, then the rules it was trained without). Comments go first so that a comment's "Répondre" line is
     reported as part of the comment, duplicates before the model so that a
     pasted second copy of the article does not look like repeated furniture.
     ``line_model``: another line model than the shipped one, or the folder

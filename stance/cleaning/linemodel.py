@@ -14,7 +14,9 @@ rule's reason, and the rule hits (and comment-form lines) are features of the
 line and of its neighbours. Every other
 line whose probability of being content falls under the model's threshold is
 dropped as ``"boilerplate (p=0.94)"``, ``p`` being its probability of being
-furniture. Its features depend only on the lines it is given, and the cleaner
+furniture. Last, the rules the model was trained without
+(:class:`~stance.cleaning.boilerplate.ExtraFurniture`, not features) drop the
+lines they recognise with their reason. Its features depend only on the lines it is given, and the cleaner
 reruns it until it drops nothing, so cleaning a cleaned text changes nothing.
 
 >>> step = LineModel()
@@ -36,7 +38,7 @@ import numpy as np
 
 from ..errors import InputError
 from .base import Step
-from .boilerplate import Boilerplate
+from .boilerplate import Boilerplate, ExtraFurniture
 from .comments import CommentForm
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
 from .language import document_language
@@ -224,7 +226,8 @@ _DEFAULT: TreeModel | None = None
 
 
 class LineModel(Step):
-    """Drops furniture: rule hits with the rule's reason, then what the line model judges furniture.
+    """Drops furniture: rule hits with the rule's reason, then what the line model judges furniture,
+    then the hits of the rules it was trained without (``extra``, :class:`ExtraFurniture`).
 
     It runs after the comment step and deduplication: a pasted second copy of
     the article is gone by then, and does not look like repeated furniture.
@@ -245,6 +248,7 @@ class LineModel(Step):
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
         self.furniture = Boilerplate()
+        self.extra = ExtraFurniture()
         self.form = CommentForm()
         self.min_lines = min_lines
         self.corpus: Counter[str] | None = None
@@ -255,7 +259,7 @@ class LineModel(Step):
         self._quiet: tuple[str, ...] | None = None  # the last lines found to hold nothing to drop
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lang = ""
-        self._checked: dict[str, tuple[str | None, bool]] = {}
+        self._checked: dict[str, tuple[str | None, bool, str | None]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         # Caches are not the step: a copy starts without them, and pickles alike however much it ran
@@ -275,16 +279,19 @@ class LineModel(Step):
 
     def rules(self, lines: Sequence[str]) -> dict[int, str]:
         """The furniture rules' reasons (:class:`~stance.cleaning.boilerplate.Boilerplate`)."""
-        return {index: furniture for index, (furniture, _) in enumerate(self._checks(lines)) if furniture is not None}
+        checks = self._checks(lines)
+        return {index: furniture for index, (furniture, _, _) in enumerate(checks) if furniture is not None}
 
-    def _checks(self, lines: Sequence[str]) -> list[tuple[str | None, bool]]:
+    def _checks(self, lines: Sequence[str]) -> list[tuple[str | None, bool, str | None]]:
         # Line rules do not depend on the other lines: reruns on what is kept reuse their answers.
         checked = self._checked
         if len(checked) > 50_000:
             checked.clear()
         for line in lines:
             if line not in checked:
-                checked[line] = (self.furniture.check(line), self.form.check(line) is not None)
+                furniture = self.furniture.check(line)
+                extra = self.extra.check(line) if furniture is None else None
+                checked[line] = (furniture, self.form.check(line) is not None, extra)
         return [checked[line] for line in lines]
 
     def features(self, lines: Sequence[str], reasons: dict[int, str]) -> np.ndarray:
@@ -292,7 +299,7 @@ class LineModel(Step):
         lines are a feature too (the comment step spares those of the article's opening)."""
         rule = np.zeros(len(lines))
         rule[list(reasons)] = 1.0
-        comment = np.array([form for _, form in self._checks(lines)], dtype=np.float64)
+        comment = np.array([form for _, form, _ in self._checks(lines)], dtype=np.float64)
         lang = document_language(lines)
         return line_features(
             lines, lang, rule=rule, comment=comment, corpus=self.corpus, batch=self.batch,
@@ -331,6 +338,11 @@ class LineModel(Step):
                 content = self.model.predict_proba(X, rows)
                 for row in np.flatnonzero(content < self.threshold).tolist():
                     reasons[rows[row]] = f"{MODEL_REASON} (p={1.0 - content[row]:.2f})"
+        # The rules the model was trained without (ExtraFurniture): where one fires, the line goes with the
+        # rule's reason, whatever the model said.
+        for index, (_, _, extra) in enumerate(self._checks(lines)):
+            if extra is not None:
+                reasons[index] = extra
         if not reasons:
             self._quiet = key
         return reasons

@@ -180,6 +180,23 @@ def test_a_rule_reason_wins_over_the_model(tiny_model: TreeModel) -> None:
     assert drops[5] == "read-also link"
 
 
+def test_extra_furniture_drops_what_the_model_keeps_and_is_no_feature(tiny_model: TreeModel) -> None:
+    # "Camille Roussel · 4 février 2027" is a byline no Boilerplate rule knows: ExtraFurniture drops it
+    # after the model, with its rule's reason (whatever the model said), and the model's features of every
+    # line stay as they were.
+    byline = "Camille Roussel · 4 février 2027"
+    step = LineModel(model=tiny_model)
+    lines = [byline, *SENTENCES[:3]]
+    assert step.rules(lines) == {}
+    assert step.find(lines) == {0: "date or byline stub"}
+    without = LineModel(model=tiny_model)
+    without.extra = type(without.extra).__base__()  # the same step without the extra rules
+    assert "date or byline stub" not in without.find(lines).values()
+    assert np.array_equal(step.features(lines, step.rules(lines)), without.features(lines, without.rules(lines)))
+    # a line of a document too short for the model is left to both rule sets
+    assert step.find(["Marchés", "Lecture : 4 min"]) == {1: "date or byline stub"}
+
+
 def test_too_short_a_document_is_left_to_the_rules(tiny_model: TreeModel) -> None:
     assert LineModel(model=tiny_model).find(["Marchés", "Se connecter"]) == {1: "newsletter or subscription notice"}
 
