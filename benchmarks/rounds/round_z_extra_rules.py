@@ -10,7 +10,11 @@ site out at the shipped threshold, rerun to the fixed point as the cleaner does,
 rules (the same fold models both ways). The rule, written before any result (``docs/design.md``, round Z):
 with the rules, the score over all pages at least the score without them - 0.001.
 
-    python benchmarks/rounds/round_z_extra_rules.py      # about 10 minutes on 2 cores
+It first scores the shipped model with and without the rules on the French development pages
+(``benchmarks/cleaner_dev_scores.py``'s files, or ``--pages``), each page cleaned alone to the fixed point.
+
+    python benchmarks/rounds/round_z_extra_rules.py             # about 4 minutes on 2 cores
+    python benchmarks/rounds/round_z_extra_rules.py --dev-only  # seconds
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from cleaner_dev_scores import DEV_PAGES  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
 from stance.cleaning.base import LineRules  # noqa: E402
@@ -35,20 +42,28 @@ class _NoRules(LineRules):
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--pages", nargs="+", default=[str(path) for path in DEV_PAGES], metavar="FILE",
+                        help="line-labelled pages scored with the shipped model (default: both dev files)")
+    parser.add_argument("--dev-only", action="store_true", help="score those pages only, not the cross-validation")
     args = parser.parse_args(argv)
+    print("| pages | cleaner | mean of line F1 and snippet F1 | line P | line R | snippet P | snippet R |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for path in args.pages:
+        pages = training.read_pages([path])
+        for name, step in _steps(TreeModel.default(), TreeModel.default().threshold).items():
+            keeps = [training.rerun_to_fixed_point(step, page["lines"]) for page in pages]
+            _row(Path(path).name, name, training.score(pages, keeps)["all"])
+    if args.dev_only:
+        return
     pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
     start = time.time()
     oof = training.out_of_fold(pages, training.page_features(pages), folds=args.folds, **training.shipped_fit())
     threshold = TreeModel.default().threshold
     rows = {}
-    for name, extra in (("without the rules", _NoRules()), ("with the rules (Z)", None)):
-        steps = []
-        for model in oof["models"]:
-            step = LineModel(model=model, threshold=threshold)
-            if extra is not None:
-                step.extra = extra
-            steps.append(step)
-        keeps = [training.rerun_to_fixed_point(steps[oof["fold_of"][i]], page["lines"]) for i, page in enumerate(pages)]
+    fold_steps = [_steps(model, threshold) for model in oof["models"]]
+    for name in fold_steps[0]:
+        keeps = [training.rerun_to_fixed_point(fold_steps[oof["fold_of"][i]][name], page["lines"])
+                 for i, page in enumerate(pages)]
         rows[name] = training.score(pages, keeps)
     print(f"\n{len(pages)} pages, {args.folds} folds grouped by site, threshold {threshold}, "
           f"{time.time() - start:.0f} s\n")
@@ -56,10 +71,20 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---|---:|---:|---:|---:|---:|")
     for group in rows["without the rules"]:
         for name, scores in rows.items():
-            s = scores[group]
-            mean = (s["lines"]["f1"] + s["snippets"]["f1"]) / 2
-            print(f"| {group} | {name} | {mean:.4f} | {s['lines']['precision']:.4f} | {s['lines']['recall']:.4f} | "
-                  f"{s['snippets']['precision']:.4f} | {s['snippets']['recall']:.4f} |")
+            _row(group, name, scores[group])
+
+
+def _steps(model: TreeModel, threshold: float) -> dict[str, LineModel]:
+    """The line model's step without and with the extra rules (the same trees)."""
+    without = LineModel(model=model, threshold=threshold)
+    without.extra = _NoRules()
+    return {"without the rules": without, "with the rules (Z)": LineModel(model=model, threshold=threshold)}
+
+
+def _row(group: str, name: str, s: dict) -> None:
+    mean = (s["lines"]["f1"] + s["snippets"]["f1"]) / 2
+    print(f"| {group} | {name} | {mean:.4f} | {s['lines']['precision']:.4f} | {s['lines']['recall']:.4f} | "
+          f"{s['snippets']['precision']:.4f} | {s['snippets']['recall']:.4f} |", flush=True)
 
 
 if __name__ == "__main__":
