@@ -685,7 +685,8 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
         f"within {TIE} of the best, among {', '.join(results['cleaner_by_threshold'])}; the best single-pass "
         f"threshold is {results['single_pass_threshold']}). *alone*: each page cleaned on its "
         "own, one pass; *batch*: with all pages as its batch (corpus frequency); *cleaner*: alone, the model "
-        "rerun on what it keeps until it drops nothing, as the cleaner does. Line scores: content lines "
+        "(with the rules of `ExtraFurniture` after it) rerun on what it keeps until it drops nothing, as the "
+        "cleaner does. Line scores: content lines "
         "(labels 0/1); snippet scores: up to 3 content and 3 furniture lines of 15+ characters per page that "
         "must be kept / must go, as trafilatura's benchmark scores extractors.\n\n" + format_scores(results)
         if results
@@ -734,7 +735,9 @@ CARD = """# Line model of the cleaner (content or furniture)
 exported as JSON node arrays and evaluated with numpy
 (`stance.cleaning.linemodel.TreeModel`; no pickle, no scikit-learn at cleaning time). A line whose
 probability of being content is under **{threshold}** is dropped as `boilerplate (p=…)`, p being its
-probability of being furniture, unless a rule recognised it first (then the rule's reason is given).
+probability of being furniture, unless a rule recognised it (then the rule's reason is given): the rules of
+`Boilerplate`, which are also features of the trees, before the model; those of `ExtraFurniture`, which
+the trees were trained without, after it.
 
 Retrain with one command from a source checkout: `stance train-cleaner` (reads
 `../shared/data/webpages` by default, or `--data DIR`, plus `models/training/webpages_fr.jsonl`;
