@@ -76,9 +76,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def _steps(model: TreeModel, threshold: float) -> dict[str, LineModel]:
     """The line model's step without and with the extra rules (the same trees)."""
-    without = LineModel(model=model, threshold=threshold)
-    without.extra = _NoRules()
-    return {"without the rules": without, "with the rules (Z)": LineModel(model=model, threshold=threshold)}
+    return {"without the rules": LineModel(model=model, threshold=threshold, extra=_NoRules()),
+            "with the rules (Z)": LineModel(model=model, threshold=threshold)}
 
 
 def _row(group: str, name: str, s: dict) -> None:

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from .base import Step
+from .base import LineRules, Step
 from .boilerplate import Boilerplate, ExtraFurniture
 from .comments import CommentForm
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
@@ -235,6 +235,16 @@ class LineModel(Step):
     count the documents of the batch that hold each line. Documents of fewer
     than ``min_lines`` lines, or without a single article sentence (12+ words
     ending a sentence), are left to the rules: the model needs context.
+    ``extra``: the rules run after the model (default :class:`ExtraFurniture`);
+    pass your own :class:`~stance.cleaning.base.LineRules` to drop a site's
+    furniture without retraining the model.
+
+    >>> from stance.cleaning.base import LineRules, Rule
+    >>> import re
+    >>> class MySite(LineRules):
+    ...     rules = (Rule("site widget", re.compile(r"Cours de l'or : .*")),)
+    >>> LineModel(extra=MySite()).find(["Cours de l'or : 2 684 $", "Le titre"])
+    {0: 'site widget'}
     """
 
     monotone = False
@@ -244,11 +254,12 @@ class LineModel(Step):
         model: TreeModel | None = None,
         threshold: float | None = None,
         min_lines: int = 3,
+        extra: LineRules | None = None,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
         self.furniture = Boilerplate()
-        self.extra = ExtraFurniture()
+        self.extra = ExtraFurniture() if extra is None else extra
         self.form = CommentForm()
         self.min_lines = min_lines
         self.corpus: Counter[str] | None = None

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import json
+import pickle
 import random
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from stance.cleaning import Cleaner, LineModel, TreeModel, clean
+from stance.cleaning import Cleaner, LineModel, LineRules, TreeModel, clean
+from stance.cleaning.base import Rule
 from stance.cleaning.features import context_features
 from stance.cleaning.linemodel import _Trees, model_reason
 from stance.cleaning.training import (
@@ -189,12 +192,24 @@ def test_extra_furniture_drops_what_the_model_keeps_and_is_no_feature(tiny_model
     lines = [byline, *SENTENCES[:3]]
     assert step.rules(lines) == {}
     assert step.find(lines) == {0: "date or byline stub"}
-    without = LineModel(model=tiny_model)
-    without.extra = type(without.extra).__base__()  # the same step without the extra rules
+    without = LineModel(model=tiny_model, extra=LineRules())  # the same step without the extra rules
     assert "date or byline stub" not in without.find(lines).values()
     assert np.array_equal(step.features(lines, step.rules(lines)), without.features(lines, without.rules(lines)))
     # a line of a document too short for the model is left to both rule sets
     assert step.find(["Marchés", "Lecture : 4 min"]) == {1: "date or byline stub"}
+
+
+class _Widgets(LineRules):
+    """A user's own rules for one site's furniture (module level: clean workers unpickle it)."""
+
+    rules = (Rule("weather widget", re.compile(r"Météo : .{1,40}")),)
+
+
+def test_a_user_s_extra_rules_drop_a_site_s_furniture_without_a_retrain(tiny_model: TreeModel) -> None:
+    step = LineModel(model=tiny_model, extra=_Widgets())
+    lines = [*SENTENCES[:3], "Météo : 12 °C, averses"]
+    assert step.find(lines)[3] == "weather widget"
+    assert pickle.loads(pickle.dumps(step)).find(lines)[3] == "weather widget"  # clean workers get it too
 
 
 def test_too_short_a_document_is_left_to_the_rules(tiny_model: TreeModel) -> None:
