@@ -72,6 +72,18 @@ def passage_probabilities(passages: list[list[str]], files: list[Path]) -> np.nd
     return (lora + embedding) / 2
 
 
+def per_document(flat: np.ndarray, passages: list[list[str]],
+                 records: list[dict]) -> tuple[list, np.ndarray, np.ndarray]:
+    """The rows of ``flat`` (one per passage, in order) cut per document, the documents' label indices and
+    their writers."""
+    probas, start = [], 0
+    for parts in passages:
+        probas.append(flat[start:start + len(parts)])
+        start += len(parts)
+    y = np.array([LABELS.index(record["label"]) for record in records])
+    return probas, y, np.array(document_groups([record["id"] for record in records]))
+
+
 def _nll(proba: np.ndarray, y: np.ndarray) -> float:
     return float(-np.log(np.clip(proba[np.arange(len(y)), y], 1e-12, None)).mean())
 
@@ -152,13 +164,7 @@ def main() -> None:
     files = [training_dir() / DOCUMENT_SET, training_dir() / DEV_SET]
     records = [json.loads(line) for path in files for line in path.read_text(encoding="utf-8").splitlines()]
     passages = [document_passages(record["text"]) for record in records]
-    flat = passage_probabilities(passages, files)
-    probas, start = [], 0
-    for parts in passages:
-        probas.append(flat[start:start + len(parts)])
-        start += len(parts)
-    y = np.array([LABELS.index(record["label"]) for record in records])
-    g = np.array(document_groups([record["id"] for record in records]))
+    probas, y, g = per_document(passage_probabilities(passages, files), passages, records)
     writers = sorted(set(g))
     training = np.isin(g, TRAINING_WRITERS)
     print(f"{len(y)} documents; writers: " + ", ".join(f"{w} {int((g == w).sum())}" for w in writers))

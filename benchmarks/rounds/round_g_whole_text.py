@@ -27,9 +27,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from document_aggregation_cv import _log, mean  # noqa: E402
+from document_aggregation_writers import per_document  # noqa: E402
 
 from stance.classify.documents import DocumentAggregator, _scores, aggregation_features, document_passages  # noqa: E402
-from stance.classify.training import document_groups, training_dir  # noqa: E402
+from stance.classify.training import training_dir  # noqa: E402
 from stance.document import LABELS  # noqa: E402
 
 FILES = ("stance_fr_documents.jsonl", "stance_fr_documents_dev.jsonl", "stance_fr_documents_dev_short.jsonl")
@@ -47,14 +48,8 @@ def probabilities(texts: list[str]) -> np.ndarray:
 def main() -> None:
     records = [json.loads(line) for name in FILES for line in (training_dir() / name).read_text("utf-8").splitlines()]
     passages = [document_passages(record["text"]) for record in records]
-    flat = probabilities([p for parts in passages for p in parts])
+    probas, y, g = per_document(probabilities([p for parts in passages for p in parts]), passages, records)
     whole = probabilities([record["text"] for record in records])
-    probas, start = [], 0
-    for parts in passages:
-        probas.append(flat[start:start + len(parts)])
-        start += len(parts)
-    y = np.array([LABELS.index(record["label"]) for record in records])
-    g = np.array(document_groups([record["id"] for record in records]))
     features = {
         "E5o": np.stack([aggregation_features(p, pr) for p, pr in zip(passages, probas, strict=True)]),
     }

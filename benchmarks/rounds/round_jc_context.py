@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 from cleaner_dev_scores import BLIND_PAGES, DEV_PAGES  # noqa: E402
 from cleaner_retrain_seeds import GOLDEN  # noqa: E402
+from round_z_extra_rules import compare  # noqa: E402
 
-from stance.cleaning import Cleaner, default_steps, training  # noqa: E402
+from stance.cleaning import Cleaner, default_steps  # noqa: E402
 from stance.cleaning.linemodel import MODEL_REASON, LineModel, TreeModel  # noqa: E402
 
 PREFIX = MODEL_REASON + " (p="
@@ -73,11 +74,8 @@ def golden_counts(floor: float | None) -> tuple[int, int]:
     return matched, others
 
 
-def _row(group: str, name: str, s: dict) -> float:
-    mean = (s["lines"]["f1"] + s["snippets"]["f1"]) / 2
-    print(f"| {group} | {name} | {mean:.4f} | {s['lines']['precision']:.4f} | {s['lines']['recall']:.4f} | "
-          f"{s['snippets']['precision']:.4f} | {s['snippets']['recall']:.4f} |", flush=True)
-    return mean
+def _steps(model: TreeModel, threshold: float) -> dict[str, LineModel]:
+    return {name: ContextLineModel(model=model, threshold=threshold, floor=floor) for name, floor in CANDIDATES.items()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -86,31 +84,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     for name, floor in CANDIDATES.items():
         print(f"{name}: seeds' golden lines kept, other lines kept: {golden_counts(floor)}", flush=True)
-    print("\n| pages | candidate | mean of line F1 and snippet F1 | line P | line R | snippet P | snippet R |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    model = TreeModel.default()
-    for path in (*DEV_PAGES, BLIND_PAGES):
-        pages = training.read_pages([path])
-        for name, floor in CANDIDATES.items():
-            step = ContextLineModel(model=model, floor=floor)
-            keeps = [training.rerun_to_fixed_point(step, page["lines"]) for page in pages]
-            _row(Path(path).name, name, training.score(pages, keeps)["all"])
-    if args.no_cv:
-        return
-    pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
-    start = time.time()
-    oof = training.out_of_fold(pages, training.page_features(pages), folds=5, **training.shipped_fit())
-    rows = {}
-    for name, floor in CANDIDATES.items():
-        steps = [ContextLineModel(model=fold, threshold=model.threshold, floor=floor) for fold in oof["models"]]
-        keeps = [training.rerun_to_fixed_point(steps[oof["fold_of"][i]], page["lines"]) for i, page in enumerate(pages)]
-        rows[name] = training.score(pages, keeps)
-    print(f"\n{len(pages)} pages, 5 folds grouped by site, threshold {model.threshold}, {time.time() - start:.0f} s\n")
-    print("| pages | candidate | mean of line F1 and snippet F1 | line P | line R | snippet P | snippet R |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for group in rows["J0"]:
-        for name in CANDIDATES:
-            _row(group, name, rows[name][group])
+    print()
+    compare(_steps, [*DEV_PAGES, BLIND_PAGES], cv=not args.no_cv)
 
 
 if __name__ == "__main__":

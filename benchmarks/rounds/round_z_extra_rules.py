@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,30 +47,37 @@ def main(argv: list[str] | None = None) -> None:
                         help="line-labelled pages scored with the shipped model (default: both dev files)")
     parser.add_argument("--dev-only", action="store_true", help="score those pages only, not the cross-validation")
     args = parser.parse_args(argv)
+    compare(_steps, args.pages, cv=not args.dev_only, folds=args.folds)
+
+
+def compare(steps: Callable[[TreeModel, float], dict[str, LineModel]], dev: Sequence[str | Path],
+            cv: bool = True, folds: int = 5) -> None:
+    """Print the scores of each cleaner ``steps(model, threshold)`` names: on the pages of each file of ``dev``
+    with the shipped model, then (``cv``) over all training pages out of fold, the same fold models for all."""
     print("| pages | cleaner | mean of line F1 and snippet F1 | line P | line R | snippet P | snippet R |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    for path in args.pages:
+    shipped = TreeModel.default()
+    for path in dev:
         pages = training.read_pages([path])
-        for name, step in _steps(TreeModel.default(), TreeModel.default().threshold).items():
+        for name, step in steps(shipped, shipped.threshold).items():
             keeps = [training.rerun_to_fixed_point(step, page["lines"]) for page in pages]
             _row(Path(path).name, name, training.score(pages, keeps)["all"])
-    if args.dev_only:
+    if not cv:
         return
     pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
     start = time.time()
-    oof = training.out_of_fold(pages, training.page_features(pages), folds=args.folds, **training.shipped_fit())
-    threshold = TreeModel.default().threshold
-    rows = {}
-    fold_steps = [_steps(model, threshold) for model in oof["models"]]
+    oof = training.out_of_fold(pages, training.page_features(pages), folds=folds, **training.shipped_fit())
+    rows: dict[str, dict] = {}
+    fold_steps = [steps(model, shipped.threshold) for model in oof["models"]]
     for name in fold_steps[0]:
         keeps = [training.rerun_to_fixed_point(fold_steps[oof["fold_of"][i]][name], page["lines"])
                  for i, page in enumerate(pages)]
         rows[name] = training.score(pages, keeps)
-    print(f"\n{len(pages)} pages, {args.folds} folds grouped by site, threshold {threshold}, "
+    print(f"\n{len(pages)} pages, {folds} folds grouped by site, threshold {shipped.threshold}, "
           f"{time.time() - start:.0f} s\n")
     print("| pages | cleaner | mean of line F1 and snippet F1 | line P | line R | snippet P | snippet R |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    for group in rows["without the rules"]:
+    for group in next(iter(rows.values())):
         for name, scores in rows.items():
             _row(group, name, scores[group])
 
