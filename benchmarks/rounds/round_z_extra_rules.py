@@ -3,7 +3,7 @@
 Round Q's rules (``round_q_rules.patch``) gained on both French development files with the shipped
 trees, but a model retrained with them as features kept fewer of the seeds' golden lines (round R; five
 draws 200, 191, 192, 200, 203 of 205). ``ExtraFurniture`` holds the same rules, worded alike, and
-``LineModel`` applies them to the lines its trees keep: the trees never see them, so training and the
+``LineModel`` applies them after its trees: the trees never see them, so training and the
 shipped trees are unchanged. This script scores that on the 1,999 training pages out of fold: five folds
 grouped by site, the shipped settings and seed, each page cleaned by the model of the fold that left its
 site out at the shipped threshold, rerun to the fixed point as the cleaner does, with and without the

@@ -313,7 +313,7 @@ _META = rf"(?:{_META_DATE}|{_READING_TIME})"
 
 
 class ExtraFurniture(LineRules):
-    """Furniture rules that run after the line model, on the lines it keeps.
+    """Furniture rules that run after the line model: a line they recognise goes with their reason.
 
     They are not features of the model, which was trained without them, so a
     rule added here takes effect without a retrain and leaves the model's
