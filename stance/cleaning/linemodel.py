@@ -290,8 +290,7 @@ class LineModel(Step):
 
     def rules(self, lines: Sequence[str]) -> dict[int, str]:
         """The furniture rules' reasons (:class:`~stance.cleaning.boilerplate.Boilerplate`)."""
-        checks = self._checks(lines)
-        return {index: furniture for index, (furniture, _, _) in enumerate(checks) if furniture is not None}
+        return _furniture(self._checks(lines))
 
     def _checks(self, lines: Sequence[str]) -> list[tuple[str | None, bool, str | None]]:
         # Line rules do not depend on the other lines: reruns on what is kept reuse their answers.
@@ -340,7 +339,8 @@ class LineModel(Step):
         key = tuple(lines)
         if key == self._quiet:
             return {}
-        reasons = self.rules(lines)
+        checks = self._checks(lines)
+        reasons = _furniture(checks)
         if len(lines) >= self.min_lines:
             X = self.features(lines, reasons)
             # Without a single article sentence there is nothing to tell furniture from.
@@ -351,12 +351,17 @@ class LineModel(Step):
                     reasons[rows[row]] = f"{MODEL_REASON} (p={1.0 - content[row]:.2f})"
         # The rules the model was trained without (ExtraFurniture): where one fires, the line goes with the
         # rule's reason, whatever the model said.
-        for index, (_, _, extra) in enumerate(self._checks(lines)):
+        for index, (_, _, extra) in enumerate(checks):
             if extra is not None:
                 reasons[index] = extra
         if not reasons:
             self._quiet = key
         return reasons
+
+
+def _furniture(checks: Sequence[tuple[str | None, bool, str | None]]) -> dict[int, str]:
+    """The Boilerplate rules' reasons among a document's line checks (:meth:`LineModel._checks`)."""
+    return {index: furniture for index, (furniture, _, _) in enumerate(checks) if furniture is not None}
 
 
 def model_reason(reason: str) -> str:
