@@ -1,0 +1,133 @@
+"""Round AD (seventeenth session): a second stage that can only keep a line the first stage drops.
+
+The second stage (``stance train-cleaner --second-stage``, ``training.fit_stages``) reads the first stage's
+probabilities along the document and gained on the real pages in cross-validation (ninth session), but
+each retrain dropped a few of the seeds' golden article lines at the article's edges. AD keeps the shipped
+first stage (300 trees) and its drops, and lets the second stage, learnt on top of it, keep what it calls
+content: p = max(p1, p2). This script scores, on the 1,999 training pages out of fold (5 folds by site,
+the same fold models for all), the first stage alone, the usual second stage (p2), the union (AD) and the
+union keeping only at p2 >= 0.5 (AD2, written after AD's development scores); with ``--dev``, the same
+on the development files, the second stage fitted on all the training pages (kept in ``--out``). The
+rule, written before any result: ``docs/design.md``, round AD (not adopted).
+
+    OMP_NUM_THREADS=2 python benchmarks/rounds/round_ad_union.py          # cross-validation, ~25 minutes
+    OMP_NUM_THREADS=2 python benchmarks/rounds/round_ad_union.py --dev    # development files, ~8 minutes
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from cleaner_dev_scores import BLIND2_PAGES, BLIND_PAGES, DEV_PAGES  # noqa: E402
+from round_z_extra_rules import _row  # noqa: E402
+
+from stance.cleaning import training  # noqa: E402
+from stance.cleaning.features import context_features  # noqa: E402
+from stance.cleaning.linemodel import LineModel, TreeModel  # noqa: E402
+
+
+class Union(TreeModel):
+    """A two-stage model whose line is content if either stage says so (the second stage runs only on
+    the rows the first stage drops, and keeps those it gives ``keep`` or more: AD 0.3, AD2 0.5)."""
+
+    keep = 0.3
+
+    def predict_proba(self, X: np.ndarray, rows: Sequence[int] | None = None) -> np.ndarray:
+        first = self.first_stage(X)
+        own = first if rows is None else first[rows]
+        low = np.flatnonzero(own < self.threshold)
+        if self.second is None or not len(low):
+            return own
+        picked = low if rows is None else np.asarray(rows)[low]
+        second = 1.0 / (1.0 + np.exp(-self.second.raw(np.hstack((X, context_features(first, X)))[picked])))
+        out = own.copy()
+        out[low] = np.where(second >= self.keep, np.maximum(own[low], second), own[low])
+        return out
+
+
+class StrictUnion(Union):
+    keep = 0.5
+
+
+def one_stage(model: TreeModel) -> TreeModel:
+    return TreeModel({key: value for key, value in model.spec.items() if key != "second"})
+
+
+def cross_validation(folds: int) -> None:
+    pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
+    start = time.time()
+    oof = training.out_of_fold(pages, training.page_features(pages), folds=folds, second=training.SECOND_STAGE,
+                               **training.shipped_fit())
+    threshold = TreeModel.default().threshold
+    candidates = {
+        "first stage alone (shipped procedure)": lambda m: LineModel(model=one_stage(m), threshold=threshold),
+        "second stage, p2 (reference)": lambda m: LineModel(model=m, threshold=threshold),
+        "union, max(p1, p2) (AD)": lambda m: LineModel(model=Union(m.spec), threshold=threshold),
+        "union, kept if p2 >= 0.5 (AD2)": lambda m: LineModel(model=StrictUnion(m.spec), threshold=threshold),
+    }
+    rows = {}
+    for name, make in candidates.items():
+        steps = [make(model) for model in oof["models"]]
+        keeps = [training.rerun_to_fixed_point(steps[oof["fold_of"][i]], page["lines"]) for i, page in enumerate(pages)]
+        rows[name] = training.score(pages, keeps)
+    print(f"\n{len(pages)} pages, {folds} folds grouped by site, threshold {threshold}, {time.time() - start:.0f} s\n")
+    _header()
+    for group in next(iter(rows.values())):
+        for name, scores in rows.items():
+            _row(group, name, scores[group])
+
+
+def development(paths: Sequence[str], out: Path) -> None:
+    shipped = TreeModel.default()
+    if (out / "model.json").is_file():
+        model = TreeModel.load(out)
+    else:
+        pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
+        first, second = training.fit_stages(pages, training.page_features(pages), second=training.SECOND_STAGE,
+                                            **training.shipped_fit())
+        model = TreeModel.from_sklearn(first, shipped.threshold, second_stage=second)
+        same = model.spec["trees"] == shipped.spec["trees"]
+        print(f"first stage refitted on all pages: {'the shipped trees exactly' if same else 'NOT the shipped trees'}")
+        model.save(out)
+    steps = (("shipped", LineModel(model=shipped)), ("second stage, p2 (reference)", LineModel(model=model)),
+             ("union (AD)", LineModel(model=Union(model.spec))),
+             ("union, p2 >= 0.5 (AD2)", LineModel(model=StrictUnion(model.spec))))
+    _header()
+    for path in paths:
+        pages = training.read_pages([path])
+        for name, step in steps:
+            keeps = [training.rerun_to_fixed_point(step, page["lines"]) for page in pages]
+            _row(Path(path).name, name, training.score(pages, keeps)["all"])
+
+
+def _header() -> None:
+    print("| pages | cleaner | mean of line F1 and snippet F1 | line P | line R | snippet P | snippet R |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--dev", action="store_true", help="the development files instead of the cross-validation")
+    parser.add_argument("--pages", nargs="+", metavar="FILE",
+                        default=[str(p) for p in (*DEV_PAGES, BLIND_PAGES, BLIND2_PAGES)])
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "round-ad", help="where the union model is kept")
+    args = parser.parse_args(argv)
+    if args.dev:
+        development(args.pages, args.out)
+    else:
+        cross_validation(args.folds)
+
+
+if __name__ == "__main__":
+    main()
