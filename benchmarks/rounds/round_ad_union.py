@@ -19,8 +19,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -63,21 +64,29 @@ def one_stage(model: TreeModel) -> TreeModel:
     return TreeModel({key: value for key, value in model.spec.items() if key != "second"})
 
 
-def cross_validation(folds: int) -> None:
+CANDIDATES: dict[str, Callable[[TreeModel], TreeModel]] = {
+    "second stage, p2 (reference)": lambda m: m,
+    "union, max(p1, p2) (AD)": lambda m: Union(m.spec),
+    "union, kept if p2 >= 0.5 (AD2)": lambda m: StrictUnion(m.spec),
+}
+
+
+def cross_validation(folds: int, candidates: dict[str, Callable[[TreeModel], TreeModel]] = CANDIDATES,
+                     fit_stages: Callable[..., tuple[Any, Any]] = training.fit_stages) -> None:
+    """Each candidate made of the fold models (two stages fitted by ``fit_stages``) against their first
+    stage alone, over the training pages out of fold."""
     pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
     start = time.time()
-    oof = training.out_of_fold(pages, training.page_features(pages), folds=folds, second=training.SECOND_STAGE,
-                               **training.shipped_fit())
+    shipped_stages, training.fit_stages = training.fit_stages, fit_stages  # out_of_fold fits each fold with it
+    try:
+        oof = training.out_of_fold(pages, training.page_features(pages), folds=folds,
+                                   second=training.SECOND_STAGE, **training.shipped_fit())
+    finally:
+        training.fit_stages = shipped_stages
     threshold = TreeModel.default().threshold
-    candidates = {
-        "first stage alone (shipped procedure)": lambda m: LineModel(model=one_stage(m), threshold=threshold),
-        "second stage, p2 (reference)": lambda m: LineModel(model=m, threshold=threshold),
-        "union, max(p1, p2) (AD)": lambda m: LineModel(model=Union(m.spec), threshold=threshold),
-        "union, kept if p2 >= 0.5 (AD2)": lambda m: LineModel(model=StrictUnion(m.spec), threshold=threshold),
-    }
     rows = {}
-    for name, make in candidates.items():
-        steps = [make(model) for model in oof["models"]]
+    for name, make in {"first stage alone (shipped procedure)": one_stage, **candidates}.items():
+        steps = [LineModel(model=make(model), threshold=threshold) for model in oof["models"]]
         keeps = [training.rerun_to_fixed_point(steps[oof["fold_of"][i]], page["lines"]) for i, page in enumerate(pages)]
         rows[name] = training.score(pages, keeps)
     print(f"\n{len(pages)} pages, {folds} folds grouped by site, threshold {threshold}, {time.time() - start:.0f} s\n")
@@ -87,25 +96,27 @@ def cross_validation(folds: int) -> None:
             _row(group, name, scores[group])
 
 
-def development(paths: Sequence[str], out: Path) -> None:
+def development(paths: Sequence[str], out: Path, candidates: dict[str, Callable[[TreeModel], TreeModel]] = CANDIDATES,
+                fit_stages: Callable[..., tuple[Any, Any]] = training.fit_stages) -> None:
+    """The shipped model against each candidate made of two stages fitted by ``fit_stages`` on all the
+    training pages (kept in ``out``), on the development files ``paths``."""
     shipped = TreeModel.default()
     if (out / "model.json").is_file():
         model = TreeModel.load(out)
     else:
         pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
-        first, second = training.fit_stages(pages, training.page_features(pages), second=training.SECOND_STAGE,
-                                            **training.shipped_fit())
+        first, second = fit_stages(pages, training.page_features(pages), second=training.SECOND_STAGE,
+                                   **training.shipped_fit())
         model = TreeModel.from_sklearn(first, shipped.threshold, second_stage=second)
         same = model.spec["trees"] == shipped.spec["trees"]
         print(f"first stage refitted on all pages: {'the shipped trees exactly' if same else 'NOT the shipped trees'}")
         model.save(out)
-    steps = (("shipped", LineModel(model=shipped)), ("second stage, p2 (reference)", LineModel(model=model)),
-             ("union (AD)", LineModel(model=Union(model.spec))),
-             ("union, p2 >= 0.5 (AD2)", LineModel(model=StrictUnion(model.spec))))
+    steps = {"shipped": LineModel(model=shipped), **{name: LineModel(model=make(model))
+                                                     for name, make in candidates.items()}}
     _header()
     for path in paths:
         pages = training.read_pages([path])
-        for name, step in steps:
+        for name, step in steps.items():
             keeps = [training.rerun_to_fixed_point(step, page["lines"]) for page in pages]
             _row(Path(path).name, name, training.score(pages, keeps)["all"])
 
@@ -115,19 +126,20 @@ def _header() -> None:
     print("|---|---|---:|---:|---:|---:|---:|")
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, candidates: dict[str, Callable[[TreeModel], TreeModel]] = CANDIDATES,
+         fit_stages: Callable[..., tuple[Any, Any]] = training.fit_stages, name: str = "round-ad",
+         description: str = __doc__) -> None:
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dev", action="store_true", help="the development files instead of the cross-validation")
     parser.add_argument("--pages", nargs="+", metavar="FILE",
                         default=[str(p) for p in (*DEV_PAGES, BLIND_PAGES, BLIND2_PAGES)])
-    parser.add_argument("--out", type=Path, default=ROOT / "out" / "round-ad", help="where the union model is kept")
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / name, help="where the two-stage model is kept")
     args = parser.parse_args(argv)
     if args.dev:
-        development(args.pages, args.out)
+        development(args.pages, args.out, candidates, fit_stages)
     else:
-        cross_validation(args.folds)
-
+        cross_validation(args.folds, candidates, fit_stages)
 
 if __name__ == "__main__":
     main()
