@@ -40,14 +40,17 @@ class _NoRules(LineRules):
     rules = ()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, steps: Callable[[TreeModel, float], dict[str, LineModel]] | None = None,
+         description: str = __doc__, pages: Sequence[str | Path] = DEV_PAGES) -> None:
+    """The command line of a round that compares cleaners with :func:`compare` (round Z's by default)."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--pages", nargs="+", default=[str(path) for path in DEV_PAGES], metavar="FILE",
-                        help="line-labelled pages scored with the shipped model (default: both dev files)")
+    parser.add_argument("--pages", nargs="+", default=[str(path) for path in pages], metavar="FILE",
+                        help="line-labelled pages scored with the shipped model (default: the development files "
+                        "of the round)")
     parser.add_argument("--dev-only", action="store_true", help="score those pages only, not the cross-validation")
     args = parser.parse_args(argv)
-    compare(_steps, args.pages, cv=not args.dev_only, folds=args.folds)
+    compare(steps or _steps, args.pages, cv=not args.dev_only, folds=args.folds)
 
 
 def compare(steps: Callable[[TreeModel, float], dict[str, LineModel]], dev: Sequence[str | Path],
