@@ -45,10 +45,40 @@ def probabilities(texts: list[str]) -> np.ndarray:
     return read
 
 
-def main() -> None:
+def documents() -> tuple[list[dict], list[list[str]], list[np.ndarray], np.ndarray, np.ndarray]:
+    """The documents of the nine writers: records, passages, passage probabilities, gold labels, writers."""
     records = [json.loads(line) for name in FILES for line in (training_dir() / name).read_text("utf-8").splitlines()]
     passages = [document_passages(record["text"]) for record in records]
     probas, y, g = per_document(probabilities([p for parts in passages for p in parts]), passages, records)
+    return records, passages, probas, y, g
+
+
+def fitted(X: np.ndarray, y: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Each writer's documents predicted by the shipped procedure fitted on the training writers but that one."""
+    training = np.isin(g, TRAINING_WRITERS)
+    proba = np.zeros((len(y), len(LABELS)))
+    for writer in sorted(set(g)):
+        fit = training & (g != writer)
+        aggregator = DocumentAggregator().fit_features(X[fit], [LABELS[k] for k in y[fit]], groups=list(g[fit]))
+        proba[g == writer] = aggregator.predict_proba_features(X[g == writer])
+    return proba
+
+
+def table(rows: dict[str, tuple[int, np.ndarray]], y: np.ndarray, g: np.ndarray) -> None:
+    """One row per candidate (its number of features, its document probabilities)."""
+    training = np.isin(g, TRAINING_WRITERS)
+    print(f"{len(y)} documents, {len(set(g))} writers; {int(training.sum())} of the training writers")
+    print("| candidate | features | macro-F1 (384) | accuracy | mean confidence | ECE | training writers F1 "
+          "| development writers F1 (180) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, (size, proba) in rows.items():
+        s, old, dev = _scores(y, proba), _scores(y[training], proba[training]), _scores(y[~training], proba[~training])
+        print(f"| {name} | {size} | {s['macro_f1']:.4f} | {s['accuracy']:.3f} | {s['mean_confidence']:.3f} | "
+              f"{s['ece']:.3f} | {old['macro_f1']:.4f} | {dev['macro_f1']:.4f} |", flush=True)
+
+
+def main() -> None:
+    records, passages, probas, y, g = documents()
     whole = probabilities([record["text"] for record in records])
     features = {
         "E5o": np.stack([aggregation_features(p, pr) for p, pr in zip(passages, probas, strict=True)]),
@@ -56,21 +86,7 @@ def main() -> None:
     features["G1"] = np.hstack([features["E5o"], _log(whole)])
     features["G2"] = np.hstack([np.stack([_log(mean(p, pr)) for p, pr in zip(passages, probas, strict=True)]),
                                 _log(whole)])
-    training = np.isin(g, TRAINING_WRITERS)
-    print(f"{len(y)} documents, {len(set(g))} writers; {int(training.sum())} of the training writers")
-    print("| candidate | features | macro-F1 (384) | accuracy | mean confidence | ECE | training writers F1 "
-          "| development writers F1 (180) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, X in features.items():
-        proba = np.zeros((len(y), len(LABELS)))
-        for writer in sorted(set(g)):
-            fit = training & (g != writer)
-            aggregator = DocumentAggregator().fit_features(X[fit], [LABELS[k] for k in y[fit]], groups=list(g[fit]))
-            proba[g == writer] = aggregator.predict_proba_features(X[g == writer])
-        s, old, dev = _scores(y, proba), _scores(y[training], proba[training]), _scores(y[~training], proba[~training])
-        print(f"| {name} | {X.shape[1]} | {s['macro_f1']:.4f} | {s['accuracy']:.3f} | {s['mean_confidence']:.3f} | "
-              f"{s['ece']:.3f} | {old['macro_f1']:.4f} | {dev['macro_f1']:.4f} |", flush=True)
-
+    table({name: (X.shape[1], fitted(X, y, g)) for name, X in features.items()}, y, g)
 
 if __name__ == "__main__":
     main()
