@@ -49,7 +49,7 @@ def rescue_lists(lines: Sequence[str], reasons: dict[int, str]) -> dict[int, str
     {5: 'boilerplate (p=0.99)'}
     """
     model = MODEL_REASON + " (p="
-    rescued: list[int] = []
+    rescued: set[int] = set()
     for start, line in enumerate(lines):
         text = line.rstrip()
         if not text.endswith(":") or len(text.split()) < 4 or not _anchored(lines, reasons, start):
@@ -66,8 +66,8 @@ def rescue_lists(lines: Sequence[str], reasons: dict[int, str]) -> dict[int, str
             if not after_semicolon and not _LIST_MARKER.match(item) and items[:-1]:
                 break  # a list closed by a line without a marker
         if len(items) >= 2 and (start not in reasons or reasons[start].startswith(model)):
-            rescued.extend([start, *items])
-    return {index: reason for index, reason in reasons.items() if index not in set(rescued)}
+            rescued.update([start, *items])
+    return {index: reason for index, reason in reasons.items() if index not in rescued}
 
 
 def _anchored(lines: Sequence[str], reasons: dict[int, str], start: int) -> bool:
