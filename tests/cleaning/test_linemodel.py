@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance.cleaning import Cleaner, LineModel, LineRules, TreeModel, clean
+from stance.cleaning import Cleaner, ExtraFurniture, LineModel, LineRules, TreeModel, clean, default_steps
 from stance.cleaning.base import Rule
 from stance.cleaning.features import context_features
 from stance.cleaning.linemodel import _Trees, model_reason
@@ -210,6 +210,23 @@ def test_a_user_s_extra_rules_drop_a_site_s_furniture_without_a_retrain(tiny_mod
     lines = [*SENTENCES[:3], "Météo : 12 °C, averses"]
     assert step.find(lines)[3] == "weather widget"
     assert pickle.loads(pickle.dumps(step)).find(lines)[3] == "weather widget"  # clean workers get it too
+
+
+class _MoreFurniture(ExtraFurniture):
+    """ExtraFurniture's rules kept, one site's widget added (README, "Cleaning")."""
+
+    rules = (*ExtraFurniture.rules, Rule("weather widget", re.compile(r"Météo : .{1,40}")))
+
+
+def test_extra_furniture_extended_keeps_its_rules_and_runs_in_the_cleaner(tiny_model: TreeModel) -> None:
+    step = LineModel(model=tiny_model, extra=_MoreFurniture())
+    lines = ["Camille Roussel · 4 février 2027", *SENTENCES[:3], "Météo : 12 °C, averses"]
+    drops = step.find(lines)
+    assert (drops[0], drops[4]) == ("date or byline stub", "weather widget")
+    steps = [step if isinstance(s, LineModel) else s for s in default_steps(line_model=tiny_model)]
+    dropped = {d.line: d.reason for d in Cleaner(steps=steps).clean("\n".join(lines)).dropped}
+    assert dropped["Météo : 12 °C, averses"] == "weather widget"
+    assert dropped["Camille Roussel · 4 février 2027"] == "date or byline stub"
 
 
 def test_too_short_a_document_is_left_to_the_rules(tiny_model: TreeModel) -> None:
