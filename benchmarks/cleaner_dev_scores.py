@@ -36,12 +36,13 @@ DEV_PAGES = tuple(ROOT / "models" / "training" / name
 BLIND_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind.jsonl"
 # written in the seventeenth session the same way, in the genres of the real French pages
 BLIND2_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind2.jsonl"
+DEVELOPMENT_FILES = (*DEV_PAGES, BLIND_PAGES, BLIND2_PAGES)  # all four, the default here
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--line-model", metavar="DIR", help="a model saved by `stance train-cleaner --out DIR`")
-    parser.add_argument("--pages", nargs="+", default=[str(path) for path in (*DEV_PAGES, BLIND_PAGES, BLIND2_PAGES)],
+    parser.add_argument("--pages", nargs="+", default=[str(path) for path in DEVELOPMENT_FILES],
                         metavar="FILE", help="files of line-labelled pages, each scored apart (default: the four "
                         "development files)")
     args = parser.parse_args(argv)

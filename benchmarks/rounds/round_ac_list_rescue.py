@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from cleaner_dev_scores import BLIND2_PAGES, BLIND_PAGES, DEV_PAGES  # noqa: E402
+from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 from round_z_extra_rules import compare  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
@@ -110,7 +110,7 @@ def hits(sources: Sequence[str | Path]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--pages", nargs="+", default=[str(p) for p in (*DEV_PAGES, BLIND_PAGES, BLIND2_PAGES)],
+    parser.add_argument("--pages", nargs="+", default=[str(p) for p in DEVELOPMENT_FILES],
                         metavar="FILE")
     parser.add_argument("--dev-only", action="store_true", help="score those pages only, not the cross-validation")
     parser.add_argument("--hits", action="store_true",

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from cleaner_dev_scores import BLIND2_PAGES, BLIND_PAGES, DEV_PAGES  # noqa: E402
+from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 from round_z_extra_rules import _row  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None, candidates: dict[str, Callable[[TreeMode
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dev", action="store_true", help="the development files instead of the cross-validation")
     parser.add_argument("--pages", nargs="+", metavar="FILE",
-                        default=[str(p) for p in (*DEV_PAGES, BLIND_PAGES, BLIND2_PAGES)])
+                        default=[str(p) for p in DEVELOPMENT_FILES])
     parser.add_argument("--out", type=Path, default=ROOT / "out" / name, help="where the two-stage model is kept")
     args = parser.parse_args(argv)
     if args.dev:

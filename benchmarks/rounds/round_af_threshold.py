@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import round_z_extra_rules  # noqa: E402
-from cleaner_dev_scores import BLIND2_PAGES, BLIND_PAGES, DEV_PAGES  # noqa: E402
+from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 
 from stance.cleaning.linemodel import LineModel, TreeModel  # noqa: E402
 
@@ -32,7 +32,7 @@ def _steps(model: TreeModel, threshold: float) -> dict[str, LineModel]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    round_z_extra_rules.main(argv, _steps, __doc__, (*DEV_PAGES, BLIND_PAGES, BLIND2_PAGES))
+    round_z_extra_rules.main(argv, _steps, __doc__, DEVELOPMENT_FILES)
 
 if __name__ == "__main__":
     main()
