@@ -7,7 +7,7 @@ the cleaner does (rerun to the fixed point), and counts, for content and for fur
 many of the draws keep each line. Lines kept by some draws and not others are the retrain's
 instability; it prints how they differ from the lines every draw keeps, and the first of them.
 
-    python benchmarks/cleaner_flips.py                 # seeds 0-4, about 3 minutes
+    python benchmarks/cleaner_flips.py                 # seeds 0-4, about 15 minutes (the rescuer refitted too)
     python benchmarks/cleaner_flips.py --seeds 0 1 2 --show 60
 """
 
@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> None:
     fit, threshold = training.shipped_fit(), TreeModel.default().threshold
     keeps = []
     for seed in args.seeds:
-        model = training.train(pages, threshold, features=views(pages, seed, both=False), seed=seed, **fit)
+        model = training.train(pages, threshold, features=views(pages, seed, both=False), seed=seed,
+                               second=training.shipped_second(), rescuer=TreeModel.default().rescue is not None, **fit)
         step = LineModel(model=model)
         keeps.append([training.rerun_to_fixed_point(step, page["lines"]) for page in dev])
         print(f"seed {seed} retrained", flush=True)

@@ -3,13 +3,14 @@
 `stance train-cleaner` draws at random which furniture each page's rerun view keeps, which pages
 are seen in batch, and which furniture lines the trees subsample (``training.page_features`` and
 ``fit_trees``, seed 0). This retrains the shipped procedure (the shipped model's boosting settings
-and threshold, on the same pages) with other seeds, and prints for each: whether it gives the
-shipped trees (seed 0 must), how many of the seeds' 205 golden lines it keeps (the golden test asks
-for 99 %, 203), and the scores on the two French development files (mean of line F1 and snippet
-F1, as ``cleaner_dev_scores.py``). A round that judges a candidate by one retrain compares one draw
-of each; this shows how far apart two draws of the same procedure can be (``docs/design.md``).
+and threshold, and its rescuer if it has one, on the same pages) with other seeds, and prints for
+each: whether it gives the shipped trees (seed 0 must), how many of the seeds' 205 golden lines it
+keeps (the golden test asks for 99 %, 203), and the scores on the two French development files
+(mean of line F1 and snippet F1, as ``cleaner_dev_scores.py``). A round that judges a candidate by
+one retrain compares one draw of each; this shows how far apart two draws of the same procedure
+can be (``docs/design.md``).
 
-    python benchmarks/cleaner_retrain_seeds.py                 # seeds 0 to 4, about 30 s each
+    python benchmarks/cleaner_retrain_seeds.py                 # seeds 0 to 4, about 4 minutes each
     python benchmarks/cleaner_retrain_seeds.py --seeds 0 5 6
 
 It reads the training pages as `stance train-cleaner` does (../shared/data/webpages beside the
@@ -68,9 +69,11 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---|---|---|---|---|")
     for seed in args.seeds:
         features = training.page_features(pages, seed=seed)
-        model = training.train(pages, shipped.threshold, features=features, seed=seed, **fit)
+        model = training.train(pages, shipped.threshold, features=features, seed=seed,
+                               second=training.shipped_second(), rescuer=shipped.rescue is not None, **fit)
         matched, kept, golden = golden_kept(model)
-        same = "yes" if model.spec["trees"] == shipped.spec["trees"] else "no"
+        same = "yes" if (model.spec["trees"], model.spec.get("second")) == (
+            shipped.spec["trees"], shipped.spec.get("second")) else "no"
         print(f"| {seed} | {same} | {matched} of {golden} ({matched / golden:.3f}) | {matched / max(kept, 1):.3f} | "
               f"{dev_score(model, dev[0]):.4f} | {dev_score(model, dev[1]):.4f} |", flush=True)
 

@@ -43,7 +43,8 @@ class Union(TreeModel):
 
     keep = 0.3
 
-    def predict_proba(self, X: np.ndarray, rows: Sequence[int] | None = None) -> np.ndarray:
+    def predict_proba(self, X: np.ndarray, rows: Sequence[int] | None = None,
+                      threshold: float | None = None) -> np.ndarray:
         first = self.first_stage(X)
         own = first if rows is None else first[rows]
         low = np.flatnonzero(own < self.threshold)

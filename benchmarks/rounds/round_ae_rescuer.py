@@ -36,8 +36,11 @@ _RULE = FEATURES.index("rule")
 
 
 def fit_rescuer(pages: Sequence[dict], features: tuple, page_indices: Sequence[int] | None = None,
-                folds: int = 5, second: dict[str, Any] | None = None, **fit: Any) -> tuple[Any, Any]:
-    """``training.fit_stages`` with the second stage fitted on the rows the first stage drops (out of fold)."""
+                folds: int = 5, second: dict[str, Any] | None = None, rescue_below: float | None = None,
+                **fit: Any) -> tuple[Any, Any]:
+    """``training.fit_stages`` with the second stage fitted on the rows the first stage drops (out of fold),
+    as round AE ran it (``rescue_below`` aside: the shipped threshold is used; the eighteenth session put
+    the same procedure in ``training.fit_stages``, round AH)."""
     from sklearn.model_selection import GroupKFold
 
     X, y, origin, _ = features

@@ -2,9 +2,11 @@
 
 A cheap classifier over the line sequence (gradient-boosted trees from
 scikit-learn over the features of :mod:`.features`) decides what the
-furniture and comment rules leave (a model trained with ``stance
-train-cleaner --second-stage`` has a second stage that reads the first's
-probabilities along the document; the shipped one has one). The trees ship as JSON (package data
+furniture and comment rules leave. A second stage reads the first's
+probabilities along the document: the shipped model's is a *rescuer*, which
+only judges the lines the first stage drops and keeps those it calls content
+(``stance train-cleaner``); ``--second-stage`` trains one that decides every
+line instead. The trees ship as JSON (package data
 ``stance/models/line-model/model.json``, with its card) and are evaluated with
 numpy: no pickle, no scikit-learn at cleaning time.
 
@@ -45,8 +47,8 @@ from .language import document_language
 
 MODEL_REASON = "boilerplate"
 _DOC_LONG_SHARE = FEATURES.index("doc_long_share")
-FORMAT = "stance-line-model/2"  # /2: an optional second stage
-FORMATS = ("stance-line-model/1", FORMAT)
+FORMAT = "stance-line-model/3"  # /2: an optional second stage; /3: which may be a rescuer
+FORMATS = ("stance-line-model/1", "stance-line-model/2", FORMAT)
 
 
 class _Trees:
@@ -128,8 +130,11 @@ class TreeModel:
 
     With a second stage, the first stage's content probabilities of the document's lines are read
     along the document (:func:`~stance.cleaning.features.context_features`) and a second set of
-    trees decides from the line features plus those. ``spec`` is the JSON object written by
-    :meth:`from_sklearn` / :meth:`save`.
+    trees judges from the line features plus those. It decides every line, or, as a *rescuer*
+    (``rescue``, the shipped model's), only those the first stage drops (see :meth:`predict_proba`),
+    which it keeps when it gives them ``rescue`` or more: a line's probability is then
+    ``max(p1, p2)`` where ``p2 >= rescue``, else ``p1``, so a rescuer can keep lines and never drop
+    one. ``spec`` is the JSON object written by :meth:`from_sklearn` / :meth:`save`.
     """
 
     def __init__(self, spec: dict[str, Any]) -> None:
@@ -150,11 +155,14 @@ class TreeModel:
         self.threshold = float(spec["threshold"])
         self.first = _Trees(spec["trees"])
         self.second = None if second is None else _Trees(second["trees"])
+        self.rescue = None if second is None or second.get("rescue") is None else float(second["rescue"])
 
     @classmethod
-    def from_sklearn(cls, model: Any, threshold: float, second_stage: Any = None, **info: Any) -> TreeModel:
+    def from_sklearn(cls, model: Any, threshold: float, second_stage: Any = None, rescue: float | None = None,
+                     **info: Any) -> TreeModel:
         """Export fitted binary ``HistGradientBoostingClassifier`` s: ``model`` on the line features,
-        ``second_stage`` (if any) on the line features followed by the context features."""
+        ``second_stage`` (if any) on the line features followed by the context features, a rescuer
+        keeping at ``rescue`` or more when that is given."""
         spec: dict[str, Any] = {
             "format": FORMAT,
             "features": list(FEATURES),
@@ -164,6 +172,8 @@ class TreeModel:
         }
         if second_stage is not None:
             spec["second"] = {"features": [*FEATURES, *CONTEXT], "trees": _Trees.export(second_stage)}
+            if rescue is not None:
+                spec["second"]["rescue"] = float(rescue)
         return cls(spec)
 
     @classmethod
@@ -208,14 +218,29 @@ class TreeModel:
         is content."""
         return _sigmoid(self.first.raw(X))
 
-    def predict_proba(self, X: np.ndarray, rows: Sequence[int] | None = None) -> np.ndarray:
+    def predict_proba(self, X: np.ndarray, rows: Sequence[int] | None = None,
+                      threshold: float | None = None) -> np.ndarray:
         """Probability that each line (row of ``X``, a document's lines in order) is content, or
         that of the lines ``rows`` only: one stage evaluates just those; a second stage still reads
-        the first stage's probabilities of every line."""
+        the first stage's probabilities of every line. A rescuer judges the lines whose first-stage
+        probability is under ``threshold`` (the one the caller drops at; default the model's) or
+        under ``rescue``, whichever is higher."""
         if self.second is None:
             return self.first_stage(X if rows is None else X[rows])
-        inputs = np.hstack((X, context_features(self.first_stage(X), X)))
-        return _sigmoid(self.second.raw(inputs if rows is None else inputs[rows]))
+        first = self.first_stage(X)
+        if self.rescue is None:
+            inputs = np.hstack((X, context_features(first, X)))
+            return _sigmoid(self.second.raw(inputs if rows is None else inputs[rows]))
+        own = first if rows is None else first[np.asarray(rows, dtype=np.intp)]
+        below = max(self.threshold if threshold is None else threshold, self.rescue)
+        low = np.flatnonzero(own < below)  # the rescuer judges only what the first stage drops
+        if not len(low):
+            return own
+        picked = low if rows is None else np.asarray(rows, dtype=np.intp)[low]
+        second = _sigmoid(self.second.raw(np.hstack((X[picked], context_features(first, X)[picked]))))
+        out = own.copy()
+        out[low] = np.where(second >= self.rescue, np.maximum(own[low], second), own[low])
+        return out
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -333,7 +358,7 @@ class LineModel(Step):
         >>> LineModel().content_probability(["Accueil", "Newsletter", "Connexion"]).shape
         (3,)
         """
-        return self.model.predict_proba(self.features(lines, self.rules(lines)))
+        return self.model.predict_proba(self.features(lines, self.rules(lines)), threshold=self.threshold)
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
         key = tuple(lines)
@@ -346,7 +371,7 @@ class LineModel(Step):
             # Without a single article sentence there is nothing to tell furniture from.
             if X[0, _DOC_LONG_SHARE] > 0:
                 rows = [index for index in range(len(lines)) if index not in reasons]  # rules' drops need no model
-                content = self.model.predict_proba(X, rows)
+                content = self.model.predict_proba(X, rows, self.threshold)
                 for row in np.flatnonzero(content < self.threshold).tolist():
                     reasons[rows[row]] = f"{MODEL_REASON} (p={1.0 - content[row]:.2f})"
         # The rules the model was trained without (ExtraFurniture): where one fires, the line goes with the

@@ -23,6 +23,7 @@ import json
 import random
 import re
 import time
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -34,7 +35,7 @@ import numpy as np
 from ..errors import InputError
 from .comments import Comments
 from .dedup import Deduplicate
-from .features import CONTEXT, context_features, line_keys
+from .features import CONTEXT, FEATURES, context_features, line_keys
 from .linemodel import LineModel, TreeModel
 from .normalise import normalise
 
@@ -267,6 +268,12 @@ GRID: tuple[dict[str, Any], ...] = (
 FIRST_STAGE: dict[str, Any] = {"iterations": 100, "max_depth": 6, "learning_rate": 0.1}
 SECOND_STAGE: dict[str, Any] = {"iterations": 100, "max_depth": 6, "learning_rate": 0.1}
 
+# The rescuer of the shipped model (``stance train-cleaner``, unless --no-rescuer): a second stage with
+# ``SECOND_STAGE``'s settings that learns only from the lines the first stage drops (out of fold) and
+# keeps those it gives ``RESCUE_KEEP`` or more (rounds AE and AH; docs/design.md, "Cleaning").
+RESCUE_KEEP = 0.5
+_RULE = FEATURES.index("rule")
+
 
 # How much a page in French weighs in training against one in another language (every line of
 # it; `stance train-cleaner --french-weight`). The real pages hold none in French; our 132 French
@@ -333,6 +340,7 @@ def fit_stages(
     page_indices: Sequence[int] | None = None,
     folds: int = 5,
     second: dict[str, Any] | None = None,
+    rescue_below: float | None = None,
     **fit: Any,
 ) -> tuple[Any, Any]:
     """Fit the line model on the rows of the pages ``page_indices`` (default: all): the first stage
@@ -341,8 +349,11 @@ def fit_stages(
     The second stage learns from the first stage's probabilities as the first stage gives them on
     pages it has not seen: out of fold, by an inner cross-validation of the same pages grouped by
     site (``folds`` folds, fewer when there are fewer sites), read along each row's lines by
-    :func:`~stance.cleaning.features.context_features`. Returns the fitted first and second stages
-    (``None`` without a second stage), for :meth:`TreeModel.from_sklearn`.
+    :func:`~stance.cleaning.features.context_features`. With ``rescue_below`` (the first stage's
+    threshold) it is a rescuer: it learns only from the lines that no rule drops and to which the
+    first stage gives a content probability under ``rescue_below``, the lines it will judge.
+    Returns the fitted first and second stages (``None`` without a second stage), for
+    :meth:`TreeModel.from_sklearn`.
     """
     from sklearn.model_selection import GroupKFold
 
@@ -351,18 +362,34 @@ def fit_stages(
     weights = [float(page.get("weight", 1.0)) for page in pages]
     rows_of = _rows_of(origin, len(pages))
 
-    def trees_on(page_subset: Sequence[int], inputs: Sequence[np.ndarray] | None = None, **setting: Any) -> Any:
+    def trees_on(page_subset: Sequence[int], inputs: Sequence[np.ndarray] | None = None,
+                 judged: Sequence[np.ndarray] | None = None, **setting: Any) -> Any:
         rows = [row for i in page_subset for row in rows_of[i]]
-        return fit_trees(
-            [X[r] if inputs is None else inputs[r] for r in rows],
-            [y[r] for r in rows],
-            weights=[weights[origin[r]] for r in rows],
-            **setting,
-        )
+        if judged is None:
+            return fit_trees(
+                [X[r] if inputs is None else inputs[r] for r in rows],
+                [y[r] for r in rows],
+                weights=[weights[origin[r]] for r in rows],
+                **setting,
+            )
+        labels = [np.asarray(y[r])[judged[r]] for r in rows]  # a rescuer: only the lines it will judge
+        found = set(np.concatenate(labels).tolist()) - {-1} if labels else set()
+        if found != {0, 1}:
+            warnings.warn(
+                "no rescuer: the lines the first stage drops out of fold hold "
+                f"{'no labelled line' if not found else 'only ' + ('content' if found == {1} else 'furniture')}, "
+                "so there is nothing to learn to rescue; the line model has one stage",
+                stacklevel=3,
+            )
+            return None
+        return fit_trees([inputs[r][judged[r]] for r in rows], labels, weights=[weights[origin[r]] for r in rows],
+                         **setting)
 
     first = trees_on(indices, **fit)
     if second is None:
         return first, None
+    if "seed" in fit and "seed" not in second:  # a retrain with another draw redraws both stages
+        second = {**second, "seed": fit["seed"]}
     groups = np.array([pages[i]["group"] for i in indices])
     inner_folds = min(folds, len(set(groups.tolist())))
     if inner_folds < 2:
@@ -372,12 +399,16 @@ def fit_stages(
             "other sites, or train one stage (`stance train-cleaner` without --second-stage)"
         )
     inputs: list[np.ndarray] = [np.zeros(0)] * len(X)
+    judged: list[np.ndarray] = [np.zeros(0, dtype=bool)] * len(X)
     for inner_train, inner_test in GroupKFold(inner_folds).split(np.zeros(len(indices)), groups=groups):
         inner = TreeModel.from_sklearn(trees_on([indices[i] for i in inner_train], **fit), 0.5)
         for i in inner_test:
             for r in rows_of[indices[i]]:
-                inputs[r] = np.hstack((X[r], context_features(inner.first_stage(X[r]), X[r])))
-    return first, trees_on(indices, inputs, **second)
+                p = inner.first_stage(X[r])
+                inputs[r] = np.hstack((X[r], context_features(p, X[r])))
+                if rescue_below is not None:
+                    judged[r] = (p < rescue_below) & (X[r][:, _RULE] == 0)
+    return first, trees_on(indices, inputs, judged if rescue_below is not None else None, **second)
 
 
 def out_of_fold(
@@ -386,11 +417,13 @@ def out_of_fold(
     folds: int = 5,
     log: Callable[[str], None] = print,
     second: dict[str, Any] | None = None,
+    rescue_below: float | None = None,
     **fit: Any,
 ) -> dict[str, Any]:
     """Grouped (by site) cross-validation: each page's content probabilities from the model of the
     fold that left its site out, alone and in batch, with the fold models (two stages when
-    ``second`` gives the second stage's settings, see :func:`fit_stages`)."""
+    ``second`` gives the second stage's settings, the second a rescuer with ``rescue_below``: see
+    :func:`fit_stages`)."""
     from sklearn.model_selection import GroupKFold
 
     _, _, _, batched = features
@@ -403,8 +436,10 @@ def out_of_fold(
     step = LineModel(model=_NO_MODEL)
     for k, (train, test) in enumerate(GroupKFold(folds).split(np.zeros(len(pages)), groups=groups)):
         start = time.time()
-        first, second_trees = fit_stages(pages, features, train, folds=folds, second=second, **fit)
-        model = TreeModel.from_sklearn(first, 0.5, second_stage=second_trees)
+        first, second_trees = fit_stages(pages, features, train, folds=folds, second=second,
+                                         rescue_below=rescue_below, **fit)
+        model = TreeModel.from_sklearn(first, 0.5, second_stage=second_trees,
+                                       rescue=None if rescue_below is None else RESCUE_KEEP)
         models.append(model)
         for i in test:
             lines = pages[i]["lines"]
@@ -510,6 +545,47 @@ def cross_validate(
     return threshold, results
 
 
+def rescuer_scores(pages: Sequence[dict], oof: dict[str, Any], threshold: float,
+                   first: dict[str, Any]) -> dict[str, Any]:
+    """:func:`cross_validate`'s results ``first`` (of the first stage alone, which chose ``threshold``)
+    with the scores replaced by those of the first stage and its rescuer, from :func:`out_of_fold`'s
+    run ``oof`` with ``rescue_below=threshold``; the first stage's cleaner scores stay, under
+    ``"rescue"``, to compare."""
+    models, fold_of = oof["models"], oof["fold_of"]
+    keeps = [
+        rerun_to_fixed_point(LineModel(model=models[fold_of[i]], threshold=threshold), page["lines"])
+        for i, page in enumerate(pages)
+    ]
+    return {
+        **first,
+        "alone": score(pages, [p >= threshold for p in oof["alone"]]),
+        "batch": score(pages, [p >= threshold for p in oof["batch"]]),
+        "cleaner": score(pages, keeps),
+        "rescue": {"first_stage": first["cleaner"], "second": dict(oof["second"]), "keep": RESCUE_KEEP},
+    }
+
+
+def format_rescue(results: dict[str, Any]) -> str:
+    """A Markdown table: the cleaner out of fold with the first stage alone and with its rescuer."""
+    rescue = results["rescue"]
+    out = [
+        f"The rescuer ({rescue['second']['iterations']} trees, depth {rescue['second']['max_depth']}, learning "
+        f"rate {rescue['second']['learning_rate']}; a line the first stage drops is kept if the rescuer gives it "
+        f"{rescue['keep']} or more), nested in the same folds: in each fold it learns from the lines the first "
+        "stage drops in an inner cross-validation of the fold's training pages, grouped by site. The cleaner, "
+        f"out of fold, at threshold {results['threshold']}:",
+        "",
+        "| group | first stage alone: line F1 | snippet F1 | mean | with the rescuer: line F1 | snippet F1 | mean |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for group, alone in rescue["first_stage"].items():
+        both = results["cleaner"][group]
+        out.append(f"| {group} | " + " | ".join(
+            f"{row['lines']['f1']:.3f} | {row['snippets']['f1']:.3f} | {_mean_f1(row):.4f}" for row in (alone, both)
+        ) + " |")
+    return "\n".join(out)
+
+
 def _mean_f1(scores: dict[str, dict[str, float]]) -> float:
     return (scores["lines"]["f1"] + scores["snippets"]["f1"]) / 2
 
@@ -541,14 +617,18 @@ def train(
     features: tuple | None = None,
     second: dict[str, Any] | None = None,
     folds: int = 5,
+    rescuer: bool = False,
     **fit: Any,
 ) -> TreeModel:
     """Train the line model on all ``pages``: the first stage with ``fit`` (see :func:`fit_trees`)
     and, when ``second`` gives its settings, the second stage (see :func:`fit_stages`, ``folds``
-    its inner cross-validation). ``features`` may give :func:`page_features` of the pages, computed
-    before."""
+    its inner cross-validation), a rescuer of the lines the first stage drops at ``threshold`` if
+    ``rescuer``. ``features`` may give :func:`page_features` of the pages, computed before."""
+    if rescuer and second is None:
+        raise ValueError("a rescuer is a second stage: give its settings (second=SECOND_STAGE)")
     features = features if features is not None else page_features(pages, augment=augment)
-    first, second_trees = fit_stages(pages, features, folds=folds, second=second, **fit)
+    rescue_below = threshold if rescuer else None
+    first, second_trees = fit_stages(pages, features, folds=folds, second=second, rescue_below=rescue_below, **fit)
     french = max((float(p.get("weight", 1.0)) for p in pages if p.get("lang") == "fr"), default=1.0)
     info = {
         "pages": len(pages),
@@ -557,8 +637,12 @@ def train(
         "sites": len({p["group"] for p in pages}),
         "fit": {k: v for k, v in fit.items()},
         "second": None if second is None else dict(second),
+        **({"rescuer": {"below": float(threshold), "keep": RESCUE_KEEP}} if rescuer and second_trees else {}),
     }
-    return TreeModel.from_sklearn(first, threshold, second_stage=second_trees, **info)
+    if rescuer and second_trees is None:
+        info["second"] = None
+    return TreeModel.from_sklearn(first, threshold, second_stage=second_trees,
+                                  rescue=RESCUE_KEEP if rescuer else None, **info)
 
 
 class _NoModel:
@@ -694,6 +778,8 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
     )
     if results and results.get("stages"):
         scores = format_stages(results["stages"], results["second"]) + "\n\n" + scores
+    if results and results.get("rescue"):
+        scores = format_rescue(results) + "\n\n" + scores
     if results and results.get("selection"):
         scores = format_selection(results["selection"], results["folds"]) + "\n\n" + scores
     first = model.first
@@ -702,7 +788,16 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
         f"{first.depth}) over {len(model.spec['features'])} features of each line and of the two lines either "
         "side (`stance/cleaning/features.py`)"
     )
-    if model.second is not None:
+    if model.rescue is not None:
+        trees = (
+            f"{trees}; then a rescuer, {len(model.second.roots)} more trees (depth ≤ {model.second.depth}) over "
+            f"the same features plus {len(CONTEXT)} read from the first stage's probabilities along the page "
+            "(`context_features`: how sure the neighbouring lines are, whether the line lies in the page's main "
+            "block, the share of the expected article text before and after it), which judges only the lines "
+            f"the first stage drops and keeps those it gives {model.rescue} or more. It learnt from the lines "
+            "the first stage dropped on sites it had not seen (an inner cross-validation grouped by site)"
+        )
+    elif model.second is not None:
         trees = (
             f"two stages: {trees}; then {len(model.second.roots)} more trees (depth ≤ {model.second.depth}) "
             f"over the same features plus {len(CONTEXT)} read from the first stage's probabilities along the "

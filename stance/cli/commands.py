@@ -511,10 +511,13 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
                        help="boosting learning rate (default: chosen by cross-validation with the iterations "
                        "and depth; 0.1 with --second-stage)")
     train.add_argument("--second-stage", action="store_true",
-                       help="add a second stage that reads the first stage's probabilities along each page "
-                       "(better by cross-validation on the multilingual pages, not on the French ones, and "
-                       "it drops more article lines at the seeds' edges: not the shipped default; "
-                       "docs/design.md)")
+                       help="a second stage that reads the first stage's probabilities along each page and "
+                       "decides every line, instead of the rescuer (better by cross-validation on the "
+                       "multilingual pages, not on the French ones, and it drops more article lines at the "
+                       "seeds' edges: not the shipped default; docs/design.md)")
+    train.add_argument("--no-rescuer", action="store_true",
+                       help="one stage only: no rescuer (by default a second stage learns from the lines the "
+                       "first stage drops, out of fold, and keeps those it calls content; docs/design.md)")
     train.set_defaults(func=run_train_cleaner)
 
 
@@ -552,6 +555,7 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     given = {"iterations": args.iterations, "max_depth": args.depth, "learning_rate": args.learning_rate}
     fit = {name: value for name, value in given.items() if value is not None}
     second = training.SECOND_STAGE if args.second_stage else None
+    rescuer = not (args.second_stage or args.no_rescuer)
     if second is not None and not fit:
         fit = dict(training.FIRST_STAGE)
         print(f"two stages: the first {fit}, the second {second} (docs/design.md)", flush=True)
@@ -570,11 +574,21 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
             pages, folds=args.folds, features=features, oof=oof, second=second, **fit
         )
         results["selection"], results["stages"] = selection, stages
+        if rescuer:
+            print(f"{args.folds}-fold cross-validation grouped by site of the rescuer at threshold {threshold}, "
+                  "nested in the same folds", flush=True)
+            oof = training.out_of_fold(pages, features, folds=args.folds, second=training.SECOND_STAGE,
+                                       rescue_below=threshold, **fit)
+            results = training.rescuer_scores(pages, oof, threshold, results)
         print(training.format_scores(results), flush=True)
     elif not fit:
         fit = training.shipped_fit()
         print(f"boosting settings of the shipped line model: {fit}", flush=True)
-    model = training.train(pages, threshold, features=features, second=second, folds=args.folds, **fit)
+    if rescuer:
+        print(f"training the first stage and its rescuer (second stage {training.SECOND_STAGE}, keeps at "
+              f"{training.RESCUE_KEEP} or more)", flush=True)
+    model = training.train(pages, threshold, features=features, second=training.SECOND_STAGE if rescuer else second,
+                           folds=args.folds, rescuer=rescuer, **fit)
     training.save_with_card(model, out, results, paths)
     print(f"saved to {out} (threshold {threshold})")
     return EXIT_OK

@@ -85,6 +85,72 @@ def two_stage_model() -> TreeModel:
     return model
 
 
+@pytest.fixture(scope="module")
+def rescuer_model() -> TreeModel:
+    pages = tiny_pages()
+    features = page_features(pages)
+    # a first stage too small to be sure of anything, so that it drops some article lines to rescue
+    first, second = fit_stages(pages, features, folds=3, second={"iterations": 8, "furniture_keep": 1.0},
+                               rescue_below=0.55, iterations=1, furniture_keep=1.0)
+    return TreeModel.from_sklearn(first, 0.5, second_stage=second, rescue=0.5)
+
+
+def test_a_rescuer_judges_only_the_dropped_lines_and_never_drops_one(rescuer_model: TreeModel) -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: F401  (fitted models are sklearn's)
+
+    lines = ["Accueil", "Marchés", *SENTENCES[:3], "Mentions légales", "Plan du site"]
+    X = LineModel(model=rescuer_model).features(lines, {})
+    p1 = rescuer_model.first_stage(X)
+    p2 = 1.0 / (1.0 + np.exp(-rescuer_model.second.raw(np.hstack((X, context_features(p1, X))))))
+    expected = np.where((p1 < 0.5) & (p2 >= 0.5), np.maximum(p1, p2), p1)
+    p = rescuer_model.predict_proba(X)
+    assert np.allclose(p, expected, atol=1e-12, rtol=0)
+    assert np.all(p >= p1)  # it can keep a line, never drop one
+    assert np.allclose(rescuer_model.predict_proba(X, [1, 2, 5]), p[[1, 2, 5]], atol=1e-12, rtol=0)
+
+
+def test_a_rescuer_round_trips_and_an_older_second_stage_still_decides_every_line(
+        rescuer_model: TreeModel, two_stage_model: TreeModel, tmp_path: Path) -> None:
+    loaded = TreeModel.load(rescuer_model.save(tmp_path / "rescuer"))
+    assert loaded.spec == rescuer_model.spec and loaded.rescue == 0.5
+    assert loaded.spec["format"] == "stance-line-model/3"
+    older = json.loads(json.dumps(two_stage_model.spec))
+    older["format"] = "stance-line-model/2"  # written before rescuers: its second stage decides every line
+    assert TreeModel(older).rescue is None and TreeModel(older).second is not None
+
+
+def test_a_rescuer_learns_only_from_the_lines_the_first_stage_drops(monkeypatch: pytest.MonkeyPatch) -> None:
+    from stance.cleaning import training
+    from stance.cleaning.features import FEATURES
+
+    pages = tiny_pages()
+    features = page_features(pages)
+    X = features[0]
+    calls = []
+
+    def recording(inputs, labels, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append((np.vstack(inputs), np.concatenate([np.asarray(label) for label in labels])))
+        return fit_trees(inputs, labels, **kwargs)
+
+    monkeypatch.setattr(training, "fit_trees", recording)
+    rule = FEATURES.index("rule")
+    unruled = sum(int(np.sum(x[:, rule] == 0)) for x in X)
+    # under 1.01 every line no rule drops is judged; the rules' hits never are
+    fit_stages(pages, features, folds=3, second={"iterations": 3, "furniture_keep": 1.0}, rescue_below=1.01,
+               iterations=1, furniture_keep=1.0)
+    judged, _ = calls[-1]
+    assert len(judged) == unruled < sum(len(x) for x in X) and not judged[:, rule].any()
+    # under 0.45 only those the inner first stages call furniture (they give furniture 0.41, content
+    # 0.51): all furniture, nothing to learn to rescue, so one stage, and the warning says why
+    with pytest.warns(UserWarning, match="no rescuer: the lines the first stage drops out of fold hold only furniture"):
+        first, rescuer = fit_stages(pages, features, folds=3, second={"iterations": 3}, rescue_below=0.45,
+                                    iterations=1, furniture_keep=1.0)
+    assert rescuer is None and first is not None
+    with pytest.warns(UserWarning, match="hold no labelled line"):
+        fit_stages(pages, features, folds=3, second={"iterations": 3}, rescue_below=1e-9, iterations=1,
+                   furniture_keep=1.0)
+
+
 @pytest.mark.parametrize(("depth", "min_leaf"), [(1, 5), (3, 5), (None, 5), (6, 150)])
 def test_the_numpy_walk_matches_scikit_learn_at_any_depth(depth: int | None, min_leaf: int) -> None:
     # stumps, shallow trees, trees 16 deep, and trees of one leaf among deeper ones; one row and none
@@ -134,6 +200,34 @@ def test_two_stages_are_cross_validated_nested_and_compared_in_the_card(tmp_path
     card = (tmp_path / "card" / "README.md").read_text(encoding="utf-8")
     assert "two stages: 6 gradient-boosted trees" in card and "| two stages |" in card
     assert TreeModel.load(tmp_path / "card").spec["info"]["second"] == second
+
+
+def test_a_rescuer_is_cross_validated_nested_and_compared_in_the_card(tmp_path: Path) -> None:
+    from stance.cleaning.training import out_of_fold, rescuer_scores, save_with_card, train
+
+    pages = tiny_pages(count=18, seed=3)
+    features = page_features(pages)
+    fit = {"iterations": 1, "furniture_keep": 1.0}
+    second = {"iterations": 20, "max_depth": 3, "learning_rate": 0.3, "furniture_keep": 1.0}
+    one = out_of_fold(pages, features, folds=3, log=lambda _: None, **fit)
+    _, first = cross_validate(pages, features=features, oof=one, log=lambda _: None, **fit)
+    # a threshold above what this tiny first stage gives content (0.51): it drops article lines to rescue
+    threshold = first["threshold"] = 0.55
+    both = out_of_fold(pages, features, folds=3, log=lambda _: None, second=second, rescue_below=threshold, **fit)
+    assert all(model.rescue == 0.5 for model in both["models"])
+    # the rescuer's run has the one-stage run's first stages, and can only raise their probabilities
+    assert all(np.allclose(a, b) for a, b in zip(both["first_alone"], one["alone"], strict=True))
+    assert all(np.all(a >= b) for a, b in zip(both["alone"], one["alone"], strict=True))
+    results = rescuer_scores(pages, both, threshold, first)
+    assert results["rescue"]["first_stage"] == first["cleaner"] and results["threshold"] == threshold
+    assert results["cleaner"]["all"]["lines"]["recall"] == 1.0  # what the first stage drops at 0.55, it rescues
+    model = train(pages, threshold, features=features, second=second, folds=3, rescuer=True, **fit)
+    assert model.rescue == 0.5 and model.spec["info"]["rescuer"] == {"below": threshold, "keep": 0.5}
+    save_with_card(model, tmp_path / "card", results, [Path("pages.jsonl")])
+    card = (tmp_path / "card" / "README.md").read_text(encoding="utf-8")
+    assert "then a rescuer, 20 more trees" in card and "| all | " in card and "with the rescuer: line F1" in card
+    with pytest.raises(ValueError, match="a rescuer is a second stage"):
+        train(pages, threshold, features=features, rescuer=True, **fit)
 
 
 def test_a_one_stage_model_of_the_first_format_still_loads(tiny_model: TreeModel) -> None:
@@ -345,16 +439,21 @@ def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Pat
     data.write_text("".join(json.dumps({"id": p["id"], "site": p["group"], "lines": p["lines"],
                                         "labels": list(map(int, p["labels"]))}) + "\n"
                             for p in tiny_pages()), encoding="utf-8")
-    assert main(["train-cleaner", "--data", str(data), "--no-french-pages", "--threshold", "0.4",
-                 "--out", str(tmp_path / "model")]) == 0
+    # by default with a rescuer, but 300 trees drop no article line of these pages: nothing to rescue
+    with pytest.warns(UserWarning, match="no rescuer: the lines the first stage drops out of fold hold only furniture"):
+        assert main(["train-cleaner", "--data", str(data), "--no-french-pages", "--threshold", "0.4",
+                     "--out", str(tmp_path / "model")]) == 0
     trained = TreeModel.load(tmp_path / "model")
     assert trained.spec["info"]["fit"] == shipped_fit() == {"iterations": 300, "max_depth": 6, "learning_rate": 0.1}
-    assert trained.second is None and shipped_second() is None
+    assert trained.second is None and trained.spec["info"]["second"] is None and "rescuer" not in trained.spec["info"]
     assert trained.threshold == 0.4
+    assert main(["train-cleaner", "--data", str(data), "--no-french-pages", "--threshold", "0.4", "--no-rescuer",
+                 "--out", str(tmp_path / "one")]) == 0
+    assert TreeModel.load(tmp_path / "one").spec["trees"] == trained.spec["trees"]
     assert main(["train-cleaner", "--data", str(data), "--second-stage", "--no-french-pages", "--threshold",
                  "0.4", "--out", str(tmp_path / "two")]) == 0
     two = TreeModel.load(tmp_path / "two")
-    assert two.second is not None and two.spec["info"]["fit"] == FIRST_STAGE
+    assert two.second is not None and two.spec["info"]["fit"] == FIRST_STAGE and two.rescue is None
     assert two.spec["info"]["second"] == SECOND_STAGE
 
 
