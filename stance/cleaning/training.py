@@ -316,9 +316,9 @@ def shipped_fit() -> dict[str, Any]:
 
 
 def shipped_second() -> dict[str, Any] | None:
-    """The second stage's settings of the shipped line model (``None``: one stage).
+    """The second stage's settings of the shipped line model (``None``: one stage); its rescuer's.
 
-    >>> shipped_second() is None
+    >>> shipped_second() == SECOND_STAGE
     True
     """
     second = TreeModel.default().spec.get("info", {}).get("second")
@@ -396,7 +396,7 @@ def fit_stages(
         raise InputError(
             "the line model's second stage learns from the first stage's predictions on sites it has not "
             f"seen, so it needs pages of at least 2 sites; got {len(set(groups.tolist()))}. Add pages of "
-            "other sites, or train one stage (`stance train-cleaner` without --second-stage)"
+            "other sites, or train one stage (`stance train-cleaner --no-rescuer`)"
         )
     inputs: list[np.ndarray] = [np.zeros(0)] * len(X)
     judged: list[np.ndarray] = [np.zeros(0, dtype=bool)] * len(X)

@@ -483,8 +483,10 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
         "line, labels 1 content, 0 furniture, -1 unsure) from --data (default: ../shared/data/webpages next to "
         "the source checkout, if present) plus the French pages of models/training/webpages_fr.jsonl. The "
         "boosting settings (unless given) and the threshold are chosen by cross-validation grouped by site, "
-        "whose scores go into the model card. With --second-stage, a second stage reads the first's "
-        "probabilities along each page (settings fixed, docs/design.md, unless given for the first). Saved "
+        "whose scores go into the model card. Then a rescuer, a second stage that reads the first's "
+        "probabilities along each page, learns from the lines the first drops and keeps those it calls content "
+        "(--no-rescuer: none); with --second-stage, a second stage decides every line instead (settings fixed, "
+        "docs/design.md, unless given for the first). Saved "
         "under $STANCE_HOME/line-model unless --out is given (to replace the shipped model, pass --out "
         "stance/models/line-model on purpose).",
     )

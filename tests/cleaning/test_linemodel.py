@@ -16,6 +16,7 @@ from stance.cleaning.linemodel import _Trees, model_reason
 from stance.cleaning.training import (
     FIRST_STAGE,
     FRENCH_WEIGHT,
+    RESCUE_KEEP,
     SECOND_STAGE,
     cross_validate,
     fit_cost,
@@ -245,7 +246,7 @@ def test_a_second_stage_of_other_features_is_refused(two_stage_model: TreeModel)
 
 def test_a_second_stage_needs_pages_of_two_sites() -> None:
     pages = [{**page, "group": "one-site.fr"} for page in tiny_pages(count=6)]
-    with pytest.raises(InputError, match=r"at least 2 sites.*without --second-stage"):
+    with pytest.raises(InputError, match=r"at least 2 sites.*--no-rescuer"):
         fit_stages(pages, page_features(pages), second={"iterations": 2}, iterations=2)
 
 
@@ -407,8 +408,9 @@ def test_a_page_twice_in_a_batch_counts_once() -> None:
 def test_shipped_model_loads_and_has_a_card() -> None:
     model = TreeModel.default()
     assert 0.0 < model.threshold < 1.0
-    # the shipped model is what `stance train-cleaner` trains by default: one stage
-    assert model.second is None and shipped_second() is None
+    # the shipped model is what `stance train-cleaner` trains by default: the first stage and its rescuer
+    assert model.rescue == RESCUE_KEEP and shipped_second() == SECOND_STAGE
+    assert model.spec["info"]["rescuer"] == {"below": model.threshold, "keep": RESCUE_KEEP}
     folder = Path(__file__).resolve().parents[2] / "stance" / "models" / "line-model"
     assert (folder / "model.json").stat().st_size <= 5_000_000
     card = (folder / "README.md").read_text(encoding="utf-8")
