@@ -180,15 +180,23 @@ def test_two_stage_model_round_trips_and_drops_furniture(two_stage_model: TreeMo
     assert all(reason.startswith("boilerplate (p=0.") for reason in drops.values())
 
 
-def test_two_stages_are_cross_validated_nested_and_compared_in_the_card(tmp_path: Path) -> None:
-    from stance.cleaning.training import compare_stages, out_of_fold, save_with_card, train
+def _nested_runs(fit: dict, second: dict, **rescue: float) -> tuple[list[dict], tuple, dict, dict]:
+    """Tiny pages, their features, and the out-of-fold runs of one stage and of two (3 folds)."""
+    from stance.cleaning.training import out_of_fold
 
     pages = tiny_pages(count=18, seed=3)
     features = page_features(pages)
+    one = out_of_fold(pages, features, folds=3, log=lambda _: None, **fit)
+    two = out_of_fold(pages, features, folds=3, log=lambda _: None, second=second, **rescue, **fit)
+    return pages, features, one, two
+
+
+def test_two_stages_are_cross_validated_nested_and_compared_in_the_card(tmp_path: Path) -> None:
+    from stance.cleaning.training import compare_stages, save_with_card, train
+
     fit = {"iterations": 6, "furniture_keep": 1.0}
     second = {"iterations": 4, "max_depth": 3, "learning_rate": 0.1, "furniture_keep": 1.0}
-    one = out_of_fold(pages, features, folds=3, log=lambda _: None, **fit)
-    two = out_of_fold(pages, features, folds=3, log=lambda _: None, second=second, **fit)
+    pages, features, one, two = _nested_runs(fit, second)
     assert all(model.second is not None for model in two["models"]) and two["second"] == second
     # the two-stage run's first stages are the one-stage run's models: no second one-stage run needed
     assert all(np.allclose(a, b) for a, b in zip(two["first_alone"], one["alone"], strict=True))
@@ -204,17 +212,15 @@ def test_two_stages_are_cross_validated_nested_and_compared_in_the_card(tmp_path
 
 
 def test_a_rescuer_is_cross_validated_nested_and_compared_in_the_card(tmp_path: Path) -> None:
-    from stance.cleaning.training import out_of_fold, rescuer_scores, save_with_card, train
+    from stance.cleaning.training import rescuer_scores, save_with_card, train
 
-    pages = tiny_pages(count=18, seed=3)
-    features = page_features(pages)
     fit = {"iterations": 1, "furniture_keep": 1.0}
     second = {"iterations": 20, "max_depth": 3, "learning_rate": 0.3, "furniture_keep": 1.0}
-    one = out_of_fold(pages, features, folds=3, log=lambda _: None, **fit)
-    _, first = cross_validate(pages, features=features, oof=one, log=lambda _: None, **fit)
     # a threshold above what this tiny first stage gives content (0.51): it drops article lines to rescue
-    threshold = first["threshold"] = 0.55
-    both = out_of_fold(pages, features, folds=3, log=lambda _: None, second=second, rescue_below=threshold, **fit)
+    threshold = 0.55
+    pages, features, one, both = _nested_runs(fit, second, rescue_below=threshold)
+    _, first = cross_validate(pages, features=features, oof=one, log=lambda _: None, **fit)
+    first["threshold"] = threshold
     assert all(model.rescue == 0.5 for model in both["models"])
     # the rescuer's run has the one-stage run's first stages, and can only raise their probabilities
     assert all(np.allclose(a, b) for a, b in zip(both["first_alone"], one["alone"], strict=True))
