@@ -396,7 +396,7 @@ def fit_stages(
         raise InputError(
             "the line model's second stage learns from the first stage's predictions on sites it has not "
             f"seen, so it needs pages of at least 2 sites; got {len(set(groups.tolist()))}. Add pages of "
-            "other sites, or train one stage (`stance train-cleaner --no-rescuer`)"
+            "other sites, or train one stage (`stance train-cleaner --no-rescuer`, without --second-stage)"
         )
     inputs: list[np.ndarray] = [np.zeros(0)] * len(X)
     judged: list[np.ndarray] = [np.zeros(0, dtype=bool)] * len(X)
