@@ -8,7 +8,8 @@ content: p = max(p1, p2). This script scores, on the 1,999 training pages out of
 the same fold models for all), the first stage alone, the usual second stage (p2), the union (AD) and the
 union keeping only at p2 >= 0.5 (AD2, written after AD's development scores); with ``--dev``, the same
 on the development files, the second stage fitted on all the training pages (kept in ``--out``). The
-rule, written before any result: ``docs/design.md``, round AD (not adopted).
+rule, written before any result: ``docs/design.md``, round AD (not adopted). The unions are the library's
+rescuer semantics (``TreeModel``'s ``rescue`` at 0.3 and 0.5) on a second stage learnt on every line.
 
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_ad_union.py          # cross-validation, ~25 minutes
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_ad_union.py --dev    # development files, ~8 minutes
@@ -21,9 +22,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -33,32 +31,15 @@ from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 from round_z_extra_rules import _row  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
-from stance.cleaning.features import context_features  # noqa: E402
 from stance.cleaning.linemodel import LineModel, TreeModel  # noqa: E402
 
 
-class Union(TreeModel):
-    """A two-stage model whose line is content if either stage says so (the second stage runs only on
-    the rows the first stage drops, and keeps those it gives ``keep`` or more: AD 0.3, AD2 0.5)."""
-
-    keep = 0.3
-
-    def predict_proba(self, X: np.ndarray, rows: Sequence[int] | None = None,
-                      threshold: float | None = None) -> np.ndarray:
-        first = self.first_stage(X)
-        own = first if rows is None else first[rows]
-        low = np.flatnonzero(own < self.threshold)
-        if self.second is None or not len(low):
-            return own
-        picked = low if rows is None else np.asarray(rows)[low]
-        second = 1.0 / (1.0 + np.exp(-self.second.raw(np.hstack((X, context_features(first, X)))[picked])))
-        out = own.copy()
-        out[low] = np.where(second >= self.keep, np.maximum(own[low], second), own[low])
-        return out
-
-
-class StrictUnion(Union):
-    keep = 0.5
+def rescuing(model: TreeModel, keep: float) -> TreeModel:
+    """``model``'s two stages with the second as a rescuer keeping at ``keep`` (``TreeModel``'s ``rescue``):
+    it judges only the lines the first stage drops and keeps those it gives ``keep`` or more, p = max(p1, p2).
+    AD is the union at 0.3 (p1 or p2 >= 0.3), AD2 keeps at 0.5."""
+    spec = {**model.spec, "second": {**model.spec["second"], "rescue": keep}}
+    return TreeModel(spec)
 
 
 def one_stage(model: TreeModel) -> TreeModel:
@@ -67,23 +48,20 @@ def one_stage(model: TreeModel) -> TreeModel:
 
 CANDIDATES: dict[str, Callable[[TreeModel], TreeModel]] = {
     "second stage, p2 (reference)": lambda m: m,
-    "union, max(p1, p2) (AD)": lambda m: Union(m.spec),
-    "union, kept if p2 >= 0.5 (AD2)": lambda m: StrictUnion(m.spec),
+    "union, max(p1, p2) (AD)": lambda m: rescuing(m, 0.3),
+    "union, kept if p2 >= 0.5 (AD2)": lambda m: rescuing(m, 0.5),
 }
 
 
 def cross_validation(folds: int, candidates: dict[str, Callable[[TreeModel], TreeModel]] = CANDIDATES,
-                     fit_stages: Callable[..., tuple[Any, Any]] = training.fit_stages) -> None:
-    """Each candidate made of the fold models (two stages fitted by ``fit_stages``) against their first
-    stage alone, over the training pages out of fold."""
+                     rescue_below: float | None = None) -> None:
+    """Each candidate made of the fold models (two stages, the second learnt on the lines under
+    ``rescue_below`` if given: ``training.fit_stages``) against their first stage alone, over the
+    training pages out of fold."""
     pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
     start = time.time()
-    shipped_stages, training.fit_stages = training.fit_stages, fit_stages  # out_of_fold fits each fold with it
-    try:
-        oof = training.out_of_fold(pages, training.page_features(pages), folds=folds,
-                                   second=training.SECOND_STAGE, **training.shipped_fit())
-    finally:
-        training.fit_stages = shipped_stages
+    oof = training.out_of_fold(pages, training.page_features(pages), folds=folds, second=training.SECOND_STAGE,
+                               rescue_below=rescue_below, **training.shipped_fit())
     threshold = TreeModel.default().threshold
     rows = {}
     for name, make in {"first stage alone (shipped procedure)": one_stage, **candidates}.items():
@@ -98,22 +76,22 @@ def cross_validation(folds: int, candidates: dict[str, Callable[[TreeModel], Tre
 
 
 def development(paths: Sequence[str], out: Path, candidates: dict[str, Callable[[TreeModel], TreeModel]] = CANDIDATES,
-                fit_stages: Callable[..., tuple[Any, Any]] = training.fit_stages) -> None:
-    """The shipped model against each candidate made of two stages fitted by ``fit_stages`` on all the
-    training pages (kept in ``out``), on the development files ``paths``."""
+                rescue_below: float | None = None) -> None:
+    """The shipped model's first stage alone against each candidate made of two stages fitted on all the
+    training pages (kept in ``out``; see :func:`cross_validation`), on the development files ``paths``."""
     shipped = TreeModel.default()
     if (out / "model.json").is_file():
         model = TreeModel.load(out)
     else:
         pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
-        first, second = fit_stages(pages, training.page_features(pages), second=training.SECOND_STAGE,
-                                   **training.shipped_fit())
+        first, second = training.fit_stages(pages, training.page_features(pages), second=training.SECOND_STAGE,
+                                            rescue_below=rescue_below, **training.shipped_fit())
         model = TreeModel.from_sklearn(first, shipped.threshold, second_stage=second)
         same = model.spec["trees"] == shipped.spec["trees"]
         print(f"first stage refitted on all pages: {'the shipped trees exactly' if same else 'NOT the shipped trees'}")
         model.save(out)
-    steps = {"shipped": LineModel(model=shipped), **{name: LineModel(model=make(model))
-                                                     for name, make in candidates.items()}}
+    steps = {"first stage alone (shipped until round AH)": LineModel(model=one_stage(model)),
+             **{name: LineModel(model=make(model)) for name, make in candidates.items()}}
     _header()
     for path in paths:
         pages = training.read_pages([path])
@@ -128,8 +106,7 @@ def _header() -> None:
 
 
 def main(argv: list[str] | None = None, candidates: dict[str, Callable[[TreeModel], TreeModel]] = CANDIDATES,
-         fit_stages: Callable[..., tuple[Any, Any]] = training.fit_stages, name: str = "round-ad",
-         description: str = __doc__) -> None:
+         rescue_below: float | None = None, name: str = "round-ad", description: str = __doc__) -> None:
     parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dev", action="store_true", help="the development files instead of the cross-validation")
@@ -138,9 +115,9 @@ def main(argv: list[str] | None = None, candidates: dict[str, Callable[[TreeMode
     parser.add_argument("--out", type=Path, default=ROOT / "out" / name, help="where the two-stage model is kept")
     args = parser.parse_args(argv)
     if args.dev:
-        development(args.pages, args.out, candidates, fit_stages)
+        development(args.pages, args.out, candidates, rescue_below)
     else:
-        cross_validation(args.folds, candidates, fit_stages)
+        cross_validation(args.folds, candidates, rescue_below)
 
 if __name__ == "__main__":
     main()

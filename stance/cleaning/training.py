@@ -636,11 +636,10 @@ def train(
         "labelled_lines": int(sum(np.sum(np.asarray(p["labels"]) >= 0) for p in pages)),
         "sites": len({p["group"] for p in pages}),
         "fit": {k: v for k, v in fit.items()},
-        "second": None if second is None else dict(second),
-        **({"rescuer": {"below": float(threshold), "keep": RESCUE_KEEP}} if rescuer and second_trees else {}),
+        "second": None if second_trees is None else dict(second),  # a rescuer with nothing to learn: none
+        **({"rescuer": {"below": float(threshold), "keep": RESCUE_KEEP}} if rescuer and second_trees is not None
+           else {}),
     }
-    if rescuer and second_trees is None:
-        info["second"] = None
     return TreeModel.from_sklearn(first, threshold, second_stage=second_trees,
                                   rescue=RESCUE_KEEP if rescuer else None, **info)
 
