@@ -1,0 +1,106 @@
+"""Round AJ (nineteenth session): the rescuer learnt with our French pages weighing 4.
+
+On the development pages never read (halves of blind2 and blind3) the cleaner's loss is recall (line
+recall 0.67, snippet recall 0.87), and recall is what the rescuer gains: it judges only the lines the first
+stage drops and can keep them, never drop one, so the seeds' golden lines stay kept whatever it learns.
+The tenth session weighed French pages 4 in the one stage there was: it gained on French pages in
+cross-validation but lost golden lines through the first stage (round H). AJ keeps the shipped first stage
+and refits the rescuer by the shipped procedure (``training.fit_stages``' inner cross-validation grouped by
+site, ``training.SECOND_STAGE``, under the threshold, kept at ``training.RESCUE_KEEP``) with each French
+page's lines weighing ``WEIGHT`` in the rescuer's fit only. The rule, written before any result:
+``docs/design.md``, round AJ. ``--dev`` first refits the rescuer with every page weighing 1, which must
+give the shipped rescuer's trees exactly (the procedure is the library's).
+
+    OMP_NUM_THREADS=2 python benchmarks/rounds/round_aj_french_rescuer.py --dev  # development files, ~5 minutes
+    OMP_NUM_THREADS=2 python benchmarks/rounds/round_aj_french_rescuer.py  # cross-validation, AI too, ~25 min
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
+
+from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
+from round_ai_pruner import (  # noqa: E402
+    UNREAD,
+    _header,
+    _scores,
+    cross_validation,
+    fit_on_judged,
+    inner_first_stage,
+    with_pruner,
+)
+from round_z_extra_rules import _row  # noqa: E402
+
+from stance.cleaning import training  # noqa: E402
+from stance.cleaning.linemodel import LineModel, TreeModel  # noqa: E402
+
+WEIGHT = 4.0
+
+
+def french_rescuer(base: TreeModel, pages: Sequence[dict], features: tuple, indices: Sequence[int],
+                   p: dict[int, np.ndarray], weight: float = WEIGHT) -> TreeModel:
+    """``base``'s first stage with a rescuer refitted on the pages ``indices``, French pages weighing ``weight``
+    in it (``p``: the first stage out of fold, ``round_ai_pruner.inner_first_stage``)."""
+    threshold = base.threshold
+    weights = [weight if page.get("lang") == "fr" else 1.0 for page in pages]
+    trees = fit_on_judged(pages, features, indices, p,
+                          lambda q, X: (q < threshold) & (X[:, training._RULE] == 0), weights)
+    return TreeModel({**base.spec, "second": {**base.spec["second"], "trees": trees}})
+
+
+def development(paths: Sequence[str], out: Path) -> None:
+    shipped = TreeModel.default()
+    if (out / "model.json").is_file():
+        candidate = TreeModel.load(out)
+    else:
+        pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
+        features, indices = training.page_features(pages), range(len(pages))
+        start = time.time()
+        p = inner_first_stage(pages, features, indices)
+        same = french_rescuer(shipped, pages, features, indices, p, 1.0).spec["second"] == shipped.spec["second"]
+        print(f"rescuer refitted, every page weighing 1 ({time.time() - start:.0f} s): "
+              f"{'the shipped rescuer exactly' if same else 'NOT the shipped rescuer'}", flush=True)
+        candidate = french_rescuer(shipped, pages, features, indices, p)
+        candidate.save(out)
+    steps = {"shipped (first stage + rescuer)": LineModel(model=shipped),
+             f"rescuer with French pages weighing {WEIGHT:g} (AJ)": LineModel(model=candidate)}
+    _header()
+    unread = []
+    for path in paths:
+        pages = training.read_pages([path])
+        span = UNREAD.get(Path(path))
+        if span is not None:
+            unread += [page for page in pages if int(page["id"].rsplit("-", 1)[1]) in span]
+        for name, step in steps.items():
+            _row(Path(path).name, name, _scores(step, pages)["all"])
+    for name, step in steps.items():
+        _row(f"never-read halves ({len(unread)} pages, decides)", name, _scores(step, unread)["all"])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--dev", action="store_true", help="the development files instead of the cross-validation")
+    parser.add_argument("--pages", nargs="+", metavar="FILE", default=[str(p) for p in DEVELOPMENT_FILES])
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "round-aj", help="where the candidate is kept")
+    args = parser.parse_args(argv)
+    if args.dev:
+        development(args.pages, args.out)
+    else:
+        cross_validation(args.folds, {"+ pruner (AI)": with_pruner,
+                                      f"rescuer, French pages weighing {WEIGHT:g} (AJ)": french_rescuer})
+
+
+if __name__ == "__main__":
+    main()
