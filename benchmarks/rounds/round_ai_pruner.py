@@ -90,15 +90,17 @@ def inner_first_stage(pages: Sequence[dict], features: tuple, indices: Sequence[
 
 
 def fit_on_judged(pages: Sequence[dict], features: tuple, indices: Sequence[int], p: dict[int, np.ndarray],
-                  judge, weights: Sequence[float] | None = None) -> dict:
-    """Trees with ``training.SECOND_STAGE``'s settings on the rows' line and context features, learnt only
-    from the lines ``judge(p, X)`` selects (``p`` the first stage's out-of-fold probabilities), each page's
-    lines weighing ``weights[page]`` (default its ``weight``), exported as ``_Trees`` reads them."""
+                  judge, weights: Sequence[float] | None = None, more=None) -> dict:
+    """Trees with ``training.SECOND_STAGE``'s settings on the rows' line and context features (and the
+    columns ``more(p, X)`` if given), learnt only from the lines ``judge(p, X)`` selects (``p`` the first
+    stage's out-of-fold probabilities), each page's lines weighing ``weights[page]`` (default its
+    ``weight``), exported as ``_Trees`` reads them."""
     X, y, origin, _ = features
     weights = [float(page.get("weight", 1.0)) for page in pages] if weights is None else weights
     rows_of = training._rows_of(origin, len(pages))
     rows = [r for i in indices for r in rows_of[i]]  # in fit_stages' order
-    inputs = {r: np.hstack((X[r], context_features(p[r], X[r]))) for r in rows}
+    inputs = {r: np.hstack((X[r], context_features(p[r], X[r]), *(() if more is None else (more(p[r], X[r]),))))
+              for r in rows}
     judged = {r: judge(p[r], X[r]) for r in rows}
     trees = training.fit_trees([inputs[r][judged[r]] for r in rows], [np.asarray(y[r])[judged[r]] for r in rows],
                                weights=[weights[origin[r]] for r in rows], **training.SECOND_STAGE)
