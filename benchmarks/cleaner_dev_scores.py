@@ -1,11 +1,11 @@
-"""The line model on the French development pages: 94 sites it was never trained on.
+"""The line model on the French development pages: 134 sites it was never trained on.
 
 Reads ``models/training/webpages_fr_dev.jsonl`` (90 pages, 3 per site, in site styles the
 training pages lack), ``webpages_fr_dev_structured.jsonl`` (72 pages, 3 per site, whose
 articles have the structure real pages have: subheadings, lists, colon lead-ins, interviews),
-``webpages_fr_dev_blind.jsonl``, ``webpages_fr_dev_blind2.jsonl`` and ``webpages_fr_dev_blind3.jsonl`` (60
-pages each, 3 per site, written by writers who read neither the rules nor the model;
-``models/training/README.md``), never eval/ or
+``webpages_fr_dev_blind.jsonl``, ``webpages_fr_dev_blind2.jsonl``, ``webpages_fr_dev_blind3.jsonl``
+and ``webpages_fr_dev_blind4.jsonl`` (60 pages each, 3 per site, written by writers who read neither
+the rules nor the model; ``models/training/README.md``), never eval/ or
 seeds/, scores each file apart, and cleans each page alone as the cleaner does (the comment step and
 deduplication, then the line model rerun on what it keeps until it drops nothing), with the shipped
 line model or ``--line-model DIR``.
@@ -39,14 +39,16 @@ BLIND_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind.jsonl"
 BLIND2_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind2.jsonl"
 # and in the eighteenth session, in the same genres, on 20 more sites (round AH's confirmation)
 BLIND3_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind3.jsonl"
-DEVELOPMENT_FILES = (*DEV_PAGES, BLIND_PAGES, BLIND2_PAGES, BLIND3_PAGES)  # all five, the default here
+# and in the nineteenth session, on 20 more sites (round AL's decision)
+BLIND4_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind4.jsonl"
+DEVELOPMENT_FILES = (*DEV_PAGES, BLIND_PAGES, BLIND2_PAGES, BLIND3_PAGES, BLIND4_PAGES)  # all six, the default here
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--line-model", metavar="DIR", help="a model saved by `stance train-cleaner --out DIR`")
     parser.add_argument("--pages", nargs="+", default=[str(path) for path in DEVELOPMENT_FILES],
-                        metavar="FILE", help="files of line-labelled pages, each scored apart (default: the five "
+                        metavar="FILE", help="files of line-labelled pages, each scored apart (default: the six "
                         "development files)")
     args = parser.parse_args(argv)
     model = TreeModel.load(args.line_model) if args.line_model else TreeModel.default()

@@ -21,7 +21,7 @@ EVAL = ROOT / "eval"
 # The French development pages of the line model, never trained on (models/training/README.md).
 DEV_PAGES = (
     "webpages_fr_dev.jsonl", "webpages_fr_dev_structured.jsonl", "webpages_fr_dev_blind.jsonl",
-    "webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl",
+    "webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "webpages_fr_dev_blind4.jsonl",
 )
 LABELS = {"bullish", "skeptical", "neutral"}
 FRENCH_PASSAGES = ("stance_fr.jsonl", "stance_fr_news.jsonl", "stance_fr_genres.jsonl")

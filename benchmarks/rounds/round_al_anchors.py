@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
-from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
+from cleaner_dev_scores import BLIND4_PAGES, DEVELOPMENT_FILES  # noqa: E402
 from round_ai_pruner import UNREAD, _header, _scores, cross_validation, fit_on_judged, inner_first_stage  # noqa: E402
 from round_z_extra_rules import _row  # noqa: E402
 
@@ -47,7 +47,7 @@ from stance.cleaning.features import _LOG_CHARS, _RULE, context_features  # noqa
 from stance.cleaning.linemodel import LineModel, TreeModel, _sigmoid, _Trees  # noqa: E402
 
 ANCHOR_CHARS = 80
-BLIND4_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind4.jsonl"
+assert BLIND4_PAGES in DEVELOPMENT_FILES  # the file that decides
 
 
 def anchor_features(p: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dev", action="store_true", help="the development files instead of the cross-validation")
     parser.add_argument("--pages", nargs="+", metavar="FILE",
-                        default=[str(p) for p in (*DEVELOPMENT_FILES, BLIND4_PAGES) if p.is_file()])
+                        default=[str(p) for p in DEVELOPMENT_FILES])
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "round-al", help="where the rescuer is kept")
     args = parser.parse_args(argv)
     if args.dev:
