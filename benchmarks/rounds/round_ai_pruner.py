@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from cleaner_dev_scores import BLIND2_PAGES, BLIND3_PAGES, DEVELOPMENT_FILES  # noqa: E402
+from cleaner_dev_scores import BLIND2_PAGES, BLIND3_PAGES, BLIND4_PAGES, DEVELOPMENT_FILES  # noqa: E402
 from round_z_extra_rules import _row  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
@@ -148,13 +148,17 @@ def development(paths: Sequence[str], out: Path) -> None:
     unread = []
     for path in paths:
         pages = training.read_pages([path])
-        span = UNREAD.get(Path(path))
+        span = UNREAD.get(Path(path).resolve())
         if span is not None:
             unread += [page for page in pages if int(page["id"].rsplit("-", 1)[1]) in span]
         for name, step in steps.items():
             _row(Path(path).name, name, _scores(step, pages)["all"])
     for name, step in steps.items():
         _row(f"never-read halves ({len(unread)} pages, decides)", name, _scores(step, unread)["all"])
+    if BLIND4_PAGES in [Path(path).resolve() for path in paths]:  # round AI': with the sixth file
+        fresh = unread + training.read_pages([BLIND4_PAGES])
+        for name, step in steps.items():
+            _row(f"the halves and blind4 ({len(fresh)} pages)", name, _scores(step, fresh)["all"])
 
 
 Candidate = Callable[[TreeModel, Sequence[dict], tuple, Sequence[int], dict], TreeModel]

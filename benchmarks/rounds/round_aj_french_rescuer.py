@@ -79,7 +79,7 @@ def development(paths: Sequence[str], out: Path) -> None:
     unread = []
     for path in paths:
         pages = training.read_pages([path])
-        span = UNREAD.get(Path(path))
+        span = UNREAD.get(Path(path).resolve())
         if span is not None:
             unread += [page for page in pages if int(page["id"].rsplit("-", 1)[1]) in span]
         for name, step in steps.items():

@@ -122,12 +122,12 @@ def development(paths: Sequence[str], out: Path) -> None:
     unread = []
     for path in paths:
         pages = training.read_pages([path])
-        span = UNREAD.get(Path(path))
+        span = UNREAD.get(Path(path).resolve())
         if span is not None:
             unread += [page for page in pages if int(page["id"].rsplit("-", 1)[1]) in span]
         for name, step in steps.items():
             _row(Path(path).name, name, _scores(step, pages)["all"])
-    for name, step in steps.items():
+    for name, step in steps.items() if unread else ():
         _row(f"halves unread until round AI ({len(unread)} pages)", name, _scores(step, unread)["all"])
 
 
