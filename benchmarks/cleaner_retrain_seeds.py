@@ -5,8 +5,8 @@ are seen in batch, and which furniture lines the trees subsample (``training.pag
 ``fit_trees``, seed 0). This retrains the shipped procedure (the shipped model's boosting settings
 and threshold, and its rescuer if it has one, on the same pages) with other seeds, and prints for
 each: whether it gives the shipped trees (seed 0 must), how many of the seeds' 205 golden lines it
-keeps (the golden test asks for 99 %, 203), and the scores on the two French development files
-(mean of line F1 and snippet F1, as ``cleaner_dev_scores.py``). A round that judges a candidate by
+keeps (the golden test asks for 99 %, 203), and the scores on the French development files (mean of
+line F1 and snippet F1, as ``cleaner_dev_scores.py``; each file apart). A round that judges a candidate by
 one retrain compares one draw of each; this shows how far apart two draws of the same procedure
 can be (``docs/design.md``).
 
@@ -26,13 +26,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 
 from stance.cleaning import Cleaner, training  # noqa: E402
 from stance.cleaning.linemodel import LineModel, TreeModel  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "cleaning" / "golden"
-DEV_PAGES = tuple(ROOT / "models" / "training" / name
-                  for name in ("webpages_fr_dev.jsonl", "webpages_fr_dev_structured.jsonl"))
+DEV_PAGES = DEVELOPMENT_FILES  # the French development files (cleaner_dev_scores.py)
 
 
 def golden_kept(model: TreeModel) -> tuple[int, int, int]:
@@ -65,8 +67,9 @@ def main(argv: list[str] | None = None) -> None:
     shipped = TreeModel.default()
     fit = training.shipped_fit()
     print(f"{len(pages)} training pages; settings {fit}, threshold {shipped.threshold}")
-    print("| seed | shipped trees | golden lines kept | kept lines golden | dev | dev structured |")
-    print("|---|---|---|---|---|---|")
+    names = " | ".join(path.name for path in DEV_PAGES)
+    print(f"| seed | shipped trees | golden lines kept | kept lines golden | {names} |")
+    print("|---|---|---|---|" + "---|" * len(DEV_PAGES))
     for seed in args.seeds:
         features = training.page_features(pages, seed=seed)
         model = training.train(pages, shipped.threshold, features=features, seed=seed,
@@ -75,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
         same = "yes" if (model.spec["trees"], model.spec.get("second")) == (
             shipped.spec["trees"], shipped.spec.get("second")) else "no"
         print(f"| {seed} | {same} | {matched} of {golden} ({matched / golden:.3f}) | {matched / max(kept, 1):.3f} | "
-              f"{dev_score(model, dev[0]):.4f} | {dev_score(model, dev[1]):.4f} |", flush=True)
+              + " | ".join(f"{dev_score(model, pages):.4f}" for pages in dev) + " |", flush=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Every round uses the same 5 folds grouped by site over the 1,999 training pages (the real pages
 of ``../shared/data/webpages`` plus ``models/training/webpages_fr.jsonl``) and scores the French
 development pages (``models/training/webpages_fr_dev.jsonl``, never trained on) with a model fitted
-on every training page of the candidate. Never eval/ or seeds/.
+on every training page of the candidate. Never eval/ or seeds/. (Round AM, nineteenth session, moved those
+development files into ``webpages_fr.jsonl``: to rerun J, K and L as they ran, check out commit a12fa5d.)
 
 - ``J``: the 72 structured French pages (``webpages_fr_dev_structured.jsonl``) added to every
   fold's training part, every page weight 1 (J1) or every French page 4 (J4), against the shipped

@@ -144,6 +144,12 @@ def development(paths: Sequence[str], out: Path) -> None:
         (out / "pruner.json").write_text(json.dumps(pruner))
     steps = {"shipped (first stage + rescuer)": LineModel(model=shipped),
              f"+ pruner, band [{shipped.threshold}, {BAND}) (AI)": LineModel(model=Pruned(shipped, pruner))}
+    compare(steps, paths)
+
+
+def compare(steps: dict[str, LineModel], paths: Sequence[str]) -> None:
+    """Each step on each file of ``paths``, then on the halves of blind2 and blind3 nobody had read before
+    round AI (of the files given), then on those and blind4 if it is given (round AI')."""
     _header()
     unread = []
     for path in paths:
@@ -153,13 +159,12 @@ def development(paths: Sequence[str], out: Path) -> None:
             unread += [page for page in pages if int(page["id"].rsplit("-", 1)[1]) in span]
         for name, step in steps.items():
             _row(Path(path).name, name, _scores(step, pages)["all"])
-    for name, step in steps.items():
+    for name, step in steps.items() if unread else ():
         _row(f"never-read halves ({len(unread)} pages, decides)", name, _scores(step, unread)["all"])
-    if BLIND4_PAGES in [Path(path).resolve() for path in paths]:  # round AI': with the sixth file
+    if unread and BLIND4_PAGES in [Path(path).resolve() for path in paths]:  # round AI': with the sixth file
         fresh = unread + training.read_pages([BLIND4_PAGES])
         for name, step in steps.items():
             _row(f"the halves and blind4 ({len(fresh)} pages)", name, _scores(step, fresh)["all"])
-
 
 Candidate = Callable[[TreeModel, Sequence[dict], tuple, Sequence[int], dict], TreeModel]
 

@@ -32,15 +32,12 @@ sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 from round_ai_pruner import (  # noqa: E402
-    UNREAD,
-    _header,
-    _scores,
+    compare,
     cross_validation,
     fit_on_judged,
     inner_first_stage,
     with_pruner,
 )
-from round_z_extra_rules import _row  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
 from stance.cleaning.linemodel import LineModel, TreeModel  # noqa: E402
@@ -75,17 +72,7 @@ def development(paths: Sequence[str], out: Path) -> None:
         candidate.save(out)
     steps = {"shipped (first stage + rescuer)": LineModel(model=shipped),
              f"rescuer with French pages weighing {WEIGHT:g} (AJ)": LineModel(model=candidate)}
-    _header()
-    unread = []
-    for path in paths:
-        pages = training.read_pages([path])
-        span = UNREAD.get(Path(path).resolve())
-        if span is not None:
-            unread += [page for page in pages if int(page["id"].rsplit("-", 1)[1]) in span]
-        for name, step in steps.items():
-            _row(Path(path).name, name, _scores(step, pages)["all"])
-    for name, step in steps.items():
-        _row(f"never-read halves ({len(unread)} pages, decides)", name, _scores(step, unread)["all"])
+    compare(steps, paths)
 
 
 def main(argv: list[str] | None = None) -> None:

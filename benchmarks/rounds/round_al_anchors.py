@@ -39,8 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 from cleaner_dev_scores import BLIND4_PAGES, DEVELOPMENT_FILES  # noqa: E402
-from round_ai_pruner import UNREAD, _header, _scores, cross_validation, fit_on_judged, inner_first_stage  # noqa: E402
-from round_z_extra_rules import _row  # noqa: E402
+from round_ai_pruner import compare, cross_validation, fit_on_judged, inner_first_stage  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
 from stance.cleaning.features import _LOG_CHARS, _RULE, context_features  # noqa: E402
@@ -118,17 +117,7 @@ def development(paths: Sequence[str], out: Path) -> None:
         (out / "rescuer.json").write_text(json.dumps(candidate.rescuer_spec))
     steps = {"shipped (first stage + rescuer)": LineModel(model=shipped),
              "rescuer with the anchor features (AL)": LineModel(model=candidate)}
-    _header()
-    unread = []
-    for path in paths:
-        pages = training.read_pages([path])
-        span = UNREAD.get(Path(path).resolve())
-        if span is not None:
-            unread += [page for page in pages if int(page["id"].rsplit("-", 1)[1]) in span]
-        for name, step in steps.items():
-            _row(Path(path).name, name, _scores(step, pages)["all"])
-    for name, step in steps.items() if unread else ():
-        _row(f"halves unread until round AI ({len(unread)} pages)", name, _scores(step, unread)["all"])
+    compare(steps, paths)
 
 
 def main(argv: list[str] | None = None) -> None:

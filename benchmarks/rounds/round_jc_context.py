@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
-from cleaner_dev_scores import BLIND_PAGES, DEV_PAGES  # noqa: E402
+from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 from cleaner_retrain_seeds import GOLDEN  # noqa: E402
 from round_z_extra_rules import compare  # noqa: E402
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, floor in CANDIDATES.items():
         print(f"{name}: seeds' golden lines kept, other lines kept: {golden_counts(floor)}", flush=True)
     print()
-    compare(_steps, [*DEV_PAGES, BLIND_PAGES], cv=not args.no_cv)
+    compare(_steps, DEVELOPMENT_FILES, cv=not args.no_cv)
 
 
 if __name__ == "__main__":

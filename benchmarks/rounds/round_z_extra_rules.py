@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from cleaner_dev_scores import DEV_PAGES  # noqa: E402
+from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
 from stance.cleaning.base import LineRules  # noqa: E402
@@ -41,7 +41,7 @@ class _NoRules(LineRules):
 
 
 def main(argv: list[str] | None = None, steps: Callable[[TreeModel, float], dict[str, LineModel]] | None = None,
-         description: str = __doc__, pages: Sequence[str | Path] = DEV_PAGES) -> None:
+         description: str = __doc__, pages: Sequence[str | Path] = DEVELOPMENT_FILES) -> None:
     """The command line of a round that compares cleaners with :func:`compare` (round Z's by default)."""
     parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)

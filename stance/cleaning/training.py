@@ -276,8 +276,8 @@ _RULE = FEATURES.index("rule")
 
 
 # How much a page in French weighs in training against one in another language (every line of
-# it; `stance train-cleaner --french-weight`). The real pages hold none in French; our 132 French
-# pages are a fifteenth of them. Weighted 4 they gained 0.017 in cross-validation grouped by site
+# it; `stance train-cleaner --french-weight`). The real pages hold none in French; our French pages
+# were a fifteenth of them (132; 414 since round AM). Weighted 4 they gained 0.017 in cross-validation grouped by site
 # (cleaner setting) and the pages of every language 0.002, but the model trained so lost 4 of the
 # seeds' 205 golden lines (recall 0.980 < 0.99), so the shipped model weighs every page alike
 # (tenth session; docs/design.md, "Cleaning").
@@ -810,6 +810,8 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
                 "(`stance train-cleaner --french-weight`; the shipped model weighs every page alike: docs/design.md). "
                 if french and french != 1 else "")
     card = CARD.format(
+        command=retrain_command(model, selected=bool(results and results.get("selection")),
+                                cross_validated=bool(results)),
         size=path.stat().st_size / 1e6,
         pages=info["pages"],
         sites=info["sites"],
@@ -823,6 +825,34 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
     (folder / "README.md").write_text(card, encoding="utf-8")
 
 
+_FIT_OPTIONS = {"iterations": "--iterations", "max_depth": "--depth", "learning_rate": "--learning-rate"}
+
+
+def retrain_command(model: TreeModel, selected: bool, cross_validated: bool) -> str:
+    """The `stance train-cleaner` command that trains ``model`` again on the same pages: the boosting
+    settings unless cross-validation chose them (``selected``), the threshold unless it chose that
+    (``cross_validated``), and the stages.
+
+    >>> model = TreeModel.default()
+    >>> retrain_command(model, selected=False, cross_validated=True)
+    'stance train-cleaner --iterations 300 --depth 6 --learning-rate 0.1'
+    """
+    info = model.spec.get("info", {})
+    parts = ["stance train-cleaner"]
+    if not selected:
+        fit = info.get("fit", {})
+        parts += [f"{option} {fit[key]:g}" for key, option in _FIT_OPTIONS.items() if key in fit]
+    if not cross_validated:
+        parts.append(f"--threshold {model.threshold:g}")
+    if model.second is None:
+        parts.append("--no-rescuer")
+    elif model.rescue is None:
+        parts.append("--second-stage")
+    if info.get("french_weight"):
+        parts.append(f"--french-weight {info['french_weight']:g}")
+    return " ".join(parts)
+
+
 CARD = """# Line model of the cleaner (content or furniture)
 
 `model.json` ({size:.2f} MB): {trees},
@@ -833,7 +863,7 @@ probability of being furniture, unless a rule recognised it (then the rule's rea
 `Boilerplate`, which are also features of the trees, before the model; those of `ExtraFurniture`, which
 the trees were trained without, after it.
 
-Retrain with one command from a source checkout: `stance train-cleaner` (reads
+Retrain with one command from a source checkout: `{command}` (reads
 `../shared/data/webpages` by default, or `--data DIR`, plus `models/training/webpages_fr.jsonl`;
 `--out stance/models/line-model` to replace this model).
 
