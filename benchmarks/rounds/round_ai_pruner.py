@@ -68,25 +68,10 @@ class Pruned(TreeModel):
 
 def inner_first_stage(pages: Sequence[dict], features: tuple, indices: Sequence[int],
                       folds: int = 5) -> dict[int, np.ndarray]:
-    """The first stage's content probabilities of every training row of the pages ``indices`` out of fold:
-    ``training.fit_stages``' inner cross-validation grouped by site, its fold models refitted alike."""
-    from sklearn.model_selection import GroupKFold
-
-    X, y, origin, _ = features
-    fit = training.shipped_fit()
-    weights = [float(page.get("weight", 1.0)) for page in pages]
-    rows_of = training._rows_of(origin, len(pages))
-    groups = np.array([pages[i]["group"] for i in indices])
-    p: dict[int, np.ndarray] = {}
-    for inner_train, inner_test in GroupKFold(min(folds, len(set(groups.tolist())))).split(
-            np.zeros(len(indices)), groups=groups):
-        rows = [r for i in inner_train for r in rows_of[indices[i]]]
-        inner = TreeModel.from_sklearn(training.fit_trees([X[r] for r in rows], [y[r] for r in rows],
-                                                          weights=[weights[origin[r]] for r in rows], **fit), 0.5)
-        for i in inner_test:
-            for r in rows_of[indices[i]]:
-                p[r] = inner.first_stage(X[r])
-    return p
+    """The shipped first stage's probabilities of the rows of the pages ``indices`` out of fold, as
+    ``training.fit_stages`` gives them to a second stage (``training.inner_first_stage``)."""
+    groups = len({pages[i]["group"] for i in indices})
+    return training.inner_first_stage(pages, features, indices, min(folds, groups), **training.shipped_fit())
 
 
 def fit_on_judged(pages: Sequence[dict], features: tuple, indices: Sequence[int], p: dict[int, np.ndarray],
@@ -206,18 +191,24 @@ def _header() -> None:
     print("|---|---|---:|---:|---:|---:|---:|", flush=True)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run(argv: list[str] | None, description: str, development: Callable[[Sequence[str], Path], None],
+        candidates: dict[str, Candidate], out: str) -> None:
+    """The command line of rounds AI, AJ and AL: ``--dev`` runs ``development(pages, out)`` on the
+    development files, else :func:`cross_validation` of ``candidates``."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dev", action="store_true", help="the development files instead of the cross-validation")
     parser.add_argument("--pages", nargs="+", metavar="FILE", default=[str(p) for p in DEVELOPMENT_FILES])
-    parser.add_argument("--out", type=Path, default=ROOT / "out" / "round-ai", help="where the pruner is kept")
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / out, help="where the candidate is kept")
     args = parser.parse_args(argv)
     if args.dev:
         development(args.pages, args.out)
     else:
-        cross_validation(args.folds, {"+ pruner (AI)": with_pruner})
+        cross_validation(args.folds, candidates)
 
+
+def main(argv: list[str] | None = None) -> None:
+    run(argv, __doc__, development, {"+ pruner (AI)": with_pruner}, "round-ai")
 
 if __name__ == "__main__":
     main()

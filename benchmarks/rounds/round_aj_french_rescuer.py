@@ -17,7 +17,6 @@ give the shipped rescuer's trees exactly (the procedure is the library's).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Sequence
@@ -30,12 +29,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
-from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 from round_ai_pruner import (  # noqa: E402
     compare,
-    cross_validation,
     fit_on_judged,
     inner_first_stage,
+    run,
     with_pruner,
 )
 
@@ -76,18 +74,8 @@ def development(paths: Sequence[str], out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--dev", action="store_true", help="the development files instead of the cross-validation")
-    parser.add_argument("--pages", nargs="+", metavar="FILE", default=[str(p) for p in DEVELOPMENT_FILES])
-    parser.add_argument("--out", type=Path, default=ROOT / "out" / "round-aj", help="where the candidate is kept")
-    args = parser.parse_args(argv)
-    if args.dev:
-        development(args.pages, args.out)
-    else:
-        cross_validation(args.folds, {"+ pruner (AI)": with_pruner,
-                                      f"rescuer, French pages weighing {WEIGHT:g} (AJ)": french_rescuer})
-
+    run(argv, __doc__, development, {"+ pruner (AI)": with_pruner,
+                                     f"rescuer, French pages weighing {WEIGHT:g} (AJ)": french_rescuer}, "round-aj")
 
 if __name__ == "__main__":
     main()

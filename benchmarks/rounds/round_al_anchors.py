@@ -24,7 +24,6 @@ precision 0.90 or more, 0.95x the shipped cleaner's speed or more.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -39,7 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 from cleaner_dev_scores import BLIND4_PAGES, DEVELOPMENT_FILES  # noqa: E402
-from round_ai_pruner import compare, cross_validation, fit_on_judged, inner_first_stage  # noqa: E402
+from round_ai_pruner import compare, fit_on_judged, inner_first_stage, run  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
 from stance.cleaning.features import _LOG_CHARS, _RULE, context_features  # noqa: E402
@@ -121,18 +120,7 @@ def development(paths: Sequence[str], out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--dev", action="store_true", help="the development files instead of the cross-validation")
-    parser.add_argument("--pages", nargs="+", metavar="FILE",
-                        default=[str(p) for p in DEVELOPMENT_FILES])
-    parser.add_argument("--out", type=Path, default=ROOT / "out" / "round-al", help="where the rescuer is kept")
-    args = parser.parse_args(argv)
-    if args.dev:
-        development(args.pages, args.out)
-    else:
-        cross_validation(args.folds, {"rescuer with the anchor features (AL)": anchored})
-
+    run(argv, __doc__, development, {"rescuer with the anchor features (AL)": anchored}, "round-al")
 
 if __name__ == "__main__":
     main()

@@ -355,7 +355,6 @@ def fit_stages(
     Returns the fitted first and second stages (``None`` without a second stage), for
     :meth:`TreeModel.from_sklearn`.
     """
-    from sklearn.model_selection import GroupKFold
 
     X, y, origin, _ = features
     indices = list(range(len(pages))) if page_indices is None else [int(i) for i in page_indices]
@@ -400,15 +399,34 @@ def fit_stages(
         )
     inputs: list[np.ndarray] = [np.zeros(0)] * len(X)
     judged: list[np.ndarray] = [np.zeros(0, dtype=bool)] * len(X)
-    for inner_train, inner_test in GroupKFold(inner_folds).split(np.zeros(len(indices)), groups=groups):
-        inner = TreeModel.from_sklearn(trees_on([indices[i] for i in inner_train], **fit), 0.5)
+    for r, p in inner_first_stage(pages, features, indices, inner_folds, **fit).items():
+        inputs[r] = np.hstack((X[r], context_features(p, X[r])))
+        if rescue_below is not None:
+            judged[r] = (p < rescue_below) & (X[r][:, _RULE] == 0)
+    return first, trees_on(indices, inputs, judged if rescue_below is not None else None, **second)
+
+
+def inner_first_stage(pages: Sequence[dict], features: tuple, indices: Sequence[int], folds: int,
+                      **fit: Any) -> dict[int, np.ndarray]:
+    """The first stage's content probabilities (``fit``'s settings) of every training row of the pages
+    ``indices``, each from a model fitted without its site: ``folds`` folds of those pages grouped by
+    site. What a second stage of :func:`fit_stages` learns from."""
+    from sklearn.model_selection import GroupKFold
+
+    X, y, origin, _ = features
+    weights = [float(page.get("weight", 1.0)) for page in pages]
+    rows_of = _rows_of(origin, len(pages))
+    groups = np.array([pages[i]["group"] for i in indices])
+    out: dict[int, np.ndarray] = {}
+    for inner_train, inner_test in GroupKFold(folds).split(np.zeros(len(indices)), groups=groups):
+        rows = [row for i in inner_train for row in rows_of[indices[i]]]
+        trees = fit_trees([X[r] for r in rows], [y[r] for r in rows], weights=[weights[origin[r]] for r in rows],
+                          **fit)
+        inner = TreeModel.from_sklearn(trees, 0.5)
         for i in inner_test:
             for r in rows_of[indices[i]]:
-                p = inner.first_stage(X[r])
-                inputs[r] = np.hstack((X[r], context_features(p, X[r])))
-                if rescue_below is not None:
-                    judged[r] = (p < rescue_below) & (X[r][:, _RULE] == 0)
-    return first, trees_on(indices, inputs, judged if rescue_below is not None else None, **second)
+                out[r] = inner.first_stage(X[r])
+    return out
 
 
 def out_of_fold(

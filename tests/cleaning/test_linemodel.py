@@ -463,6 +463,12 @@ def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Pat
     two = TreeModel.load(tmp_path / "two")
     assert two.second is not None and two.spec["info"]["fit"] == FIRST_STAGE and two.rescue is None
     assert two.spec["info"]["second"] == SECOND_STAGE
+    # each card names the command that trains its model again: the settings and threshold it was given
+    card = (tmp_path / "two" / "README.md").read_text(encoding="utf-8")
+    assert ("`stance train-cleaner --iterations 100 --depth 6 --learning-rate 0.1 --threshold 0.4 --second-stage`"
+            in card)
+    card = (tmp_path / "one" / "README.md").read_text(encoding="utf-8")
+    assert "`stance train-cleaner --iterations 300 --depth 6 --learning-rate 0.1 --threshold 0.4 --no-rescuer`" in card
 
 
 @pytest.mark.slow  # trains the shipped settings' 300 trees twice on tiny pages (a few seconds)
