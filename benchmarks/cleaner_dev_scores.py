@@ -1,12 +1,12 @@
-"""The line model on the French development pages: 40 sites it was never trained on.
+"""The line model on the French development pages: 60 sites it was never trained on.
 
-Reads ``models/training/webpages_fr_dev_blind2.jsonl`` and ``webpages_fr_dev_blind3.jsonl`` (30 pages each,
-3 per site, the halves of two files of 60 that nobody read before the nineteenth session) and
-``webpages_fr_dev_blind4.jsonl`` (60 pages, 3 per site), written by writers who read neither the rules nor
-the model (``models/training/README.md``; the development pages that had been read became training pages in
-round AM, nineteenth session), never eval/ or seeds/, scores each file apart, and cleans each page alone as
-the cleaner does (the comment step and deduplication, then the line model rerun on what it keeps until it
-drops nothing), with the shipped line model or ``--line-model DIR``.
+Reads ``models/training/webpages_fr_dev_blind2.jsonl`` and ``webpages_fr_dev_blind3.jsonl`` (30 pages each, 3
+per site, the halves of two files of 60 that nobody read before the nineteenth session) and
+``webpages_fr_dev_blind4.jsonl`` and ``webpages_fr_dev_blind5.jsonl`` (60 pages each, 3 per site), written by
+writers who read neither the rules nor the model (``models/training/README.md``; the development pages that
+had been read became training pages in round AM, nineteenth session), never eval/ or seeds/, scores each file
+apart, and cleans each page alone as the cleaner does (the comment step and deduplication, then the line model
+rerun on what it keeps until it drops nothing), with the shipped line model or ``--line-model DIR``.
 Prints line precision/recall/F1 of the content lines and the snippet scores (up to 3 content
 and 3 furniture lines of 15+ characters per page, as trafilatura's benchmark scores
 extractors), as ``stance train-cleaner`` scores its cross-validation (docs/design.md, "Cleaning").
@@ -35,14 +35,16 @@ BLIND2_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind2.jsonl"
 BLIND3_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind3.jsonl"
 # and in the nineteenth session, on 20 more sites (rounds AI' to AM)
 BLIND4_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind4.jsonl"
-DEVELOPMENT_FILES = (BLIND2_PAGES, BLIND3_PAGES, BLIND4_PAGES)  # all three, the default here
+# and in the twentieth session, on 20 more sites (round AN)
+BLIND5_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind5.jsonl"
+DEVELOPMENT_FILES = (BLIND2_PAGES, BLIND3_PAGES, BLIND4_PAGES, BLIND5_PAGES)  # all four, the default here
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--line-model", metavar="DIR", help="a model saved by `stance train-cleaner --out DIR`")
     parser.add_argument("--pages", nargs="+", default=[str(path) for path in DEVELOPMENT_FILES],
-                        metavar="FILE", help="files of line-labelled pages, each scored apart (default: the three "
+                        metavar="FILE", help="files of line-labelled pages, each scored apart (default: the four "
                         "development files)")
     args = parser.parse_args(argv)
     model = TreeModel.load(args.line_model) if args.line_model else TreeModel.default()
