@@ -38,6 +38,8 @@ BLIND4_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind4.jsonl"
 # and in the twentieth session, on 20 more sites (round AN)
 BLIND5_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind5.jsonl"
 DEVELOPMENT_FILES = (BLIND2_PAGES, BLIND3_PAGES, BLIND4_PAGES, BLIND5_PAGES)  # all four, the default here
+# and on 40 more sites, written after round AO's rule (it decides AO; scored with --pages)
+BLIND6_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind6.jsonl"
 
 
 def main(argv: list[str] | None = None) -> None:
