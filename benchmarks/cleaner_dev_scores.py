@@ -1,12 +1,12 @@
-"""The line model on the French development pages: 60 sites it was never trained on.
+"""The line model on the French development pages: 140 sites it was never trained on.
 
-Reads ``models/training/webpages_fr_dev_blind2.jsonl`` and ``webpages_fr_dev_blind3.jsonl`` (30 pages each, 3
-per site, the halves of two files of 60 that nobody read before the nineteenth session) and
-``webpages_fr_dev_blind4.jsonl`` and ``webpages_fr_dev_blind5.jsonl`` (60 pages each, 3 per site), written by
-writers who read neither the rules nor the model (``models/training/README.md``; the development pages that
-had been read became training pages in round AM, nineteenth session), never eval/ or seeds/, scores each file
-apart, and cleans each page alone as the cleaner does (the comment step and deduplication, then the line model
-rerun on what it keeps until it drops nothing), with the shipped line model or ``--line-model DIR``.
+Reads the French development files of ``models/training`` (``webpages_fr_dev_*.jsonl``, 420 pages of 140
+sites, 3 pages a site): the halves of blind2 and blind3 that nobody read before the nineteenth session,
+blind4, blind5, the 120 pages written as round AN's training pages and blind6, written by writers who read
+neither the rules nor the model (``models/training/README.md``; the development pages that had been read
+became training pages in round AM, nineteenth session), never eval/ or seeds/, scores each file apart, and
+cleans each page alone as the cleaner does (the comment step and deduplication, then the line model rerun on
+what it keeps until it drops nothing), with the shipped line model or ``--line-model DIR``.
 Prints line precision/recall/F1 of the content lines and the snippet scores (up to 3 content
 and 3 furniture lines of 15+ characters per page, as trafilatura's benchmark scores
 extractors), as ``stance train-cleaner`` scores its cross-validation (docs/design.md, "Cleaning").
@@ -35,18 +35,19 @@ BLIND2_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind2.jsonl"
 BLIND3_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind3.jsonl"
 # and in the nineteenth session, on 20 more sites (rounds AI' to AM)
 BLIND4_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind4.jsonl"
-# and in the twentieth session, on 20 more sites (round AN)
+# and in the twentieth, with one brief: 20 sites (they decided round AN), 40 sites (written as AN's training
+# pages; development pages since AN was not adopted) and 40 more (written after AO's rule; they decided AO)
 BLIND5_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind5.jsonl"
-DEVELOPMENT_FILES = (BLIND2_PAGES, BLIND3_PAGES, BLIND4_PAGES, BLIND5_PAGES)  # all four, the default here
-# and on 40 more sites, written after round AO's rule (it decides AO; scored with --pages)
+AN_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_an.jsonl"
 BLIND6_PAGES = ROOT / "models" / "training" / "webpages_fr_dev_blind6.jsonl"
+DEVELOPMENT_FILES = (BLIND2_PAGES, BLIND3_PAGES, BLIND4_PAGES, BLIND5_PAGES, AN_PAGES, BLIND6_PAGES)  # the default
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--line-model", metavar="DIR", help="a model saved by `stance train-cleaner --out DIR`")
     parser.add_argument("--pages", nargs="+", default=[str(path) for path in DEVELOPMENT_FILES],
-                        metavar="FILE", help="files of line-labelled pages, each scored apart (default: the four "
+                        metavar="FILE", help="files of line-labelled pages, each scored apart (default: the six "
                         "development files)")
     args = parser.parse_args(argv)
     model = TreeModel.load(args.line_model) if args.line_model else TreeModel.default()

@@ -15,6 +15,11 @@ with the same brief at the same time, never trained on). The rule, written befor
 ``docs/design.md``, round AN.
 
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_an_new_pages.py --candidate out/round-an  # a minute
+
+Round AO (the same session) is scored by the same comparison on its own development file:
+
+    python benchmarks/rounds/round_an_new_pages.py --candidate out/round-ao \
+        --pages models/training/webpages_fr_dev_blind6.jsonl
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
-from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
+from cleaner_dev_scores import BLIND2_PAGES, BLIND3_PAGES, BLIND4_PAGES, BLIND5_PAGES  # noqa: E402
 from round_ai_pruner import _header, _scores  # noqa: E402
 from round_z_extra_rules import _row  # noqa: E402
 
@@ -42,11 +47,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="the model `stance train-cleaner --out DIR` trained with the new pages")
     parser.add_argument("--shipped", type=Path, default=None,
                         help="the model to compare with (default: the shipped one)")
+    parser.add_argument("--pages", nargs="+", metavar="FILE",
+                        default=[str(path) for path in (BLIND2_PAGES, BLIND3_PAGES, BLIND4_PAGES, BLIND5_PAGES)],
+                        help="development files, each scored apart and all together (default: AN's four)")
     args = parser.parse_args(argv)
     steps = {"shipped": LineModel(model=TreeModel.load(args.shipped) if args.shipped else TreeModel.default()),
-             "with the 120 new training pages (AN)": LineModel(model=TreeModel.load(args.candidate))}
-    files = {Path(path).stem.replace("webpages_fr_dev_", ""): training.read_pages([path])
-             for path in DEVELOPMENT_FILES}
+             f"candidate ({args.candidate.name})": LineModel(model=TreeModel.load(args.candidate))}
+    files = {Path(path).stem.replace("webpages_fr_dev_", ""): training.read_pages([path]) for path in args.pages}
     every = [page for pages in files.values() for page in pages]
     _header()
     for name, pages in ((f"all development pages ({len(every)}, decides)", every),
