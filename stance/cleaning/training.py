@@ -648,9 +648,11 @@ def train(
     rescue_below = threshold if rescuer else None
     first, second_trees = fit_stages(pages, features, folds=folds, second=second, rescue_below=rescue_below, **fit)
     french = max((float(p.get("weight", 1.0)) for p in pages if p.get("lang") == "fr"), default=1.0)
+    documents = sum(p.get("source") == DOCUMENTS_SOURCE for p in pages)
     info = {
         "pages": len(pages),
         **({"french_weight": french} if french != 1.0 else {}),  # every page alike: nothing to record
+        **({"documents": documents} if documents else {}),  # articles read as content only (--with-documents)
         "labelled_lines": int(sum(np.sum(np.asarray(p["labels"]) >= 0) for p in pages)),
         "sites": len({p["group"] for p in pages}),
         "fit": {k: v for k, v in fit.items()},
@@ -768,6 +770,50 @@ def french_pages_file() -> Path:
     return path
 
 
+DOCUMENTS_SOURCE = "stance-fr-documents"
+
+
+def french_documents_file() -> Path:
+    """Our French training articles for stance: ``models/training/stance_fr_documents.jsonl`` of the source
+    checkout, which ``stance train-cleaner --with-documents`` also reads as pages of content only."""
+    path = repository_root() / "models" / "training" / "stance_fr_documents.jsonl"
+    if not path.is_file():
+        raise InputError(
+            "the French training documents ship with the stance source repository, not with the installed "
+            "package; run from a checkout, or leave out --with-documents",
+            str(path),
+        )
+    return path
+
+
+def document_pages(path: str | Path | None = None) -> list[dict]:
+    """Articles as pages whose every paragraph is content: the French training documents of stance
+    (:func:`french_documents_file`, ``{"id", "text"}`` per line, paragraphs separated by blank lines), each
+    its own site. They are articles as the library is given them, without furniture: short subheadings,
+    lines ending with a colon before a list, questions to the reader, which web page dumps teach the line
+    model too rarely to keep (``docs/design.md``, round AP).
+
+    >>> pages = document_pages()
+    >>> len(pages) > 100, all(set(page["labels"]) == {1} for page in pages)
+    (True, True)
+    """
+    path = Path(path) if path is not None else french_documents_file()
+    pages = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            paragraphs = [part.strip() for part in str(record.get("text", "")).split("\n") if part.strip()]
+            page = {"id": f"{DOCUMENTS_SOURCE}/{record.get('id', number)}", "source": DOCUMENTS_SOURCE, "lang": "fr",
+                    "site": f"{DOCUMENTS_SOURCE}/{record.get('id', number)}", "url": None,
+                    "lines": paragraphs, "labels": [1] * len(paragraphs)}
+            page = read_page(page, f"{path}:{number}")
+            if page["lines"]:
+                pages.append(page)
+    return pages
+
+
 def default_output() -> Path:
     """Where ``stance train-cleaner`` saves by default: ``$STANCE_HOME/line-model``."""
     from ..registry import stance_home
@@ -827,6 +873,11 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
     weighted = (f"Each page in French weighs {french:g} in training, a page in another language 1 "
                 "(`stance train-cleaner --french-weight`; the shipped model weighs every page alike: docs/design.md). "
                 if french and french != 1 else "")
+    if info.get("documents"):
+        weighted += (f"{info['documents']} of the pages are our French training articles for stance "
+                     "(`models/training/stance_fr_documents.jsonl`, MIT), read as pages whose every paragraph is "
+                     "content (`stance train-cleaner --with-documents`): articles as the library is given them, "
+                     "with short subheadings, lines ending with a colon and questions to the reader. ")
     card = CARD.format(
         command=retrain_command(model, selected=bool(results and results.get("selection")),
                                 cross_validated=bool(results)),
@@ -868,6 +919,8 @@ def retrain_command(model: TreeModel, selected: bool, cross_validated: bool) -> 
         parts.append("--second-stage")
     if info.get("french_weight"):
         parts.append(f"--french-weight {info['french_weight']:g}")
+    if info.get("documents"):
+        parts.append("--with-documents")
     return " ".join(parts)
 
 

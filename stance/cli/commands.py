@@ -494,6 +494,9 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
                        help="folders or .jsonl(.gz) files of labelled pages (default: ../shared/data/webpages)")
     train.add_argument("--no-french-pages", action="store_true",
                        help="leave out models/training/webpages_fr.jsonl")
+    train.add_argument("--with-documents", action="store_true",
+                       help="also read the French training articles of models/training/stance_fr_documents.jsonl "
+                       "as pages whose every paragraph is content (docs/design.md, round AP)")
     train.add_argument("--french-weight", type=float, default=None, metavar="W",
                        help="training weight of each page in French (lang fr) against 1 for the others (default "
                        "1; 4 is better in cross-validation on French pages but loses article lines at the seeds' "
@@ -546,6 +549,9 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     if not args.no_french_pages:
         paths.append(training.french_pages_file())
     pages = training.read_pages(paths)
+    if args.with_documents:
+        paths.append(training.french_documents_file())
+        pages += training.document_pages(paths[-1])
     training.weigh_pages(pages, training.FRENCH_WEIGHT if args.french_weight is None else args.french_weight)
     sites = len({p["group"] for p in pages})
     print(f"{len(pages)} pages from {sites} sites", flush=True)

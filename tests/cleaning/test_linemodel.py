@@ -19,6 +19,7 @@ from stance.cleaning.training import (
     RESCUE_KEEP,
     SECOND_STAGE,
     cross_validate,
+    document_pages,
     fit_cost,
     fit_stages,
     fit_trees,
@@ -26,6 +27,7 @@ from stance.cleaning.training import (
     page_features,
     read_page,
     rerun_to_fixed_point,
+    retrain_command,
     select_fit,
     shipped_fit,
     shipped_second,
@@ -534,3 +536,17 @@ def test_train_cleaner_refuses_bad_options_and_outputs_before_reading_pages(
         assert message in capsys.readouterr().err
     assert main([*base, "--out", str(tmp_path / "new")]) == 2
     assert "no pages at" in capsys.readouterr().err
+
+
+def test_documents_read_as_pages_of_content_only_are_named_in_the_retrain_command(tmp_path: Path) -> None:
+    documents = tmp_path / "documents.jsonl"
+    documents.write_text(json.dumps({"id": "d1", "text": "Le titre\n\nLe premier paragraphe de l'article, assez "
+                                     "long pour compter.\n\nEn bref :\n\nUn point."}) + "\n", encoding="utf-8")
+    (page,) = document_pages(documents)
+    assert page["lines"] == ["Le titre", "Le premier paragraphe de l'article, assez long pour compter.", "En bref :",
+                             "Un point."]
+    assert page["labels"] == [1, 1, 1, 1] and page["group"] == "stance-fr-documents/d1"
+    model = TreeModel.default()
+    spec = {**model.spec, "info": {**model.spec["info"], "documents": 204}}
+    assert retrain_command(TreeModel(spec), selected=False, cross_validated=True).endswith(" --with-documents")
+    assert "--with-documents" not in retrain_command(model, selected=False, cross_validated=True)
