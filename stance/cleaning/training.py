@@ -803,8 +803,15 @@ def document_pages(path: str | Path | None = None) -> list[dict]:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            record = json.loads(line)
-            paragraphs = [part.strip() for part in str(record.get("text", "")).split("\n") if part.strip()]
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise InputError(f"malformed JSON ({error.msg} at column {error.colno}); expected one document "
+                                 '{"id", "text"} per line', f"{path}:{number}") from None
+            if not (isinstance(record, dict) and isinstance(record.get("text"), str)):
+                raise InputError('not a document; expected {"id": ..., "text": "paragraphs separated by blank '
+                                 'lines"}', f"{path}:{number}")
+            paragraphs = [part.strip() for part in record["text"].split("\n") if part.strip()]
             page = {"id": f"{DOCUMENTS_SOURCE}/{record.get('id', number)}", "source": DOCUMENTS_SOURCE, "lang": "fr",
                     "site": f"{DOCUMENTS_SOURCE}/{record.get('id', number)}", "url": None,
                     "lines": paragraphs, "labels": [1] * len(paragraphs)}
