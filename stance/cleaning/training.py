@@ -791,7 +791,8 @@ def document_pages(path: str | Path | None = None) -> list[dict]:
     (:func:`french_documents_file`, ``{"id", "text"}`` per line, paragraphs separated by blank lines), each
     its own site. They are articles as the library is given them, without furniture: short subheadings,
     lines ending with a colon before a list, questions to the reader, which web page dumps teach the line
-    model too rarely to keep (``docs/design.md``, round AP).
+    model too rarely to keep. Not used by default: in round AP they did not help on French dirty documents
+    (``docs/design.md``).
 
     >>> pages = document_pages()
     >>> len(pages) > 100, all(set(page["labels"]) == {1} for page in pages)

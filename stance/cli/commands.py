@@ -496,7 +496,8 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
                        help="leave out models/training/webpages_fr.jsonl")
     train.add_argument("--with-documents", action="store_true",
                        help="also read the French training articles of models/training/stance_fr_documents.jsonl "
-                       "as pages whose every paragraph is content (docs/design.md, round AP)")
+                       "as pages whose every paragraph is content (not the default: it lost recall on French dirty "
+                       "documents in round AP, docs/design.md)")
     train.add_argument("--french-weight", type=float, default=None, metavar="W",
                        help="training weight of each page in French (lang fr) against 1 for the others (default "
                        "1; 4 is better in cross-validation on French pages but loses article lines at the seeds' "
