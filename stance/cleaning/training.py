@@ -758,16 +758,19 @@ def default_pages_folder() -> Path:
     return path
 
 
+def _checkout_file(name: str, what: str, instead: str) -> Path:
+    """``models/training/<name>`` of the source checkout, or an :class:`InputError` saying ``what`` it holds
+    and what to do ``instead`` when the package runs from an installed wheel."""
+    path = repository_root() / "models" / "training" / name
+    if not path.is_file():
+        raise InputError(f"{what} ship with the stance source repository, not with the installed package; run "
+                         f"from a checkout, or {instead}", str(path))
+    return path
+
+
 def french_pages_file() -> Path:
     """Our French training pages: ``models/training/webpages_fr.jsonl`` of the source checkout."""
-    path = repository_root() / "models" / "training" / "webpages_fr.jsonl"
-    if not path.is_file():
-        raise InputError(
-            "the French training pages ship with the stance source repository, not with the installed "
-            "package; run from a checkout, or pass --no-french-pages",
-            str(path),
-        )
-    return path
+    return _checkout_file("webpages_fr.jsonl", "the French training pages", "pass --no-french-pages")
 
 
 DOCUMENTS_SOURCE = "stance-fr-documents"
@@ -776,14 +779,7 @@ DOCUMENTS_SOURCE = "stance-fr-documents"
 def french_documents_file() -> Path:
     """Our French training articles for stance: ``models/training/stance_fr_documents.jsonl`` of the source
     checkout, which ``stance train-cleaner --with-documents`` also reads as pages of content only."""
-    path = repository_root() / "models" / "training" / "stance_fr_documents.jsonl"
-    if not path.is_file():
-        raise InputError(
-            "the French training documents ship with the stance source repository, not with the installed "
-            "package; run from a checkout, or leave out --with-documents",
-            str(path),
-        )
-    return path
+    return _checkout_file("stance_fr_documents.jsonl", "the French training documents", "leave out --with-documents")
 
 
 def document_pages(path: str | Path | None = None) -> list[dict]:
