@@ -794,27 +794,17 @@ def document_pages(path: str | Path | None = None) -> list[dict]:
     >>> len(pages) > 100, all(set(page["labels"]) == {1} for page in pages)
     (True, True)
     """
+    from ..io import read_documents  # reads {"id", "text"} lines, an InputError naming the line otherwise
+
     path = Path(path) if path is not None else french_documents_file()
     pages = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(f"malformed JSON ({error.msg} at column {error.colno}); expected one document "
-                                 '{"id", "text"} per line', f"{path}:{number}") from None
-            if not (isinstance(record, dict) and isinstance(record.get("text"), str)):
-                raise InputError('not a document; expected {"id": ..., "text": "paragraphs separated by blank '
-                                 'lines"}', f"{path}:{number}")
-            paragraphs = [part.strip() for part in record["text"].split("\n") if part.strip()]
-            page = {"id": f"{DOCUMENTS_SOURCE}/{record.get('id', number)}", "source": DOCUMENTS_SOURCE, "lang": "fr",
-                    "site": f"{DOCUMENTS_SOURCE}/{record.get('id', number)}", "url": None,
-                    "lines": paragraphs, "labels": [1] * len(paragraphs)}
-            page = read_page(page, f"{path}:{number}")
-            if page["lines"]:
-                pages.append(page)
+    for document in read_documents(path):
+        name = f"{DOCUMENTS_SOURCE}/{document.id}"
+        paragraphs = [part.strip() for part in document.text.split("\n") if part.strip()]
+        page = read_page({"id": name, "source": DOCUMENTS_SOURCE, "lang": "fr", "site": name, "url": None,
+                          "lines": paragraphs, "labels": [1] * len(paragraphs)}, f"{path}: {document.id}")
+        if page["lines"]:
+            pages.append(page)
     return pages
 
 

@@ -552,8 +552,10 @@ def test_documents_read_as_pages_of_content_only_are_named_in_the_retrain_comman
     assert "--with-documents" not in retrain_command(model, selected=False, cross_validated=True)
 
 
-@pytest.mark.parametrize(("content", "message"), [("{not json\n", "documents.jsonl:1: malformed JSON"),
-                                                  ('{"id": "d1"}\n', "documents.jsonl:1: not a document")])
+@pytest.mark.parametrize(("content", "message"), [
+    ("{not json\n", "documents.jsonl:1: malformed JSON"),
+    ('{"id": "d1"}\n', r"documents.jsonl:1: missing field\(s\) \['text'\]"),
+])
 def test_documents_that_cannot_be_read_say_where_and_what_was_expected(tmp_path: Path, content: str,
                                                                        message: str) -> None:
     documents = tmp_path / "documents.jsonl"
