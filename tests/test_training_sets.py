@@ -24,6 +24,10 @@ EVAL = ROOT / "eval"
 DEV_PAGES = ("webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "webpages_fr_dev_blind4.jsonl",
              "webpages_fr_dev_blind5.jsonl", "webpages_fr_dev_an.jsonl", "webpages_fr_dev_blind6.jsonl",
              "cleaning_fr_documents_dev.jsonl")
+# French dirty documents in the pages' format, written for round AQ (docs/design.md): training pages of the
+# line model if the round ships it, else development documents like the last file above.
+CLEANING_DOCUMENTS = "cleaning_fr_documents.jsonl"
+LINE_MODEL_FILES = ("webpages_fr.jsonl", CLEANING_DOCUMENTS, *DEV_PAGES)
 LABELS = {"bullish", "skeptical", "neutral"}
 FRENCH_PASSAGES = ("stance_fr.jsonl", "stance_fr_news.jsonl", "stance_fr_genres.jsonl")
 SETS = {
@@ -120,7 +124,7 @@ def test_no_training_text_of_any_set_copies_a_seed_or_an_eval_text(
 def _page_contents() -> list[tuple[str, str]]:
     """(id, content lines joined) for each French web page of the cleaner's line model, training and
     development pages."""
-    pages = read(TRAINING / "webpages_fr.jsonl") + [page for name in DEV_PAGES for page in read(TRAINING / name)]
+    pages = [page for name in LINE_MODEL_FILES for page in read(TRAINING / name)]
     return [(page["id"], " ".join(line for line, label in zip(page["lines"], page["labels"], strict=True)
                                   if label == 1))
             for page in pages]
@@ -141,18 +145,18 @@ def test_no_french_web_page_s_content_near_duplicates_a_seed_or_an_eval_text(see
 
 
 def test_the_french_development_pages_are_of_sites_the_line_model_never_trained_on() -> None:
-    training, *devs = [read(TRAINING / name) for name in ("webpages_fr.jsonl", *DEV_PAGES)]
-    sets = [training, *devs]
+    training, documents, *devs = [read(TRAINING / name) for name in LINE_MODEL_FILES]
+    sets = [training, documents, *devs]
     for a, b in itertools.combinations(sets, 2):  # no site, no id in two of the files
         assert not {page["site"] for page in a} & {page["site"] for page in b}
         assert not {page["id"] for page in a} & {page["id"] for page in b}
-    for page in (page for dev in devs for page in dev):
+    for page in (page for pages in (documents, *devs) for page in pages):
         assert len(page["lines"]) == len(page["labels"]) and set(page["labels"]) <= {1, 0, -1}, page["id"]
         assert all(line.strip() for line in page["lines"]), page["id"]
 
 
 def test_every_logged_development_page_label_change_is_applied() -> None:
-    pages = {page["id"]: page for name in ("webpages_fr.jsonl", *DEV_PAGES) for page in read(TRAINING / name)}
+    pages = {page["id"]: page for name in LINE_MODEL_FILES for page in read(TRAINING / name)}
     changes = read(TRAINING / "webpages_fr_dev_label_changes.jsonl")
     assert changes
     for change in changes:
