@@ -19,15 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "models" / "training"
 EVAL = ROOT / "eval"
 # The French development pages of the line model, never trained on (models/training/README.md); those
-# that had been read are training pages since round AM, in webpages_fr.jsonl. The last file holds French
+# that had been read are training pages since round AM, in webpages_fr.jsonl. The last two files hold French
 # documents (an article's copied text with its clutter) in the same format.
 DEV_PAGES = ("webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "webpages_fr_dev_blind4.jsonl",
              "webpages_fr_dev_blind5.jsonl", "webpages_fr_dev_an.jsonl", "webpages_fr_dev_blind6.jsonl",
-             "cleaning_fr_documents_dev.jsonl")
-# French dirty documents in the pages' format, written for round AQ (docs/design.md): training pages of the
-# line model if the round ships it, else development documents like the last file above.
-CLEANING_DOCUMENTS = "cleaning_fr_documents.jsonl"
-LINE_MODEL_FILES = ("webpages_fr.jsonl", CLEANING_DOCUMENTS, *DEV_PAGES)
+             "cleaning_fr_documents_dev.jsonl", "cleaning_fr_documents_dev_aq.jsonl")
+LINE_MODEL_FILES = ("webpages_fr.jsonl", *DEV_PAGES)
 LABELS = {"bullish", "skeptical", "neutral"}
 FRENCH_PASSAGES = ("stance_fr.jsonl", "stance_fr_news.jsonl", "stance_fr_genres.jsonl")
 SETS = {
@@ -145,12 +142,12 @@ def test_no_french_web_page_s_content_near_duplicates_a_seed_or_an_eval_text(see
 
 
 def test_the_french_development_pages_are_of_sites_the_line_model_never_trained_on() -> None:
-    training, documents, *devs = [read(TRAINING / name) for name in LINE_MODEL_FILES]
-    sets = [training, documents, *devs]
+    training, *devs = [read(TRAINING / name) for name in LINE_MODEL_FILES]
+    sets = [training, *devs]
     for a, b in itertools.combinations(sets, 2):  # no site, no id in two of the files
         assert not {page["site"] for page in a} & {page["site"] for page in b}
         assert not {page["id"] for page in a} & {page["id"] for page in b}
-    for page in (page for pages in (documents, *devs) for page in pages):
+    for page in (page for dev in devs for page in dev):
         assert len(page["lines"]) == len(page["labels"]) and set(page["labels"]) <= {1, 0, -1}, page["id"]
         assert all(line.strip() for line in page["lines"]), page["id"]
 

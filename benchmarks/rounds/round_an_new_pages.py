@@ -20,6 +20,11 @@ Round AO (the same session) is scored by the same comparison on its own developm
 
     python benchmarks/rounds/round_an_new_pages.py --candidate out/round-ao \
         --pages models/training/webpages_fr_dev_blind6.jsonl
+
+and rounds AQ and AQ' (twenty-first session) on the dirty documents and blind6 (AQ) or the 420 development pages (AQ'):
+
+    python benchmarks/rounds/round_an_new_pages.py --candidate out/round-aq \
+        --pages models/training/cleaning_fr_documents_dev.jsonl models/training/webpages_fr_dev_blind6.jsonl
 """
 
 from __future__ import annotations
