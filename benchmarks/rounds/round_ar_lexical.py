@@ -18,6 +18,12 @@ mean of line F1 and snippet F1 over all pages gains 0.003 or more, no source los
 the 60 dirty documents and blind6 gain.
 
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_ar_lexical.py  # about 20 minutes on 2 cores
+
+Study AR2 (the same session, written down after AR's result and before its own run): the same, with the
+regression's C chosen inside each training part among 0.03, 0.1, 0.3 and 1 by the log loss of its scores
+out of fold (3 inner folds grouped by site), as the project chooses hyper-parameters, instead of fixed at 1:
+
+    OMP_NUM_THREADS=2 python benchmarks/rounds/round_ar_lexical.py --choose-c
 """
 
 from __future__ import annotations
@@ -48,7 +54,10 @@ def _vectorizer():
     return HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=2**20, alternate_sign=False)
 
 
-def fit_lexical(pages: list[dict], indices) -> object:
+CHOICES = (0.03, 0.1, 0.3, 1.0)  # AR2: C chosen among these inside each training part (--choose-c)
+
+
+def fit_lexical(pages: list[dict], indices, c: float = C) -> object:
     from sklearn.linear_model import LogisticRegression
 
     lines, labels = [], []
@@ -57,7 +66,7 @@ def fit_lexical(pages: list[dict], indices) -> object:
             if label in (0, 1):
                 lines.append(line)
                 labels.append(label)
-    return LogisticRegression(C=C, max_iter=2000, solver="liblinear").fit(_vectorizer().transform(lines), labels)
+    return LogisticRegression(C=c, max_iter=2000, solver="liblinear").fit(_vectorizer().transform(lines), labels)
 
 
 def columns(model, lines: list[str]) -> np.ndarray:
@@ -65,24 +74,45 @@ def columns(model, lines: list[str]) -> np.ndarray:
     return np.column_stack([z, np.r_[0.0, z[:-1]], np.r_[z[1:], 0.0]])
 
 
-def out_of_fold_columns(pages: list[dict], indices) -> dict[int, np.ndarray]:
+def out_of_fold_columns(pages: list[dict], indices, c: float = C) -> dict[int, np.ndarray]:
     from sklearn.model_selection import GroupKFold
 
     indices = np.asarray(indices)
     groups = np.array([pages[i]["group"] for i in indices])
     out = {}
     for inner_train, inner_test in GroupKFold(3).split(np.zeros(len(indices)), groups=groups):
-        model = fit_lexical(pages, indices[inner_train])
+        model = fit_lexical(pages, indices[inner_train], c)
         for i in indices[inner_test]:
             out[int(i)] = columns(model, pages[i]["lines"])
     return out
 
 
-def fit_both(pages, X, y, indices, fit):
+def _log_loss(pages: list[dict], scores: dict[int, np.ndarray]) -> float:
+    """The mean log loss of the out-of-fold logits on the labelled lines."""
+    z = np.concatenate([scores[i][:, 0][np.asarray(pages[i]["labels"]) >= 0] for i in scores])
+    y = np.concatenate([np.asarray(pages[i]["labels"])[np.asarray(pages[i]["labels"]) >= 0] for i in scores])
+    return float(np.mean(np.logaddexp(0, -z) * y + np.logaddexp(0, z) * (1 - y)))
+
+
+def choose_c(pages: list[dict], indices) -> tuple[float, dict[int, np.ndarray]]:
+    """AR2: the C of :data:`CHOICES` whose out-of-fold scores (3 inner folds by site) have the lowest log
+    loss, and those scores."""
+    tried = {c: out_of_fold_columns(pages, indices, c) for c in CHOICES}
+    losses = {c: _log_loss(pages, scores) for c, scores in tried.items()}
+    best = min(losses, key=losses.__getitem__)
+    print("  C chosen " + str(best) + " (log loss " + ", ".join(f"{c}: {v:.4f}" for c, v in losses.items()) + ")",
+          flush=True)
+    return best, tried[best]
+
+
+def fit_both(pages, X, y, indices, fit, choose: bool = False):
     weights = [float(pages[i].get("weight", 1.0)) for i in indices]
     base = training.fit_trees([X[i] for i in indices], [y[i] for i in indices], weights=weights, **fit)
-    lex_train = out_of_fold_columns(pages, indices)
-    lexical = fit_lexical(pages, indices)
+    if choose:
+        c, lex_train = choose_c(pages, indices)
+    else:
+        c, lex_train = C, out_of_fold_columns(pages, indices)
+    lexical = fit_lexical(pages, indices, c)
     trees = training.fit_trees([np.hstack((X[i], lex_train[int(i)])) for i in indices], [y[i] for i in indices],
                                weights=weights, **fit)
     return base, (lexical, trees)
@@ -122,6 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-dev", action="store_true", help="the cross-validation only")
+    parser.add_argument("--choose-c", action="store_true",
+                        help="study AR2: choose C among 0.03, 0.1, 0.3 and 1 inside each training part")
     args = parser.parse_args(argv)
     pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
     training.weigh_pages(pages, training.FRENCH_WEIGHT)
@@ -136,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
     probs_b: list = [None] * len(pages)
     for k, (train, test) in enumerate(GroupKFold(args.folds).split(np.zeros(len(pages)), groups=groups)):
         start = time.time()
-        models = fit_both(pages, X, y, train, fit)
+        models = fit_both(pages, X, y, train, fit, args.choose_c)
         a, b = predict_both(models, [pages[i] for i in test], step)
         for i, pa, pb in zip(test, a, b, strict=True):
             probs_a[i], probs_b[i] = pa, pb
@@ -147,7 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     report("cross-validation", pages, probs_a, probs_b)
     if args.no_dev:
         return
-    models = fit_both(pages, X, y, np.arange(len(pages)), fit)
+    models = fit_both(pages, X, y, np.arange(len(pages)), fit, args.choose_c)
     for name in DEV:
         dev = training.read_pages([ROOT / "models" / "training" / name])
         a, b = predict_both(models, dev, step)
