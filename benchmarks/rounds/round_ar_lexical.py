@@ -37,15 +37,17 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
 from stance.cleaning.linemodel import LineModel  # noqa: E402
 
 C = 1.0  # the regression's inverse regularisation, fixed before the study (not tuned)
 THRESHOLD = 0.35  # the shipped model's
-DEV = ("cleaning_fr_documents_dev.jsonl", "webpages_fr_dev_blind6.jsonl", "webpages_fr_dev_blind2.jsonl",
-       "webpages_fr_dev_blind3.jsonl", "webpages_fr_dev_blind4.jsonl", "webpages_fr_dev_blind5.jsonl",
-       "webpages_fr_dev_an.jsonl")
+# the 60 dirty documents, then the six files of French development pages
+DEV = (ROOT / "models" / "training" / "cleaning_fr_documents_dev.jsonl", *DEVELOPMENT_FILES)
 
 
 def _vectorizer():
@@ -89,8 +91,9 @@ def out_of_fold_columns(pages: list[dict], indices, c: float = C) -> dict[int, n
 
 def _log_loss(pages: list[dict], scores: dict[int, np.ndarray]) -> float:
     """The mean log loss of the out-of-fold logits on the labelled lines."""
-    z = np.concatenate([scores[i][:, 0][np.asarray(pages[i]["labels"]) >= 0] for i in scores])
-    y = np.concatenate([np.asarray(pages[i]["labels"])[np.asarray(pages[i]["labels"]) >= 0] for i in scores])
+    labels = {i: np.asarray(pages[i]["labels"]) for i in scores}
+    z = np.concatenate([scores[i][:, 0][labels[i] >= 0] for i in scores])
+    y = np.concatenate([labels[i][labels[i] >= 0] for i in scores])
     return float(np.mean(np.logaddexp(0, -z) * y + np.logaddexp(0, z) * (1 - y)))
 
 
@@ -180,10 +183,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.no_dev:
         return
     models = fit_both(pages, X, y, np.arange(len(pages)), fit, args.choose_c)
-    for name in DEV:
-        dev = training.read_pages([ROOT / "models" / "training" / name])
+    for path in DEV:
+        dev = training.read_pages([path])
         a, b = predict_both(models, dev, step)
-        report(name.replace(".jsonl", ""), dev, a, b)
+        report(path.stem, dev, a, b)
 
 
 if __name__ == "__main__":
