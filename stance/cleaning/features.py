@@ -114,7 +114,8 @@ BASE = (
     "copyright", "relative_time", "ellipsis", "question", "rule", "comment", "script_mismatch",
     "log_repeat", "log_corpus", "corpus_share", "log_batch", "rel_pos", "log_from_start", "log_from_end",
     "log_lines", "chars_to_max", "mass_before", "dist_long", "wide_ratio", "latin_ratio",
-    "long_before", "long_after", "doc_long_share",
+    "long_before", "long_after", "doc_long_share", "log_prev_long", "log_next_long", "long_share_before",
+    "long_share_after",
 )  # fmt: skip
 NEIGHBOUR = (
     "log_chars", "log_words", "end_sentence", "stop_ratio", "rule", "title_ratio", "date", "log_repeat",
@@ -334,13 +335,30 @@ def line_features(
     index = np.arange(n)
     long_before = running[index] - running[np.maximum(0, index - _WINDOW)]
     long_after = running[np.minimum(n, index + 1 + _WINDOW)] - running[index + 1]
+    # Where the article sentences are on each side, however far: a run of short lines between two
+    # of them (a table, a fact box, a pros-and-cons list) is inside the article, one after the last
+    # of them is not. The log of the lines back to the previous one and on to the next (log(1 + n)
+    # where there is none), and the share of their characters before and after the line.
+    none = np.log1p(n)
     if len(long_lines):
         j = np.searchsorted(long_lines, position)
         before = np.abs(position - long_lines[np.maximum(j - 1, 0)])
         after = np.abs(long_lines[np.minimum(j, len(long_lines) - 1)] - position)
         dist_long = np.log1p(np.minimum(before, after))
+        last = len(long_lines) - 1
+        next_at = np.where(is_long, long_lines[np.minimum(j + 1, last)], long_lines[np.minimum(j, last)])
+        has_next = np.where(is_long, j + 1 <= last, j <= last)
+        prev_long = np.where(j > 0, np.log1p(np.maximum(index - long_lines[np.maximum(j - 1, 0)], 0)), none)
+        next_long = np.where(has_next, np.log1p(np.maximum(next_at - index, 0)), none)
+        long_mass = np.where(is_long, lengths, 0)
+        long_total = long_mass.sum()
+        long_cum = np.cumsum(long_mass)
+        share_before = (long_cum - long_mass) / long_total
+        share_after = (long_total - long_cum) / long_total
     else:
-        dist_long = np.full(n, np.log1p(n))
+        dist_long = np.full(n, none)
+        prev_long = next_long = np.full(n, none)
+        share_before = share_after = np.zeros(n)
     out = np.empty((n, len(FEATURES)))
     for source, target, length in _OWN_RUNS:
         out[:, target : target + length] = own[:, source : source + length]
@@ -362,6 +380,10 @@ def line_features(
         "long_before": np.log1p(long_before),
         "long_after": np.log1p(long_after),
         "doc_long_share": float(lengths[is_long].sum() / lengths.sum()),
+        "log_prev_long": prev_long,
+        "log_next_long": next_long,
+        "long_share_before": share_before,
+        "long_share_after": share_after,
     }
     for name, values in documentwise.items():
         out[:, _BASE_INDEX[name]] = values

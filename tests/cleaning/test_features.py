@@ -70,6 +70,25 @@ def test_rule_hits_are_features_of_the_line_and_its_neighbours() -> None:
     assert column(X, "rule@-1") == [-1.0, 0.0, 1.0]
 
 
+def test_a_table_between_article_sentences_knows_them_on_both_sides() -> None:
+    second = "Le titre a ensuite reculé de 3 % après l'annonce des résultats trimestriels du groupe."
+    lines = [ARTICLE, "Écran", "6,7 pouces", "Batterie", "5 000 mAh", second, "Mentions légales"]
+    X = line_features(lines, lang="fr")
+    log = np.log1p
+    assert column(X, "log_prev_long") == pytest.approx([log(7), log(1), log(2), log(3), log(4), log(5), log(1)])
+    assert column(X, "log_next_long") == pytest.approx([log(5), log(4), log(3), log(2), log(1), log(7), log(7)])
+    share = len(ARTICLE) / (len(ARTICLE) + len(second))
+    assert column(X, "long_share_before") == pytest.approx([0.0, share, share, share, share, share, 1.0])
+    assert column(X, "long_share_after") == pytest.approx([1 - share, 1 - share, 1 - share, 1 - share, 1 - share,
+                                                           0.0, 0.0])
+
+
+def test_without_an_article_sentence_every_line_is_far_from_one() -> None:
+    X = line_features(["Accueil", "Contact"], lang="fr")
+    assert column(X, "log_prev_long") == column(X, "log_next_long") == [float(np.log1p(2))] * 2
+    assert column(X, "long_share_before") == column(X, "long_share_after") == [0.0, 0.0]
+
+
 def test_repetition_and_corpus_frequency() -> None:
     lines = ["Newsletter", ARTICLE, "Newsletter"]
     alone = line_features(lines, lang="fr")
