@@ -5,7 +5,10 @@ WSDM 2010) and jusText's context-sensitive classification (Pomikálek, 2011),
 for text without markup: each line is described by its length, words, end
 punctuation, capitals, digits, stopword density in the document's language
 (stopwords-iso lists), date/time/count patterns, bullets, URL-like tokens,
-whether a furniture or comment rule fires on it, its position, how often it
+whether a furniture or comment rule fires on it, its position, how far it is
+from the article sentences (12+ words ending a sentence) before and after it
+and how much of their text lies on each side (a table between two paragraphs
+is inside the article, a menu after the last one is not), how often it
 repeats in the document and, in a batch, how many other documents hold it
 (CCNet-style corpus frequency: a site's furniture repeats across its pages);
 then the same for the two lines either side.
