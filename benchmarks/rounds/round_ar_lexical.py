@@ -149,6 +149,24 @@ def report(name: str, pages, probs_a, probs_b) -> None:
                       f"{sb[group]['lines']['recall']:.3f} vs {sa[group]['lines']['recall']:.3f} |", flush=True)
 
 
+def study_pages() -> list[dict]:
+    """The shipped training pages (the real pages and ``webpages_fr.jsonl``), weighed as training weighs them."""
+    pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
+    training.weigh_pages(pages, training.FRENCH_WEIGHT)
+    return pages
+
+
+def study_features(pages: list[dict], note: str = "") -> tuple:
+    """What a study of the first stage needs: the shipped boosting settings, one feature matrix and label
+    vector a page (alone or in batch, no rerun views), a step that computes features, the pages' sites."""
+    fit = training.shipped_fit()
+    start = time.time()
+    X, y, origin, _ = training.page_features(pages, augment=False)
+    assert origin == list(range(len(pages)))
+    print(f"{len(pages)} pages, features in {time.time() - start:.0f} s; fit {fit}{note}", flush=True)
+    return fit, X, y, LineModel(model=training._NO_MODEL), np.array([page["group"] for page in pages])
+
+
 def main(argv: list[str] | None = None) -> None:
     from sklearn.model_selection import GroupKFold
 
@@ -158,15 +176,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--choose-c", action="store_true",
                         help="study AR2: choose C among 0.03, 0.1, 0.3 and 1 inside each training part")
     args = parser.parse_args(argv)
-    pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
-    training.weigh_pages(pages, training.FRENCH_WEIGHT)
-    fit = training.shipped_fit()
-    start = time.time()
-    X, y, origin, _ = training.page_features(pages, augment=False)
-    assert origin == list(range(len(pages)))
-    print(f"{len(pages)} pages, features in {time.time() - start:.0f} s; fit {fit}, C {C}", flush=True)
-    step = LineModel(model=training._NO_MODEL)
-    groups = np.array([page["group"] for page in pages])
+    pages = study_pages()
+    fit, X, y, step, groups = study_features(pages, f", C {C}")
     probs_a: list = [None] * len(pages)
     probs_b: list = [None] * len(pages)
     for k, (train, test) in enumerate(GroupKFold(args.folds).split(np.zeros(len(pages)), groups=groups)):

@@ -42,12 +42,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
+from round_ar_lexical import study_features, study_pages  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
 from stance.cleaning.codepoints import WIDE_CHARS  # noqa: E402
-from stance.cleaning.linemodel import LineModel  # noqa: E402
 
 C = 1.0
 THRESHOLD = 0.35
@@ -197,19 +198,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-dev", action="store_true", help="the cross-validation only")
     parser.add_argument("--speed", action="store_true", help="the score's cost only")
     args = parser.parse_args(argv)
-    pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
-    training.weigh_pages(pages, training.FRENCH_WEIGHT)
+    pages = study_pages()
     prepare(pages)
     if args.speed:
         speed(pages)
         return
-    fit = training.shipped_fit()
-    start = time.time()
-    X, y, origin, _ = training.page_features(pages, augment=False)
-    assert origin == list(range(len(pages)))
-    print(f"{len(pages)} pages, features in {time.time() - start:.0f} s; fit {fit}, C {C}", flush=True)
-    step = LineModel(model=training._NO_MODEL)
-    groups = np.array([page["group"] for page in pages])
+    fit, X, y, step, groups = study_features(pages, f", C {C}")
     probs: dict[str, list] = {name: [None] * len(pages) for name in ("without", *CANDIDATES)}
     for k, (train, test) in enumerate(GroupKFold(args.folds).split(np.zeros(len(pages)), groups=groups)):
         start = time.time()

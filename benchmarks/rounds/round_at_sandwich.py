@@ -33,12 +33,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
+from round_ar_lexical import study_features, study_pages  # noqa: E402
 
 from stance.cleaning import training  # noqa: E402
 from stance.cleaning.features import FEATURES  # noqa: E402
-from stance.cleaning.linemodel import LineModel  # noqa: E402
 
 THRESHOLD = 0.35
 DEV = (ROOT / "models" / "training" / "cleaning_fr_documents_dev.jsonl", *DEVELOPMENT_FILES)
@@ -112,15 +113,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-dev", action="store_true", help="the cross-validation only")
     parser.add_argument("--save", type=Path, help="write each page's out-of-fold probabilities, both ways (.npz)")
     args = parser.parse_args(argv)
-    pages = training.read_pages([training.default_pages_folder(), training.french_pages_file()])
-    training.weigh_pages(pages, training.FRENCH_WEIGHT)
-    fit = training.shipped_fit()
-    start = time.time()
-    X, y, origin, _ = training.page_features(pages, augment=False)
-    assert origin == list(range(len(pages)))
-    print(f"{len(pages)} pages, features in {time.time() - start:.0f} s; fit {fit}", flush=True)
-    step = LineModel(model=training._NO_MODEL)
-    groups = np.array([page["group"] for page in pages])
+    pages = study_pages()
+    fit, X, y, step, groups = study_features(pages)
     probs_a: list = [None] * len(pages)
     probs_b: list = [None] * len(pages)
     for k, (train, test) in enumerate(GroupKFold(args.folds).split(np.zeros(len(pages)), groups=groups)):
