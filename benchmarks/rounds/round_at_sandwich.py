@@ -17,6 +17,9 @@ development files (one pass, each page alone). Worth building into the cleaner i
 mean of line F1 and snippet F1 over all pages gains 0.003 or more at the shipped threshold 0.35, no source
 loses more than 0.002, and the 60 dirty documents and blind6 both gain.
 
+Round AU built these columns into the line features (they ship since then), so run this script at commit
+``4a6b169`` to reproduce the study; on later commits both configurations already hold them.
+
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_at_sandwich.py  # about 10 minutes on 2 cores
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_at_sandwich.py --no-dev --save oof.npz  # for a bootstrap
 """
