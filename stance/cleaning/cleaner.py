@@ -94,8 +94,8 @@ class Cleaner:
         batch hold each line (a site's furniture repeats across its pages). Documents of the
         same text count once, so that a page found twice in a batch is cleaned as if it were
         there once. Lines are compared with their numbers left out, so a daily report's
-        sentences count as shared: an article of a single such sentence can be taken for
-        a site's template, one of two is kept (round AU, ``docs/design.md``).
+        sentences count as shared: a page whose whole article is one such sentence can be
+        taken for a site's template; the pages below, of two, are kept (round AU, ``docs/design.md``).
 
         >>> pages = [f"Le CAC 40 a fini la séance du {n} mars en hausse de {n} %, porté par les banques "
         ...          f"et le luxe.\\n\\nLes volumes ont atteint {n} milliards d'euros, proches de leur moyenne "
