@@ -345,13 +345,13 @@ def line_features(
     none = np.log1p(n)
     if len(long_lines):
         j = np.searchsorted(long_lines, position)
-        before = np.abs(position - long_lines[np.maximum(j - 1, 0)])
-        after = np.abs(long_lines[np.minimum(j, len(long_lines) - 1)] - position)
-        dist_long = np.log1p(np.minimum(before, after))
         last = len(long_lines) - 1
+        before = np.abs(position - long_lines[np.maximum(j - 1, 0)])
+        after = np.abs(long_lines[np.minimum(j, last)] - position)
+        dist_long = np.log1p(np.minimum(before, after))
         next_at = np.where(is_long, long_lines[np.minimum(j + 1, last)], long_lines[np.minimum(j, last)])
         has_next = np.where(is_long, j + 1 <= last, j <= last)
-        prev_long = np.where(j > 0, np.log1p(np.maximum(index - long_lines[np.maximum(j - 1, 0)], 0)), none)
+        prev_long = np.where(j > 0, np.log1p(before), none)  # where j > 0, before is the previous one's distance
         next_long = np.where(has_next, np.log1p(np.maximum(next_at - index, 0)), none)
         long_mass = np.where(is_long, lengths, 0)
         long_total = long_mass.sum()
