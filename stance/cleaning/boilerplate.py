@@ -539,7 +539,8 @@ class ExtraFurniture(LineRules):
     clutter that copied articles carry inside their text
     (:data:`DOCUMENT_CLUTTER`: sponsored labels and advertisers' copy,
     publication stamps, teasers, player and live-blog controls, offers,
-    notes about the article, authors' boxes, quote widgets).
+    notes about the article, authors' boxes, quote widgets), its
+    ``french_rules``: a document in another language skips them.
 
     >>> step = ExtraFurniture()
     >>> step.check("Camille Roussel · 4 février 2027")
@@ -622,5 +623,6 @@ class ExtraFurniture(LineRules):
             needs=("couter", "activer"),
             max_len=60,
         ),
-        *DOCUMENT_CLUTTER,
     )
+    # French words only: a document in another language skips them (LineModel tells check its language)
+    french_rules = DOCUMENT_CLUTTER

@@ -295,7 +295,7 @@ class LineModel(Step):
         self._quiet: tuple[str, ...] | None = None  # the last lines found to hold nothing to drop
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lang = ""
-        self._checked: dict[str, tuple[str | None, bool, str | None]] = {}
+        self._checked: dict[str, list[Any]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         # Caches are not the step: a copy starts without them, and pickles alike however much it ran
@@ -315,26 +315,36 @@ class LineModel(Step):
 
     def rules(self, lines: Sequence[str]) -> dict[int, str]:
         """The furniture rules' reasons (:class:`~stance.cleaning.boilerplate.Boilerplate`)."""
-        return _furniture(self._checks(lines))
+        return _furniture(self._checks(lines, None))
 
-    def _checks(self, lines: Sequence[str]) -> list[tuple[str | None, bool, str | None]]:
-        # Line rules do not depend on the other lines: reruns on what is kept reuse their answers.
+    def _checks(self, lines: Sequence[str], french: bool | None = True) -> list[tuple[str | None, bool, str | None]]:
+        """Each line's Boilerplate reason, whether it is a comment form's line, and the reason of the rules
+        after the model (``french``: the document is French or too short to tell; ``None``: not asked)."""
+        # Line rules do not depend on the other lines: reruns on what is kept reuse their answers. The rules
+        # after the model include French-only ones, so they are asked, when needed, for French text or not.
         checked = self._checked
         if len(checked) > 50_000:
             checked.clear()
+        slot = 2 if french else 3
+        out = []
         for line in lines:
-            if line not in checked:
-                furniture = self.furniture.check(line)
-                extra = self.extra.check(line) if furniture is None else None
-                checked[line] = (furniture, self.form.check(line) is not None, extra)
-        return [checked[line] for line in lines]
+            entry = checked.get(line)
+            if entry is None:
+                entry = checked[line] = [self.furniture.check(line), self.form.check(line) is not None, _UNSET, _UNSET]
+            if french is None:
+                out.append((entry[0], entry[1], None))
+                continue
+            if entry[slot] is _UNSET:
+                entry[slot] = self.extra.check(line, french) if entry[0] is None else None
+            out.append((entry[0], entry[1], entry[slot]))
+        return out
 
     def features(self, lines: Sequence[str], reasons: dict[int, str]) -> np.ndarray:
         """The line features, ``reasons`` (from :meth:`rules`) marking the rule hits. Comment-form
         lines are a feature too (the comment step spares those of the article's opening)."""
         rule = np.zeros(len(lines))
         rule[list(reasons)] = 1.0
-        comment = np.array([form for _, form, _ in self._checks(lines)], dtype=np.float64)
+        comment = np.array([form for _, form, _ in self._checks(lines, None)], dtype=np.float64)
         lang = document_language(lines)
         return line_features(
             lines, lang, rule=rule, comment=comment, corpus=self.corpus, batch=self.batch,
@@ -364,7 +374,7 @@ class LineModel(Step):
         key = tuple(lines)
         if key == self._quiet:
             return {}
-        checks = self._checks(lines)
+        checks = self._checks(lines, document_language(lines) in ("fr", "und"))
         reasons = _furniture(checks)
         if len(lines) >= self.min_lines:
             X = self.features(lines, reasons)
@@ -382,6 +392,9 @@ class LineModel(Step):
         if not reasons:
             self._quiet = key
         return reasons
+
+
+_UNSET = object()  # a rule set not yet asked about a line
 
 
 def _furniture(checks: Sequence[tuple[str | None, bool, str | None]]) -> dict[int, str]:

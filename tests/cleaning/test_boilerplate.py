@@ -254,6 +254,21 @@ def test_merged_rules_give_the_reason_of_the_first_matching_rule() -> None:
     lines = [*(line for line, _ in DROPPED + EXTRA_DROPPED), *KEPT, *EXTRA_KEPT, *filter(None, seed_lines)]
     for step in (STEP, EXTRA):
         for line in lines:
-            matches = (r.reason for r in step.rules if len(line) <= r.max_len and r.pattern.fullmatch(line))
+            rules = (*step.rules, *step.french_rules)
+            matches = (r.reason for r in rules if len(line) <= r.max_len and r.pattern.fullmatch(line))
             one_by_one = next(matches, None)
             assert step.check(line) == one_by_one, line
+
+
+def test_french_rules_are_left_out_for_text_in_another_language() -> None:
+    """Round AV's rules (``french_rules``) are French words: a line of another language's document skips them,
+    the other rules still apply."""
+    assert EXTRA.check("Sponsorisé · Partenaire") == "advertising"
+    assert EXTRA.check("Sponsorisé · Partenaire", french=False) is None
+    assert EXTRA.check("Camille Roussel · 4 février 2027", french=False) == "date or byline stub"
+    english = ["Stocks rallied on Friday as investors cheered a strong set of quarterly results from the banks, "
+               "while the central bank kept its key rate unchanged.", "Sponsorisé · Partenaire"]
+    french = ["Les actions ont progressé vendredi, les investisseurs saluant de bons résultats des banques.",
+              "Sponsorisé · Partenaire"]
+    assert EXTRA.find(english) == {}
+    assert EXTRA.find(french) == {1: "advertising"}

@@ -302,6 +302,31 @@ def test_extra_furniture_drops_what_the_model_keeps_and_is_no_feature(tiny_model
     assert step.find(["Marchés", "Lecture : 4 min"]) == {1: "date or byline stub"}
 
 
+def test_the_french_rules_after_the_model_skip_a_document_in_another_language(tiny_model: TreeModel) -> None:
+    # Round AV's rules (ExtraFurniture.french_rules) are French words: on an English page they match nothing
+    # and would only cost time, so the model's step leaves them out there.
+    step = LineModel(model=tiny_model)
+    label = "Sponsorisé · Partenaire"
+    assert step.find([*SENTENCES[:3], label])[3] == "advertising"
+    english = ["Stocks rallied on Friday as investors cheered a strong set of quarterly results from the banks.",
+               "The central bank kept its key rate unchanged and said inflation was easing faster than expected.",
+               "Oil prices fell for a third day as supply worries faded and demand forecasts were cut again.",
+               label]
+    assert step.find(english).get(3) != "advertising"
+    # and each line is asked once, for the document's language only (features and reruns reuse the answers)
+    asked: list[tuple[str, bool]] = []
+
+    class Counting(ExtraFurniture):
+        def check(self, line: str, french: bool = True) -> str | None:
+            asked.append((line, french))
+            return super().check(line, french)
+
+    counting = LineModel(model=tiny_model, extra=Counting())
+    counting.find(english)
+    counting.find(english[:3])
+    assert sorted(asked) == sorted((line, False) for line in english)
+
+
 class _Widgets(LineRules):
     """A user's own rules for one site's furniture (module level: clean workers unpickle it)."""
 
