@@ -37,9 +37,10 @@ GOLDEN = ROOT / "tests" / "cleaning" / "golden"
 DEV_PAGES = DEVELOPMENT_FILES  # the French development files (cleaner_dev_scores.py)
 
 
-def golden_kept(model: TreeModel) -> tuple[int, int, int]:
-    """Golden lines kept, lines kept, golden lines, over the five seeds."""
-    cleaner = Cleaner(line_model=model)
+def golden_kept(model: TreeModel | Cleaner) -> tuple[int, int, int]:
+    """Golden lines kept, lines kept, golden lines, over the five seeds, cleaned with the line model
+    ``model`` or by the cleaner ``model``."""
+    cleaner = model if isinstance(model, Cleaner) else Cleaner(line_model=model)
     matched = kept_total = golden_total = 0
     for seed in sorted((ROOT / "seeds").glob("*.txt")):
         golden = (GOLDEN / seed.name).read_text(encoding="utf-8").rstrip("\n").split("\n\n")

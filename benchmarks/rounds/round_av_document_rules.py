@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
+from cleaner_retrain_seeds import golden_kept  # noqa: E402
 
 from stance.cleaning import Cleaner, training  # noqa: E402
 from stance.cleaning.base import LineRules, Rule  # noqa: E402
@@ -51,8 +52,6 @@ TRAINING = ROOT / "models" / "training"
 READ_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_aq.jsonl"  # what the rules were written from
 JUDGE_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev.jsonl"  # the 60 nobody has read
 STANCE_TEXTS = [*sorted(TRAINING.glob("stance_fr*.jsonl")), TRAINING / "tweets_en.jsonl"]
-SEEDS = ROOT / "seeds"
-GOLDEN = ROOT / "tests" / "cleaning" / "golden"
 
 # The rules as the round judged them ship in ExtraFurniture since it passed (commit af98280 holds them here,
 # as they were committed before the judge ran); the shipped cleaner before the round is ExtraFurniture without them.
@@ -181,17 +180,6 @@ def develop(rules: tuple[Rule, ...]) -> None:
         print("   ", line)
 
 
-def seeds_golden(c: Cleaner) -> tuple[int, int, int]:
-    kept_golden = golden_total = kept_total = 0
-    for seed in sorted(SEEDS.glob("*.txt")):
-        golden = (GOLDEN / seed.name).read_text(encoding="utf-8").rstrip("\n").split("\n\n")
-        kept = c.clean(seed.read_text(encoding="utf-8")).paragraphs
-        kept_golden += sum(line in kept for line in golden)
-        golden_total += len(golden)
-        kept_total += len(kept)
-    return kept_golden, golden_total, kept_total
-
-
 def judge(rules: tuple[Rule, ...]) -> None:
     base, candidate = cleaner(), cleaner(rules)
     docs = [json.loads(line) for line in JUDGE_DOCUMENTS.read_text(encoding="utf-8").splitlines()]
@@ -210,7 +198,7 @@ def judge(rules: tuple[Rule, ...]) -> None:
         print(f"| {name} | {s['mean']:.4f} | {s['line']['precision']:.4f} | {s['line']['recall']:.4f} | "
               f"{s['snippet']['precision']:.4f} | {s['snippet']['recall']:.4f} |", flush=True)
     for name, c in (("shipped", base), (f"+ the {len(rules)} rules", candidate)):
-        kept_golden, golden_total, kept_total = seeds_golden(c)
+        kept_golden, kept_total, golden_total = golden_kept(c)
         print(f"seeds, {name}: {kept_golden} of {golden_total} golden lines kept, {kept_total} lines kept")
     docs_read = [json.loads(line) for line in READ_DOCUMENTS.read_text(encoding="utf-8").splitlines()]
     for name, c in (("shipped", base), (f"+ the {len(rules)} rules", candidate)):
