@@ -32,6 +32,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -71,19 +73,7 @@ def cleaner(rules: tuple[Rule, ...] = ()) -> Cleaner:
 
 def kept_lines(c: Cleaner, lines: list[str]) -> set[int]:
     """The indices of ``lines`` the cleaner keeps, the text cleaned alone."""
-    lines = [normalise(line) for line in lines]
-    kept = list(range(len(lines)))
-    reasons: dict[int, str] = {}
-    for step in c.steps:
-        kept = c._apply(step, lines, kept, reasons)
-    unstable = [step for step in c.steps if not step.monotone]
-    while unstable:
-        before = len(kept)
-        for step in unstable:
-            kept = c._apply(step, lines, kept, reasons)
-        if len(kept) == before:
-            break
-    return set(kept)
+    return set(c._keep([normalise(line) for line in lines])[0])
 
 
 def line_scores(c: Cleaner, docs: list[dict]) -> dict[str, float]:
@@ -104,7 +94,7 @@ def page_scores(c: Cleaner, pages: list[dict]) -> dict:
     keeps = []
     for page in pages:
         kept = kept_lines(c, page["lines"])
-        keeps.append(__import__("numpy").array([i in kept for i in range(len(page["lines"]))]))
+        keeps.append(np.array([i in kept for i in range(len(page["lines"]))]))
     s = training.score(pages, keeps)["all"]
     return {"mean": (s["lines"]["f1"] + s["snippets"]["f1"]) / 2, "line": s["lines"], "snippet": s["snippets"]}
 

@@ -74,8 +74,8 @@ def draws(name: str, pages: list[dict], dev: list[list[dict]], seeds: list[int],
     return flips
 
 
-def with_lists(self: LineModel, lines: list[str], reasons: dict[int, str]) -> np.ndarray:
-    return np.hstack([_features(self, lines, reasons), list_features(list(lines))])
+def with_lists(self: LineModel, lines: list[str], reasons: dict[int, str], lang: str | None = None) -> np.ndarray:
+    return np.hstack([_features(self, lines, reasons, lang), list_features(list(lines))])
 
 
 def main(argv: list[str] | None = None) -> None:

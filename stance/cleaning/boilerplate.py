@@ -18,10 +18,9 @@ from .base import FRENCH_MONTH, LineRules, Rule
 
 _I = re.IGNORECASE
 _APOS = "['’]"
-_DATE = (
-    rf"(?:\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}\s+\d{{4}}|\d{{4}}-\d{{1,2}}(?:-\d{{1,2}})?|"
-    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
-)
+_NUM_DATE = r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+_DATE = rf"(?:\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}\s+\d{{4}}|\d{{4}}-\d{{1,2}}(?:-\d{{1,2}})?|{_NUM_DATE})"
+_DAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 _TIME = r"(?:\d{1,2}\s*(?:h|:)\s*\d{0,2}(?:\s*min)?)"
 _COUNT = r"\d[\d\s.,]*[kKM]?"
 _READING_TIME = (
@@ -240,7 +239,7 @@ class Boilerplate(LineRules):
                 rf"(?i:date\s*:?\s*{_DATE}.{{0,80}}|"
                 rf"(?:publi[ée]e?|post[ée]e?|mis\s+[àa]\s+jour|modifi[ée]e?|actualis[ée]e?|paru(?:e)?)"
                 rf"\s*(?:le|:)?\s*(?:\w+\s+)?{_DATE}.{{0,80}}|"
-                rf"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?{_DATE}"
+                rf"(?:{_DAY}\s+)?{_DATE}"
                 rf"(?:\s*(?:à|-|,|\|)?\s*{_TIME})?|"
                 rf"(?:publi[ée]e?|mis\s+[àa]\s+jour|modifi[ée]e?)\s+(?:aujourd['’]hui|hier)\s*(?:à\s*{_TIME})?.{{0,60}}|"
                 rf"(?:temps\s+de\s+lecture\s*:?\s*)?\d+\s*min(?:utes?)?\.?(?:\s+de\s+lecture)?\.?)|"
@@ -309,16 +308,14 @@ _META_SEP = r"\s*[|·•–—]\s*"
 _META_DATE = (
     r"(?i:(?:le|publi[ée]e?\s+le|mis\s+[àa]\s+jour\s+le|post[ée]e?\s+le)\s+)?"
     # a date with its month in words, as bylines write it ("15/12/19" may be a tweet's own date)
-    rf"(?i:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(?i:\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}\s+\d{{4}})"
+    rf"(?i:{_DAY}\s+)?(?i:\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}\s+\d{{4}})"
     rf"(?:\s*(?:à|-|,)?\s*{_TIME})?"
 )
 _META = rf"(?:{_META_DATE}|{_READING_TIME})"
 
 
-_D_NUM_DATE = r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
 _D_WORD_DATE = rf"\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}(?:\s+\d{{4}})?"
-_D_DAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
-_D_ANY_DATE = rf"(?:(?:{_D_DAY}\s+)?(?:{_D_NUM_DATE}|{_D_WORD_DATE})|{FRENCH_MONTH}\s+\d{{4}})"
+_D_ANY_DATE = rf"(?:(?:{_DAY}\s+)?(?:{_NUM_DATE}|{_D_WORD_DATE})|{FRENCH_MONTH}\s+\d{{4}})"
 _D_TIME = r"\d{1,2}\s*(?:h|:)\s*\d{2}"
 _D_AGO = r"il\s+y\s+a\s+\d+\s*(?:min(?:utes?)?|h(?:eures?)?|jours?|semaines?)"
 # a person's name: two to four capitalised words (hyphens, initials), maybe with a particle
@@ -517,7 +514,7 @@ DOCUMENT_CLUTTER = (
     # AV15, reader comments' headers and counts, share rows: "Maçon85 — 11/03/2025", "Il y a 2 jours", "87 commentaires
     # · 23 republications", "Partager : X · LinkedIn · Mail"
     Rule(SHARE, re.compile(
-        rf"(?i:{_D_AGO})|[\w.\-]*[\d_][\w.\-]*\s*[—–·-]\s*(?i:{_D_NUM_DATE}|{_D_WORD_DATE})(?:\s*(?:à)?\s*{_D_TIME})?|"
+        rf"(?i:{_D_AGO})|[\w.\-]*[\d_][\w.\-]*\s*[—–·-]\s*(?i:{_NUM_DATE}|{_D_WORD_DATE})(?:\s*(?:à)?\s*{_D_TIME})?|"
         r"(?i:partager(?:\s+(?:sur|via))?\s*[:·|]?\s*)(?i:(?:x|facebook|linkedin|twitter|mail|e-?mail|whatsapp|telegram|"
         r"bluesky|threads|copier\s+le\s+lien|imprimer|offrir\s+l['’]article)\s*[·|,/•]?\s*)+|"
         r"\d+\s+(?:commentaires?|r[ée]actions?|republications?|partages?|j['’]aime)"

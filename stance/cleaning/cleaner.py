@@ -127,9 +127,8 @@ class Cleaner:
             for model in models:
                 model.set_batch(None, 1)
 
-    def _clean_lines(self, lines: list[str], doc_id: str | None, warnings: tuple[str, ...]) -> Cleaned:
-        if not lines:
-            return Cleaned(id=doc_id, text="", flags=(EMPTY,), warnings=warnings)
+    def _keep(self, lines: list[str]) -> tuple[list[int], dict[int, str]]:
+        """The indices of the normalised ``lines`` the steps keep, and each dropped index's reason."""
         kept = list(range(len(lines)))
         reasons: dict[int, str] = {}
         for step in self.steps:
@@ -143,6 +142,12 @@ class Cleaner:
                 kept = self._apply(step, lines, kept, reasons)
             if len(kept) == before:
                 break
+        return kept, reasons
+
+    def _clean_lines(self, lines: list[str], doc_id: str | None, warnings: tuple[str, ...]) -> Cleaned:
+        if not lines:
+            return Cleaned(id=doc_id, text="", flags=(EMPTY,), warnings=warnings)
+        kept, reasons = self._keep(lines)
         dropped = tuple(Dropped(lines[i], reasons[i]) for i in sorted(reasons))
         body = "\n\n".join(lines[i] for i in kept)
         language = document_language([lines[i] for i in kept])

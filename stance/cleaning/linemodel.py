@@ -339,13 +339,15 @@ class LineModel(Step):
             out.append((entry[0], entry[1], entry[slot]))
         return out
 
-    def features(self, lines: Sequence[str], reasons: dict[int, str]) -> np.ndarray:
+    def features(self, lines: Sequence[str], reasons: dict[int, str], lang: str | None = None) -> np.ndarray:
         """The line features, ``reasons`` (from :meth:`rules`) marking the rule hits. Comment-form
-        lines are a feature too (the comment step spares those of the article's opening)."""
+        lines are a feature too (the comment step spares those of the article's opening). ``lang``:
+        the document's language when the caller already told it (:func:`document_language` of ``lines``)."""
         rule = np.zeros(len(lines))
         rule[list(reasons)] = 1.0
         comment = np.array([form for _, form, _ in self._checks(lines, None)], dtype=np.float64)
-        lang = document_language(lines)
+        if lang is None:
+            lang = document_language(lines)
         return line_features(
             lines, lang, rule=rule, comment=comment, corpus=self.corpus, batch=self.batch,
             intrinsic=self._intrinsic(lines, lang),
@@ -374,10 +376,11 @@ class LineModel(Step):
         key = tuple(lines)
         if key == self._quiet:
             return {}
-        checks = self._checks(lines, document_language(lines) in ("fr", "und"))
+        lang = document_language(lines)
+        checks = self._checks(lines, lang in ("fr", "und"))
         reasons = _furniture(checks)
         if len(lines) >= self.min_lines:
-            X = self.features(lines, reasons)
+            X = self.features(lines, reasons, lang)
             # Without a single article sentence there is nothing to tell furniture from.
             if X[0, _DOC_LONG_SHARE] > 0:
                 rows = [index for index in range(len(lines)) if index not in reasons]  # rules' drops need no model

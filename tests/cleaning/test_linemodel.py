@@ -407,9 +407,9 @@ def test_batch_corpus_frequency_reaches_the_model() -> None:
     seen = []
     original = model.features
 
-    def spy(lines, reasons):  # type: ignore[no-untyped-def]
+    def spy(lines, reasons, lang=None):  # type: ignore[no-untyped-def]
         seen.append(model.batch)
-        return original(lines, reasons)
+        return original(lines, reasons, lang)
 
     model.features = spy  # type: ignore[method-assign]
     pages = [f"{s}\n\nLes plus lus\n\nAccueil\n\nMentions légales" for s in SENTENCES[:3]]
@@ -427,9 +427,9 @@ def test_a_page_twice_in_a_batch_counts_once() -> None:
     seen = []
     original = model.features
 
-    def spy(lines, reasons):  # type: ignore[no-untyped-def]
+    def spy(lines, reasons, lang=None):  # type: ignore[no-untyped-def]
         seen.append((model.batch, max(model.corpus.values())))
-        return original(lines, reasons)
+        return original(lines, reasons, lang)
 
     model.features = spy  # type: ignore[method-assign]
     pages = [f"{s}\n\nLes plus lus\n\nAccueil\n\nMentions légales" for s in SENTENCES[:3]]
