@@ -40,12 +40,14 @@ import numpy as np
 
 from ..errors import InputError
 from .base import LineRules, Step
-from .boilerplate import Boilerplate, ExtraFurniture
+from .boilerplate import LONE_NUMBER, Boilerplate, ExtraFurniture
 from .comments import CommentForm
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
 from .language import document_language
+from .tables import article_tables
 
 MODEL_REASON = "boilerplate"
+_MODEL_PREFIX = MODEL_REASON + " (p="
 _DOC_LONG_SHARE = FEATURES.index("doc_long_share")
 FORMAT = "stance-line-model/3"  # /2: an optional second stage; /3: which may be a rescuer
 FORMATS = ("stance-line-model/1", "stance-line-model/2", FORMAT)
@@ -262,7 +264,10 @@ class LineModel(Step):
     ending a sentence), are left to the rules: the model needs context.
     ``extra``: the rules run after the model (default :class:`ExtraFurniture`);
     pass your own :class:`~stance.cleaning.base.LineRules` to drop a site's
-    furniture without retraining the model.
+    furniture without retraining the model. ``tables``: in French documents (or
+    too short to tell), keep the cells of a table inside the article
+    (:func:`~stance.cleaning.tables.article_tables`) that the lone-number rule or
+    the model dropped.
 
     >>> from stance.cleaning.base import LineRules, Rule
     >>> import re
@@ -280,6 +285,7 @@ class LineModel(Step):
         threshold: float | None = None,
         min_lines: int = 3,
         extra: LineRules | None = None,
+        tables: bool = False,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
@@ -287,6 +293,7 @@ class LineModel(Step):
         self.extra = ExtraFurniture() if extra is None else extra
         self.form = CommentForm()
         self.min_lines = min_lines
+        self.tables = tables
         self.corpus: Counter[str] | None = None
         self.batch = 1
         self._clear_caches()
@@ -392,6 +399,14 @@ class LineModel(Step):
         for index, (_, _, extra) in enumerate(checks):
             if extra is not None:
                 reasons[index] = extra
+        # A French table inside the article, one cell per line (tables.py): its cells stay, unless a rule
+        # other than the lone number's recognised one.
+        if self.tables and reasons and lang in ("fr", "und"):
+            for start, stop in article_tables(lines, reasons.__contains__):
+                for index in range(start, stop):
+                    reason = reasons.get(index)
+                    if reason is not None and (reason == LONE_NUMBER or reason.startswith(_MODEL_PREFIX)):
+                        del reasons[index]
         if not reasons:
             self._quiet = key
         return reasons

@@ -1,0 +1,113 @@
+"""Tables inside the article, dumped one cell per line.
+
+A scraper that writes one block per line turns an article's table into a run of
+short lines: "Indicateur", "2023", "2024", "Chiffre d'affaires", "2,78 Md€",
+"2,84 Md€", ... Each cell alone looks like furniture (a lone number, a menu
+item), so the furniture rules and the line model drop them. Laid out again in
+rows, they have what menus and link lists lack: columns that agree, row after
+row, on holding a number or not. :func:`table_runs` finds such runs;
+:class:`~stance.cleaning.linemodel.LineModel` keeps the cells of those that sit
+inside the article (round AW in ``docs/design.md``).
+
+>>> lines = ["Les principaux chiffres :", "Indicateur", "2023", "2024",
+...          "Chiffre d'affaires", "2,78 Md€", "2,84 Md€", "Résultat net", "96 M€", "61 M€",
+...          "Dette nette", "412 M€", "455 M€", "La dette progresse donc encore cette année."]
+>>> table_runs(lines)
+[(1, 13)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from .language import is_prose
+
+MAX_CELL = 60  # characters: a cell is a short line
+PERIODS = range(2, 7)  # columns
+OFFSETS = 3  # a run may start with up to two lines that are not the table's (its title, a link)
+MIN_ROWS = 3  # a header and two rows, or three rows
+AGREE = 0.8  # share of the rows after the first that must follow the columns' pattern
+NEAR = 3  # lines either side of the table to look at for the article's text
+_DIGIT = re.compile(r"\d")
+
+
+def is_cell(line: str) -> bool:
+    """A line that can be a table's cell: short, not prose, not ending a sentence or introducing one.
+
+    >>> is_cell("2,84 Md€"), is_cell("Résultat opérationnel courant"), is_cell("Voici les taux :")
+    (True, True, False)
+    """
+    return len(line) <= MAX_CELL and not line.endswith((".", "!", "?", ":", "…")) and not is_prose(line)
+
+
+def table_runs(lines: Sequence[str]) -> list[tuple[int, int]]:
+    """The ``(start, stop)`` index ranges of ``lines`` laid out as a table.
+
+    In each run of cells (:func:`is_cell`), rows of 2 to 6 cells are tried, from
+    the run's first, second or third line. A table has at least three rows; its
+    rows after the first (the first may be a header) mostly follow one pattern
+    of which columns hold a digit (one cell in four may differ), that pattern
+    has a column of numbers, and it or the first row has a column of words. The
+    layout covering the most lines wins; lines left after its last full row are
+    not the table's.
+
+    >>> table_runs(["Accueil", "Marchés", "Économie", "Entreprises", "Bourse", "Contact"])
+    []
+    >>> table_runs(["Durée", "Taux", "15 ans", "3,05 %", "20 ans", "3,15 %", "Suite de l'article."])
+    [(0, 6)]
+    """
+    runs: list[tuple[int, int]] = []
+    cells = [is_cell(line) for line in lines]
+    digits = [bool(_DIGIT.search(line)) for line in lines]
+    i, n = 0, len(lines)
+    while i < n:
+        if not cells[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and cells[j]:
+            j += 1
+        best: tuple[int, int, int] | None = None
+        for width in PERIODS:
+            for offset in range(min(width, OFFSETS)):
+                rows = (j - i - offset) // width
+                if rows < MIN_ROWS:
+                    continue
+                start = i + offset
+                shape = [tuple(digits[start + r * width:start + (r + 1) * width]) for r in range(rows)]
+                pattern = Counter(shape[1:]).most_common(1)[0][0]
+                if not any(pattern) or (all(pattern) and all(shape[0])):
+                    continue
+                follow = sum(sum(a != b for a, b in zip(row, pattern, strict=True)) <= width // 4
+                             for row in shape[1:])
+                if follow < max(2, AGREE * (rows - 1)):
+                    continue
+                if best is None or rows * width > best[0]:
+                    best = (rows * width, start, start + rows * width)
+        if best is not None:
+            runs.append((best[1], best[2]))
+        i = j
+    return runs
+
+
+def article_tables(lines: Sequence[str], dropped: Callable[[int], bool]) -> list[tuple[int, int]]:
+    """The tables of :func:`table_runs` that sit inside the article: within ``NEAR`` lines
+    before and after each, a line that is kept (``dropped(index)`` false) and is prose or
+    introduces what follows (ends with ":").
+
+    >>> lines = ["Voici les taux moyens constatés en mai :", "Durée", "Taux", "15 ans", "3,05 %",
+    ...          "20 ans", "3,15 %", "Les banques fixent leurs barèmes selon leur coût de financement."]
+    >>> article_tables(lines, lambda index: False), article_tables(lines, lambda index: index == 7)
+    ([(1, 7)], [])
+    """
+
+    def text(index: int) -> bool:
+        return not dropped(index) and (is_prose(lines[index]) or lines[index].endswith(":"))
+
+    return [
+        (start, stop) for start, stop in table_runs(lines)
+        if any(text(k) for k in range(max(0, start - NEAR), start))
+        and any(text(k) for k in range(stop, min(len(lines), stop + NEAR)))
+    ]  # fmt: skip
