@@ -285,7 +285,7 @@ class LineModel(Step):
         threshold: float | None = None,
         min_lines: int = 3,
         extra: LineRules | None = None,
-        tables: bool = False,
+        tables: bool = True,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold

@@ -50,8 +50,9 @@ def table_runs(lines: Sequence[str]) -> list[tuple[int, int]]:
     rows after the first (the first may be a header) mostly follow one pattern
     of which columns hold a digit (one cell in four may differ), that pattern
     has a column of numbers, and it or the first row has a column of words. The
-    layout covering the most lines wins; lines left after its last full row are
-    not the table's.
+    layout covering the most lines wins (at a tie, the first tried: fewer
+    columns, then an earlier start); lines left after its last full row are not
+    the table's.
 
     >>> table_runs(["Accueil", "Marchés", "Économie", "Entreprises", "Bourse", "Contact"])
     []
@@ -60,7 +61,6 @@ def table_runs(lines: Sequence[str]) -> list[tuple[int, int]]:
     """
     runs: list[tuple[int, int]] = []
     cells = [is_cell(line) for line in lines]
-    digits = [bool(_DIGIT.search(line)) for line in lines]
     i, n = 0, len(lines)
     while i < n:
         if not cells[i]:
@@ -69,6 +69,10 @@ def table_runs(lines: Sequence[str]) -> list[tuple[int, int]]:
         j = i
         while j < n and cells[j]:
             j += 1
+        if j - i < MIN_ROWS * PERIODS[0]:  # too short a run for any table
+            i = j
+            continue
+        digits = {k: bool(_DIGIT.search(lines[k])) for k in range(i, j)}
         best: tuple[int, int, int] | None = None
         for width in PERIODS:
             for offset in range(min(width, OFFSETS)):
@@ -76,7 +80,7 @@ def table_runs(lines: Sequence[str]) -> list[tuple[int, int]]:
                 if rows < MIN_ROWS:
                     continue
                 start = i + offset
-                shape = [tuple(digits[start + r * width:start + (r + 1) * width]) for r in range(rows)]
+                shape = [tuple(digits[start + r * width + c] for c in range(width)) for r in range(rows)]
                 pattern = Counter(shape[1:]).most_common(1)[0][0]
                 if not any(pattern) or (all(pattern) and all(shape[0])):
                     continue

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import pytest
+
+from stance.cleaning import Cleaner, LineModel
+from stance.cleaning.tables import article_tables, is_cell, table_runs
+
+INTRO = "Le distributeur a publié mercredi ses comptes annuels, et voici les principaux chiffres :"
+TABLE = ["Indicateur", "2023", "2024", "Chiffre d’affaires", "2,78 Md€", "2,84 Md€",
+         "Résultat net", "96 M€", "61 M€", "Dette nette", "412 M€", "455 M€"]  # fmt: skip
+AFTER = "La dette nette progresse donc encore, malgré la cession de deux entrepôts en fin d’année."
+ARTICLE = [
+    "Marvalis résiste à la déprime de la consommation mais ferme quatorze magasins",
+    "Le distributeur spécialisé dans l’équipement de la maison a publié un chiffre d’affaires en hausse de 2,1 %.",
+    "Dans un marché qui a reculé de près de 4 % l’an dernier, le groupe nantais fait figure d’exception.",
+    INTRO, *TABLE, AFTER,
+    "Le groupe confirme la fermeture de quatorze points de vente d’ici à la fin de l’année prochaine.",
+]  # fmt: skip
+FIRST = ARTICLE.index("Indicateur")
+
+
+def test_a_cell_is_short_and_no_sentence() -> None:
+    assert is_cell("2,84 Md€") and is_cell("Résultat opérationnel courant")
+    assert not is_cell("Voici les taux :")  # it introduces the table
+    assert not is_cell("Le titre recule.")  # a sentence
+    assert not is_cell("Le groupe nantais a réalisé un chiffre d’affaires de 2,84 milliards")  # prose
+
+
+def test_a_table_is_rows_whose_columns_agree_on_numbers() -> None:
+    assert table_runs(TABLE) == [(0, 12)]
+    # what is left after the last full row is not the table's
+    assert table_runs([*TABLE, "Source"]) == [(0, 12)]
+    # rows of numbers only, under a header of words (durations, rates)
+    assert table_runs(["Durée", "Taux moyen", "Meilleurs dossiers", "15 ans", "3,05 %", "2,75 %",
+                       "20 ans", "3,15 %", "2,85 %", "25 ans", "3,30 %", "3,00 %"]) == [(0, 12)]  # fmt: skip
+    # one cell in four may differ: a model's name with or without a number
+    watches = ["Modèle", "Prix", "Autonomie", "GPS", "Pulse 2", "179 €", "12 jours", "Oui",
+               "Band Max", "69 €", "10 jours", "Non", "Trail S", "199 €", "16 jours", "Oui"]  # fmt: skip
+    assert table_runs(watches) == [(0, 16)]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Accueil", "Économie", "Marchés", "Entreprises", "Bourse", "Immobilier"],  # a menu: no numbers
+        ["1", "2", "3", "4", "5", "6", "7", "8"],  # pagination: numbers, and no column of words
+        ["Indicateur", "2023", "2024", "Chiffre d’affaires", "2,78 Md€", "2,84 Md€"],  # two rows only
+        ["CAC 40", "Euro Stoxx 50", "DAX", "Dow Jones", "Nasdaq", "Nikkei"],  # columns do not agree
+    ],
+)
+def test_what_is_no_table(lines: list[str]) -> None:
+    assert table_runs(lines) == []
+
+
+def test_a_table_is_the_article_s_when_article_text_is_kept_on_both_sides() -> None:
+    lines = [INTRO, *TABLE, AFTER]
+    assert article_tables(lines, lambda index: False) == [(1, 13)]
+    assert article_tables(lines, lambda index: index == 13) == []  # the text after it is dropped
+    assert article_tables(TABLE, lambda index: False) == []  # nothing around it
+    # a title is no article text
+    assert article_tables(["Nos chiffres", *TABLE, AFTER], lambda index: False) == []
+
+
+def test_the_cleaner_keeps_a_french_table_inside_the_article() -> None:
+    step = LineModel()
+    assert not set(step.find(ARTICLE)) & set(range(FIRST, FIRST + len(TABLE)))
+    without = LineModel(tables=False).find(ARTICLE)
+    assert without[ARTICLE.index("2023")] == "lone number"  # what the step saves
+    cleaned = Cleaner().clean("\n\n".join(ARTICLE))
+    assert "Chiffre d’affaires\n\n2,78 Md€\n\n2,84 Md€" in cleaned.text
+    assert cleaned.dropped == ()
+
+
+def test_a_table_keeps_no_line_another_rule_drops() -> None:
+    lines = list(ARTICLE)
+    lines[FIRST + 4] = "Partager"  # a share button where a cell was
+    assert LineModel().find(lines)[FIRST + 4] == "share or reaction button"
+
+
+def test_a_table_outside_the_article_still_goes() -> None:
+    # a quotes widget after the article's last line: no article text after it
+    lines = [*ARTICLE[:3], "Valeur", "Cours", "Variation", "Aquavia", "28,14", "+1,3 %", "Veralis", "45,02",
+             "+0,9 %", "Silicor", "63,80", "−4,6 %"]  # fmt: skip
+    drops = LineModel().find(lines)
+    assert drops[lines.index("28,14")] == "lone number"
+
+
+def test_a_table_in_a_document_in_another_language_is_left_to_the_model() -> None:
+    english = [
+        "The retailer published its annual accounts on Wednesday, and here are the main figures:",
+        "Indicator", "2023", "2024", "Revenue", "2.78bn", "2.84bn", "Net income", "96m", "61m",
+        "Net debt", "412m", "455m",
+        "Net debt therefore rose again despite the sale of two warehouses at the end of the year.",
+        "The group confirmed that it would close fourteen stores by the end of next year as planned.",
+    ]  # fmt: skip
+    assert LineModel().find(english) == LineModel(tables=False).find(english)
