@@ -73,10 +73,11 @@ def changes(base: Cleaner, candidate: Cleaner, docs: list[dict]) -> Counter:
     return count
 
 
-def documents_table(name: str, docs: list[dict], base: Cleaner, candidate: Cleaner) -> None:
+def documents_table(name: str, docs: list[dict], base: Cleaner, candidate: Cleaner,
+                    names: tuple[str, str] = ("shipped", "with the tables")) -> None:
     print(f"\n| {name} | line P | line R | line F1 | clutter kept | article lines dropped |")
     print("|---|---:|---:|---:|---:|---:|")
-    for label, c in (("shipped", base), ("with the tables", candidate)):
+    for label, c in zip(names, (base, candidate), strict=True):
         s = line_scores(c, docs)
         print(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['fp']} | {s['fn']} |",
               flush=True)

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from .base import FRENCH_MONTH, LineRules, Rule, Step
+from .tables import table_runs
 
 COMMENT = "reader comment"
 FORM = "comment form"
@@ -181,13 +182,14 @@ class Comments(Step):
         index = start
         previous_end = -1  # end of the last confirmed block, to chain blocks
         section_start: int | None = None
+        tables = _Tables(lines)
         while index < len(lines):
             header = self._header_length(lines, index) if index not in drops else 0
             if not header:
                 index += 1
                 continue
             body = index + header
-            end, by_action = self._closed_block_end(lines, body)
+            end, by_action = self._closed_block_end(lines, body, tables)
             # Without an action line, only a block that follows a comment or
             # carries a relative time ("il y a 3 h") is taken for a comment.
             trusted = index == previous_end or _RELATIVE_LINE.search(lines[index + header - 1]) is not None
@@ -206,11 +208,16 @@ class Comments(Step):
                 drops.setdefault(position, COMMENT)
             previous_end = index = end
 
-    def _closed_block_end(self, lines: Sequence[str], body: int) -> tuple[int | None, bool]:
+    def _closed_block_end(
+        self, lines: Sequence[str], body: int, tables: _Tables | None = None
+    ) -> tuple[int | None, bool]:
         """End of a block closed within ``max_body`` lines, and whether action lines closed
-        it (rather than the next header)."""
+        it (rather than the next header). A bare number in a table (``tables``) is no counter:
+        it closes nothing."""
         for position in range(body, min(len(lines), body + self.max_body + 1)):
-            if _is_action_line(lines[position]):
+            if _is_action_line(lines[position]) and not (
+                tables is not None and _BARE_NUMBER.fullmatch(lines[position]) and tables.holds(position)
+            ):
                 end = position
                 while end < len(lines) and _is_action_line(lines[end]):
                     end += 1
@@ -228,6 +235,24 @@ class Comments(Step):
                 break
             end += 1
         return end
+
+
+_BARE_NUMBER = re.compile(r"[\d\s.,]+")
+
+
+class _Tables:
+    """The tables of a document's lines (:func:`~stance.cleaning.tables.table_runs`), found when
+    first asked about: a bare number closing a comment's text may be a table's cell after a byline
+    and a date that look like a comment's header ("Julien Marquet | 18 mars 2025")."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+        self.runs: list[tuple[int, int]] | None = None
+
+    def holds(self, position: int) -> bool:
+        if self.runs is None:
+            self.runs = table_runs(self.lines)
+        return any(start <= position < stop for start, stop in self.runs)
 
 
 # What each line is, told once per line: the cleaner reruns this step on what is kept,
