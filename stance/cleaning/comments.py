@@ -11,7 +11,11 @@ Three kinds of lines are dropped, each with its own reason:
   or when its time is relative ("il y a 3 h"), which articles never print
   before a paragraph. A last comment without an action line ends where the
   text starts repeating lines seen before the comments (a pasted second copy
-  of the article, which deduplication then handles) or at the end. A comment
+  of the article, which deduplication then handles) or at the end. A bare
+  number in a table (:func:`~stance.cleaning.tables.table_runs`) is a cell, not
+  a counter: it closes no block (a byline with its date has a header's form,
+  and the table's first number would close the article's opening as a
+  "comment"). A comment
   written on one line after its author (``"Jean-Pierre : la direction nous
   ment !"``) counts when a reply or report line (``"Répondre"``) follows it and
   a comment section comes before it (a comment, a form or header such as

@@ -128,3 +128,25 @@ def test_a_comment_on_one_line_after_its_author_closed_by_reply() -> None:
 def test_a_forum_title_over_its_reply_button_is_no_comment() -> None:
     # the title opens no comment section (no comment, form or action line before it): it stays
     assert drops(["Forum Épargne", "Assurance-vie : faut-il arbitrer le fonds euros vers des ETF ?", "Répondre"]) == {}
+
+
+BYLINE_AND_TABLE = [
+    "Julien Marquet | 18 mars 2025",  # a byline with its date: the form of a comment's one-line header
+    "Le groupe lyonnais a franchi la barre des 3,7 milliards d'euros de chiffre d'affaires l'an dernier.",
+    "Le chiffre d'affaires progresse de 8,5 %, porté pour moitié par les acquisitions en Auvergne :",
+    "Indicateur", "2023", "2024",  # "2023": the form of a comment's counter
+    "Chiffre d'affaires (Md€)", "3,42", "3,71",
+    "Résultat net (M€)", "61", "48",
+]  # fmt: skip
+
+
+def test_a_number_in_a_table_closes_no_comment() -> None:
+    assert drops(BYLINE_AND_TABLE) == {}
+
+
+def test_a_bare_counter_outside_a_table_still_closes_a_comment() -> None:
+    block = ["Jean D. | 18 mars 2025", "Bonne analyse, merci.", "3"]
+    assert drops(block) == {4: "reader comment", 5: "reader comment", 6: "reader comment"}
+    # and a worded action line closes a comment even inside a run that looks like a table
+    assert drops(["Jean D. | 18 mars 2025", "Trop cher.", "Répondre"]) == {4: "reader comment", 5: "reader comment",
+                                                                          6: "reader comment"}
