@@ -278,6 +278,9 @@ class LineModel(Step):
     """
 
     monotone = False
+    # The languages whose documents keep their tables' cells (``tables``; None: every language). Round AW
+    # wrote the step from French documents; round AY measured it on the real pages in other languages.
+    table_languages: tuple[str, ...] | None = ("fr", "und")
 
     def __init__(
         self,
@@ -401,7 +404,7 @@ class LineModel(Step):
                 reasons[index] = extra
         # A French table inside the article, one cell per line (tables.py): its cells stay, unless a rule
         # other than the lone number's recognised one.
-        if self.tables and reasons and lang in ("fr", "und"):
+        if self.tables and reasons and (self.table_languages is None or lang in self.table_languages):
             for start, stop in article_tables(lines, reasons.__contains__):
                 for index in range(start, stop):
                     reason = reasons.get(index)
