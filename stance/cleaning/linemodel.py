@@ -314,7 +314,7 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        self.__dict__.update({"tables": True, **state})  # a step pickled before round AW had no tables
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:

@@ -94,3 +94,12 @@ def test_a_table_in_a_document_in_another_language_is_left_to_the_model() -> Non
         "The group confirmed that it would close fourteen stores by the end of next year as planned.",
     ]  # fmt: skip
     assert LineModel().find(english) == LineModel(tables=False).find(english)
+
+
+def test_a_step_pickled_before_the_tables_keeps_them_when_unpickled() -> None:
+    step = LineModel()
+    state = step.__getstate__()
+    del state["tables"]  # as a step pickled before round AW
+    old = LineModel.__new__(LineModel)
+    old.__setstate__(state)
+    assert old.tables and old.find(ARTICLE) == step.find(ARTICLE)
