@@ -18,7 +18,9 @@ line whose probability of being content falls under the model's threshold is
 dropped as ``"boilerplate (p=0.94)"``, ``p`` being its probability of being
 furniture. Last, the rules the model was trained without
 (:class:`~stance.cleaning.boilerplate.ExtraFurniture`, not features) drop the
-lines they recognise with their reason. Its features depend only on the lines it is given, and the cleaner
+lines they recognise with their reason; in a French document, the cells of a table
+inside the article (:mod:`.tables`) that the lone-number rule or the model dropped
+stay. Its features depend only on the lines it is given, and the cleaner
 reruns it until it drops nothing, so cleaning a cleaned text changes nothing.
 
 >>> step = LineModel()
