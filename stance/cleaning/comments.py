@@ -78,6 +78,10 @@ _CALL_LINE = re.compile(
 )
 
 
+_COUNT = r"(?:commentaires?|r[ée]actions?)\s*\(\d+\)|\d+\s+(?:commentaires?|r[ée]actions?)"  # "Commentaires (5)"
+_COUNT_LINE = re.compile(_COUNT, _I)
+
+
 class CommentForm(LineRules):
     """WordPress-style comment forms and comment-section notices.
 
@@ -102,7 +106,7 @@ class CommentForm(LineRules):
                 r"les\s+commentaires\s+sont\s+(?:ferm[ée]s|d[ée]sactiv[ée]s)\.?|"
                 r"\d+\s+(?:r[ée]ponses?|commentaires?)\s+(?:[àa]|sur)\s+[«“\"].*|"
                 r"(?:soyez\s+le\s+premier\s+[àa]\s+(?:commenter|r[ée]agir)|aucun\s+commentaire(?:\s+pour\s+l['’]instant)?)\s*[.!]?|"
-                r"(?:commentaires?|r[ée]actions?)\s*\(\d+\)|\d+\s+(?:commentaires?|r[ée]actions?)",
+                rf"{_COUNT}",
                 _I,
             ),
             max_len=300,
@@ -194,9 +198,12 @@ class Comments(Step):
                 continue
             body = index + header
             end, by_action = self._closed_block_end(lines, body, tables)
-            # Without an action line, only a block that follows a comment or
-            # carries a relative time ("il y a 3 h") is taken for a comment.
-            trusted = index == previous_end or _RELATIVE_LINE.search(lines[index + header - 1]) is not None
+            # Without an action line, only a block that follows a comment, carries a relative time
+            # ("il y a 3 h"), or comes right under a count of the comments ("Commentaires (5)") with the
+            # next comment's header closing it, is taken for a comment.
+            counted = end is not None and not by_action and self._under_count(lines, index, drops)
+            trusted = (index == previous_end or counted
+                       or _RELATIVE_LINE.search(lines[index + header - 1]) is not None)
             if end is not None and not by_action and not trusted:
                 end = None
             if end is None and trusted:
@@ -211,6 +218,11 @@ class Comments(Step):
             for position in range(index, end):
                 drops.setdefault(position, COMMENT)
             previous_end = index = end
+
+    @staticmethod
+    def _under_count(lines: Sequence[str], index: int, drops: dict[int, str]) -> bool:
+        """Whether the line before ``index`` counts the comments ("Commentaires (5)", "23 réactions")."""
+        return index > 0 and drops.get(index - 1) == FORM and _COUNT_LINE.fullmatch(lines[index - 1]) is not None
 
     def _closed_block_end(
         self, lines: Sequence[str], body: int, tables: _Tables | None = None
