@@ -8,8 +8,9 @@ Three kinds of lines are dropped, each with its own reason:
   and its action line (``"Répondre"``, ``"Signaler"``, ``"Voir
   l'originalRépondre0"``, like counters). A block counts as a comment when an
   action line closes it within a few lines, when it follows another comment,
-  or when its time is relative ("il y a 3 h"), which articles never print
-  before a paragraph. A last comment without an action line ends where the
+  when its time is relative ("il y a 3 h"), which articles never print
+  before a paragraph, or when it comes right under a count of the comments
+  ("Commentaires (5)") and the next comment's header closes it. A last comment without an action line ends where the
   text starts repeating lines seen before the comments (a pasted second copy
   of the article, which deduplication then handles) or at the end. A bare
   number in a table (:func:`~stance.cleaning.tables.table_runs`) is a cell, not

@@ -150,3 +150,23 @@ def test_a_bare_counter_outside_a_table_still_closes_a_comment() -> None:
     # and a worded action line closes a comment even inside a run that looks like a table
     assert drops(["Jean D. | 18 mars 2025", "Trop cher.", "Répondre"]) == {4: "reader comment", 5: "reader comment",
                                                                           6: "reader comment"}
+
+
+def test_a_count_of_the_comments_opens_the_thread_under_it() -> None:
+    # no reply button, no relative time: the count and the next comment's header confirm the first comment
+    thread = ["Commentaires (3)", "Koffi_Cotonou", "17/02/2025 à 10:23",
+              "Il faut arrêter de présenter ça comme de l'inclusion.",
+              "Mireille A.", "17/02/2025 à 11:05", "C'est rapide et on ne me demande pas de garant."]  # fmt: skip
+    found = drops(thread)
+    assert found[4] == "comment form"  # the count
+    assert all(found[i] == "reader comment" for i in range(5, 11))
+    # without the count, the same thread is not trusted
+    assert set(drops(thread[1:])) == set()
+
+
+def test_one_byline_under_a_comment_counter_is_no_thread() -> None:
+    # a counter linking to the comments at the top, then the byline and the date: one header only
+    article = ["12 commentaires", "Jean Dupont", "12 mars 2024 à 14h05",
+               "La Bourse de Paris a fini en hausse de 1,2 % vendredi, portée par les banques et le luxe.",
+               "Les investisseurs ont salué des chiffres d'inflation plus faibles que prévu."]  # fmt: skip
+    assert drops(article) == {4: "comment form"}
