@@ -83,6 +83,22 @@ def documents_table(name: str, docs: list[dict], base: Cleaner, candidate: Clean
               flush=True)
 
 
+def pages_and_seeds(base: Cleaner, candidate: Cleaner,
+                    names: tuple[str, str] = ("shipped", "with the tables")) -> None:
+    """The 420 development pages pooled, and the seeds' golden lines, with each cleaner."""
+    pages = training.read_pages([str(path) for path in DEVELOPMENT_FILES])
+    print(f"\n| the {len(pages)} development pages, pooled | mean of line F1 and snippet F1 | line P | line R | "
+          "snippet P | snippet R |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, c in zip(names, (base, candidate), strict=True):
+        s = page_scores(c, pages)
+        print(f"| {name} | {s['mean']:.4f} | {s['line']['precision']:.4f} | {s['line']['recall']:.4f} | "
+              f"{s['snippet']['precision']:.4f} | {s['snippet']['recall']:.4f} |", flush=True)
+    for name, c in zip(names, (base, candidate), strict=True):
+        kept_golden, kept_total, golden_total = golden_kept(c)
+        print(f"seeds, {name}: {kept_golden} of {golden_total} golden lines kept, {kept_total} lines kept")
+
+
 def develop() -> None:
     base, candidate = cleaner(False), cleaner(True)
     docs = documents(READ_DOCUMENTS)
@@ -104,17 +120,7 @@ def judge() -> None:
     base, candidate = cleaner(False), cleaner(True)
     documents_table("the 60 unread dirty documents (the judge)", documents(JUDGE_DOCUMENTS), base, candidate)
     print(f"changed lines: {dict(changes(base, candidate, documents(JUDGE_DOCUMENTS)))}")
-    pages = training.read_pages([str(path) for path in DEVELOPMENT_FILES])
-    print(f"\n| the {len(pages)} development pages, pooled | mean of line F1 and snippet F1 | line P | line R | "
-          "snippet P | snippet R |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, c in (("shipped", base), ("with the tables", candidate)):
-        s = page_scores(c, pages)
-        print(f"| {name} | {s['mean']:.4f} | {s['line']['precision']:.4f} | {s['line']['recall']:.4f} | "
-              f"{s['snippet']['precision']:.4f} | {s['snippet']['recall']:.4f} |", flush=True)
-    for name, c in (("shipped", base), ("with the tables", candidate)):
-        kept_golden, kept_total, golden_total = golden_kept(c)
-        print(f"seeds, {name}: {kept_golden} of {golden_total} golden lines kept, {kept_total} lines kept")
+    pages_and_seeds(base, candidate)
     documents_table("the first 60 development documents (reported)", documents(FIRST_DOCUMENTS), base, candidate)
     documents_table("the 192 read documents (in sample, judges nothing)", documents(READ_DOCUMENTS), base,
                     candidate)

@@ -25,12 +25,17 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
-from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
-from cleaner_retrain_seeds import golden_kept  # noqa: E402
-from round_av_document_rules import page_scores  # noqa: E402
-from round_aw_tables import FIRST_DOCUMENTS, JUDGE_DOCUMENTS, READ_DOCUMENTS, changes, documents, documents_table  # noqa: E402
+from round_aw_tables import (  # noqa: E402
+    FIRST_DOCUMENTS,
+    JUDGE_DOCUMENTS,
+    READ_DOCUMENTS,
+    changes,
+    documents,
+    documents_table,
+    pages_and_seeds,
+)
 
-from stance.cleaning import Cleaner, training  # noqa: E402
+from stance.cleaning import Cleaner  # noqa: E402
 from stance.cleaning.comments import Comments  # noqa: E402
 from stance.cleaning.dedup import Deduplicate  # noqa: E402
 from stance.cleaning.language import ForeignScriptLines  # noqa: E402
@@ -55,17 +60,7 @@ def main() -> None:
     documents_table("the 60 dirty documents written after round AV (the judge)", documents(JUDGE_DOCUMENTS), base,
                     candidate, names)
     print(f"changed lines: {dict(changes(base, candidate, documents(JUDGE_DOCUMENTS)))}")
-    pages = training.read_pages([str(path) for path in DEVELOPMENT_FILES])
-    print(f"\n| the {len(pages)} development pages, pooled | mean of line F1 and snippet F1 | line P | line R | "
-          "snippet P | snippet R |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, c in zip(names, (base, candidate), strict=True):
-        s = page_scores(c, pages)
-        print(f"| {name} | {s['mean']:.4f} | {s['line']['precision']:.4f} | {s['line']['recall']:.4f} | "
-              f"{s['snippet']['precision']:.4f} | {s['snippet']['recall']:.4f} |", flush=True)
-    for name, c in zip(names, (base, candidate), strict=True):
-        kept_golden, kept_total, golden_total = golden_kept(c)
-        print(f"seeds, {name}: {kept_golden} of {golden_total} golden lines kept, {kept_total} lines kept")
+    pages_and_seeds(base, candidate, names)
     documents_table("the first 60 development documents (reported)", documents(FIRST_DOCUMENTS), base, candidate,
                     names)
     documents_table("the 192 read documents (in sample, judges nothing)", documents(READ_DOCUMENTS), base,
