@@ -10,9 +10,10 @@ Three kinds of lines are dropped, each with its own reason:
   action line closes it within a few lines, when it follows another comment,
   when its time is relative ("il y a 3 h"), which articles never print
   before a paragraph, or when it comes right under a count of the comments
-  ("Commentaires (5)") and the next comment's header closes it. A last comment without an action line ends where the
-  text starts repeating lines seen before the comments (a pasted second copy
-  of the article, which deduplication then handles) or at the end. A bare
+  ("Commentaires (5)") and the next comment's header closes it. A last
+  comment without an action line ends where the text starts repeating lines
+  seen before the comments (a pasted second copy of the article, which
+  deduplication then handles) or at the end. A bare
   number in a table (:func:`~stance.cleaning.tables.table_runs`) is a cell, not
   a counter: it closes no block (a byline with its date has a header's form,
   and the table's first number would close the article's opening as a
