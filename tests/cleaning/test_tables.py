@@ -85,15 +85,24 @@ def test_a_table_outside_the_article_still_goes() -> None:
     assert drops[lines.index("28,14")] == "lone number"
 
 
+class _EveryLanguage(LineModel):
+    table_languages = None
+
+
 def test_a_table_in_a_document_in_another_language_is_left_to_the_model() -> None:
+    # an English article whose table sits between kept sentences: the step would keep its cells, were it run
     english = [
-        "The retailer published its annual accounts on Wednesday, and here are the main figures:",
+        "Retailer Marvel Home held up well last year despite the slump in household spending across the country.",
+        "The retailer published its annual accounts on Wednesday, and its revenue rose by two per cent to a record.",
+        "Here are the main figures of the year as the group reported them:",
         "Indicator", "2023", "2024", "Revenue", "2.78bn", "2.84bn", "Net income", "96m", "61m",
         "Net debt", "412m", "455m",
         "Net debt therefore rose again despite the sale of two warehouses at the end of the year.",
         "The group confirmed that it would close fourteen stores by the end of next year as planned.",
     ]  # fmt: skip
     assert LineModel().find(english) == LineModel(tables=False).find(english)
+    assert english.index("2023") in LineModel().find(english)
+    assert english.index("2023") not in _EveryLanguage().find(english)  # the gate is what keeps them dropped
 
 
 def test_a_step_pickled_before_the_tables_keeps_them_when_unpickled() -> None:
