@@ -25,10 +25,15 @@ from collections.abc import Sequence
 from itertools import combinations
 
 from .base import Step
+from .language import document_language
+from .tables import table_runs
 
 DUPLICATE = "duplicate line"
 NEAR_DUPLICATE = "near-duplicate paragraph"
 COPY = "repeated article copy"
+CONTENTS = "table of contents"
+CONTENTS_WORDS = 15  # an entry of a table of contents (a subheading) is shorter
+FRENCH = ("fr", "und")  # the languages of round BA's two rules (docs/design.md)
 
 _WORD = re.compile(r"\w+")
 _QUOTES = (("’", "'"), ("‘", "'"), ("`", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'))
@@ -107,24 +112,66 @@ class Deduplicate(Step):
     A run of at least ``copy_run`` consecutive dropped repeats is reported as
     ``"repeated article copy"`` so that a pasted second copy shows as such.
 
+    In a French document (or one too short to tell), two more rules (round BA,
+    ``docs/design.md``): with ``table_cells``, a short line repeated inside a
+    table laid out one cell per line (:func:`~stance.cleaning.tables.table_runs`)
+    is a cell, not a repeat, and stays; with ``contents``, a run of two or more
+    short lines each repeated later, apart from each other and in the same order
+    (a table of contents whose entries are the article's subheadings), goes as
+    ``"table of contents"``, and the subheadings stay where the article has them.
+
     >>> Deduplicate().find(["Le titre", "Un paragraphe.", "Le titre"])
     {2: 'duplicate line'}
+    >>> Deduplicate(contents=True).find(["Sommaire", "Les frais", "Les taux", "Un paragraphe.", "Les frais",
+    ...                                  "Un autre paragraphe.", "Les taux", "Une fin."])
+    {1: 'table of contents', 2: 'table of contents'}
     """
 
     def __init__(
-        self, shingle_size: int = 5, containment: float = 0.8, min_words: int = 8, copy_run: int = 3
+        self,
+        shingle_size: int = 5,
+        containment: float = 0.8,
+        min_words: int = 8,
+        copy_run: int = 3,
+        table_cells: bool = False,
+        contents: bool = False,
     ) -> None:
         self.shingle_size = shingle_size
         self.containment = containment
         self.min_words = min_words
         self.copy_run = copy_run
+        self.table_cells = table_cells
+        self.contents = contents
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update({"table_cells": False, "contents": False, **state})  # pickled before round BA
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
         drops: dict[int, str] = {}
         seen_keys: set[str] = set()
         seen_shingles: set[tuple[str, ...]] = set()
-        for index, key in enumerate(_line_keys(lines)):
+        keys = _line_keys(lines)
+        language: list[str] = []  # told once, and only if a rule needs it
+
+        def french() -> bool:
+            if not language:
+                language.append(document_language(lines))
+            return language[0] in FRENCH
+
+        contents = self._contents(lines, keys) if self.contents else set()
+        if contents and not french():
+            contents = set()
+        cells: set[int] | None = None
+        for index, key in enumerate(keys):
+            if index in contents:
+                continue
             if key in seen_keys:
+                if self.table_cells and len(key.split()) < self.min_words:
+                    if cells is None:
+                        cells = ({k for start, stop in table_runs(lines, key_values=True) for k in range(start, stop)}
+                                 if french() else set())
+                    if index in cells:
+                        continue
                 drops[index] = DUPLICATE
                 continue
             seen_keys.add(key)
@@ -138,7 +185,44 @@ class Deduplicate(Step):
                 continue
             seen_shingles |= grams
         self._mark_copies(drops)
-        return drops
+        drops.update(dict.fromkeys(contents, CONTENTS))
+        return dict(sorted(drops.items()))
+
+    @staticmethod
+    def _contents(lines: Sequence[str], keys: Sequence[str]) -> set[int]:
+        """Runs of two or more short lines, not sentences, each found again later, the copies in the same order
+        and none right after the one before."""
+        later: dict[str, list[int]] = defaultdict(list)
+        for index, key in enumerate(keys):
+            later[key].append(index)
+
+        def entry(index: int) -> bool:
+            key = keys[index]
+            return (bool(key) and len(key.split()) < CONTENTS_WORDS and not lines[index].rstrip().endswith(".")
+                    and later[key][-1] > index)
+
+        found: set[int] = set()
+        i, n = 0, len(keys)
+        while i < n:
+            if not entry(i):
+                i += 1
+                continue
+            j = i
+            while j < n and entry(j):
+                j += 1
+            # the copies: each after the run and more than one line after the copy before it
+            run: list[int] = []
+            previous = j - 1
+            for index in range(i, j):
+                copy = next((p for p in later[keys[index]] if p > max(j - 1, previous + 1)), None)
+                if copy is None:
+                    break
+                run.append(index)
+                previous = copy
+            if len(run) >= 2:
+                found.update(run)
+            i = max(j, i + 1)
+        return found
 
     def _mark_copies(self, drops: dict[int, str]) -> None:
         # A copy may hold a line of its own (kept), so a run tolerates one-line gaps.

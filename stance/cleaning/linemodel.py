@@ -269,7 +269,9 @@ class LineModel(Step):
     furniture without retraining the model. ``tables``: in French documents (or
     too short to tell), keep the cells of a table inside the article
     (:func:`~stance.cleaning.tables.article_tables`) that the lone-number rule or
-    the model dropped.
+    the model dropped; ``table_near`` lines either side are looked at for the
+    article's text, and ``key_values`` counts fact boxes of key-value pairs as
+    tables.
 
     >>> from stance.cleaning.base import LineRules, Rule
     >>> import re
@@ -291,6 +293,8 @@ class LineModel(Step):
         min_lines: int = 3,
         extra: LineRules | None = None,
         tables: bool = True,
+        table_near: int = 3,
+        key_values: bool = False,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
@@ -299,6 +303,8 @@ class LineModel(Step):
         self.form = CommentForm()
         self.min_lines = min_lines
         self.tables = tables
+        self.table_near = table_near
+        self.key_values = key_values
         self.corpus: Counter[str] | None = None
         self.batch = 1
         self._clear_caches()
@@ -316,7 +322,8 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update({"tables": True, **state})  # a step pickled before round AW had no tables
+        # a step pickled before round AW had no tables, before round BA no table_near or key_values
+        self.__dict__.update({"tables": True, "table_near": 3, "key_values": False, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -407,7 +414,7 @@ class LineModel(Step):
         # A French table inside the article, one cell per line (tables.py): its cells stay, unless a rule
         # other than the lone number's recognised one.
         if self.tables and reasons and (self.table_languages is None or lang in self.table_languages):
-            for start, stop in article_tables(lines, reasons.__contains__):
+            for start, stop in article_tables(lines, reasons.__contains__, self.table_near, self.key_values):
                 for index in range(start, stop):
                     reason = reasons.get(index)
                     if reason is not None and (reason == LONE_NUMBER or reason.startswith(_MODEL_PREFIX)):

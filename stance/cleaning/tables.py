@@ -30,6 +30,7 @@ OFFSETS = 3  # a run may start with up to two lines that are not the table's (it
 MIN_ROWS = 3  # a header and two rows, or three rows
 AGREE = 0.8  # share of the rows after the first that must follow the columns' pattern
 NEAR = 3  # lines either side of the table to look at for the article's text
+KEY_VALUES = 0.6  # a box of key-value pairs: share of its values that hold a digit (round BA)
 _DIGIT = re.compile(r"\d")
 
 
@@ -42,7 +43,7 @@ def is_cell(line: str) -> bool:
     return len(line) <= MAX_CELL and not line.endswith((".", "!", "?", ":", "…")) and not is_prose(line)
 
 
-def table_runs(lines: Sequence[str]) -> list[tuple[int, int]]:
+def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int, int]]:
     """The ``(start, stop)`` index ranges of ``lines`` laid out as a table.
 
     In each run of cells (:func:`is_cell`), rows of 2 to 6 cells are tried, from
@@ -52,7 +53,10 @@ def table_runs(lines: Sequence[str]) -> list[tuple[int, int]]:
     has a column of numbers, and it or the first row has a column of words. The
     layout covering the most lines wins (at a tie, the first tried: fewer
     columns, then an earlier start); lines left after its last full row are not
-    the table's.
+    the table's. With ``key_values``, two columns also make a table when they
+    read as a fact box: keys without a digit (all but one) and values of which
+    ``KEY_VALUES`` hold one ("Siège", "Paris", "Création", "1921", "Effectif",
+    "3 400 salariés").
 
     >>> table_runs(["Accueil", "Marchés", "Économie", "Entreprises", "Bourse", "Contact"])
     []
@@ -81,12 +85,7 @@ def table_runs(lines: Sequence[str]) -> list[tuple[int, int]]:
                     continue
                 start = i + offset
                 shape = [tuple(digits[start + r * width + c] for c in range(width)) for r in range(rows)]
-                pattern = Counter(shape[1:]).most_common(1)[0][0]
-                if not any(pattern) or (all(pattern) and all(shape[0])):
-                    continue
-                follow = sum(sum(a != b for a, b in zip(row, pattern, strict=True)) <= width // 4
-                             for row in shape[1:])
-                if follow < max(2, AGREE * (rows - 1)):
+                if not (_columns_agree(shape, width) or (key_values and width == 2 and _fact_box(shape))):
                     continue
                 if best is None or rows * width > best[0]:
                     best = (rows * width, start, start + rows * width)
@@ -96,8 +95,27 @@ def table_runs(lines: Sequence[str]) -> list[tuple[int, int]]:
     return runs
 
 
-def article_tables(lines: Sequence[str], dropped: Callable[[int], bool]) -> list[tuple[int, int]]:
-    """The tables of :func:`table_runs` that sit inside the article: within ``NEAR`` lines
+def _columns_agree(shape: list[tuple[bool, ...]], width: int) -> bool:
+    """The rows after the first mostly follow one pattern of digit columns, with a number column and a word
+    column (in the pattern or the first row)."""
+    pattern = Counter(shape[1:]).most_common(1)[0][0]
+    if not any(pattern) or (all(pattern) and all(shape[0])):
+        return False
+    follow = sum(sum(a != b for a, b in zip(row, pattern, strict=True)) <= width // 4 for row in shape[1:])
+    return follow >= max(2, AGREE * (len(shape) - 1))
+
+
+def _fact_box(shape: list[tuple[bool, ...]]) -> bool:
+    """Key-value pairs: keys without a digit but one at most, values with a digit ``KEY_VALUES`` of the time."""
+    keys_with_digits = sum(key for key, _ in shape)
+    values_with_digits = sum(value for _, value in shape)
+    return keys_with_digits <= 1 and values_with_digits >= KEY_VALUES * len(shape)
+
+
+def article_tables(
+    lines: Sequence[str], dropped: Callable[[int], bool], near: int = NEAR, key_values: bool = False
+) -> list[tuple[int, int]]:
+    """The tables of :func:`table_runs` that sit inside the article: within ``near`` lines
     before and after each, a line that is kept (``dropped(index)`` false) and is prose or
     introduces what follows (ends with ":").
 
@@ -111,7 +129,7 @@ def article_tables(lines: Sequence[str], dropped: Callable[[int], bool]) -> list
         return not dropped(index) and (is_prose(lines[index]) or lines[index].endswith(":"))
 
     return [
-        (start, stop) for start, stop in table_runs(lines)
-        if any(text(k) for k in range(max(0, start - NEAR), start))
-        and any(text(k) for k in range(stop, min(len(lines), stop + NEAR)))
+        (start, stop) for start, stop in table_runs(lines, key_values)
+        if any(text(k) for k in range(max(0, start - near), start))
+        and any(text(k) for k in range(stop, min(len(lines), stop + near)))
     ]  # fmt: skip
