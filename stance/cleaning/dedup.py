@@ -106,6 +106,18 @@ def near_duplicate_pairs(sets: Sequence[set], threshold: float) -> list[tuple[in
     return [(a, b) for (a, b), count in shared.items() if count / min(len(sets[a]), len(sets[b])) >= threshold]
 
 
+def _in_order_within(lines: Sequence[str], other: Sequence[str]) -> bool:
+    """Whether ``lines`` is ``other`` with some lines left out (the same lines in the same order).
+
+    >>> _in_order_within(["a", "c"], ["a", "b", "c"]), _in_order_within(["c", "a"], ["a", "b", "c"])
+    (True, False)
+    """
+    if len(lines) > len(other):
+        return False
+    rest = iter(other)
+    return all(any(line == candidate for candidate in rest) for line in lines)
+
+
 class Deduplicate(Step):
     """Drops exact repeats, near-duplicate paragraphs and whole repeated copies.
 
@@ -120,12 +132,18 @@ class Deduplicate(Step):
     (a table of contents whose entries are the article's subheadings), goes as
     ``"table of contents"``, and the subheadings stay where the article has them.
 
+    A cell is kept only while its table is there: once later steps drop the
+    table's other cells, a rerun drops the repeat, so the step is not monotone
+    and the cleaner reruns it until nothing changes.
+
     >>> Deduplicate().find(["Le titre", "Un paragraphe.", "Le titre"])
     {2: 'duplicate line'}
-    >>> Deduplicate(contents=True).find(["Sommaire", "Les frais", "Les taux", "Un paragraphe.", "Les frais",
+    >>> Deduplicate().find(["Sommaire", "Les frais", "Les taux", "Un paragraphe.", "Les frais",
     ...                                  "Un autre paragraphe.", "Les taux", "Une fin."])
     {1: 'table of contents', 2: 'table of contents'}
     """
+
+    monotone = False  # a table's repeated cell stays only while the table does (round BA)
 
     def __init__(
         self,
@@ -133,8 +151,8 @@ class Deduplicate(Step):
         containment: float = 0.8,
         min_words: int = 8,
         copy_run: int = 3,
-        table_cells: bool = False,
-        contents: bool = False,
+        table_cells: bool = True,
+        contents: bool = True,
     ) -> None:
         self.shingle_size = shingle_size
         self.containment = containment
@@ -143,14 +161,25 @@ class Deduplicate(Step):
         self.table_cells = table_cells
         self.contents = contents
 
+        self._kept: Sequence[str] = ()  # what the last call kept, and the keys of its lines
+        self._keys: dict[str, str] = {}
+
+    def __getstate__(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if key not in ("_kept", "_keys")}  # caches
+
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update({"table_cells": False, "contents": False, **state})  # pickled before round BA
+        self.__dict__.update({"table_cells": True, "contents": True, **state})  # pickled before round BA
+        self._kept, self._keys = (), {}
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
         drops: dict[int, str] = {}
         seen_keys: set[str] = set()
         seen_shingles: set[tuple[str, ...]] = set()
-        keys = _line_keys(lines)
+        # Lines in the order of what the last call kept (the cleaner's rerun, once later steps dropped some): a
+        # paragraph that was no near-duplicate then is none now, with less text before it, so only the rules of
+        # exact repeats need to run again, on the keys already made.
+        rerun = _in_order_within(lines, self._kept)
+        keys = [self._keys[line] for line in lines] if rerun else _line_keys(lines)
         language: list[str] = []  # told once, and only if a rule needs it
 
         def french() -> bool:
@@ -158,7 +187,8 @@ class Deduplicate(Step):
                 language.append(document_language(lines))
             return language[0] in FRENCH
 
-        contents = self._contents(lines, keys) if self.contents else set()
+        repeats = len(set(keys)) < len(keys)  # without an exact repeat, neither rule has anything to do
+        contents = self._contents(lines, keys) if self.contents and repeats else set()
         if contents and not french():
             contents = set()
         cells: set[int] | None = None
@@ -166,15 +196,16 @@ class Deduplicate(Step):
             if index in contents:
                 continue
             if key in seen_keys:
-                if self.table_cells and len(key.split()) < self.min_words:
+                if self.table_cells and key.count(" ") + 1 < self.min_words:
                     if cells is None:
-                        cells = ({k for start, stop in table_runs(lines, key_values=True) for k in range(start, stop)}
-                                 if french() else set())
-                    if index in cells:
+                        cells = {k for start, stop in table_runs(lines, key_values=True) for k in range(start, stop)}
+                    if index in cells and french():
                         continue
                 drops[index] = DUPLICATE
                 continue
             seen_keys.add(key)
+            if rerun:
+                continue
             words = key.split()  # the key is case-folded and space-normalised already
             if len(words) < self.min_words:
                 continue
@@ -186,6 +217,9 @@ class Deduplicate(Step):
             seen_shingles |= grams
         self._mark_copies(drops)
         drops.update(dict.fromkeys(contents, CONTENTS))
+        self._kept = [line for index, line in enumerate(lines) if index not in drops]
+        if not rerun:
+            self._keys = dict(zip(lines, keys, strict=True))
         return dict(sorted(drops.items()))
 
     @staticmethod
@@ -195,21 +229,18 @@ class Deduplicate(Step):
         later: dict[str, list[int]] = defaultdict(list)
         for index, key in enumerate(keys):
             later[key].append(index)
-
-        def entry(index: int) -> bool:
-            key = keys[index]
-            return (bool(key) and len(key.split()) < CONTENTS_WORDS and not lines[index].rstrip().endswith(".")
-                    and later[key][-1] > index)
-
+        # the lines that can be an entry: repeated later, short, no sentence
+        entries = sorted(
+            index for positions in later.values() if len(positions) > 1 for index in positions[:-1]
+            if keys[index] and keys[index].count(" ") + 1 < CONTENTS_WORDS and not lines[index].rstrip().endswith(".")
+        )  # fmt: skip
         found: set[int] = set()
-        i, n = 0, len(keys)
-        while i < n:
-            if not entry(i):
-                i += 1
-                continue
-            j = i
-            while j < n and entry(j):
+        k = 0
+        while k < len(entries):
+            i = j = entries[k]
+            while k < len(entries) and entries[k] == j:  # a run of consecutive entries, lines i to j - 1
                 j += 1
+                k += 1
             # the copies: each after the run and more than one line after the copy before it
             run: list[int] = []
             previous = j - 1
@@ -221,7 +252,6 @@ class Deduplicate(Step):
                 previous = copy
             if len(run) >= 2:
                 found.update(run)
-            i = max(j, i + 1)
         return found
 
     def _mark_copies(self, drops: dict[int, str]) -> None:

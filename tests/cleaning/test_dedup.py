@@ -48,3 +48,64 @@ def test_helpers() -> None:
     assert grams == {("a", "b", "c", "d", "e"), ("b", "c", "d", "e", "f")}
     assert containment({("a",)}, set()) == 0.0
     assert containment(set(), {("a",)}) == 0.0
+
+
+FRENCH_PARAGRAPHS = [
+    "Le plan d’épargne retraite a séduit plusieurs millions d’épargnants grâce à son avantage fiscal.",
+    "Un contrat supporte plusieurs couches de frais, prélevées chaque année sur l’épargne accumulée.",
+    "Notre comparatif de vingt contrats montre que les écarts entre assureurs restent considérables.",
+    "Pour réduire la facture, mieux vaut comparer les frais sur versements et les frais de gestion.",
+]
+
+
+def test_a_table_of_contents_goes_and_the_subheadings_stay() -> None:
+    lines = ["Sommaire", "Des frais qui se cumulent", "Le comparatif", "Comment réduire la facture",
+             FRENCH_PARAGRAPHS[0], "Des frais qui se cumulent", FRENCH_PARAGRAPHS[1], "Le comparatif",
+             FRENCH_PARAGRAPHS[2], "Comment réduire la facture", FRENCH_PARAGRAPHS[3]]  # fmt: skip
+    assert Deduplicate().find(lines) == {1: "table of contents", 2: "table of contents", 3: "table of contents"}
+    # without the rule, the subheadings went as repeats (three of them, a line apart: "a copy") and the contents stayed
+    assert set(Deduplicate(contents=False).find(lines)) == {5, 7, 9}
+
+
+def test_a_menu_repeated_in_the_footer_is_no_table_of_contents() -> None:
+    # the copies follow each other: a second copy, not subheadings spread through the article
+    lines = ["Marchés", "Entreprises", FRENCH_PARAGRAPHS[0], FRENCH_PARAGRAPHS[1], "Marchés", "Entreprises"]
+    assert Deduplicate().find(lines) == {4: "duplicate line", 5: "duplicate line"}
+
+
+def test_a_cell_repeated_in_a_french_table_is_no_repeat() -> None:
+    lines = [FRENCH_PARAGRAPHS[0], "Support", "Rendement", "Disponibilité", "Livret A", "3 %", "Immédiate",
+             "LEP", "5 %", "Immédiate", "Compte à terme", "3,2 %", "Bloqué", FRENCH_PARAGRAPHS[1]]  # fmt: skip
+    assert Deduplicate().find(lines) == {}
+    assert Deduplicate(table_cells=False).find(lines) == {9: "duplicate line"}
+
+
+def test_the_two_rules_of_round_ba_are_for_french_documents() -> None:
+    english = [
+        "Contents", "Fees that add up", "The comparison",
+        "The retirement savings plan has attracted several million savers thanks to its tax advantage in France.",
+        "Fees that add up",
+        "A contract carries several layers of fees, taken every year from the savings built up over decades.",
+        "The comparison",
+        "Our comparison of twenty contracts shows that the gaps between insurers remain very large indeed.",
+    ]  # fmt: skip
+    assert Deduplicate().find(english) == {4: "duplicate line", 6: "duplicate line"}
+
+
+def test_a_step_that_ran_pickles_as_one_that_did_not() -> None:
+    import pickle
+
+    step = Deduplicate()
+    fresh = pickle.dumps(step)
+    step.find(["Titre", PARAGRAPH, PARAGRAPH])
+    assert pickle.dumps(step) == fresh  # what the last call kept is a cache, not the step
+
+
+def test_a_text_made_of_lines_the_last_call_kept_is_still_checked_for_near_duplicates() -> None:
+    step = Deduplicate()
+    fragment = PARAGRAPH[: PARAGRAPH.index(" pour")]
+    first = ["Titre", PARAGRAPH, "Autre ligne", fragment]
+    assert step.find(first) == {3: "near-duplicate paragraph"}
+    # lines of the last text in its order, but one of them it dropped: a full check, which finds it again
+    assert step.find([PARAGRAPH, fragment]) == {1: "near-duplicate paragraph"}
+    assert step.find([PARAGRAPH]) == {}  # a rerun on what it kept

@@ -112,3 +112,35 @@ def test_a_step_pickled_before_the_tables_keeps_them_when_unpickled() -> None:
     old = LineModel.__new__(LineModel)
     old.__setstate__(state)
     assert old.tables and old.find(ARTICLE) == step.find(ARTICLE)
+
+
+FACT_BOX = ["Siège", "Périgny (Charente-Maritime)", "Création", "1998", "Effectif", "340 salariés",
+            "Chiffre d’affaires 2023", "58 millions d’euros"]  # fmt: skip
+
+
+def test_a_fact_box_of_key_value_pairs_is_a_table() -> None:
+    # keys without a digit but one, values with a digit three times in four: too loose for columns that agree
+    assert table_runs(FACT_BOX) == []
+    assert table_runs(FACT_BOX, key_values=True) == [(0, 8)]
+    # with its title before it, the pairs start on the second line
+    assert table_runs(["Ostralis Composites en bref", *FACT_BOX], key_values=True) == [(1, 9)]
+    # values without digits, or keys with them, are no fact box: a list of names, a list of years
+    assert table_runs(["Siège", "Paris", "Président", "Jean Aubry", "Marché", "Euronext", "Secteur", "Chimie"],
+                      key_values=True) == []  # fmt: skip
+    assert table_runs(["2019", "12 M€", "2020", "14 M€", "2021", "19 M€"], key_values=True) == []
+
+
+def test_the_cleaner_keeps_a_fact_box_inside_a_french_article() -> None:
+    lines = [*ARTICLE[:3], "Marvalis en bref", *FACT_BOX, AFTER, ARTICLE[-1]]
+    cells = set(range(4, 4 + len(FACT_BOX)))
+    assert not cells & set(LineModel().find(lines))
+    assert cells & set(LineModel(key_values=False).find(lines))  # what the fact box rule saves
+
+
+def test_article_text_up_to_five_lines_after_a_table_places_it_in_the_article() -> None:
+    # a source note, an advertisement's label, a share button, then a subheading, before the next paragraph
+    lines = [*ARTICLE[:FIRST + len(TABLE)], "Source : Marvalis.", "Publicité", "Partager", "Des fermetures à venir",
+             AFTER, ARTICLE[-1]]
+    table = set(range(FIRST, FIRST + len(TABLE)))
+    assert not table & set(LineModel().find(lines))
+    assert LineModel(table_near=3).find(lines)[FIRST + 1] == "lone number"  # round AW looked three lines away
