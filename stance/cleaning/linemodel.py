@@ -46,6 +46,7 @@ from .boilerplate import LONE_NUMBER, Boilerplate, ExtraFurniture
 from .comments import CommentForm
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
 from .language import document_language
+from .sitecopy import ADVERTISING, TAGLINE, advertisers_copy, taglines
 from .tables import article_tables
 
 MODEL_REASON = "boilerplate"
@@ -271,7 +272,8 @@ class LineModel(Step):
     (:func:`~stance.cleaning.tables.article_tables`) that the lone-number rule or
     the model dropped; ``table_near`` lines either side are looked at for the
     article's text, and ``key_values`` counts fact boxes of key-value pairs as
-    tables.
+    tables. ``site_copy``: in French documents, drop advertisers' copy and the
+    site's tagline (:mod:`~stance.cleaning.sitecopy`).
 
     >>> from stance.cleaning.base import LineRules, Rule
     >>> import re
@@ -295,6 +297,7 @@ class LineModel(Step):
         tables: bool = True,
         table_near: int = 5,
         key_values: bool = True,
+        site_copy: bool = False,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
@@ -305,6 +308,7 @@ class LineModel(Step):
         self.tables = tables
         self.table_near = table_near
         self.key_values = key_values
+        self.site_copy = site_copy
         self.corpus: Counter[str] | None = None
         self.batch = 1
         self._clear_caches()
@@ -323,7 +327,7 @@ class LineModel(Step):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # a step pickled before round AW had no tables, before round BA no table_near or key_values
-        self.__dict__.update({"tables": True, "table_near": 5, "key_values": True, **state})
+        self.__dict__.update({"tables": True, "table_near": 5, "key_values": True, "site_copy": False, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -411,6 +415,12 @@ class LineModel(Step):
         for index, (_, _, extra) in enumerate(checks):
             if extra is not None:
                 reasons[index] = extra
+        # In a French document, advertisers' copy and the site's tagline (sitecopy.py)
+        if self.site_copy and lang in ("fr", "und"):
+            for index in advertisers_copy(lines):
+                reasons.setdefault(index, ADVERTISING)
+            for index in taglines(lines):
+                reasons.setdefault(index, TAGLINE)
         # A French table inside the article, one cell per line (tables.py): its cells stay, unless a rule
         # other than the lone number's recognised one.
         if self.tables and reasons and (self.table_languages is None or lang in self.table_languages):
