@@ -297,7 +297,7 @@ class LineModel(Step):
         tables: bool = True,
         table_near: int = 5,
         key_values: bool = True,
-        site_copy: bool = False,
+        site_copy: bool = True,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
@@ -327,7 +327,7 @@ class LineModel(Step):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # a step pickled before round AW had no tables, before round BA no table_near or key_values
-        self.__dict__.update({"tables": True, "table_near": 5, "key_values": True, "site_copy": False, **state})
+        self.__dict__.update({"tables": True, "table_near": 5, "key_values": True, "site_copy": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:

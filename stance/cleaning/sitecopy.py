@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .boilerplate import ADVERTISING
 
@@ -59,6 +60,9 @@ _SELLING = re.compile(
     r"supports|banques)",
     re.IGNORECASE,
 )
+# one of these substrings (of the lower-cased line) comes with every match of _SELLING: a cheap gate before it
+_SELLING_NEEDS = ("offert", "gratuit", "sans frais", "sans engagement", "remise", "promo", "devis", "dès",
+                  "conseiller", "accompagne", "contactez", "rendez", "plus de")
 _END = (".", "?", "!", ":")
 _MEDIUM = (
     r"(?:(?:l['’]|le\s+|la\s+|les\s+|votre\s+|ton\s+|ta\s+|un\s+|une\s+)?"
@@ -97,23 +101,29 @@ def advertisers_copy(lines: Sequence[str]) -> set[int]:
     found = set()
     text = None
     for index, line in enumerate(lines):
-        if len(line.split()) < MIN_WORDS or line.lstrip().startswith(("«", '"', "“")):
-            continue
-        selling = {match.group().lower() for match in _SELLING.finditer(line)}
-        if not selling:
-            continue
-        addresses = bool(_IMPERATIVE.search(line) or _ADDRESS.search(line))
-        if not (addresses or len(selling) >= 2):
-            continue
-        names = brands(line)
-        if not names:
-            continue
-        if text is None:
-            text = "\n".join(lines)
-        rest = text.replace(line, "", 1)
-        if any(name not in rest and name.split()[-1] not in rest for name in names):
-            found.add(index)
+        names = _pitch(line)
+        if names:
+            if text is None:
+                text = "\n".join(lines)
+            rest = text.replace(line, "", 1)
+            if any(name not in rest and name.split()[-1] not in rest for name in names):
+                found.add(index)
     return found
+
+
+@lru_cache(maxsize=1 << 14)
+def _pitch(line: str) -> tuple[str, ...]:
+    """The brands a paragraph names while it addresses the reader and sells (or sells twice over); () if it
+    does not. Cached: the line model runs again on what it kept, and a site's advertisements recur."""
+    if line.count(" ") + 1 < MIN_WORDS or line.lstrip().startswith(("«", '"', "“")):
+        return ()
+    lower = line.lower()
+    if not any(need in lower for need in _SELLING_NEEDS):
+        return ()
+    selling = {match.group().lower() for match in _SELLING.finditer(line)}
+    if not selling or not (len(selling) >= 2 or _IMPERATIVE.search(line) or _ADDRESS.search(line)):
+        return ()
+    return tuple(brands(line))
 
 
 def taglines(lines: Sequence[str]) -> set[int]:
