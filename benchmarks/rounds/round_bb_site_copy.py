@@ -23,10 +23,13 @@ cleaner (the full cleaner, each text alone):
    ``stance_fr_documents*.jsonl``) lose at most 5 lines more.
 
     python benchmarks/rounds/round_bb_site_copy.py
+    python benchmarks/rounds/round_bb_site_copy.py --after   # the 60 documents written after round BB, scored
+                                                              # once as a whole with rounds AZ's, BA's and BB's cleaners
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -36,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
-from round_av_document_rules import kept_lines  # noqa: E402
+from round_av_document_rules import kept_lines, line_scores  # noqa: E402
 from round_aw_tables import documents, documents_table, pages_and_seeds  # noqa: E402
 from round_ba_tables_contents import AV_DOCUMENTS, JUDGE_DOCUMENTS, real_pages_changed  # noqa: E402
 
@@ -54,6 +57,7 @@ REPORTED = (
     ("the first 60 development documents", TRAINING / "cleaning_fr_documents_dev.jsonl"),
 )
 NAMES = ("round BA", "round BB")
+AFTER_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_bc.jsonl"  # written after round BB shipped
 
 
 def cleaner(site_copy: bool) -> Cleaner:
@@ -77,7 +81,25 @@ def articles_lost(base: Cleaner, new: Cleaner) -> tuple[int, int, list[str]]:
     return more, fewer, examples
 
 
+def after() -> None:
+    """The documents written after round BB, each cleaner once: round AZ's (before this session), BA's, BB's."""
+    az = Cleaner(steps=[ForeignScriptLines(), Comments(), Deduplicate(table_cells=False, contents=False),
+                        LineModel(table_near=3, key_values=False, site_copy=False)])
+    docs = documents(AFTER_DOCUMENTS)
+    print("\n| the 60 written after round BB | line P | line R | line F1 | clutter kept | article lines dropped |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, c in (("round AZ", az), ("round BA", cleaner(False)), ("round BB", cleaner(True))):
+        row = line_scores(c, docs)
+        print(f"| {label} | {row['precision']:.4f} | {row['recall']:.4f} | {row['f1']:.4f} | {row['fp']} | "
+              f"{row['fn']} |", flush=True)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--after", action="store_true", help="the documents written after round BB")
+    if parser.parse_args().after:
+        after()
+        return
     base, new = cleaner(False), cleaner(True)
     for name, path in (("the 60 written for round BA (the judge; lines unread)", JUDGE_DOCUMENTS),
                        ("the 60 written after round AV (lines unread)", AV_DOCUMENTS)):
