@@ -65,8 +65,9 @@ NAMES = ("shipped", "round BA")
 
 
 def cleaner(near: int = 3, key_values: bool = False, table_cells: bool = False, contents: bool = False) -> Cleaner:
+    # site_copy=False: round BB's step came after this round
     return Cleaner(steps=[ForeignScriptLines(), Comments(), Deduplicate(table_cells=table_cells, contents=contents),
-                          LineModel(table_near=near, key_values=key_values)])
+                          LineModel(table_near=near, key_values=key_values, site_copy=False)])
 
 
 def candidate() -> Cleaner:

@@ -26,7 +26,7 @@ from itertools import combinations
 
 from .base import Step
 from .language import document_language
-from .tables import table_runs
+from .tables import is_cell, table_runs
 
 DUPLICATE = "duplicate line"
 NEAR_DUPLICATE = "near-duplicate paragraph"
@@ -104,6 +104,35 @@ def near_duplicate_pairs(sets: Sequence[set], threshold: float) -> list[tuple[in
     for indices in owners.values():
         shared.update(combinations(indices, 2))
     return [(a, b) for (a, b), count in shared.items() if count / min(len(sets[a]), len(sets[b])) >= threshold]
+
+
+class _TableCells:
+    """Whether a line of ``lines`` is a table's cell (:func:`~stance.cleaning.tables.table_runs`), looking only at
+    the run of cells around it, each run once."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+        self.cell: dict[int, bool] = {}
+        self.known: dict[int, bool] = {}  # index -> in a table, for every line of the runs looked at
+
+    def _is_cell(self, index: int) -> bool:
+        if index not in self.cell:
+            self.cell[index] = is_cell(self.lines[index])
+        return self.cell[index]
+
+    def __contains__(self, index: int) -> bool:
+        if index not in self.known:
+            if not self._is_cell(index):
+                return False
+            start = stop = index
+            while start > 0 and self._is_cell(start - 1):
+                start -= 1
+            while stop + 1 < len(self.lines) and self._is_cell(stop + 1):
+                stop += 1
+            inside = {start + k for first, last in table_runs(self.lines[start:stop + 1], key_values=True)
+                      for k in range(first, last)}  # fmt: skip
+            self.known.update({k: k in inside for k in range(start, stop + 1)})
+        return self.known[index]
 
 
 def _in_order_within(lines: Sequence[str], other: Sequence[str]) -> bool:
@@ -191,16 +220,13 @@ class Deduplicate(Step):
         contents = self._contents(lines, keys) if self.contents and repeats else set()
         if contents and not french():
             contents = set()
-        cells: set[int] | None = None
+        cells = _TableCells(lines)
         for index, key in enumerate(keys):
             if index in contents:
                 continue
             if key in seen_keys:
-                if self.table_cells and key.count(" ") + 1 < self.min_words:
-                    if cells is None:
-                        cells = {k for start, stop in table_runs(lines, key_values=True) for k in range(start, stop)}
-                    if index in cells and french():
-                        continue
+                if self.table_cells and key.count(" ") + 1 < self.min_words and french() and index in cells:
+                    continue
                 drops[index] = DUPLICATE
                 continue
             seen_keys.add(key)
