@@ -84,14 +84,20 @@ def real_pages_changed(base: Cleaner, new: Cleaner) -> Counter:
     return count
 
 
-def judge() -> None:
-    base, new = cleaner(), candidate()
-    for name, path in (("the 60 written after round BA was written down (the judge)", JUDGE_DOCUMENTS),
-                       ("the 60 written after round AV (unread)", AV_DOCUMENTS)):
-        documents_table(name, documents(path), base, new, NAMES)
-    pages_and_seeds(base, new, NAMES)
+def judged_sets(base: Cleaner, new: Cleaner, judges: tuple[tuple[str, Path], ...], names: tuple[str, str]) -> None:
+    """The judge's tables of rounds BA and BB: the documents that judge, the development pages and seeds, and the
+    lines of the training pages that change."""
+    for name, path in judges:
+        documents_table(name, documents(path), base, new, names)
+    pages_and_seeds(base, new, names)
     changed = dict(sorted(real_pages_changed(base, new).items()))
     print(f"\nlines of the training pages changed, by source and label: {changed}")
+
+
+def judge() -> None:
+    base, new = cleaner(), candidate()
+    judged_sets(base, new, (("the 60 written after round BA was written down (the judge)", JUDGE_DOCUMENTS),
+                            ("the 60 written after round AV (unread)", AV_DOCUMENTS)), NAMES)
     for name, path in REPORTED:
         documents_table(name, documents(path), base, new, NAMES)
 

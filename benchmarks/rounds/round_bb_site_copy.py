@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 from round_av_document_rules import kept_lines, line_scores  # noqa: E402
-from round_aw_tables import documents, documents_table, pages_and_seeds  # noqa: E402
-from round_ba_tables_contents import AV_DOCUMENTS, JUDGE_DOCUMENTS, real_pages_changed  # noqa: E402
+from round_aw_tables import documents, documents_table  # noqa: E402
+from round_ba_tables_contents import AV_DOCUMENTS, JUDGE_DOCUMENTS, judged_sets  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 from stance.cleaning.comments import Comments  # noqa: E402
@@ -101,12 +101,8 @@ def main() -> None:
         after()
         return
     base, new = cleaner(False), cleaner(True)
-    for name, path in (("the 60 written for round BA (the judge; lines unread)", JUDGE_DOCUMENTS),
-                       ("the 60 written after round AV (lines unread)", AV_DOCUMENTS)):
-        documents_table(name, documents(path), base, new, NAMES)
-    pages_and_seeds(base, new, NAMES)
-    changed = dict(sorted(real_pages_changed(base, new).items()))
-    print(f"\nlines of the training pages changed, by source and label: {changed}")
+    judged_sets(base, new, (("the 60 written for round BA (the judge; lines unread)", JUDGE_DOCUMENTS),
+                            ("the 60 written after round AV (lines unread)", AV_DOCUMENTS)), NAMES)
     more, fewer, examples = articles_lost(base, new)
     print(f"\nthe French stance articles ({', '.join(path.name for path in ARTICLES)}): {more} lines more dropped, "
           f"{fewer} fewer")
