@@ -168,7 +168,7 @@ class Deduplicate(Step):
     >>> Deduplicate().find(["Le titre", "Un paragraphe.", "Le titre"])
     {2: 'duplicate line'}
     >>> Deduplicate().find(["Sommaire", "Les frais", "Les taux", "Un paragraphe.", "Les frais",
-    ...                                  "Un autre paragraphe.", "Les taux", "Une fin."])
+    ...                     "Un autre paragraphe.", "Les taux", "Une fin."])
     {1: 'table of contents', 2: 'table of contents'}
     """
 
@@ -189,7 +189,6 @@ class Deduplicate(Step):
         self.copy_run = copy_run
         self.table_cells = table_cells
         self.contents = contents
-
         self._kept: Sequence[str] = ()  # what the last call kept, and the keys of its lines
         self._keys: dict[str, str] = {}
 
@@ -207,7 +206,7 @@ class Deduplicate(Step):
         # Lines in the order of what the last call kept (the cleaner's rerun, once later steps dropped some): a
         # paragraph that was no near-duplicate then is none now, with less text before it, so only the rules of
         # exact repeats need to run again, on the keys already made.
-        rerun = _in_order_within(lines, self._kept)
+        rerun = _in_order_within(lines, self._kept) and all(line in self._keys for line in lines)
         keys = [self._keys[line] for line in lines] if rerun else _line_keys(lines)
         language: list[str] = []  # told once, and only if a rule needs it
 

@@ -326,7 +326,7 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before round BA no table_near or key_values
+        # a step pickled before round AW had no tables, before rounds BA and BB not the settings they added
         self.__dict__.update({"tables": True, "table_near": 5, "key_values": True, "site_copy": True, **state})
         self._clear_caches()
 
