@@ -97,9 +97,9 @@ class LineRules(Step):
     def find(self, lines: Sequence[str]) -> dict[int, str]:
         french = True
         if self.french_rules:
-            from .language import document_language  # the language module builds on this one
+            from .language import french_or_untold  # the language module builds on this one
 
-            french = document_language(lines) in ("fr", "und")
+            french = french_or_untold(lines)
         drops = {}
         for index, line in enumerate(lines):
             reason = self.check(line, french)

@@ -15,7 +15,7 @@ from .base import Step
 from .comments import Comments
 from .dedup import Deduplicate
 from .features import line_keys
-from .language import ForeignScriptLines, document_language, is_prose
+from .language import FRENCH_OR_UNTOLD, ForeignScriptLines, document_language, is_prose
 from .linemodel import LineModel, TreeModel
 from .normalise import normalise
 
@@ -154,7 +154,7 @@ class Cleaner:
         flags = []
         if not kept:
             flags.append(NOTHING_LEFT)
-        elif language not in ("fr", "und"):
+        elif language not in FRENCH_OR_UNTOLD:
             flags.append(NOT_FRENCH)
         # Three lines or more and not one line of prose: menus, furniture, a page whose text was lost. (A
         # headline, a standfirst, a tweet are one or two lines.) Its stance is no reading of an article.

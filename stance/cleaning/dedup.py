@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from itertools import combinations
 
 from .base import Step
-from .language import document_language
+from .language import french_or_untold
 from .tables import is_cell, table_runs
 
 DUPLICATE = "duplicate line"
@@ -33,7 +33,6 @@ NEAR_DUPLICATE = "near-duplicate paragraph"
 COPY = "repeated article copy"
 CONTENTS = "table of contents"
 CONTENTS_WORDS = 15  # an entry of a table of contents (a subheading) is shorter
-FRENCH = ("fr", "und")  # the languages of round BA's two rules (docs/design.md)
 
 _WORD = re.compile(r"\w+")
 _QUOTES = (("’", "'"), ("‘", "'"), ("`", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'))
@@ -208,12 +207,12 @@ class Deduplicate(Step):
         # exact repeats need to run again, on the keys already made.
         rerun = _in_order_within(lines, self._kept) and all(line in self._keys for line in lines)
         keys = [self._keys[line] for line in lines] if rerun else _line_keys(lines)
-        language: list[str] = []  # told once, and only if a rule needs it
+        told: list[bool] = []  # the language, told once and only if a rule needs it
 
         def french() -> bool:
-            if not language:
-                language.append(document_language(lines))
-            return language[0] in FRENCH
+            if not told:
+                told.append(french_or_untold(lines))
+            return told[0]
 
         repeats = len(set(keys)) < len(keys)  # without an exact repeat, neither rule has anything to do
         contents = self._contents(lines, keys) if self.contents and repeats else set()

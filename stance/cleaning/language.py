@@ -99,6 +99,21 @@ def _identifier() -> Any:
         return py3langid
 
 
+# Where the French rules run (the lexicons, the table and site-copy steps): documents detected French, and those
+# too short to tell (a headline, a short brief), which are mostly French here.
+FRENCH_OR_UNTOLD = ("fr", "und")
+
+
+def french_or_untold(lines: Sequence[str]) -> bool:
+    """Whether the French rules apply to a document given as lines (:data:`FRENCH_OR_UNTOLD`).
+
+    >>> french_or_untold(["Le CAC 40 gagne 1 %."]), french_or_untold(["The Dow Jones rose by one per cent on "
+    ...                   "Friday as banks and energy groups gained ground after the jobs report came out."])
+    (True, False)
+    """
+    return document_language(lines) in FRENCH_OR_UNTOLD
+
+
 def document_language(lines: Sequence[str], min_tokens: int = 20) -> str:
     """The language of a document given as lines, told from its longer lines (article text,
     rather than menus) when they hold enough text.

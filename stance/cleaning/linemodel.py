@@ -45,7 +45,7 @@ from .base import LineRules, Step
 from .boilerplate import LONE_NUMBER, Boilerplate, ExtraFurniture
 from .comments import CommentForm
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
-from .language import document_language
+from .language import FRENCH_OR_UNTOLD, document_language
 from .sitecopy import ADVERTISING, TAGLINE, advertisers_copy, taglines
 from .tables import article_tables
 
@@ -286,7 +286,7 @@ class LineModel(Step):
     monotone = False
     # The languages whose documents keep their tables' cells (``tables``; None: every language). Round AW
     # wrote the step from French documents; round AY measured it on the real pages in other languages.
-    table_languages: tuple[str, ...] | None = ("fr", "und")
+    table_languages: tuple[str, ...] | None = FRENCH_OR_UNTOLD
 
     def __init__(
         self,
@@ -400,7 +400,7 @@ class LineModel(Step):
         if key == self._quiet:
             return {}
         lang = document_language(lines)
-        checks = self._checks(lines, lang in ("fr", "und"))
+        checks = self._checks(lines, lang in FRENCH_OR_UNTOLD)
         reasons = _furniture(checks)
         if len(lines) >= self.min_lines:
             X = self.features(lines, reasons, lang)
@@ -416,7 +416,7 @@ class LineModel(Step):
             if extra is not None:
                 reasons[index] = extra
         # In a French document, advertisers' copy and the site's tagline (sitecopy.py)
-        if self.site_copy and lang in ("fr", "und"):
+        if self.site_copy and lang in FRENCH_OR_UNTOLD:
             for index in advertisers_copy(lines):
                 reasons.setdefault(index, ADVERTISING)
             for index in taglines(lines):
