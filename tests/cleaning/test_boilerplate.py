@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.cleaning.base import LineRules
-from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BC, Boilerplate, ExtraFurniture
+from stance.cleaning.boilerplate import Boilerplate, ExtraFurniture
 
 STEP = Boilerplate()
 EXTRA = ExtraFurniture()
@@ -274,80 +273,3 @@ def test_french_rules_are_left_out_for_text_in_another_language() -> None:
     assert EXTRA.find(english) == {}
     assert EXTRA.find(french) == {1: "advertising"}
 
-
-# round BC: the near misses of the rules above (DOCUMENT_CLUTTER_BC; run by ExtraFurniture once the round ships)
-class _RoundBC(LineRules):
-    rules = DOCUMENT_CLUTTER_BC
-
-
-ROUND_BC = _RoundBC()
-BC_DROPPED = [
-    ("Facebook Twitter LinkedIn E-mail", "share or reaction button"),
-    ("Partager ⟶ Bluesky · X · Mail", "share or reaction button"),
-    ("Partager la lettre : LinkedIn · X · Copier le lien", "share or reaction button"),
-    ("Partager ce comparatif", "share or reaction button"),
-    ("J'aime Commenter Republier Envoyer", "share or reaction button"),
-    ("23 réponses", "share or reaction button"),
-    ("3,4 k · 112 réponses", "share or reaction button"),
-    ("👍 12 💬 4 🔖 Ajouter à mes favoris", "share or reaction button"),
-    ("Temps de lecture estimé : 6 min", "date or byline stub"),
-    ("⏱ 3 min de lecture", "date or byline stub"),
-    ("À lire aussi sur le blog", "related-articles heading"),
-    ("Plus sur le sujet", "related-articles heading"),
-    ("Sur le même sujet dans le forum", "related-articles heading"),
-    ("À lire aussi › Taux d'usure : la Banque de France relève le plafond", "read-also link"),
-    ("Lucie Marot couvre l'assurance et la banque de détail pour Plein Capital depuis 2020. Auparavant, elle "
-     "travaillait à Lyon.", "author box"),
-    ("Paul Ferrand est économiste de l'énergie. Ancien chercheur au CNRS, il dirige le pôle climat.", "author box"),
-    ("Nadia Brun est courtière et collabore au Journal de l'épargne depuis 2021.", "author box"),
-    ("Journaliste au service économie depuis 2015, Karim suit les PME et l'industrie.", "author box"),
-    ("Article proposé par Epargnant_29 · Membre depuis 2014 · 812 messages", "author box"),
-    ("Télécharger l'étude (PDF, 2,3 Mo)", "article tool button"),
-    ("Télécharger le MP3 · Ajouter à ma playlist", "article tool button"),
-    ("Vous avez aimé cette lettre ? Transférez-la à un ami.", "note about the article"),
-    ("Si ce billet vous a plu, partagez-le autour de vous.", "note about the article"),
-    ("Ce guide vous a-t-il été utile ?", "note about the article"),
-    ("Voir cette édition dans votre navigateur", "note about the article"),
-    ("Cette édition vous est présentée par Banque Alizé", "note about the article"),
-    ("Vous avez une question ? Écrivez à la rédaction.", "note about the article"),
-    ("Transparence : certains liens de ce guide sont affiliés.", "disclaimer"),
-    ("Position déclarée de l'autrice : détient des actions Airbus.", "disclaimer"),
-    ("Communication publicitaire – Document réservé aux clients professionnels", "disclaimer"),
-    ("L'abus d'alcool est dangereux pour la santé.", "disclaimer"),
-    ("Cet entretien a été retranscrit et raccourci.", "note about the article"),
-    ("Cet article est paru dans le numéro 512 de Terre & Marchés.", "note about the article"),
-    ("Graphique 2 – Taux de chômage en France (en %)", "photo caption or credit"),
-    ("Évolution des prix du gaz depuis 2020 (graphique de l'auteur)", "photo caption or credit"),
-    ("BTC 58 100 $ ▲ 1,2 % ETH 3 010 $ ▼ 0,4 %", "quote widget"),
-    ("Rentier_du_Sud", "share or reaction button"),
-    ("Simulez votre prêt immobilier en 2 minutes", "article tool button"),
-    ("Voir l'offre chez Boulanger — 299 €", "article tool button"),
-    ("Je compare les offres", "article tool button"),
-    ("Calculer mes économies", "article tool button"),
-]
-BC_KEPT = [
-    "Partager le risque",
-    "Partager la valeur : les salariés de Safran touchent une prime record.",
-    "Le titre a reculé de 3 % en 15 minutes de séance.",
-    "Lire aussi les notes des analystes permet de mieux comprendre.",
-    "Jean Dupont est directeur général de Vinci. Ancien de Bouygues, il a dirigé la branche routes.",
-    "Il couvre les frais de dossier pour ses clients depuis 2019.",
-    "Comparer les offres avant de signer est indispensable.",
-    "Je demande au ministre de l'Économie :",
-    "Vous aimez la Bourse ? Alors cette année vous a gâtés.",
-    "Les liens entre les deux sociétés restent étroits.",
-    "CAC40",
-    "A350",
-    "Le contrat est signé.",
-    "Repères",
-]
-
-
-@pytest.mark.parametrize(("line", "reason"), BC_DROPPED, ids=[line for line, _ in BC_DROPPED])
-def test_round_bc_rule_drops_its_near_miss(line: str, reason: str) -> None:
-    assert ROUND_BC.check(line) == reason
-
-
-@pytest.mark.parametrize("line", [*BC_KEPT, *KEPT, *EXTRA_KEPT])
-def test_round_bc_rules_keep_content(line: str) -> None:
-    assert ROUND_BC.check(line) is None
