@@ -1,0 +1,120 @@
+"""Round H (twenty-sixth session): short passages merged, for documents whose author breaks after every sentence?
+
+A document is classified by its paragraphs (long ones cut at 90 words). The same text cut after every sentence
+gives passages far shorter than the passage models learnt from. ``merge_passages`` joins passages under
+``merge_below`` words (after the headline) to the next ones within 90 words. The 384 documents of nine writers
+(never eval/ or seeds/) are read as written and cut after every sentence (every paragraph after the first split into
+its sentences, one paragraph each: the same text, the same label). For each candidate (H0 shipped, H1
+``merge_below=30``, H2 ``merge_below=90``) the shipped passage models' probabilities of its passages (the mean of
+lora and the embedding head) feed the shipped aggregation procedure, fitted on the three training writers' documents
+as written, leaving out the writer it predicts; every document is predicted in both versions.
+
+The rule, written before any result (``docs/stance-lora.md``, round H): a candidate ships if, against H0, on the
+documents cut after every sentence its pooled macro-F1 gains 0.02 or more and its macro-F1 on the 180 development
+documents 0.02 or more, while on the documents as written its pooled macro-F1 loses at most 0.005 and on the 180 at
+most 0.01; if both pass, the higher pooled macro-F1 on the cut documents (within 0.005: H1).
+
+    OMP_NUM_THREADS=2 python benchmarks/rounds/round_h_merged_passages.py   # 15-20 minutes the first time (cached)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from document_aggregation_writers import per_document  # noqa: E402
+
+from stance.classify.documents import DocumentAggregator, _scores, aggregation_features, document_passages  # noqa: E402
+from stance.classify.training import training_dir  # noqa: E402
+from stance.document import LABELS  # noqa: E402
+from stance.segmentation import split_paragraphs, split_sentences  # noqa: E402
+
+FILES = ("stance_fr_documents.jsonl", "stance_fr_documents_dev.jsonl", "stance_fr_documents_dev_short.jsonl")
+TRAINING_WRITERS = ("fd-a", "fd-b", "fd-c")
+CANDIDATES = {"H0 (shipped)": None, "H1 (merge under 30 words)": 30, "H2 (merge up to 90 words)": 90}
+
+
+def cut_after_every_sentence(text: str) -> str:
+    """The same text with every paragraph after the first split into its sentences, one paragraph each.
+
+    >>> cut_after_every_sentence("Titre\\n\\nLe CAC 40 recule. Les banques pèsent.")
+    'Titre\\n\\nLe CAC 40 recule.\\n\\nLes banques pèsent.'
+    """
+    paragraphs = [span.text.strip() for span in split_paragraphs(text)]
+    out = paragraphs[:1]
+    for paragraph in paragraphs[1:]:
+        out += [sentence.strip() for sentence in split_sentences(paragraph) if sentence.strip()]
+    return "\n\n".join(out)
+
+
+def probabilities(texts: list[str]) -> dict[str, np.ndarray]:
+    """What the shipped aggregation reads for each distinct text (the mean of the lora and embedding-head
+    probabilities), cached in ``benchmarks/_data``."""
+    from stance.classify.embedding import default_head_dir
+    from stance.classify.lora import LoraStanceClassifier, default_lora_dir
+
+    distinct = sorted(set(texts))
+    digest = hashlib.sha256("\x00".join(distinct).encode() + b"".join(
+        p.read_bytes() for p in (default_lora_dir() / "adapter_model.safetensors", default_head_dir() / "head.json")
+    )).hexdigest()
+    cache = ROOT / "benchmarks" / "_data" / f"round-h-probabilities-{digest[:16]}.npz"
+    if cache.is_file():
+        read = np.load(cache)["read"]
+    else:
+        _, read = LoraStanceClassifier.load(progress=True).aggregation_proba(distinct)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, read=read)
+    return dict(zip(distinct, read, strict=True))
+
+
+def fitted(X_fit: np.ndarray, X_predict: list[np.ndarray], y: np.ndarray, g: np.ndarray) -> list[np.ndarray]:
+    """Each writer's documents (in every version of ``X_predict``) predicted by the shipped procedure fitted on the
+    training writers' documents as written (``X_fit``) but that writer's."""
+    training = np.isin(g, TRAINING_WRITERS)
+    out = [np.zeros((len(y), len(LABELS))) for _ in X_predict]
+    for writer in sorted(set(g)):
+        fit = training & (g != writer)
+        aggregator = DocumentAggregator().fit_features(X_fit[fit], [LABELS[k] for k in y[fit]], groups=list(g[fit]))
+        for proba, X in zip(out, X_predict, strict=True):
+            proba[g == writer] = aggregator.predict_proba_features(X[g == writer])
+    return out
+
+
+def main() -> None:
+    records = [json.loads(line) for name in FILES for line in (training_dir() / name).read_text("utf-8").splitlines()
+               if line.strip()]
+    versions = {"as written": [r["text"] for r in records],
+                "cut after every sentence": [cut_after_every_sentence(r["text"]) for r in records]}
+    passages = {(name, version): [document_passages(text, merge_below=merge) for text in texts]
+                for name, merge in CANDIDATES.items() for version, texts in versions.items()}
+    read = probabilities([p for parts in passages.values() for doc in parts for p in doc])
+    _, y, g = per_document(np.zeros((sum(len(d) for d in passages["H0 (shipped)", "as written"]), 3)),
+                           passages["H0 (shipped)", "as written"], records)
+    training = np.isin(g, TRAINING_WRITERS)
+    print(f"{len(records)} documents, {len(set(g))} writers; {int(training.sum())} of the training writers")
+    print("| candidate | version | passages a document (median) | macro-F1 (384) | accuracy | training writers F1 | "
+          "development writers F1 (180) | same label in both versions |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for name in CANDIDATES:
+        X = {version: np.stack([aggregation_features(doc, np.stack([read[p] for p in doc]))
+                                for doc in passages[name, version]]) for version in versions}
+        probas = dict(zip(versions, fitted(X["as written"], list(X.values()), y, g), strict=True))
+        same = np.mean(probas["as written"].argmax(1) == probas["cut after every sentence"].argmax(1))
+        for version, proba in probas.items():
+            s, old = _scores(y, proba), _scores(y[training], proba[training])
+            dev = _scores(y[~training], proba[~training])
+            count = np.median([len(doc) for doc in passages[name, version]])
+            print(f"| {name} | {version} | {count:g} | {s['macro_f1']:.4f} | {s['accuracy']:.3f} | "
+                  f"{old['macro_f1']:.4f} | {dev['macro_f1']:.4f} | {same:.3f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
