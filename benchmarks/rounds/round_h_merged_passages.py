@@ -14,11 +14,17 @@ documents cut after every sentence its pooled macro-F1 gains 0.02 or more and it
 documents 0.02 or more, while on the documents as written its pooled macro-F1 loses at most 0.005 and on the 180 at
 most 0.01; if both pass, the higher pooled macro-F1 on the cut documents (within 0.005: H1).
 
+Round H′ (written after reading round H): the aggregation of each fold fitted on the training writers' documents
+in both versions (each twice, with its label), leaving out both versions of the writer predicted; H3 with the
+shipped passages, H4 with H1's merging; the same rule against H0.
+
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_h_merged_passages.py   # 15-20 minutes the first time (cached)
+    OMP_NUM_THREADS=2 python benchmarks/rounds/round_h_merged_passages.py --both-versions   # round H′
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import sys
@@ -40,6 +46,8 @@ from stance.segmentation import split_paragraphs, split_sentences  # noqa: E402
 FILES = ("stance_fr_documents.jsonl", "stance_fr_documents_dev.jsonl", "stance_fr_documents_dev_short.jsonl")
 TRAINING_WRITERS = ("fd-a", "fd-b", "fd-c")
 CANDIDATES = {"H0 (shipped)": None, "H1 (merge under 30 words)": 30, "H2 (merge up to 90 words)": 90}
+BOTH_VERSIONS = {"H0 (shipped)": (None, False), "H3 (fitted on both versions)": (None, True),
+                 "H4 (H1's merging, fitted on both versions)": (30, True)}
 
 
 def cut_after_every_sentence(text: str) -> str:
@@ -75,26 +83,34 @@ def probabilities(texts: list[str]) -> dict[str, np.ndarray]:
     return dict(zip(distinct, read, strict=True))
 
 
-def fitted(X_fit: np.ndarray, X_predict: list[np.ndarray], y: np.ndarray, g: np.ndarray) -> list[np.ndarray]:
+def fitted(X_fit: np.ndarray | list[np.ndarray], X_predict: list[np.ndarray], y: np.ndarray,
+           g: np.ndarray) -> list[np.ndarray]:
     """Each writer's documents (in every version of ``X_predict``) predicted by the shipped procedure fitted on the
-    training writers' documents as written (``X_fit``) but that writer's."""
+    training writers' documents as written (``X_fit``, or every version in a list of them) but that writer's."""
     training = np.isin(g, TRAINING_WRITERS)
     out = [np.zeros((len(y), len(LABELS))) for _ in X_predict]
+    versions = X_fit if isinstance(X_fit, list) else [X_fit]
     for writer in sorted(set(g)):
         fit = training & (g != writer)
-        aggregator = DocumentAggregator().fit_features(X_fit[fit], [LABELS[k] for k in y[fit]], groups=list(g[fit]))
+        aggregator = DocumentAggregator().fit_features(
+            np.vstack([X[fit] for X in versions]), [LABELS[k] for k in y[fit]] * len(versions),
+            groups=list(g[fit]) * len(versions))
         for proba, X in zip(out, X_predict, strict=True):
             proba[g == writer] = aggregator.predict_proba_features(X[g == writer])
     return out
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--both-versions", action="store_true", help="round H′: fitted on both versions")
+    both = parser.parse_args().both_versions
+    candidates = BOTH_VERSIONS if both else {name: (merge, False) for name, merge in CANDIDATES.items()}
     records = [json.loads(line) for name in FILES for line in (training_dir() / name).read_text("utf-8").splitlines()
                if line.strip()]
     versions = {"as written": [r["text"] for r in records],
                 "cut after every sentence": [cut_after_every_sentence(r["text"]) for r in records]}
     passages = {(name, version): [document_passages(text, merge_below=merge) for text in texts]
-                for name, merge in CANDIDATES.items() for version, texts in versions.items()}
+                for name, (merge, _) in candidates.items() for version, texts in versions.items()}
     read = probabilities([p for parts in passages.values() for doc in parts for p in doc])
     _, y, g = per_document(np.zeros((sum(len(d) for d in passages["H0 (shipped)", "as written"]), 3)),
                            passages["H0 (shipped)", "as written"], records)
@@ -103,10 +119,11 @@ def main() -> None:
     print("| candidate | version | passages a document (median) | macro-F1 (384) | accuracy | training writers F1 | "
           "development writers F1 (180) | same label in both versions |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for name in CANDIDATES:
+    for name, (_, on_both) in candidates.items():
         X = {version: np.stack([aggregation_features(doc, np.stack([read[p] for p in doc]))
                                 for doc in passages[name, version]]) for version in versions}
-        probas = dict(zip(versions, fitted(X["as written"], list(X.values()), y, g), strict=True))
+        fit_on = list(X.values()) if on_both else X["as written"]
+        probas = dict(zip(versions, fitted(fit_on, list(X.values()), y, g), strict=True))
         same = np.mean(probas["as written"].argmax(1) == probas["cut after every sentence"].argmax(1))
         for version, proba in probas.items():
             s, old = _scores(y, proba), _scores(y[training], proba[training])
