@@ -111,7 +111,9 @@ def main() -> None:
                 "cut after every sentence": [cut_after_every_sentence(r["text"]) for r in records]}
     passages = {(name, version): [document_passages(text, merge_below=merge) for text in texts]
                 for name, (merge, _) in candidates.items() for version, texts in versions.items()}
-    read = probabilities([p for parts in passages.values() for doc in parts for p in doc])
+    # every passage of rounds H and H′ (H0's, H1's and H2's cuts of both versions) in one cached table
+    read = probabilities([p for merge in CANDIDATES.values() for texts in versions.values() for text in texts
+                          for p in document_passages(text, merge_below=merge)])
     _, y, g = per_document(np.zeros((sum(len(d) for d in passages["H0 (shipped)", "as written"]), 3)),
                            passages["H0 (shipped)", "as written"], records)
     training = np.isin(g, TRAINING_WRITERS)
