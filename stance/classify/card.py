@@ -232,6 +232,9 @@ def lora_card(data: dict[str, Any], *, adapter_bytes: int | None = None) -> str:
         "experiment.",
         "- The French training texts were written for this project in the shape of real French financial news, "
         "notes, wraps, blogs and forum posts; real French text nobody here wrote may score lower.",
+        "- A document's stance depends on where its author breaks the text: our training and development documents "
+        "cut after every sentence (one sentence a paragraph, as many web articles and posts are written) score 0.12 "
+        "lower in document macro-F1 across writers, and one in five changes label (round H, `docs/stance-lora.md`).",
         "",
     ]
     return "\n".join(lines)
