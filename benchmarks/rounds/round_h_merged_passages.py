@@ -20,6 +20,10 @@ shipped passages, H4 with H1's merging; the same rule against H0.
 
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_h_merged_passages.py   # 15-20 minutes the first time (cached)
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_h_merged_passages.py --both-versions   # round H′
+    OMP_NUM_THREADS=2 python benchmarks/rounds/round_h_merged_passages.py --words           # round H″
+
+Round H″ (written after reading rounds H and H′): the lead, the conclusion and the vote shares measured in words
+(``word_features``) instead of passages; H5 fitted as written, H6 on both versions.
 """
 
 from __future__ import annotations
@@ -38,7 +42,15 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from document_aggregation_writers import per_document  # noqa: E402
 
-from stance.classify.documents import DocumentAggregator, _scores, aggregation_features, document_passages  # noqa: E402
+from stance.classify.documents import (  # noqa: E402
+    NEUTRAL_WEIGHT,
+    DocumentAggregator,
+    _scores,
+    _weighted_scores,
+    _weights,
+    aggregation_features,
+    document_passages,
+)
 from stance.classify.training import training_dir  # noqa: E402
 from stance.document import LABELS  # noqa: E402
 from stance.segmentation import split_paragraphs, split_sentences  # noqa: E402
@@ -46,6 +58,9 @@ from stance.segmentation import split_paragraphs, split_sentences  # noqa: E402
 FILES = ("stance_fr_documents.jsonl", "stance_fr_documents_dev.jsonl", "stance_fr_documents_dev_short.jsonl")
 TRAINING_WRITERS = ("fd-a", "fd-b", "fd-c")
 CANDIDATES = {"H0 (shipped)": None, "H1 (merge under 30 words)": 30, "H2 (merge up to 90 words)": 90}
+WORDS = {"H0 (shipped)": (None, False, False), "H5 (lead, conclusion and votes in words)": (None, False, True),
+         "H6 (H5 fitted on both versions)": (None, True, True)}
+EDGE = 0.2  # the lead: passages starting within the body's first 20 % of words; the conclusion: ending in the last 20 %
 BOTH_VERSIONS = {"H0 (shipped)": (None, False), "H3 (fitted on both versions)": (None, True),
                  "H4 (H1's merging, fitted on both versions)": (30, True)}
 
@@ -83,6 +98,32 @@ def probabilities(texts: list[str]) -> dict[str, np.ndarray]:
     return dict(zip(distinct, read, strict=True))
 
 
+def word_features(passages: list[str], proba: np.ndarray) -> np.ndarray:
+    """``aggregation_features`` with the lead, the conclusion and the vote shares measured in words (round H″)."""
+    from stance.segmentation import count_words
+
+    proba = np.asarray(proba, dtype=np.float64).reshape(len(passages), len(LABELS))
+    weights = _weights(passages)
+    if len(passages) > 1:
+        body, words = proba[1:], np.array([max(count_words(p), 1) for p in passages[1:]], dtype=np.float64)
+    else:
+        body, words = proba, np.ones(1)
+    ends = np.cumsum(words) / words.sum()
+    starts = ends - words / words.sum()
+    lead = starts < EDGE
+    lead[0] = True
+    conclusion = ends > 1 - EDGE - 1e-12
+    conclusion[-1] = True
+    votes = body.argmax(axis=1)
+    values = np.concatenate([
+        proba[0], (words[lead] / words[lead].sum()) @ body[lead], (weights / weights.sum()) @ proba,
+        (words[conclusion] / words[conclusion].sum()) @ body[conclusion], proba[:, :2].max(axis=0),
+        [words[votes == k].sum() / words.sum() for k in range(len(LABELS))],
+        _weighted_scores(proba, weights, NEUTRAL_WEIGHT),
+    ])
+    return np.log(np.clip(values, 1e-4, 1.0))
+
+
 def fitted(X_fit: np.ndarray | list[np.ndarray], X_predict: list[np.ndarray], y: np.ndarray,
            g: np.ndarray) -> list[np.ndarray]:
     """Each writer's documents (in every version of ``X_predict``) predicted by the shipped procedure fitted on the
@@ -103,14 +144,19 @@ def fitted(X_fit: np.ndarray | list[np.ndarray], X_predict: list[np.ndarray], y:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--both-versions", action="store_true", help="round H′: fitted on both versions")
-    both = parser.parse_args().both_versions
-    candidates = BOTH_VERSIONS if both else {name: (merge, False) for name, merge in CANDIDATES.items()}
+    parser.add_argument("--words", action="store_true", help="round H″: lead, conclusion and votes in words")
+    args = parser.parse_args()
+    candidates = {name: (merge, False, False) for name, merge in CANDIDATES.items()}
+    if args.both_versions:
+        candidates = {name: (merge, both, False) for name, (merge, both) in BOTH_VERSIONS.items()}
+    if args.words:
+        candidates = WORDS
     records = [json.loads(line) for name in FILES for line in (training_dir() / name).read_text("utf-8").splitlines()
                if line.strip()]
     versions = {"as written": [r["text"] for r in records],
                 "cut after every sentence": [cut_after_every_sentence(r["text"]) for r in records]}
     passages = {(name, version): [document_passages(text, merge_below=merge) for text in texts]
-                for name, (merge, _) in candidates.items() for version, texts in versions.items()}
+                for name, (merge, _, _) in candidates.items() for version, texts in versions.items()}
     # every passage of rounds H and H′ (H0's, H1's and H2's cuts of both versions) in one cached table
     read = probabilities([p for merge in CANDIDATES.values() for texts in versions.values() for text in texts
                           for p in document_passages(text, merge_below=merge)])
@@ -121,8 +167,9 @@ def main() -> None:
     print("| candidate | version | passages a document (median) | macro-F1 (384) | accuracy | training writers F1 | "
           "development writers F1 (180) | same label in both versions |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for name, (_, on_both) in candidates.items():
-        X = {version: np.stack([aggregation_features(doc, np.stack([read[p] for p in doc]))
+    for name, (_, on_both, in_words) in candidates.items():
+        features = word_features if in_words else aggregation_features
+        X = {version: np.stack([features(doc, np.stack([read[p] for p in doc]))
                                 for doc in passages[name, version]]) for version in versions}
         fit_on = list(X.values()) if on_both else X["as written"]
         probas = dict(zip(versions, fitted(fit_on, list(X.values()), y, g), strict=True))
