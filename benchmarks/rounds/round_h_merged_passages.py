@@ -21,9 +21,13 @@ shipped passages, H4 with H1's merging; the same rule against H0.
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_h_merged_passages.py   # 15-20 minutes the first time (cached)
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_h_merged_passages.py --both-versions   # round H′
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_h_merged_passages.py --words           # round H″
+    OMP_NUM_THREADS=2 python benchmarks/rounds/round_h_merged_passages.py --windows         # round H‴
 
 Round H″ (written after reading rounds H and H′): the lead, the conclusion and the vote shares measured in words
 (``word_features``) instead of passages; H5 fitted as written, H6 on both versions.
+
+Round H‴ (written after reading rounds H, H′ and H″): the passages as shipped, but a passage after the headline under
+30 words read with the passages after it (``windows``: H1's merging, from that passage on), H7 fitted as written.
 """
 
 from __future__ import annotations
@@ -98,6 +102,21 @@ def probabilities(texts: list[str]) -> dict[str, np.ndarray]:
     return dict(zip(distinct, read, strict=True))
 
 
+def windows(passages: list[str], below: int = 30) -> list[str]:
+    """What each passage is read as in round H‴: itself, or, after the headline and under ``below`` words, the window
+    of it and the passages after it that ``merge_passages`` would join to it.
+
+    >>> windows(["Titre", "Le CAC 40 recule.", "Les banques pèsent.", "Fin."], below=5)
+    ['Titre', 'Le CAC 40 recule.\\nLes banques pèsent.', 'Les banques pèsent.\\nFin.', 'Fin.']
+    """
+    from stance.classify.documents import merge_passages
+
+    out = passages[:1]
+    for index in range(1, len(passages)):
+        out.append(merge_passages(["", *passages[index:]], below)[1])
+    return out
+
+
 def word_features(passages: list[str], proba: np.ndarray) -> np.ndarray:
     """``aggregation_features`` with the lead, the conclusion and the vote shares measured in words (round H″)."""
     from stance.segmentation import count_words
@@ -145,12 +164,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--both-versions", action="store_true", help="round H′: fitted on both versions")
     parser.add_argument("--words", action="store_true", help="round H″: lead, conclusion and votes in words")
+    parser.add_argument("--windows", action="store_true", help="round H‴: short passages read with what follows")
     args = parser.parse_args()
     candidates = {name: (merge, False, False) for name, merge in CANDIDATES.items()}
     if args.both_versions:
         candidates = {name: (merge, both, False) for name, (merge, both) in BOTH_VERSIONS.items()}
     if args.words:
         candidates = WORDS
+    if args.windows:
+        candidates = {"H0 (shipped)": (None, False, False), "H7 (short passages read with what follows)":
+                      (None, False, False)}
     records = [json.loads(line) for name in FILES for line in (training_dir() / name).read_text("utf-8").splitlines()
                if line.strip()]
     versions = {"as written": [r["text"] for r in records],
@@ -167,9 +190,13 @@ def main() -> None:
     print("| candidate | version | passages a document (median) | macro-F1 (384) | accuracy | training writers F1 | "
           "development writers F1 (180) | same label in both versions |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
+    if args.windows:
+        read.update(probabilities([w for texts in versions.values() for text in texts
+                                   for w in windows(document_passages(text))]))
     for name, (_, on_both, in_words) in candidates.items():
         features = word_features if in_words else aggregation_features
-        X = {version: np.stack([features(doc, np.stack([read[p] for p in doc]))
+        read_as = windows if name.startswith("H7") else list
+        X = {version: np.stack([features(doc, np.stack([read[p] for p in read_as(doc)]))
                                 for doc in passages[name, version]]) for version in versions}
         fit_on = list(X.values()) if on_both else X["as written"]
         probas = dict(zip(versions, fitted(fit_on, list(X.values()), y, g), strict=True))
