@@ -100,16 +100,23 @@ def main() -> None:
     if parser.parse_args().after:
         after()
         return
-    base, new = cleaner(False), cleaner(True)
-    judged_sets(base, new, (("the 60 written for round BA (the judge; lines unread)", JUDGE_DOCUMENTS),
-                            ("the 60 written after round AV (lines unread)", AV_DOCUMENTS)), NAMES)
+    judge(cleaner(False), cleaner(True), "the 60 written for round BA (the judge; lines unread)", JUDGE_DOCUMENTS,
+          REPORTED, NAMES)
+
+
+def judge(base: Cleaner, new: Cleaner, name: str, judge_documents: Path,
+          reported: tuple[tuple[str, Path], ...], names: tuple[str, str]) -> None:
+    """The judge's tables of rounds BB and BC: the judge, the documents written after round AV, the development pages,
+    seeds and training pages (``judged_sets``), the French stance articles, then the read documents."""
+    judged_sets(base, new, ((name, judge_documents), ("the 60 written after round AV (lines unread)", AV_DOCUMENTS)),
+                names)
     more, fewer, examples = articles_lost(base, new)
     print(f"\nthe French stance articles ({', '.join(path.name for path in ARTICLES)}): {more} lines more dropped, "
           f"{fewer} fewer")
     for example in examples:
         print(f"  {example}")
-    for name, path in REPORTED:
-        documents_table(name, documents(path), base, new, NAMES)
+    for label, path in reported:
+        documents_table(label, documents(path), base, new, names)
 
 
 if __name__ == "__main__":

@@ -40,9 +40,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
-from round_aw_tables import documents, documents_table  # noqa: E402
-from round_ba_tables_contents import AV_DOCUMENTS, judged_sets  # noqa: E402
-from round_bb_site_copy import articles_lost  # noqa: E402
+from round_aw_tables import documents  # noqa: E402
+from round_bb_site_copy import judge  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 from stance.cleaning.base import LineRules, Rule  # noqa: E402
@@ -276,15 +275,8 @@ def main() -> None:
     if parser.parse_args().hits:
         hits()
         return
-    base, new = cleaner(RoundBB()), cleaner(RoundBC())
-    judged_sets(base, new, (("the 60 written after round BB (the judge; lines unread)", JUDGE_DOCUMENTS),
-                            ("the 60 written after round AV (lines unread)", AV_DOCUMENTS)), NAMES)
-    more, fewer, examples = articles_lost(base, new)
-    print(f"\nthe 384 French stance articles: {more} lines more dropped, {fewer} fewer")
-    for example in examples:
-        print(f"  {example}")
-    for name, path in REPORTED:
-        documents_table(name, documents(path), base, new, NAMES)
+    judge(cleaner(RoundBB()), cleaner(RoundBC()), "the 60 written after round BB (the judge; lines unread)",
+          JUDGE_DOCUMENTS, REPORTED, NAMES)
 
 
 if __name__ == "__main__":

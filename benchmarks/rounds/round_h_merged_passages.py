@@ -48,6 +48,7 @@ from document_aggregation_writers import per_document  # noqa: E402
 
 from stance.classify.documents import (  # noqa: E402
     NEUTRAL_WEIGHT,
+    PASSAGE_MAX_WORDS,
     DocumentAggregator,
     _scores,
     _weighted_scores,
@@ -57,7 +58,7 @@ from stance.classify.documents import (  # noqa: E402
 )
 from stance.classify.training import training_dir  # noqa: E402
 from stance.document import LABELS  # noqa: E402
-from stance.segmentation import split_paragraphs, split_sentences  # noqa: E402
+from stance.segmentation import count_words, split_paragraphs, split_sentences  # noqa: E402
 
 FILES = ("stance_fr_documents.jsonl", "stance_fr_documents_dev.jsonl", "stance_fr_documents_dev_short.jsonl")
 TRAINING_WRITERS = ("fd-a", "fd-b", "fd-c")
@@ -67,6 +68,38 @@ WORDS = {"H0 (shipped)": (None, False, False), "H5 (lead, conclusion and votes i
 EDGE = 0.2  # the lead: passages starting within the body's first 20 % of words; the conclusion: ending in the last 20 %
 BOTH_VERSIONS = {"H0 (shipped)": (None, False), "H3 (fitted on both versions)": (None, True),
                  "H4 (H1's merging, fitted on both versions)": (30, True)}
+
+
+def merge_passages(passages: list[str], min_words: int, max_words: int = PASSAGE_MAX_WORDS) -> list[str]:
+    """The passages with consecutive short ones joined (by a line break), the first (the headline)
+    left alone: a passage under ``min_words`` words takes the next ones in while it stays within
+    ``max_words`` words (round H's candidates, in the package until the rounds failed: an author who breaks
+    the text after every sentence gives passages far shorter than those the models learnt from).
+
+    >>> merge_passages(["Titre", "Le CAC 40 recule.", "Les banques pèsent.", "Un long paragraphe de six mots."], 5)
+    ['Titre', 'Le CAC 40 recule.\\nLes banques pèsent.', 'Un long paragraphe de six mots.']
+    """
+    if min_words < 1 or max_words < min_words:
+        raise ValueError(f"expected 1 <= min_words <= max_words, got min_words={min_words!r}, max_words={max_words!r}")
+    merged = list(passages[:1])
+    current: list[str] = []
+    words = 0
+    for passage in passages[1:]:
+        size = count_words(passage)
+        if current and (words >= min_words or words + size > max_words):
+            merged.append("\n".join(current))
+            current, words = [], 0
+        current.append(passage)
+        words += size
+    if current:
+        merged.append("\n".join(current))
+    return merged
+
+
+def cut(text: str, merge_below: int | None = None) -> list[str]:
+    """``document_passages``, with passages under ``merge_below`` words after the first merged (H1, H2, H4)."""
+    passages = document_passages(text)
+    return passages if merge_below is None or len(passages) < 2 else merge_passages(passages, merge_below)
 
 
 def cut_after_every_sentence(text: str) -> str:
@@ -109,8 +142,6 @@ def windows(passages: list[str], below: int = 30) -> list[str]:
     >>> windows(["Titre", "Le CAC 40 recule.", "Les banques pèsent.", "Fin."], below=5)
     ['Titre', 'Le CAC 40 recule.\\nLes banques pèsent.', 'Les banques pèsent.\\nFin.', 'Fin.']
     """
-    from stance.classify.documents import merge_passages
-
     out = passages[:1]
     for index in range(1, len(passages)):
         out.append(merge_passages(["", *passages[index:]], below)[1])
@@ -119,8 +150,6 @@ def windows(passages: list[str], below: int = 30) -> list[str]:
 
 def word_features(passages: list[str], proba: np.ndarray) -> np.ndarray:
     """``aggregation_features`` with the lead, the conclusion and the vote shares measured in words (round H″)."""
-    from stance.segmentation import count_words
-
     proba = np.asarray(proba, dtype=np.float64).reshape(len(passages), len(LABELS))
     weights = _weights(passages)
     if len(passages) > 1:
@@ -178,11 +207,11 @@ def main() -> None:
                if line.strip()]
     versions = {"as written": [r["text"] for r in records],
                 "cut after every sentence": [cut_after_every_sentence(r["text"]) for r in records]}
-    passages = {(name, version): [document_passages(text, merge_below=merge) for text in texts]
+    passages = {(name, version): [cut(text, merge) for text in texts]
                 for name, (merge, _, _) in candidates.items() for version, texts in versions.items()}
     # every passage of rounds H and H′ (H0's, H1's and H2's cuts of both versions) in one cached table
     read = probabilities([p for merge in CANDIDATES.values() for texts in versions.values() for text in texts
-                          for p in document_passages(text, merge_below=merge)])
+                          for p in cut(text, merge)])
     _, y, g = per_document(np.zeros((sum(len(d) for d in passages["H0 (shipped)", "as written"]), 3)),
                            passages["H0 (shipped)", "as written"], records)
     training = np.isin(g, TRAINING_WRITERS)

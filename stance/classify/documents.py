@@ -511,41 +511,12 @@ def aggregate(
     )
 
 
-def merge_passages(passages: Sequence[str], min_words: int, max_words: int = PASSAGE_MAX_WORDS) -> list[str]:
-    """The passages with consecutive short ones joined (by a line break), the first (the headline)
-    left alone: a passage under ``min_words`` words takes the next ones in while it stays within
-    ``max_words`` words (round H, ``docs/stance-lora.md``: an author who breaks the text after every
-    sentence gives passages far shorter than those the models learnt from).
-
-    >>> merge_passages(["Titre", "Le CAC 40 recule.", "Les banques pèsent.", "Un long paragraphe de six mots."], 5)
-    ['Titre', 'Le CAC 40 recule.\\nLes banques pèsent.', 'Un long paragraphe de six mots.']
-    """
-    if min_words < 1 or max_words < min_words:
-        raise InputError(f"expected 1 <= min_words <= max_words, got min_words={min_words!r}, max_words={max_words!r}")
-    merged = list(passages[:1])
-    current: list[str] = []
-    words = 0
-    for passage in passages[1:]:
-        size = count_words(passage)
-        if current and (words >= min_words or words + size > max_words):
-            merged.append("\n".join(current))
-            current, words = [], 0
-        current.append(passage)
-        words += size
-    if current:
-        merged.append("\n".join(current))
-    return merged
-
-
-def document_passages(text: str, max_words: int = PASSAGE_MAX_WORDS, max_passages: int = MAX_PASSAGES,
-                      merge_below: int | None = None) -> list[str]:
+def document_passages(text: str, max_words: int = PASSAGE_MAX_WORDS, max_passages: int = MAX_PASSAGES) -> list[str]:
     """The passages a document is classified by: a short document (at most
     ``max_words`` words, e.g. a headline with its standfirst, a post) is one passage,
     as the models learnt such items whole; a longer one is cut by :func:`split_passages`.
-    With ``merge_below``, passages under that many words after the first are joined to the
-    next ones (:func:`merge_passages`, round H). Past ``max_passages``, the first three, the
-    last three and an evenly spaced sample of the others, in order (:data:`MAX_PASSAGES`:
-    bounded time for a huge document).
+    Past ``max_passages``, the first three, the last three and an evenly spaced sample of
+    the others, in order (:data:`MAX_PASSAGES`: bounded time for a huge document).
 
     >>> document_passages("Sanofi confirme ses objectifs\\nLe groupe publie des ventes en hausse.")
     ['Sanofi confirme ses objectifs\\nLe groupe publie des ventes en hausse.']
@@ -561,8 +532,6 @@ def document_passages(text: str, max_words: int = PASSAGE_MAX_WORDS, max_passage
     if body and count_words(body) <= max_words:
         return [body]
     passages = split_passages(text, max_words)
-    if merge_below is not None:
-        passages = merge_passages(passages, merge_below, max_words)
     if len(passages) <= max_passages:
         return passages
     middle = np.linspace(3, len(passages) - 4, max_passages - 6).round().astype(int)
