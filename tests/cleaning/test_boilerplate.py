@@ -272,4 +272,3 @@ def test_french_rules_are_left_out_for_text_in_another_language() -> None:
               "Sponsorisé · Partenaire"]
     assert EXTRA.find(english) == {}
     assert EXTRA.find(french) == {1: "advertising"}
-
