@@ -47,7 +47,7 @@ from .comments import CommentForm
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
 from .language import FRENCH_OR_UNTOLD, document_language
 from .sitecopy import ADVERTISING, TAGLINE, advertisers_copy, taglines
-from .tables import article_tables
+from .tables import NEAR, article_tables
 
 MODEL_REASON = "boilerplate"
 _MODEL_PREFIX = MODEL_REASON + " (p="
@@ -295,7 +295,7 @@ class LineModel(Step):
         min_lines: int = 3,
         extra: LineRules | None = None,
         tables: bool = True,
-        table_near: int = 5,
+        table_near: int = NEAR,
         key_values: bool = True,
         site_copy: bool = True,
     ) -> None:
@@ -327,7 +327,7 @@ class LineModel(Step):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # a step pickled before round AW had no tables, before rounds BA and BB not the settings they added
-        self.__dict__.update({"tables": True, "table_near": 5, "key_values": True, "site_copy": True, **state})
+        self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "site_copy": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:

@@ -29,7 +29,7 @@ PERIODS = range(2, 7)  # columns
 OFFSETS = 3  # a run may start with up to two lines that are not the table's (its title, a link)
 MIN_ROWS = 3  # a header and two rows, or three rows
 AGREE = 0.8  # share of the rows after the first that must follow the columns' pattern
-NEAR = 3  # lines either side of the table to look at for the article's text
+NEAR = 5  # lines either side of the table to look at for the article's text (3 until round BA)
 KEY_VALUES = 0.6  # a box of key-value pairs: share of its values that hold a digit (round BA)
 _DIGIT = re.compile(r"\d")
 
@@ -113,11 +113,12 @@ def _fact_box(shape: list[tuple[bool, ...]]) -> bool:
 
 
 def article_tables(
-    lines: Sequence[str], dropped: Callable[[int], bool], near: int = NEAR, key_values: bool = False
+    lines: Sequence[str], dropped: Callable[[int], bool], near: int = NEAR, key_values: bool = True
 ) -> list[tuple[int, int]]:
     """The tables of :func:`table_runs` that sit inside the article: within ``near`` lines
     before and after each, a line that is kept (``dropped(index)`` false) and is prose or
-    introduces what follows (ends with ":").
+    introduces what follows (ends with ":"); with ``key_values``, fact boxes count as tables
+    (:func:`table_runs`).
 
     >>> lines = ["Voici les taux moyens constatés en mai :", "Durée", "Taux", "15 ans", "3,05 %",
     ...          "20 ans", "3,15 %", "Les banques fixent leurs barèmes selon leur coût de financement."]
