@@ -28,7 +28,8 @@ DEV_PAGES = ("webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "we
              "cleaning_fr_documents_dev_ba.jsonl", "cleaning_fr_documents_dev_bc.jsonl")
 LINE_MODEL_FILES = ("webpages_fr.jsonl", *DEV_PAGES)
 LABELS = {"bullish", "skeptical", "neutral"}
-FRENCH_PASSAGES = ("stance_fr.jsonl", "stance_fr_news.jsonl", "stance_fr_genres.jsonl")
+FRENCH_PASSAGES = ("stance_fr.jsonl", "stance_fr_news.jsonl", "stance_fr_genres.jsonl", "stance_fr_rhetoric.jsonl",
+                   "stance_fr_rhetoric_dev.jsonl")
 SETS = {
     "stance_fr_news.jsonl": ("fn-", {"id", "text", "label", "domain", "register", "genre", "source_style"}),
     "stance_fr_genres.jsonl": ("fg-", {"id", "text", "label", "domain", "register", "genre"}),
@@ -36,7 +37,13 @@ SETS = {
     "stance_fr_documents_dev.jsonl": ("fd-", {"id", "text", "label", "domain", "genre", "hard"}),
     "stance_fr_documents_dev_short.jsonl": ("fd-", {"id", "text", "label", "domain", "genre", "hard"}),
     "tweets_en.jsonl": ("twtrain-", {"id", "text", "label", "group"}),
+    "stance_fr_rhetoric.jsonl": ("fr-", {"id", "text", "label", "domain", "register", "kind"}),
+    "stance_fr_rhetoric_dev.jsonl": ("fr-dev-", {"id", "text", "label", "domain", "register", "kind"}),
 }
+# Round I's passages: each kind fixes its label (models/training/README.md).
+RHETORIC_KINDS = {"rival-negative": "bullish", "rival-positive": "skeptical", "sincere-hype": "bullish",
+                  "mocked-hype": "skeptical", "dark-words-good": "bullish", "bright-words-bad": "skeptical",
+                  "neutral-same-words": "neutral"}
 
 
 def read(path: Path) -> list[dict]:
@@ -64,6 +71,17 @@ def test_every_set_has_its_documented_fields_unique_ids_and_valid_labels(sets: d
             assert isinstance(row["text"], str) and row["text"].strip(), (name, row["id"])
             if name != "tweets_en.jsonl":  # tweets stay verbatim, trailing spaces included
                 assert row["text"] == row["text"].strip(), (name, row["id"])
+
+
+def test_round_i_passages_take_the_label_their_kind_fixes_and_the_dev_writer_is_another(
+    sets: dict[str, list[dict]],
+) -> None:
+    training, dev = sets["stance_fr_rhetoric.jsonl"], sets["stance_fr_rhetoric_dev.jsonl"]
+    for row in (*training, *dev):
+        assert RHETORIC_KINDS[row["kind"]] == row["label"], row["id"]
+    assert {row["id"].split("-")[1] for row in training} == {"a", "b"}
+    assert {row["id"].split("-")[1] for row in dev} == {"dev"}
+    assert Counter(row["kind"] for row in dev).keys() == RHETORIC_KINDS.keys()
 
 
 def test_the_issue_s_amounts_of_new_french_data(sets: dict[str, list[dict]]) -> None:
