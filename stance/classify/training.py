@@ -435,8 +435,8 @@ def train_classifier(
 
     - ``lora`` (the default): ``model`` is the encoder to fine-tune (default
       ``e5-small``; a hub id such as ``intfloat/multilingual-e5-base`` on a GPU);
-      ``data`` one or more files (default: every passage-level set of the
-      checkout, :data:`PASSAGE_SETS`); ``documents`` the long documents with
+      ``data`` one or more files (default: the passage-level sets of the
+      checkout listed in :data:`PASSAGE_SETS`); ``documents`` the long documents with
       document labels that train the learnt aggregation (default
       ``models/training/stance_fr_documents.jsonl``); ``calibration_documents``
       documents by other writers that fit only its temperature (default, when

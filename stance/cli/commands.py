@@ -422,8 +422,8 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser(
         "train",
         help="train a stance classifier on the training sets of a source checkout",
-        description="Train a stance backend. lora (default): fine-tune the encoder with LoRA adapters on every "
-        "passage-level set of models/training/ (or --data FILE...), calibrate it, learn the document aggregation "
+        description="Train a stance backend. lora (default): fine-tune the encoder with LoRA adapters on the four "
+        "passage-level sets of models/training/ (or --data FILE...), calibrate it, learn the document aggregation "
         "from models/training/stance_fr_documents.jsonl (or --documents) and its temperature also from the "
         "calibration documents (or --calibration-documents), write the adapter, head.json and the "
         "card; the others read models/training/stance_fr.jsonl (or one --data file). "
