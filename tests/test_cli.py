@@ -24,6 +24,16 @@ def test_help_exits_zero() -> None:
     assert "clean" in result.stdout
 
 
+def test_train_help_names_the_passage_sets_lora_reads(capsys: pytest.CaptureFixture[str]) -> None:
+    from stance.classify.training import PASSAGE_SETS
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "models/training/ (" + ", ".join(name for name, _ in PASSAGE_SETS) + "; or --data FILE...)" in text
+    assert "stance_fr_rhetoric" not in text  # round I's passages are not trained on
+
+
 def test_clean_help_and_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", "--help"])

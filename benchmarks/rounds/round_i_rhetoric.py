@@ -23,7 +23,7 @@ model,
 The same documents cut after every sentence (round H) are reported, not judged.
 
     # in a worktree where PASSAGE_SETS (stance/classify/training.py) holds ("stance_fr_rhetoric.jsonl", "fr-rhetoric"):
-    /usr/bin/time -v stance train --folds 5 --out /tmp/round_i/candidate    # about 29 minutes
+    /usr/bin/time -v stance train --folds 5 --out /tmp/round_i/candidate    # 44 minutes on the 2-core machine
     OMP_NUM_THREADS=2 python benchmarks/rounds/round_i_rhetoric.py --candidate /tmp/round_i/candidate --wall-seconds S
 """
 

@@ -31,7 +31,6 @@ import json
 import logging
 import math
 import os
-import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -125,10 +124,10 @@ def _attach_adapter(model: Any, config: Any, seed: int) -> None:
         delete_adapter(model, ADAPTER_NAME, prefix="lora_")
     if isinstance(getattr(model, "peft_config", None), dict):
         model.peft_config.pop(ADAPTER_NAME, None)  # peft keeps the config on the model; this one is replaced
+        if not model.peft_config:  # none left: peft would take the empty attribute for other adapters, and warn
+            del model.peft_config
     torch.manual_seed(seed)
-    with warnings.catch_warnings():  # peft sees the config attribute the adapter just deleted left, and warns of it
-        warnings.filterwarnings("ignore", message="Already found a `peft_config` attribute")
-        inject_adapter_in_model(config, model, adapter_name=ADAPTER_NAME)
+    inject_adapter_in_model(config, model, adapter_name=ADAPTER_NAME)
     for name, parameter in model.named_parameters():
         if "lora_" in name and parameter.dtype != torch.float32:
             parameter.data = parameter.data.float()  # a bf16 encoder on a GPU: the adapter trains in fp32

@@ -389,7 +389,7 @@ def run_eval(args: argparse.Namespace) -> int:
 def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     """`stance classify INPUT --out OUT.jsonl` and `stance train`."""
     from ..classify.training import BACKENDS as backends
-    from ..classify.training import DEFAULT_BACKEND
+    from ..classify.training import DEFAULT_BACKEND, PASSAGE_SETS
 
     classify = commands.add_parser(
         "classify",
@@ -422,8 +422,9 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser(
         "train",
         help="train a stance classifier on the training sets of a source checkout",
-        description="Train a stance backend. lora (default): fine-tune the encoder with LoRA adapters on the four "
-        "passage-level sets of models/training/ (or --data FILE...), calibrate it, learn the document aggregation "
+        description="Train a stance backend. lora (default): fine-tune the encoder with LoRA adapters on the "
+        f"passage-level sets of models/training/ ({', '.join(name for name, _ in PASSAGE_SETS)}; or --data "
+        "FILE...), calibrate it, learn the document aggregation "
         "from models/training/stance_fr_documents.jsonl (or --documents) and its temperature also from the "
         "calibration documents (or --calibration-documents), write the adapter, head.json and the "
         "card; the others read models/training/stance_fr.jsonl (or one --data file). "
