@@ -1,20 +1,20 @@
-"""Round K (twenty-ninth session): the document aggregation reads the lora passage probabilities before temperature.
+"""Round BE (twenty-ninth session): the document aggregation reads the lora passage probabilities before temperature.
 
-Round J showed the aggregation moving with the passage temperature, which the number of folds changes although the
+Round BD showed the aggregation moving with the passage temperature, which the number of folds changes although the
 passage model stays the same. The candidate aggregation reads the lora model's raw softmax (``"passage_temperature":
-false`` among its inputs). The rule, written before any candidate was fitted (``docs/stance-lora.md``, round K): the
+false`` among its inputs). The rule, written before any candidate was fitted (``docs/stance-lora.md``, round BE): the
 candidate ships if its aggregation loses at most 0.005 of macro-F1 on the training documents (one writer left out),
 at most 0.01 on the calibration documents (writer left out), and their ECE rises by at most 0.02, against the
 reference (the shipped configuration retrained on the same machine). ``--three-folds`` also checks that the
-aggregation refitted on round J's candidate (``--folds 3``) has the same coefficients and temperature as the
+aggregation refitted on round BD's candidate (``--folds 3``) has the same coefficients and temperature as the
 candidate's. Nothing here reads ``eval/`` or the seeds.
 
-    cp -r stance/models/stance-lora /tmp/round_k/candidate
-    stance train --aggregation-only --out /tmp/round_k/candidate
-    cp -r /tmp/round_j/candidate /tmp/round_k/three_folds
-    stance train --aggregation-only --out /tmp/round_k/three_folds
-    python benchmarks/rounds/round_k_raw_passages.py --candidate /tmp/round_k/candidate \\
-        --reference /tmp/round_i/reference --three-folds /tmp/round_k/three_folds
+    cp -r stance/models/stance-lora /tmp/round_be/candidate
+    stance train --aggregation-only --out /tmp/round_be/candidate
+    cp -r /tmp/round_bd/candidate /tmp/round_be/three_folds
+    stance train --aggregation-only --out /tmp/round_be/three_folds
+    python benchmarks/rounds/round_be_raw_passages.py --candidate /tmp/round_be/candidate \\
+        --reference /tmp/round_i/reference --three-folds /tmp/round_be/three_folds
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from round_j_three_folds import CALIBRATION_ECE_RISE, CALIBRATION_LOSS, TRAINING_LOSS, documents, head
+from round_bd_three_folds import CALIBRATION_ECE_RISE, CALIBRATION_LOSS, TRAINING_LOSS, documents, head
 
 FITTED = ("coef", "intercept", "C", "temperature", "temperature_exponent", "temperature_passages")
 
@@ -35,7 +35,7 @@ def main() -> int:
     parser.add_argument("--candidate", type=Path, required=True, help="the shipped model, its aggregation refitted")
     parser.add_argument("--reference", type=Path, required=True,
                         help="the shipped configuration retrained on the same machine")
-    parser.add_argument("--three-folds", type=Path, help="round J's candidate, its aggregation refitted")
+    parser.add_argument("--three-folds", type=Path, help="round BD's candidate, its aggregation refitted")
     args = parser.parse_args()
     candidate, reference = head(args.candidate), head(args.reference)
     reads = candidate["aggregation"]["inputs"].get("passage_temperature", True)
@@ -52,7 +52,7 @@ def main() -> int:
         change = new[name] - old[name]
         ships &= change >= limit if limit < 0 else change <= limit
         print(f"| {name} | {old[name]:.4f} | {new[name]:.4f} | {change:+.4f} | {limit:+.3f} |")
-    print(f"\nround K: {'the candidate ships' if ships else 'not adopted'}")
+    print(f"\nround BE: {'the candidate ships' if ships else 'not adopted'}")
 
     if args.three_folds is not None:
         other = head(args.three_folds)

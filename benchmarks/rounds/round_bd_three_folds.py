@@ -1,9 +1,9 @@
-"""Round J (twenty-ninth session): ``stance train --folds 3`` instead of ``--folds 5``.
+"""Round BD (twenty-ninth session): ``stance train --folds 3`` instead of ``--folds 5``.
 
 The final training of ``stance train`` (every passage, seed 0) makes the shipped adapter and head whatever the number
 of folds; the folds give only the out-of-fold logits (the passage temperature, the card's scores). Three folds cost
 about 3 training passes over the data instead of 5. The rule, written before the candidate was trained
-(``docs/stance-lora.md``, round J): the candidate ships if
+(``docs/stance-lora.md``, round BD): the candidate ships if
 
 (a) its adapter and its head's coefficients and intercept are byte-identical to the shipped ones;
 (b) the command took at most 1,800 s of wall time (``--wall-seconds``, measured with ``/usr/bin/time``);
@@ -15,8 +15,8 @@ about 3 training passes over the data instead of 5. The rule, written before the
 
 The out-of-fold macro-F1 per domain is reported, not judged. Nothing here reads ``eval/`` or the seeds.
 
-    /usr/bin/time -v stance train --folds 3 --out /tmp/round_j/candidate      # about 27 minutes on the 2-core machine
-    python benchmarks/rounds/round_j_three_folds.py --candidate /tmp/round_j/candidate \\
+    /usr/bin/time -v stance train --folds 3 --out /tmp/round_bd/candidate      # about 27 minutes on the 2-core machine
+    python benchmarks/rounds/round_bd_three_folds.py --candidate /tmp/round_bd/candidate \\
         --reference /tmp/round_i/reference --wall-seconds S
 """
 
@@ -96,7 +96,7 @@ def main() -> int:
     for name, ok in verdicts.items():
         print(f"{name}: {'pass' if ok else 'FAIL'}")
     ships = all(verdicts.values())
-    print(f"round J: {'the candidate ships' if ships else 'not adopted'}")
+    print(f"round BD: {'the candidate ships' if ships else 'not adopted'}")
     return 0 if ships else 1
 
 
