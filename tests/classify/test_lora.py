@@ -189,6 +189,24 @@ def test_cross_validation_gives_out_of_fold_scores_for_every_text(tiny_encoder) 
     assert model.cv_results_["method"] == "2-fold cross-validation"
 
 
+def test_the_adapter_and_head_do_not_depend_on_the_number_of_folds(tiny_bert_dir) -> None:
+    """The folds only give the out-of-fold logits (temperature, scores): the final training uses every text
+    from the same seed, so `stance train --folds 3` writes the adapter and head of `--folds 5` (round BD)."""
+    import torch
+
+    from stance.classify.lora import _adapter_weights
+    from stance.encode import Encoder
+
+    fitted = [_fit(Encoder(str(tiny_bert_dir), device="cpu"), folds=folds, epochs=2) for folds in (2, 3)]
+    np.testing.assert_array_equal(fitted[0].coef_, fitted[1].coef_)
+    np.testing.assert_array_equal(fitted[0].intercept_, fitted[1].intercept_)
+    weights = [_adapter_weights(model.encoder.model) for model in fitted]
+    assert weights[0].keys() == weights[1].keys() and weights[0]
+    for name in weights[0]:
+        assert torch.equal(weights[0][name], weights[1][name]), name
+    assert [m.cv_results_["method"] for m in fitted] == ["2-fold cross-validation", "3-fold cross-validation"]
+
+
 @pytest.mark.gpu
 def test_lora_fine_tunes_every_layer_in_bf16_on_a_gpu(tiny_bert_dir: Path) -> None:
     import torch
