@@ -44,18 +44,46 @@ from stance.document import LABELS  # noqa: E402
 FACTORS = (0.90, 0.95, 1.05, 1.10)
 SEEDS = (1, 2, 3)
 RESAMPLES = 2000
+REPEATS = 4  # the aggregation's repeats of the cross-validation that chooses C when this was measured
 
 
-def predictions(X: np.ndarray, y: np.ndarray, g: np.ndarray, seed: int = 0) -> np.ndarray:
-    """Each writer's documents predicted by the shipped procedure fitted on the training writers' other documents."""
+def predictions(X: np.ndarray, y: np.ndarray, g: np.ndarray, seed: int = 0, **options: int) -> np.ndarray:
+    """Each writer's documents predicted by the shipped procedure fitted on the training writers' other documents
+    (``options``: other settings of :class:`DocumentAggregator`, such as ``repeats``)."""
     training = np.isin(g, TRAINING_WRITERS)
     out = np.zeros((len(y), len(LABELS)))
     for writer in sorted(set(g)):
         fit = training & (g != writer)
-        aggregator = DocumentAggregator(seed=seed).fit_features(X[fit], [LABELS[k] for k in y[fit]],
-                                                                groups=list(g[fit]))
+        aggregator = DocumentAggregator(seed=seed, **options).fit_features(X[fit], [LABELS[k] for k in y[fit]],
+                                                                           groups=list(g[fit]))
         out[g == writer] = aggregator.predict_proba_features(X[g == writer])
     return out
+
+
+def documents() -> tuple[list[list[str]], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The 384 documents as written, cut into passages; the shipped lora model's passage probabilities and the
+    embedding head's (one row per passage, in order); the documents' label indices and writers."""
+    records = [json.loads(line) for name in FILES for line in (training_dir() / name).read_text("utf-8").splitlines()
+               if line.strip()]
+    # both versions, as round I read them, so that its cache of the shipped model's probabilities serves here
+    versions = [[r["text"] for r in records], [cut_after_every_sentence(r["text"]) for r in records]]
+    passages = [[document_passages(text) for text in texts] for texts in versions]
+    flat = [p for docs in passages for doc in docs for p in doc]
+    own, read = cached(default_lora_dir(), flat, "documents-shipped")
+    other = 2 * read - own  # read is the mean of the lora probabilities (own) and the embedding head's
+    written = passages[0]
+    n = sum(len(doc) for doc in written)
+    _, y, g = per_document(np.zeros((n, 3)), written, records)
+    return written, own[:n], other[:n], y, g
+
+
+def features(written: list[list[str]], lora: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The aggregation's features of each document, reading the mean of ``lora`` and ``other``."""
+    mean, start, rows = (lora + other) / 2, 0, []
+    for doc in written:
+        rows.append(aggregation_features(doc, mean[start:start + len(doc)]))
+        start += len(doc)
+    return np.stack(rows)
 
 
 def macro_f1(y: np.ndarray, predicted: np.ndarray) -> float:
@@ -68,34 +96,18 @@ def macro_f1(y: np.ndarray, predicted: np.ndarray) -> float:
 
 
 def main() -> None:
-    records = [json.loads(line) for name in FILES for line in (training_dir() / name).read_text("utf-8").splitlines()
-               if line.strip()]
-    # both versions, as round I read them, so that its cache of the shipped model's probabilities serves here
-    versions = [[r["text"] for r in records], [cut_after_every_sentence(r["text"]) for r in records]]
-    passages = [[document_passages(text) for text in texts] for texts in versions]
-    flat = [p for docs in passages for doc in docs for p in doc]
-    own, read = cached(default_lora_dir(), flat, "documents-shipped")
-    other = 2 * read - own  # read is the mean of the lora probabilities (own) and the embedding head's
-    written = passages[0]
-    n = sum(len(doc) for doc in written)
-    own, other = own[:n], other[:n]
-    _, y, g = per_document(np.zeros((n, 3)), written, records)
+    written, own, other, y, g = documents()
     groups = {"pooled (384)": np.ones(len(y), dtype=bool), "training writers (204)": np.isin(g, TRAINING_WRITERS),
               "development writers (180)": ~np.isin(g, TRAINING_WRITERS)}
 
-    def features(lora: np.ndarray) -> np.ndarray:
-        mean, start, rows = (lora + other) / 2, 0, []
-        for doc in written:
-            rows.append(aggregation_features(doc, mean[start:start + len(doc)]))
-            start += len(doc)
-        return np.stack(rows)
-
-    readings = {"shipped reading": predictions(features(own), y, g)}
+    X = features(written, own, other)
+    readings = {"shipped reading": predictions(X, y, g, repeats=REPEATS)}
     logits = np.log(np.clip(own, 1e-300, None))
     for factor in FACTORS:
-        readings[f"lora temperature × {factor:.2f}"] = predictions(features(_softmax(logits / factor)), y, g)
+        readings[f"lora temperature × {factor:.2f}"] = predictions(
+            features(written, _softmax(logits / factor), other), y, g, repeats=REPEATS)
     for seed in SEEDS:
-        readings[f"aggregation's CV seed {seed}"] = predictions(features(own), y, g, seed=seed)
+        readings[f"aggregation's CV seed {seed}"] = predictions(X, y, g, seed=seed, repeats=REPEATS)
     labels = {name: proba.argmax(1) for name, proba in readings.items()}
 
     rng = np.random.default_rng(0)
