@@ -15,7 +15,7 @@ aggregation fitted on the three training writers' documents, leaving out the wri
 
 A rule on these sets that allows a smaller loss than these neutral changes cause judges noise.
 
-    OMP_NUM_THREADS=2 python benchmarks/document_noise.py      # about 3 minutes on 2 cores (the probabilities cached)
+    OMP_NUM_THREADS=2 python benchmarks/document_noise.py   # 3.4 minutes on 2 cores, 7 more to cache the probabilities
 """
 
 from __future__ import annotations

@@ -93,10 +93,15 @@ def main() -> int:
     verdicts["(d) document aggregation"] = passed
 
     print()
+    return verdict("round BD", verdicts, "the candidate ships")
+
+
+def verdict(round_name: str, verdicts: dict[str, bool], adopted: str) -> int:
+    """Print each condition's outcome and the round's; the exit status: 0 if every condition passed."""
     for name, ok in verdicts.items():
         print(f"{name}: {'pass' if ok else 'FAIL'}")
     ships = all(verdicts.values())
-    print(f"round BD: {'the candidate ships' if ships else 'not adopted'}")
+    print(f"{round_name}: {adopted if ships else 'not adopted'}")
     return 0 if ships else 1
 
 

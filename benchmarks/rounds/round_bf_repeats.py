@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from document_noise import documents, features, macro_f1, predictions  # noqa: E402
+from round_bd_three_folds import verdict  # noqa: E402
 from round_h_merged_passages import TRAINING_WRITERS  # noqa: E402
 
 from stance.classify.documents import DocumentAggregator  # noqa: E402
@@ -81,11 +82,7 @@ def main() -> int:
     print(f"\n(c) fitting on the 204 training documents: {seconds[OLD]:.1f} s ({OLD} repeats), "
           f"{seconds[NEW]:.1f} s ({NEW}), CPU time, mean of {len(SEEDS)} seeds")
     verdicts = {"(a) steadier": steadier, "(b) documents": held, "(c) time": quick}
-    for name, ok in verdicts.items():
-        print(f"{name}: {'pass' if ok else 'FAIL'}")
-    ships = all(verdicts.values())
-    print(f"round BF: {'20 repeats ship' if ships else 'not adopted'}")
-    return 0 if ships else 1
+    return verdict("round BF", verdicts, "20 repeats ship")
 
 
 if __name__ == "__main__":
