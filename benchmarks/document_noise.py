@@ -15,7 +15,8 @@ aggregation fitted on the three training writers' documents, leaving out the wri
 
 A rule on these sets that allows a smaller loss than these neutral changes cause judges noise.
 
-    OMP_NUM_THREADS=2 python benchmarks/document_noise.py   # 3.4 minutes on 2 cores, 7 more to cache the probabilities
+    OMP_NUM_THREADS=2 python benchmarks/document_noise.py --repeats 4   # 3.4 minutes, 7 more to cache the probabilities
+    OMP_NUM_THREADS=2 python benchmarks/document_noise.py               # the shipped 20 repeats
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 from document_aggregation_writers import per_document  # noqa: E402
-from round_h_merged_passages import FILES, TRAINING_WRITERS, cut_after_every_sentence  # noqa: E402
+from round_h_merged_passages import FILES, TRAINING_WRITERS, cut_after_every_sentence, fitted  # noqa: E402
 from round_i_rhetoric import cached  # noqa: E402
 
 from stance.classify.base import _softmax  # noqa: E402
@@ -44,20 +45,12 @@ from stance.document import LABELS  # noqa: E402
 FACTORS = (0.90, 0.95, 1.05, 1.10)
 SEEDS = (1, 2, 3)
 RESAMPLES = 2000
-REPEATS = 4  # the aggregation's repeats of the cross-validation that chooses C when this was measured
 
 
-def predictions(X: np.ndarray, y: np.ndarray, g: np.ndarray, seed: int = 0, **options: int) -> np.ndarray:
+def predictions(X: np.ndarray, y: np.ndarray, g: np.ndarray, **options: int) -> np.ndarray:
     """Each writer's documents predicted by the shipped procedure fitted on the training writers' other documents
-    (``options``: other settings of :class:`DocumentAggregator`, such as ``repeats``)."""
-    training = np.isin(g, TRAINING_WRITERS)
-    out = np.zeros((len(y), len(LABELS)))
-    for writer in sorted(set(g)):
-        fit = training & (g != writer)
-        aggregator = DocumentAggregator(seed=seed, **options).fit_features(X[fit], [LABELS[k] for k in y[fit]],
-                                                                           groups=list(g[fit]))
-        out[g == writer] = aggregator.predict_proba_features(X[g == writer])
-    return out
+    (round H's :func:`fitted`; ``options``: other settings of :class:`DocumentAggregator`, such as ``repeats``)."""
+    return fitted(X, [X], y, g, **options)[0]
 
 
 def documents() -> tuple[list[list[str]], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -96,18 +89,25 @@ def macro_f1(y: np.ndarray, predicted: np.ndarray) -> float:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=DocumentAggregator().repeats,
+                        help="repeats of the cross-validation that chooses C (default: the aggregation's, 20 since "
+                        "round BF; the first table of docs/stance-lora.md was measured with 4)")
+    repeats = parser.parse_args().repeats
     written, own, other, y, g = documents()
     groups = {"pooled (384)": np.ones(len(y), dtype=bool), "training writers (204)": np.isin(g, TRAINING_WRITERS),
               "development writers (180)": ~np.isin(g, TRAINING_WRITERS)}
 
     X = features(written, own, other)
-    readings = {"shipped reading": predictions(X, y, g, repeats=REPEATS)}
+    readings = {"shipped reading": predictions(X, y, g, repeats=repeats)}
     logits = np.log(np.clip(own, 1e-300, None))
     for factor in FACTORS:
         readings[f"lora temperature × {factor:.2f}"] = predictions(
-            features(written, _softmax(logits / factor), other), y, g, repeats=REPEATS)
+            features(written, _softmax(logits / factor), other), y, g, repeats=repeats)
     for seed in SEEDS:
-        readings[f"aggregation's CV seed {seed}"] = predictions(X, y, g, seed=seed, repeats=REPEATS)
+        readings[f"aggregation's CV seed {seed}"] = predictions(X, y, g, seed=seed, repeats=repeats)
     labels = {name: proba.argmax(1) for name, proba in readings.items()}
 
     rng = np.random.default_rng(0)

@@ -173,15 +173,16 @@ def word_features(passages: list[str], proba: np.ndarray) -> np.ndarray:
 
 
 def fitted(X_fit: np.ndarray | list[np.ndarray], X_predict: list[np.ndarray], y: np.ndarray,
-           g: np.ndarray) -> list[np.ndarray]:
+           g: np.ndarray, **options: int) -> list[np.ndarray]:
     """Each writer's documents (in every version of ``X_predict``) predicted by the shipped procedure fitted on the
-    training writers' documents as written (``X_fit``, or every version in a list of them) but that writer's."""
+    training writers' documents as written (``X_fit``, or every version in a list of them) but that writer's
+    (``options``: other settings of :class:`DocumentAggregator`, such as ``seed`` or ``repeats``)."""
     training = np.isin(g, TRAINING_WRITERS)
     out = [np.zeros((len(y), len(LABELS))) for _ in X_predict]
     versions = X_fit if isinstance(X_fit, list) else [X_fit]
     for writer in sorted(set(g)):
         fit = training & (g != writer)
-        aggregator = DocumentAggregator().fit_features(
+        aggregator = DocumentAggregator(**options).fit_features(
             np.vstack([X[fit] for X in versions]), [LABELS[k] for k in y[fit]] * len(versions),
             groups=list(g[fit]) * len(versions))
         for proba, X in zip(out, X_predict, strict=True):
