@@ -55,7 +55,7 @@ from typing import Any
 from .classify.training import DEFAULT_BACKEND
 from .document import Cleaned, Document
 from .errors import InputError, StanceError, UsageError, missing_dependency
-from .io import ErrorHandler, PendingHtml, iter_documents
+from .io import ErrorHandler, PendingHtml, check_writable, content_sha256, iter_documents
 from .pipeline import STAGES, Pipeline, RunStats
 
 log = logging.getLogger(__name__)
@@ -140,8 +140,8 @@ class PipelineSpec:
         if self.stance_model is not None:
             get_spec(self.stance_model)
         if self.neutral_weight is not None and not (isinstance(self.neutral_weight, int | float)
-                                                    and self.neutral_weight > 0):
-            raise UsageError(f"expected neutral_weight > 0 or None, got {self.neutral_weight!r}")
+                                                    and 0 < self.neutral_weight < math.inf):
+            raise UsageError(f"expected neutral_weight > 0 (finite) or None, got {self.neutral_weight!r}")
         if not isinstance(self.device, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", self.device):
             raise UsageError(f"expected device to be auto, cpu, cuda, cuda:N or mps, got {self.device!r}")
 
@@ -163,6 +163,9 @@ class PipelineSpec:
         settings.pop("device")
         if settings["line_model"] is None:  # the shipped line model: as runs recorded it before the option
             settings.pop("line_model")
+        for name in ("line_model", "stance_model"):  # a model folder by its content, however its path is typed
+            if settings.get(name) is not None and os.path.exists(settings[name]):
+                settings[name] = "sha256 " + content_sha256(settings[name])
         return settings
 
     def build(self, stages: Iterable[str] | None = None) -> Any:
@@ -609,16 +612,29 @@ class _DropDone:
 # ----------------------------------------------------------------------------- output folder
 
 
+def _part_record(line: str | bytes, source: str) -> dict:
+    """A record line of a part, or the :class:`InputError` of a damaged part."""
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deeply
+        record = None
+    if not isinstance(record, dict) or "id" not in record:
+        raise InputError("is no record of `stance run` (a JSON object with 'id'), so the run folder is damaged; "
+                         "remove this part, then rerun the same `stance run --engine ray` command to redo its "
+                         "documents", source)
+    return record
+
+
 def read_parts(out: str | os.PathLike) -> Iterator[tuple[str, int, dict]]:
     """Every record in the parts of OUT, as ``(part name, line number, record)``, parts in name order."""
     parts = Path(out) / PARTS
     if not parts.is_dir():
         return
     for path in sorted(parts.glob("part-*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
+        with path.open("rb") as handle:
             for number, line in enumerate(handle, start=1):
                 if line.strip():
-                    yield path.name, number, json.loads(line)
+                    yield path.name, number, _part_record(line, f"{path}:{number}")
 
 
 @dataclass
@@ -661,6 +677,9 @@ def read_manifest(out: str | os.PathLike) -> dict[str, Any] | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise UsageError(f"{path} is not valid JSON ({error.msg}); remove the folder or pass --overwrite") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path} is not UTF-8 text ({error.reason}), so no manifest of stance; remove the folder "
+                         "or pass --overwrite") from None
 
 
 @contextlib.contextmanager
@@ -1152,6 +1171,9 @@ def merge_parts(out: str | os.PathLike, destination: str | os.PathLike, *, allow
     any id that appears twice.
     """
     out = Path(out)
+    if not out.is_dir():
+        raise UsageError(f"{out}: {'not a folder' if out.exists() else 'no such folder'}; expected the OUT folder "
+                         "of `stance run --engine ray`")
     if read_manifest(out) is None:
         raise UsageError(f"{out} holds no {MANIFEST}; expected the OUT folder of `stance run --engine ray`")
     if not (out / SUCCESS).exists() and not allow_incomplete:
@@ -1159,13 +1181,18 @@ def merge_parts(out: str | os.PathLike, destination: str | os.PathLike, *, allow
             f"{out} is not complete (no {SUCCESS}); rerun the same `stance run --engine ray` command to finish it, "
             "or pass --allow-incomplete to merge what is there"
         )
+    destination = Path(destination)
+    if destination.resolve().is_relative_to(out.resolve()):
+        raise UsageError(f"--out {destination} is inside the run folder {out}: writing it there would replace or add "
+                         "to the run's own files; write the merged JSONL outside the folder")
+    check_writable(destination, "--out")
     index: list[tuple[str, str, int]] = []
     for path in sorted((out / PARTS).glob("part-*.jsonl")):
         with path.open("rb") as handle:
             offset = 0
-            for line in handle:
+            for number, line in enumerate(handle, start=1):
                 if line.strip():
-                    index.append((str(json.loads(line)["id"]), path.name, offset))
+                    index.append((str(_part_record(line, f"{path}:{number}")["id"]), path.name, offset))
                 offset += len(line)
     index.sort()
     for previous, current in itertools.pairwise(index):
@@ -1173,7 +1200,6 @@ def merge_parts(out: str | os.PathLike, destination: str | os.PathLike, *, allow
             raise StanceError(
                 f"{out}: id {current[0]!r} is in {previous[1]} and {current[1]}; remove the folder and rerun"
             )
-    destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     temporary = destination.with_name(f".tmp-{uuid.uuid4().hex}-{destination.name}")
     handles: dict[str, Any] = {}

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, StanceError
+from .errors import InputError, StanceError, UsageError, refuse_keyed
 from .registry import get_spec, locate
 from .runtime import batched_map, input_limit, loading, resolve_device, resolve_dtype, token_windows
 
@@ -56,7 +56,7 @@ class Encoder:
         from transformers import AutoConfig, AutoModel
 
         if not isinstance(batch_size, int) or batch_size < 1:
-            raise StanceError(f"expected batch_size to be a whole number >= 1; got {batch_size!r}")
+            raise UsageError(f"expected batch_size to be a whole number >= 1; got {batch_size!r}")
         self.spec = get_spec(model)
         self.path = locate(model)
         self.device = resolve_device(device)
@@ -115,6 +115,10 @@ class Encoder:
         import numpy as np
 
         single = isinstance(texts, str)
+        if not single:
+            refuse_keyed(texts, "texts to be a str or a list of str")
+            if isinstance(texts, bytes) or not isinstance(texts, Iterable):
+                raise InputError(f"expected texts to be a str or a list of str, got {type(texts).__name__}")
         items = [texts] if single else list(texts)
         _check_inputs(items, kind)
         if not items:
@@ -192,7 +196,8 @@ class Encoder:
             lead = prefix_ids if prefix_ids and ids[: len(prefix_ids)] == prefix_ids else []
             window = budget - len(lead)
             if window < 1:
-                raise StanceError(f"the prefix {prefix!r} leaves no room in {self.max_tokens} tokens")
+                raise UsageError(f"the prefix {prefix!r} leaves no room in {self.max_tokens} tokens; give max_tokens "
+                                 "room for the text")
             for chunk in token_windows(ids[len(lead) :], window, stride=max(1, window * 3 // 4)):
                 units.append(self._head + lead + chunk + self._tail)
                 owners.append(owner)

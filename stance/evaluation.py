@@ -139,6 +139,11 @@ def load_eval_set(path: str | os.PathLike) -> list[EvalExample]:
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".jsonl")
         if not files:
             raise InputError("the folder holds no .jsonl file; expected an eval set in JSONL", str(path))
+        others = sorted(p.name for p in path.iterdir() if p.is_file() and p not in files and not p.name.startswith(".")
+                        and p.suffix.lower() not in (".md", ".json"))  # a README and a baseline belong there
+        if others:
+            log.warning("%s: skipped %d file(s) that are not .jsonl (an eval set is read from its .jsonl files "
+                        "only): %s", path, len(others), ", ".join(others[:5]))
     elif path.is_file():
         files = [path]
     else:
@@ -157,10 +162,25 @@ def load_eval_set(path: str | os.PathLike) -> list[EvalExample]:
     return examples
 
 
+def require_gold(examples: Sequence[EvalExample], source: str | None = None) -> None:
+    """Refuse an eval set in which no document has gold: nothing could be scored (``stance eval`` checks this
+    before any model runs).
+
+    >>> require_gold([EvalExample("a", "Le titre monte.")])
+    Traceback (most recent call last):
+    stance.errors.InputError: none of its 1 documents has a gold 'clean', 'stance' or 'summary', so nothing ...
+    """
+    if not any(example.clean is not None or example.stance is not None or example.summary is not None
+               for example in examples):
+        raise InputError(f"none of its {len(examples)} documents has a gold 'clean', 'stance' or 'summary', so "
+                         "nothing could be scored; expected hand-labelled documents (to process texts without "
+                         "scoring them, use `stance run`)", source)
+
+
 def _as_examples(items: Iterable[Any]) -> list[EvalExample]:
     """Eval examples given in memory: :class:`EvalExample` objects, or mappings in the eval
     set's format (checked as a file's lines are)."""
-    if isinstance(items, str | bytes | Mapping):
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
         raise InputError(f"expected a path or a list of eval examples, got {type(items).__name__}")
     examples = []
     for index, item in enumerate(items):
@@ -173,6 +193,8 @@ def _as_examples(items: Iterable[Any]) -> list[EvalExample]:
             raise InputError(f"expected 'stance' to be one of {list(STANCE_LABELS)}, got {item.stance!r}",
                              f"item {index}")
         examples.append(item)
+    if not examples:
+        raise InputError("expected a path or a list of eval examples, got an empty list")
     return examples
 
 
@@ -198,6 +220,8 @@ def _parse_example(line: str, source: str) -> EvalExample:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise InputError(f"malformed JSON ({error.msg.removesuffix(' at')} at column {error.colno})", source) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to be read (a thousand levels or more)", source) from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}", source)
     for key in ("id", "text"):
@@ -554,6 +578,7 @@ def evaluate(
     predictions: str | os.PathLike | Iterable[Mapping[str, Any]] | None = None,
     lead: Any = None,
     bootstrap: BootstrapSettings | None = None,
+    source: str | None = None,
 ) -> Evaluation:
     """Score a pipeline (default: the default :class:`~stance.Pipeline`) on an eval set.
 
@@ -561,13 +586,15 @@ def evaluate(
     records. Pass ``predictions`` (records, or the JSONL written by
     ``stance run``) instead to score a run made elsewhere, e.g. on a GPU
     machine. ``lead`` is the summariser of the reference baseline (Lead-3 by
-    default), applied to the same cleaned text the model summarised.
+    default), applied to the same cleaned text the model summarised. ``source`` names
+    the eval set in the report when ``eval_set`` is given as examples (e.g. read
+    by :func:`load_eval_set`); a path names itself.
 
     >>> evaluation = stance.evaluate("eval/eval.jsonl")  # doctest: +SKIP
     >>> evaluation.scores["stance.macro_f1"]  # doctest: +SKIP
     0.71
     """
-    source = str(eval_set) if isinstance(eval_set, str | os.PathLike) else None
+    source = str(eval_set) if isinstance(eval_set, str | os.PathLike) else source
     examples = load_eval_set(eval_set) if isinstance(eval_set, str | os.PathLike) else _as_examples(eval_set)
     description: dict[str, Any] = {}
     if predictions is not None:
@@ -607,6 +634,9 @@ def _read_predictions(predictions: str | os.PathLike | Iterable[Mapping[str, Any
             records.append(json.loads(line))
         except json.JSONDecodeError as error:
             raise InputError(f"malformed JSON ({error.msg})", f"{path}:{number}") from None
+        except RecursionError:
+            raise InputError("JSON nested too deeply to be read (a thousand levels or more)",
+                             f"{path}:{number}") from None
     return records
 
 

@@ -50,11 +50,21 @@ def html_to_text(html: str, source: str | None = None) -> str:
     ...                     "et par les valeurs du luxe, dans des volumes étoffés.</p></article></body></html>")
     >>> text.split("\\n")[0], "Accueil" in text
     ('Titre', False)
+    >>> html_to_text("<p>Le groupe annonce une baisse de 4 % de ses ventes au troisième trimestre.</p>")
+    'Le groupe annonce une baisse de 4 % de ses ventes au troisième trimestre.'
     """
-    result = _trafilatura(source).bare_extraction(
-        html, include_comments=False, include_tables=True, deduplicate=False, with_metadata=True
-    )
-    text = "" if result is None else (result.text or "")
+    trafilatura = _trafilatura(source)
+
+    def extract(page: str) -> tuple[Any, str]:
+        result = trafilatura.bare_extraction(
+            page, include_comments=False, include_tables=True, deduplicate=False, with_metadata=True
+        )
+        return result, "" if result is None else (result.text or "")
+
+    result, text = extract(html)
+    if not text.strip() and "<body" not in html[:100_000].lower():
+        # a fragment (a few <p> of a JSONL "html" field): trafilatura finds a main text only inside a body
+        result, text = extract(f"<html><body>{html}</body></html>")
     if not text.strip():
         return ""
     title = (result.title or "").strip()
@@ -330,8 +340,15 @@ def check_writable(path: str | os.PathLike, option: str = "--out", *, folder: bo
 
     path = Path(path)
     fix = f"choose another {option}"
+    if str(path) == "-":
+        raise UsageError(f"{option} -: stance writes a file it can resume and check, not standard output; give a "
+                         "path (e.g. out/run.jsonl), then read it")
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise UsageError(f"{option} {path} is not a regular file (a device, a pipe or a socket); an output is a "
+                         f"file that a later run resumes; {fix}")
     if path.is_dir() and not folder:
-        raise UsageError(f"{option} {path} is a folder; expected a file path, e.g. {path / 'out.jsonl'}")
+        example = path / ("report.md" if option == "--report" else "out.jsonl")
+        raise UsageError(f"{option} {path} is a folder; expected a file path, e.g. {example}")
     if path.exists() and not path.is_dir() and folder:
         raise UsageError(f"{option} {path} is a file; expected a folder (it is created if missing); {fix}")
     ancestor = path if folder else path.parent
@@ -370,6 +387,9 @@ def read_documents(
 
     >>> docs = list(read_documents("seeds"))  # doctest: +SKIP
     """
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(f"expected a path (a file or a folder), got {type(path).__name__}; for texts, Documents "
+                         "or records in memory, use iter_documents (or Pipeline.run, which takes them too)")
     path = Path(path)
     if path.is_dir():
         files = input_files(path)
@@ -423,8 +443,28 @@ def file_sha256(path: str | os.PathLike) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def content_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's bytes, or of a folder's files (their relative names and contents, hidden
+    files left out): what a resumed run compares to tell whether a model folder is the same model, however
+    its path is typed and wherever it was moved.
+
+    >>> content_sha256("stance/models/line-model") == content_sha256("stance/models/../models/line-model/")
+    True
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return file_sha256(path)
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        name = file.relative_to(path).as_posix()
+        if not any(part.startswith(".") for part in file.relative_to(path).parts):
+            digest.update(f"{name}\0{file_sha256(file)}\n".encode())
+    return digest.hexdigest()
+
+
 def check_input(path: str | os.PathLike, hint: str = "") -> None:
-    """Refuse an input path that does not exist, saying what an input may be.
+    """Refuse an input path that does not exist, or that is neither a folder nor a regular file (a pipe, a
+    device), saying what an input may be.
 
     >>> check_input("no/such/folder")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -434,12 +474,23 @@ def check_input(path: str | os.PathLike, hint: str = "") -> None:
         raise InputError(
             "no such file or folder; expected a .txt or .html file, a folder of them or a .jsonl file" + hint, str(path)
         )
+    if not os.path.isdir(path) and not os.path.isfile(path):
+        raise InputError(
+            "is not a regular file (a pipe, a device or a socket?): it can be read only once, and a run reads its "
+            "input more than once (to check it, then to resume); save it to a .jsonl or .txt file first" + hint,
+            str(path),
+        )
 
 
 def check_input_kind(path: str | os.PathLike) -> None:
-    """Refuse, before any work, an input stance cannot read as documents: a table (.csv, .tsv,
-    .parquet: not one text), or HTML files without the extra that reads them."""
+    """Refuse, before any work, an input stance cannot read as documents: a folder without a document, a
+    PDF, a table (.csv, .tsv, .parquet: not one text), or HTML files without the extra that reads them."""
     path = Path(path)
+    if path.is_dir() and not input_files(path):
+        raise InputError("the folder holds no .txt or .html file; expected one file per document (or give a "
+                         ".jsonl file)", str(path))
+    if path.is_file() and _starts_with(path, b"%PDF-"):
+        raise InputError("is a PDF, not a text; extract its text first (e.g. pdftotext FILE.pdf FILE.txt)", shown(path))
     if path.is_file() and path.suffix.lower() in _TABLE_SUFFIXES:
         ray = "" if path.suffix.lower() == ".tsv" else " (`stance run --engine ray` reads .csv and .parquet)"
         raise UsageError(f"{shown(path)}: a {path.suffix} table, not a text; write one {{\"id\", \"text\"}} "
@@ -532,6 +583,9 @@ def _parse_record(line: str, source: str, warnings: tuple[str, ...], defer_html:
             f"malformed JSON ({error.msg.removesuffix(' at')} at column {error.colno}); expected one JSON object "
             "per line", source
         ) from None
+    except RecursionError:  # Python's JSON reader stops at about a thousand nested arrays or objects
+        raise InputError("JSON nested too deeply to be read (a thousand levels or more); expected one JSON object "
+                         "per line with 'id' and 'text'", source) from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}", source)
     if "text" in record and "html" in record:
@@ -624,6 +678,11 @@ def _as_document(item: Any, index: int) -> Document:
     elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
         doc_id = str(index) if item.get("id") is None else str(item["id"])
         text, warnings = item["text"], ()
+    elif isinstance(item, Mapping):
+        text = item.get("text")
+        got = "no 'text'" if "text" not in item else f"'text' {type(text).__name__} ({text!r:.40})"
+        raise InputError(f"expected a mapping with a 'text' string at position {index}, got one with {got} "
+                         "(a DataFrame's missing text is NaN: drop or fill those rows first)")
     else:
         raise InputError(
             f"expected a str, a Document or a mapping with a 'text' string at position {index}, "
@@ -732,7 +791,7 @@ def _describe_line(line: bytes, kind: str | None) -> str | None:
     """What is wrong with an output line for an output of ``kind`` (None: nothing)."""
     try:
         record = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         shown = line[:60].decode("utf-8", "replace").strip()
         return f"text that is not JSON ({shown!r})"
     if not isinstance(record, dict) or "id" not in record:

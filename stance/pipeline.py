@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 import time
 from collections import Counter
@@ -154,8 +155,10 @@ class Pipeline:
             raise UsageError(f"expected batch_size to be a whole number >= 1, got {batch_size!r}")
         if not isinstance(clean_workers, int) or isinstance(clean_workers, bool) or clean_workers < 1:
             raise UsageError(f"expected clean_workers to be a whole number >= 1, got {clean_workers!r}")
-        if neutral_weight is not None and not (isinstance(neutral_weight, int | float) and neutral_weight > 0):
-            raise UsageError(f"expected neutral_weight > 0 (or None for the classifier's own), got {neutral_weight!r}")
+        if neutral_weight is not None and not (isinstance(neutral_weight, int | float)
+                                               and 0 < neutral_weight < math.inf):
+            raise UsageError(f"expected neutral_weight > 0 and finite (or None for the classifier's own), got "
+                             f"{neutral_weight!r}")
         if cleaner is False:  # as summarizer=False and classifier=False leave their stage out
             cleaner, clean = None, False
         self.batch_size = batch_size

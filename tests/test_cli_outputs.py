@@ -384,3 +384,87 @@ def test_shards_of_one_run_share_an_output_one_after_the_other(tmp_path: Path) -
     for shard in ("0/2", "1/2"):
         assert main(["run", str(docs), "--out", str(out), "--summarizer", "lead", "--shard", shard]) == 0
     check_complete(out, 8)
+
+
+def test_a_report_over_the_settings_of_out_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write_jsonl(tmp_path / "x.jsonl", [DOC])
+    out = tmp_path / "o.jsonl"
+    assert main(["run", str(data), "--out", str(out), "--report", str(tmp_path / "o.settings.json")]) == 2
+    assert "where --out records the settings its records were made with" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_resumed_clean_knows_its_line_model_by_content_not_by_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stance.cleaning import TreeModel
+
+    model = tmp_path / "lm"
+    TreeModel.default().save(model)
+    data = write_jsonl(tmp_path / "x.jsonl", [DOC])
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(data), "--out", str(out), "--line-model", str(model)]) == 0
+    monkeypatch.chdir(tmp_path)  # the same model, its path typed another way: resumed
+    assert main(["clean", "x.jsonl", "--out", "o.jsonl", "--line-model", "lm/"]) == 0
+    capsys.readouterr()
+    spec = json.loads((model / "model.json").read_text(encoding="utf-8"))
+    spec["threshold"] = 0.25  # the same folder, retrained: another model
+    (model / "model.json").write_text(json.dumps(spec), encoding="utf-8")
+    assert main(["clean", "x.jsonl", "--out", "o.jsonl", "--line-model", "lm"]) == 2
+    assert "settings" in capsys.readouterr().err
+
+
+def test_a_weight_that_is_not_a_finite_number_is_refused_by_the_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    for value in ("inf", "nan", "0", "-1", "abc"):
+        with pytest.raises(SystemExit) as stop:
+            main(["classify", "x.jsonl", "--out", "o.jsonl", "--neutral-weight", value])
+        assert stop.value.code == 2
+        assert f"expected a number > 0 (finite), got {value}" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["clean", "x.jsonl", "--out", "o.jsonl", "--batch-docs", "abc"])
+    assert "expected a whole number >= 1, got abc" in capsys.readouterr().err
+
+
+def test_the_line_model_options_that_exclude_each_other_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["train-cleaner", "--no-rescuer", "--second-stage"])
+    assert stop.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_run_refuses_an_out_being_written_before_any_model_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import stance.pipeline
+    from stance.io import OutputLock
+
+    def no_models(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the models were loaded before OUT was checked")
+
+    monkeypatch.setattr(stance.pipeline.Pipeline, "__init__", no_models)
+    data, out = write_jsonl(tmp_path / "x.jsonl", [DOC]), tmp_path / "o.jsonl"
+    lock = OutputLock(out)
+    try:
+        for command in ("run", "classify"):
+            assert main([command, str(data), "--out", str(out)]) == 2
+            assert f"is being written by another stance process (pid {os.getpid()})" in capsys.readouterr().err
+    finally:
+        lock.release()
+
+
+def test_outputs_that_are_no_files_and_inputs_without_documents_are_refused_before_the_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write_jsonl(tmp_path / "x.jsonl", [DOC])
+    assert main(["clean", str(data), "--out", "-"]) == 2
+    assert "not standard output" in capsys.readouterr().err
+    assert main(["clean", str(data), "--out", "/dev/null"]) == 2
+    assert "/dev/null is not a regular file" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["clean", str(empty), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert "the folder holds no .txt or .html file" in capsys.readouterr().err
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n")
+    assert main(["clean", str(pdf), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert "is a PDF, not a text; extract its text first" in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists() and not Path("-").exists()

@@ -92,11 +92,15 @@ def test_a_cleaning_only_run_writes_clean_records(tmp_path: Path) -> None:
 
 def test_a_spec_carries_the_cleaners_line_model(tmp_path: Path) -> None:
     from stance.cleaning import LineModel, TreeModel
+    from stance.io import content_sha256
 
     assert "line_model" not in distributed.PipelineSpec().settings()  # as runs recorded it before the option
     TreeModel.default().save(tmp_path / "line-model")
     spec = distributed.PipelineSpec(line_model=str(tmp_path / "line-model"))
-    assert spec.settings()["line_model"] == str(tmp_path / "line-model")
+    digest = "sha256 " + content_sha256(tmp_path / "line-model")
+    assert spec.settings()["line_model"] == digest  # the model by its content, however its path is typed
+    assert distributed.PipelineSpec(line_model=str(tmp_path / "line-model") + "/../line-model").settings() == {
+        **spec.settings(), "line_model": digest}
     step = next(s for s in spec.make_cleaner().steps if isinstance(s, LineModel))
     assert step.model is not TreeModel.default()
     with pytest.raises(UsageError, match="clean=False turns cleaning off"):
@@ -215,6 +219,28 @@ def test_merge_joins_parts_in_id_order_and_refuses_incomplete_or_repeated(tmp_pa
         distributed.merge_parts(out, merged, allow_incomplete=True)
     with pytest.raises(UsageError, match=r"no manifest.json"):
         distributed.merge_parts(tmp_path, merged)
+    with pytest.raises(UsageError, match=r"absent: no such folder; expected the OUT folder"):
+        distributed.merge_parts(tmp_path / "absent", merged)
+
+
+def test_merge_refuses_a_damaged_part_and_an_out_inside_the_run(tmp_path: Path) -> None:
+    from stance.errors import InputError
+
+    out = tmp_path / "out"
+    _fake_run(out, {}, "f", {"part-a.jsonl": ["1", "2"]}, done=True)
+    part = out / "parts" / "part-a.jsonl"
+    before = part.read_bytes()
+    for inside in (part, out / "manifest.json", out / "all.jsonl"):
+        with pytest.raises(UsageError, match="is inside the run folder"):
+            distributed.merge_parts(out, inside)
+    assert part.read_bytes() == before
+    with pytest.raises(UsageError, match="is a folder; expected a file path"):
+        distributed.merge_parts(out, tmp_path)
+    for damage in (b"not json\n", b'{"text": "no id"}\n', b"\xff\xfe\n"):
+        part.write_bytes(before + damage)
+        with pytest.raises(InputError, match=r"part-a.jsonl:3: is no record of `stance run`"):
+            distributed.merge_parts(out, tmp_path / "all.jsonl")
+    assert not (tmp_path / "all.jsonl").exists()
 
 
 def test_the_local_engine_resumes_a_run_folder_after_a_failure(head_dir: Path, tmp_path: Path) -> None:

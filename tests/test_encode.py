@@ -8,7 +8,7 @@ import torch
 
 from stance import runtime
 from stance.encode import Encoder
-from stance.errors import DeviceError, InputError, ModelNotAvailableError, StanceError
+from stance.errors import DeviceError, InputError, ModelNotAvailableError, StanceError, UsageError
 from stance.runtime import native_bf16, token_windows
 
 SHORT = [
@@ -131,6 +131,11 @@ def test_bad_inputs_are_clear_errors(tiny_encoder):
         tiny_encoder.encode(["texte", b"octets"])
     with pytest.raises(InputError, match="item 0 is NoneType"):
         tiny_encoder.encode([None])
+    for bad, name in ((None, "NoneType"), (5, "int"), (b"texte", "bytes")):
+        with pytest.raises(InputError, match=f"expected texts to be a str or a list of str, got {name}"):
+            tiny_encoder.encode(bad)
+    with pytest.raises(InputError, match="got a dict, which would be read as its keys"):
+        tiny_encoder.encode({"a": "texte"})
 
 
 def test_encoders_of_one_checkpoint_share_its_tokenizer_until_it_is_rewritten(tiny_bert_dir, tmp_path):
@@ -153,7 +158,7 @@ def test_construction_errors(tiny_bert_dir, tmp_path, monkeypatch):
         Encoder(str(tmp_path / "nothing-here"))
     with pytest.raises(StanceError, match="input limit of 100 tokens is more than the model takes"):
         Encoder(str(tiny_bert_dir), device="cpu", max_tokens=100)
-    with pytest.raises(StanceError, match="batch_size"):
+    with pytest.raises(UsageError, match="batch_size"):  # a bad argument: exit 2, as Pipeline's
         Encoder(str(tiny_bert_dir), device="cpu", batch_size=0)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(DeviceError, match="no CUDA GPU"):

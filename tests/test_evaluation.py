@@ -624,3 +624,22 @@ def test_eval_examples_in_memory_may_be_mappings_and_are_checked() -> None:
         evaluate([EvalExample("x", "Le titre monte.", stance="positive")], predictions=records)
     with pytest.raises(InputError, match=r"item 0: expected a non-empty string 'text'"):
         evaluate([{"id": "x", "stance": "bullish"}], predictions=records)
+
+
+def test_an_eval_set_without_gold_is_refused_before_any_model_runs(tmp_path: Path, caplog,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "Le titre monte."}\n', encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("pas des données", encoding="utf-8")
+    assert main(["eval", str(tmp_path), "--out", str(tmp_path / "out")]) == 2  # the models would take seconds
+    assert "none of its 1 documents has a gold 'clean', 'stance' or 'summary'" in capsys.readouterr().err
+    assert "skipped 1 file(s) that are not .jsonl" in caplog.text and "notes.txt" in caplog.text
+    with pytest.raises(InputError, match="expected a path or a list of eval examples, got NoneType"):
+        evaluate(None)
+
+
+def test_eval_out_that_is_the_eval_set_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "Le titre monte.", "stance": "bullish"}\n',
+                                      encoding="utf-8")
+    assert main(["eval", str(tmp_path), "--out", str(tmp_path / "." )]) == 2
+    assert "is the eval set's folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]

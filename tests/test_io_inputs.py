@@ -199,3 +199,45 @@ def test_a_repeated_id_in_memory_is_reported_and_skipped() -> None:
     docs = list(iter_documents(items, on_error=lambda error: problems.append(str(error))))
     assert [d.text for d in docs] == ["Un.", "Deux."]
     assert problems == ["item 2: duplicate id 'a'; ids must be unique, this item was skipped"]
+
+
+def test_a_line_nested_too_deeply_is_reported_and_the_other_records_read(tmp_path: Path) -> None:
+    data = tmp_path / "deep.jsonl"
+    deep = '{"id": "b", "text": "ok", "meta": ' + "[" * 5000 + "]" * 5000 + "}"
+    data.write_text('{"id": "a", "text": "Le groupe annonce une hausse."}\n' + deep + "\n", encoding="utf-8")
+    docs, problems = read(data)
+    assert [doc.id for doc in docs] == ["a"]
+    assert problems == [f"{data}:2: JSON nested too deeply to be read (a thousand levels or more); expected one "
+                        "JSON object per line with 'id' and 'text'"]
+
+
+def test_a_pipe_given_as_the_input_is_refused_not_read_as_nothing(tmp_path: Path) -> None:
+    import os
+
+    from stance.io import check_input
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"pipe.txt: is not a regular file \(a pipe, a device or a socket\?\)"):
+        check_input(fifo)
+    with pytest.raises(InputError, match="is not a regular file"):
+        list(read_documents(fifo))
+
+
+def test_a_mapping_without_a_text_string_says_what_it_holds() -> None:
+    with pytest.raises(InputError, match=r"got one with 'text' float \(nan\) \(a DataFrame's missing text is NaN"):
+        list(iter_documents([{"id": "a", "text": float("nan")}]))
+    with pytest.raises(InputError, match="got one with no 'text'"):
+        list(iter_documents([{"id": "a", "titre": "Le CAC 40 monte."}]))
+    with pytest.raises(InputError, match=r"expected a path .* got list; for texts, Documents or records in memory, "
+                                         r"use iter_documents"):
+        list(read_documents(["Le CAC 40 monte."]))
+
+
+def test_an_html_fragment_without_a_body_keeps_its_text() -> None:
+    pytest.importorskip("trafilatura")
+    from stance.io import html_to_text
+
+    text = "Le groupe annonce une baisse de 4 % de ses ventes au troisième trimestre, en Europe surtout."
+    assert html_to_text(f"<p>{text}</p>") == text
+    assert html_to_text(f"<html><body><p>{text}</p></body></html>") == text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -467,8 +468,8 @@ def aggregate(
     >>> aggregate(passages, np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1]])).label   # the one-word passage weighs little
     'bullish'
     """
-    if not 0 < neutral_weight:
-        raise InputError(f"expected neutral_weight > 0, got {neutral_weight!r}")
+    if not 0 < neutral_weight < math.inf:
+        raise InputError(f"expected neutral_weight > 0 and finite, got {neutral_weight!r}")
     if len(passages) == 0:
         return DocumentStance("neutral", {"bullish": 0.0, "skeptical": 0.0, "neutral": 1.0})
     proba = np.asarray(proba, dtype=np.float64).reshape(len(passages), len(LABELS))

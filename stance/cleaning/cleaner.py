@@ -63,8 +63,23 @@ class Cleaner:
         if steps is not None and line_model is not None:
             raise UsageError("line_model= replaces the default steps' line model; with steps= of your own, "
                              "give the LineModel(model=...) among them")
+        if steps is not None and not isinstance(steps, str | bytes) and isinstance(steps, Iterable):
+            steps = list(steps)
+        if steps is not None and (not isinstance(steps, list) or not all(isinstance(step, Step) for step in steps)):
+            raise UsageError(f"expected steps to be a list of Step objects (e.g. default_steps() with some left out), "
+                             f"got {steps!r:.80}")
+        if not isinstance(opening_lines, int) or isinstance(opening_lines, bool) or opening_lines < 0:
+            raise UsageError(f"expected opening_lines to be a whole number >= 0, got {opening_lines!r}")
         self.steps = list(steps) if steps is not None else default_steps(opening_lines, line_model)
         self._line_model = None if line_model is None or isinstance(line_model, TreeModel) else str(line_model)
+        # what the model is, not where: a resumed run compares it (the same folder typed another way is the same
+        # model; a model retrained in place is another)
+        self._line_model_sha256 = None
+        if self._line_model is not None:
+            from ..io import file_sha256
+
+            model = Path(self._line_model)
+            self._line_model_sha256 = file_sha256(model / "model.json" if model.is_dir() else model)
         # The line model keeps caches and, while a batch is cleaned, the batch's line counts: a Cleaner
         # shared by threads cleans one call at a time.
         self._lock = threading.RLock()
@@ -79,8 +94,21 @@ class Cleaner:
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
-        """How run reports name the cleaner: with the line model's folder when it is not the shipped one."""
-        return "Cleaner" if self._line_model is None else f"Cleaner (line model {self._line_model})"
+        """How run reports name the cleaner: with the line model's folder and the start of its SHA-256 when it
+        is not the shipped one."""
+        if self._line_model is None:
+            return "Cleaner"
+        return f"Cleaner (line model {self._line_model}, sha256 {self._line_model_sha256[:12]})"
+
+    @property
+    def identity(self) -> str:
+        """What a resumed output compares to tell whether the same cleaner made its records: ``"Cleaner"``,
+        or the line model's SHA-256 (its content, wherever its folder is and however its path is typed).
+
+        >>> Cleaner().identity
+        'Cleaner'
+        """
+        return "Cleaner" if self._line_model is None else f"Cleaner (line model sha256 {self._line_model_sha256})"
 
     def clean(self, text: str, doc_id: str | None = None, warnings: Sequence[str] = ()) -> Cleaned:
         """Clean one text; ``warnings`` (what reading it noticed, e.g. a cp1252

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -21,8 +22,19 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..document import Document
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, OutOfMemory, StanceError, UsageError, exit_code
-from ..io import JsonlWriter, check_input, check_input_kind, check_not_input, check_output, check_writable
+from ..io import (
+    JsonlWriter,
+    OutputLock,
+    check_input,
+    check_input_kind,
+    check_not_input,
+    check_output,
+    check_writable,
+    content_sha256,
+    settings_path,
+)
 from .distributed import add_engine_arguments, add_merge_command, run_into_folder, run_ray
+from .options import positive_float, positive_int
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -130,9 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
         "summaries, or a seq2seq model: registry name (mt5-xlsum, barthez-orangesum), hub id or path",
     )
     summarize.add_argument("--no-clean", action="store_true", help="summarise the text as given, without cleaning")
-    summarize.add_argument("--max-sentences", type=_positive_int, default=3, metavar="N",
+    summarize.add_argument("--max-sentences", type=positive_int, default=3, metavar="N",
                            help="sentences per extractive summary (default 3)")
-    summarize.add_argument("--max-words", type=_positive_int, metavar="N", help="words per extractive summary")
+    summarize.add_argument("--max-words", type=positive_int, metavar="N", help="words per extractive summary")
     summarize.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
     summarize.set_defaults(func=run_summarize)
     add_models_command(commands)
@@ -186,15 +198,8 @@ def add_io_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--overwrite", action="store_true", help="start OUT afresh instead of resuming")
     parser.add_argument(
-        "--batch-docs", type=_positive_int, default=32, metavar="N", help="documents per batch (default 32)"
+        "--batch-docs", type=positive_int, default=32, metavar="N", help="documents per batch (default 32)"
     )
-
-
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
-    return number
 
 
 def _workers(value: str) -> int:
@@ -202,7 +207,7 @@ def _workers(value: str) -> int:
     scheduler sets it, where the system tells it)."""
     if value != "auto":
         try:
-            return _positive_int(value)
+            return positive_int(value)
         except (ValueError, argparse.ArgumentTypeError):
             raise argparse.ArgumentTypeError(f"expected a whole number >= 1 or auto, got {value}") from None
     try:
@@ -223,10 +228,15 @@ def check_outputs(args: argparse.Namespace, kind: str | None = None) -> None:
         if Path(report).resolve() == Path(args.out).resolve():
             raise UsageError(f"the report {report} would overwrite --out {args.out}; give --out a .jsonl name "
                              "or --report another path")
+        if Path(report).resolve() == settings_path(args.out).resolve():
+            raise UsageError(f"the report {report} would overwrite {settings_path(args.out)}, where --out records "
+                             "the settings its records were made with; give --report another path")
         outputs.append(("--report", report))
     for option, path in outputs:
         check_not_input(path, args.input, option)
         check_writable(path, option)
+    if Path(args.out).parent.is_dir():  # another process writing OUT: refused now, before any model loads
+        OutputLock(args.out).release()
     if kind is not None:
         check_output(args.out, kind, overwrite=args.overwrite)
 
@@ -278,6 +288,12 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
     # what makes the records (not the device, nor the shard: those may change between resumes)
     settings = {"command": kind, "stance": __version__,
                 **{stage: text for stage, text in pipeline.describe().items() if stage != "encoder"}}
+    if hasattr(pipeline.cleaner, "identity"):  # the line model by its content, not by the path as typed
+        settings["cleaner"] = pipeline.cleaner.identity
+    for option in ("model", "stance_model"):  # a model folder by its content (a name stands for itself)
+        folder = getattr(args, option, None)
+        if folder is not None and os.path.isdir(folder):
+            settings[f"{option} sha256"] = content_sha256(folder)
     if pipeline.neutral_weight is not None:
         settings["neutral_weight"] = pipeline.neutral_weight
     with JsonlWriter(args.out, overwrite=args.overwrite, kind=kind, inputs=args.input, settings=settings) as out:
@@ -295,7 +311,7 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
     if stats.flags:  # one line for the run, not one per document (--verbose names each document)
         flagged = ", ".join(f"{flag} {count}" for flag, count in stats.flags.most_common())
         log.warning("documents flagged by cleaning (see each record's \"flags\"): %s", flagged)
-    return problems.exit_status(EXIT_OK)
+    return problems.exit_status(EXIT_OK, processed=written + stats.skipped)
 
 
 def add_models_command(commands: argparse._SubParsersAction) -> None:
@@ -361,11 +377,17 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from ..evaluation import compare, evaluate, load_baseline, write_report
+    from ..evaluation import compare, evaluate, load_baseline, load_eval_set, require_gold, write_report
 
     check_writable(args.out, "--out", folder=True)
+    if Path(args.path).is_dir() and Path(args.out).resolve() == Path(args.path).resolve():
+        raise UsageError(f"--out {args.out} is the eval set's folder: its predictions.jsonl would be read as eval "
+                         "data by the next `stance eval`; choose another --out")
     baseline = load_baseline(args.baseline) if args.baseline else None  # a bad baseline fails before the models run
-    evaluation = evaluate(args.path, predictions=args.predictions)
+    examples = load_eval_set(args.path)
+    if baseline is None:  # nothing to score, and no gate to fail: refused before the models run
+        require_gold(examples, args.path)
+    evaluation = evaluate(examples, predictions=args.predictions, source=str(args.path))
     comparison = compare(evaluation, baseline) if baseline else None
     paths = write_report(evaluation, args.out, comparison)
     width = max(map(len, evaluation.metrics), default=0)
@@ -411,9 +433,9 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     classify.add_argument("--no-clean", action="store_true", help="classify the text as given, without cleaning")
     classify.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
     classify.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on an Ampere or newer GPU, else fp32)")
-    classify.add_argument("--batch-size", type=_positive_int, metavar="N", help="passages per model batch")
+    classify.add_argument("--batch-size", type=positive_int, metavar="N", help="passages per model batch")
     classify.add_argument(
-        "--neutral-weight", type=float, metavar="W",
+        "--neutral-weight", type=positive_float, metavar="W",
         help="how much neutral passages count against opinionated ones in a document under the fixed rule "
         "(default 0.5; the lora backend weighs passages with its learnt aggregation instead)",
     )
@@ -456,13 +478,13 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
                        "passage model unchanged), the last step of a full training run alone")
     train.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
     train.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on an Ampere or newer GPU, else fp32)")
-    train.add_argument("--batch-size", type=_positive_int, metavar="N", help="examples per batch")
+    train.add_argument("--batch-size", type=positive_int, metavar="N", help="examples per batch")
     tuning = train.add_argument_group("fine-tuning (lora and transformer)")
     tuning.add_argument("--epochs", type=float, help="passes over the data (default 3)")
     tuning.add_argument("--learning-rate", type=float,
                         help="AdamW learning rate (default: lora 3e-3, transformer 3e-5)")
-    tuning.add_argument("--layers", type=_positive_int, metavar="K", help="lora: adapt the top K layers (default 3)")
-    tuning.add_argument("--rank", type=_positive_int, metavar="R", help="lora: adapter rank (default 16)")
+    tuning.add_argument("--layers", type=positive_int, metavar="K", help="lora: adapt the top K layers (default 3)")
+    tuning.add_argument("--rank", type=positive_int, metavar="R", help="lora: adapter rank (default 16)")
     tuning.add_argument("--domain-balance", type=float, metavar="B",
                         help="lora: weigh a text of a domain of n texts n^-B in the loss, from 0 (every text alike) "
                         "to 1 (every domain alike); default 0.5, chosen by cross-validation")
@@ -471,8 +493,8 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
                         "tenth (default 0: the held-out tenth, the final training then on the other nine tenths); "
                         "with N >= 2 the final training uses every text, and the same adapter and head come out "
                         "whatever N is; the shipped model used 5")
-    tuning.add_argument("--grad-accum", type=_positive_int, metavar="N", help="gradient accumulation steps")
-    tuning.add_argument("--max-length", type=_positive_int, metavar="N", help="tokens per training text")
+    tuning.add_argument("--grad-accum", type=positive_int, metavar="N", help="gradient accumulation steps")
+    tuning.add_argument("--max-length", type=positive_int, metavar="N", help="tokens per training text")
     tuning.add_argument("--seed", type=int, help="random seed (default 0)")
     train.set_defaults(func=run_train)
 
@@ -506,33 +528,32 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
                        "1; 4 is better in cross-validation on French pages but loses article lines at the seeds' "
                        "edges: docs/design.md)")
     train.add_argument("--out", metavar="DIR", help="where to save model.json and its card")
-    train.add_argument("--folds", type=_positive_int, default=5, help="cross-validation folds (default 5)")
+    train.add_argument("--folds", type=positive_int, default=5, help="cross-validation folds (default 5)")
     train.add_argument("--threshold", type=float,
                        help="skip cross-validation and use this content-probability threshold (with the "
                        "shipped model's boosting settings, or --second-stage's, unless they are given)")
-    train.add_argument("--iterations", type=_positive_int,
+    train.add_argument("--iterations", type=positive_int,
                        help="boosting iterations (default: chosen by cross-validation with the depth and rate; "
                        "100 with --second-stage)")
-    train.add_argument("--depth", type=_positive_int,
+    train.add_argument("--depth", type=positive_int,
                        help="tree depth (default: chosen by cross-validation with the iterations and rate; 6 "
                        "with --second-stage)")
     train.add_argument("--learning-rate", type=float,
                        help="boosting learning rate (default: chosen by cross-validation with the iterations "
                        "and depth; 0.1 with --second-stage)")
-    train.add_argument("--second-stage", action="store_true",
+    stages = train.add_mutually_exclusive_group()
+    stages.add_argument("--second-stage", action="store_true",
                        help="a second stage that reads the first stage's probabilities along each page and "
                        "decides every line, instead of the rescuer (better by cross-validation on the "
                        "multilingual pages, not on the French ones, and it drops more article lines at the "
                        "seeds' edges: not the shipped default; docs/design.md)")
-    train.add_argument("--no-rescuer", action="store_true",
+    stages.add_argument("--no-rescuer", action="store_true",
                        help="one stage only: no rescuer (by default a second stage learns from the lines the "
                        "first stage drops, out of fold, and keeps those it calls content; docs/design.md)")
     train.set_defaults(func=run_train_cleaner)
 
 
 def run_train_cleaner(args: argparse.Namespace) -> int:
-    import math
-
     from ..cleaning import training
     from ..io import check_artefact_folder
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import EXIT_FAILED, EXIT_OK, UsageError
+from .options import positive_int
 
 if TYPE_CHECKING:
     from .reporting import InputProblems
@@ -29,24 +30,17 @@ def add_engine_arguments(run: argparse.ArgumentParser) -> None:
                        help="local (default): this process; ray: a Ray cluster (see --address)")
     group.add_argument("--address", metavar="ADDR",
                        help="the Ray cluster to use, e.g. ray://head:10001 or auto (default: start one here)")
-    group.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+    group.add_argument("--workers", type=positive_int, default=1, metavar="N",
                        help="model actors per stage (default 1)")
     group.add_argument("--summarize-gpus", type=float, default=0.0, metavar="F",
                        help="GPU share of each summarising actor, e.g. 0.5 (default 0: CPU)")
     group.add_argument("--classify-gpus", type=float, default=0.0, metavar="F",
                        help="GPU share of each stance actor (default 0: CPU); the default stages share one "
                        "encoder and run in one actor holding both shares")
-    group.add_argument("--clean-batch", type=_positive_int, default=256, metavar="N",
+    group.add_argument("--clean-batch", type=positive_int, default=256, metavar="N",
                        help="documents per cleaning task (default 256)")
-    group.add_argument("--num-cpus", type=_positive_int, metavar="N",
+    group.add_argument("--num-cpus", type=positive_int, metavar="N",
                        help="logical CPUs of a local cluster (default: this machine's, at least what the run needs)")
-
-
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
-    return number
 
 
 def add_merge_command(commands: argparse._SubParsersAction) -> None:

@@ -36,11 +36,14 @@ class InputProblems:
         self.errors.append(error)
         print(f"stance: error: {error}", file=sys.stderr)
 
-    def exit_status(self, otherwise: int) -> int:
-        """``EXIT_FAILED`` (with a closing line on stderr) when any document failed, else ``otherwise``."""
+    def exit_status(self, otherwise: int, processed: int | None = None) -> int:
+        """``EXIT_FAILED`` (with a closing line on stderr) when any document failed, else ``otherwise``;
+        ``processed``, when known, says how many documents were processed all the same."""
         if not self.errors:
             return otherwise
-        print(f"stance: {len(self.errors)} input problem(s); the other documents were processed", file=sys.stderr)
+        rest = ("no document was processed" if processed == 0
+                else "the other documents were processed")
+        print(f"stance: {len(self.errors)} input problem(s); {rest}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -187,6 +187,7 @@ def test_property_output_lines_are_normalised_input_lines_and_nothing_is_invente
 def test_a_cleaner_with_another_line_model(tmp_path: Path) -> None:
     from stance.cleaning import LineModel, TreeModel
     from stance.errors import InputError, UsageError
+    from stance.io import file_sha256
 
     folder = tmp_path / "line-model"
     TreeModel.default().save(folder)
@@ -195,9 +196,17 @@ def test_a_cleaner_with_another_line_model(tmp_path: Path) -> None:
     assert step.model is not TreeModel.default() and step.model.spec == TreeModel.default().spec
     text = "Accueil\n\nLe CAC 40 a gagné 1 % vendredi, porté par les banques et le luxe, dans des volumes étoffés."
     assert cleaner.clean(text).text == Cleaner().clean(text).text
-    assert repr(cleaner) == f"Cleaner (line model {folder})" and repr(Cleaner()) == "Cleaner"
+    digest = file_sha256(folder / "model.json")
+    assert repr(cleaner) == f"Cleaner (line model {folder}, sha256 {digest[:12]})" and repr(Cleaner()) == "Cleaner"
+    assert cleaner.identity == f"Cleaner (line model sha256 {digest})" == Cleaner(line_model=folder / ".").identity
     with pytest.raises(UsageError, match="with steps= of your own"):
         Cleaner(steps=[LineModel()], line_model=folder)
+    for steps in ("Comments", [object()], 5):
+        with pytest.raises(UsageError, match="expected steps to be a list of Step objects"):
+            Cleaner(steps=steps)
+    with pytest.raises(UsageError, match="expected opening_lines to be a whole number >= 0, got -1"):
+        Cleaner(opening_lines=-1)
+    assert len(Cleaner(steps=(step for step in [LineModel()])).steps) == 1  # any iterable of steps
     with pytest.raises(InputError, match=r"no line model at .*stance train-cleaner --out DIR"):
         Cleaner(line_model=tmp_path / "absent")
 
