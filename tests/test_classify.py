@@ -332,6 +332,27 @@ def test_load_training_data_names_the_bad_line(tmp_path: Path) -> None:
     path.write_text('{"text": "Bon.", "label": "bullish"}\nnot json\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.jsonl:2: not valid JSON"):
         load_training_data(path)
+    for line, message in [
+        ('{"text": "Bon.", "label": "bullish", "x": ' + "[" * 3000 + "]" * 3000 + "}", "JSON nested too deeply"),
+        ('{"text": "Bon \\ud800.", "label": "bullish"}', "'text' holds a lone surrogate"),
+        ('{"text": "Bon.", "stance": "bullish"}',
+         r"expected a 'label' among .*, got none \(keys \['stance', 'text'\]\)"),
+    ]:
+        path.write_text(line + "\n", encoding="utf-8")
+        with pytest.raises(InputError, match=f"bad.jsonl:1: {message}"):
+            load_training_data(path)
+
+
+def test_copies_of_a_training_text_are_kept_once_so_that_cv_does_not_see_them_twice(tmp_path: Path, caplog) -> None:
+    path = tmp_path / "copies.jsonl"
+    records = [{"text": "Le titre bondit de 8 %.", "label": "bullish"},
+               {"text": "Le titre chute.", "label": "skeptical"},
+               {"text": "le titre  bondit de 8 %.", "label": "bullish"},
+               {"text": "Le titre chute.", "label": "neutral"}]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert load_training_data(path) == (["Le titre bondit de 8 %.", "Le titre chute."], ["bullish", "skeptical"])
+    assert ("2 training text(s) repeat an earlier one (case and spaces aside), 1 of them with another label"
+            in caplog.text)
 
 
 # ------------------------------------------------------------------------- embedding backend

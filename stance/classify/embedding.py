@@ -206,8 +206,12 @@ class EmbeddingStanceClassifier(HeadStanceClassifier):
         folder = Path(path)
         data = self.to_dict()
         folder.mkdir(parents=True, exist_ok=True)
+        # head.json goes first and comes back last: a save cut short leaves a folder that does not load,
+        # never a new head beside an old card (or a half-written card beside a head that loads)
+        card = head_card(data)
+        (folder / HEAD_FILE).unlink(missing_ok=True)
+        _write_atomic(folder / CARD_FILE, card)
         _write_json(folder / HEAD_FILE, data)
-        _write_atomic(folder / CARD_FILE, head_card(data))
         return folder
 
     @classmethod

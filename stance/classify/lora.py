@@ -289,6 +289,8 @@ class LoraStanceClassifier(HeadStanceClassifier):
             raise InputError(f"expected folds = 0 (a calibration split) or a whole number >= 2, got {folds!r}")
         if folds == 0 and not 0 < calibration_split < 0.5:
             raise InputError(f"expected calibration_split in (0, 0.5), got {calibration_split!r}")
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+            raise InputError(f"expected seed to be a whole number >= 0, got {seed!r}")
         if not 0 <= warmup_ratio < 1:
             raise InputError(f"expected warmup_ratio in [0, 1), got {warmup_ratio!r}")
         if not 0 <= domain_balance <= 1:
@@ -539,6 +541,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         if counts.min() < needed:
             raise InputError(f"expected at least {needed} examples of each label, got "
                              f"{dict(zip(LABELS, counts.tolist(), strict=True))}; add examples")
+        self._lora_config()  # layers the encoder does not have: refused before any text is encoded
         torch.manual_seed(self.seed)
         model = self.encoder.model
         for parameter in model.parameters():
@@ -744,8 +747,8 @@ class LoraStanceClassifier(HeadStanceClassifier):
         temporary.write_bytes(payload)
         os.replace(temporary, folder / ADAPTER_FILE)
         _write_json(folder / ADAPTER_CONFIG_FILE, config)
+        _write_atomic(folder / CARD_FILE, lora_card(data, adapter_bytes=len(payload)))
         _write_json(folder / HEAD_FILE, data)
-        _write_atomic(folder / CARD_FILE, lora_card(data, adapter_bytes=(folder / ADAPTER_FILE).stat().st_size))
         return folder
 
     @classmethod

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document import LABELS
 from ..errors import InputError
-from ..io import file_sha256
+from ..io import file_sha256, has_lone_surrogate
 from .base import StanceClassifier
 from .embedding import EmbeddingStanceClassifier
 from .lora import LoraStanceClassifier
@@ -131,14 +131,30 @@ def load_training_data(path: str | os.PathLike | None = None) -> tuple[list[str]
     """Texts and labels of a JSONL training set (``{"text", "label", ...}`` per line).
 
     Only ``text`` and ``label`` are read: the other fields describe the examples
-    and must never become features.
+    and must never become features. Of copies of one text (case and spaces aside),
+    the first is kept, with a warning.
 
     >>> texts, labels = load_training_data()          # models/training/stance_fr.jsonl
     >>> len(texts), sorted(set(labels))
     (540, ['bullish', 'neutral', 'skeptical'])
     """
     records = _read_records(Path(path) if path is not None else default_training_file())
-    return [record["text"] for record in records], [record["label"] for record in records]
+    # Copies of one text (case and spaces aside) would sit on both sides of a cross-validation split and
+    # inflate its scores: the first is kept (the lora backend groups them instead, load_training_records).
+    kept: dict[str, dict[str, Any]] = {}
+    conflicts = 0
+    for record in records:
+        key = " ".join(record["text"].casefold().split())
+        if key in kept:
+            conflicts += kept[key]["label"] != record["label"]
+        else:
+            kept[key] = record
+    if len(kept) < len(records):
+        log.warning("%d training text(s) repeat an earlier one (case and spaces aside), %d of them with another "
+                    "label: the first of each is kept, so that no copy sits on both sides of a cross-validation "
+                    "split; review them against the convention (models/training/README.md)",
+                    len(records) - len(kept), conflicts)
+    return [record["text"] for record in kept.values()], [record["label"] for record in kept.values()]
 
 
 def _read_records(source: Path) -> list[dict[str, Any]]:
@@ -157,8 +173,16 @@ def _read_records(source: Path) -> list[dict[str, Any]]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputError(f"not valid JSON ({error.msg}); expected {{\"text\", \"label\"}}", where) from error
+        except RecursionError:
+            raise InputError("JSON nested too deeply to be read (a thousand levels or more); expected "
+                             "{\"text\", \"label\"}", where) from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
             raise InputError("expected an object with a non-empty str 'text'", where)
+        if has_lone_surrogate(record["text"]):
+            raise InputError("'text' holds a lone surrogate (an escape such as \\ud800 that is no Unicode "
+                             "character); repair or drop this record", where)
+        if "label" not in record:
+            raise InputError(f"expected a 'label' among {list(LABELS)}, got none (keys {sorted(record)[:6]})", where)
         if record.get("label") not in LABELS:
             raise InputError(f"expected 'label' among {list(LABELS)}, got {record.get('label')!r}", where)
         records.append(record)
@@ -404,7 +428,7 @@ def check_output_folder(folder: str | os.PathLike, backend: str, option: str = "
             return f"{'an' if held[:1] in 'aeiou' else 'a'} {held} classifier"
         return "files that are no saved stance classifier"
 
-    check_artefact_folder(folder, foreign, f"a {backend} classifier", option)
+    check_artefact_folder(folder, foreign, f"{'an' if backend[:1] in 'aeiou' else 'a'} {backend} classifier", option)
 
 
 def _check_documents(documents: Sequence[dict[str, Any]], calibration: Sequence[dict[str, Any]] = ()) -> None:

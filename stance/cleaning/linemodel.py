@@ -32,6 +32,7 @@ reruns it until it drops nothing, so cleaning a cleaned text changes nothing.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Sequence
 from importlib import resources
@@ -215,8 +216,17 @@ class TreeModel:
         if path.suffix != ".json":
             path.mkdir(parents=True, exist_ok=True)
             path = path / "model.json"
-        path.write_text(json.dumps(self.spec, separators=(",", ":")), encoding="utf-8")
+        temporary = path.with_name(f".{path.name}.tmp")
+        try:  # a save cut short leaves the model that was there, never half a file
+            temporary.write_text(self.dumps(), encoding="utf-8")
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
         return path
+
+    def dumps(self) -> str:
+        """The JSON text :meth:`save` writes."""
+        return json.dumps(self.spec, separators=(",", ":"))
 
     def first_stage(self, X: np.ndarray) -> np.ndarray:
         """The first stage's probability that each line (row of ``X``, a document's lines in order)

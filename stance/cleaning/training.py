@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import inspect
 import json
+import os
 import random
 import re
 import time
@@ -33,6 +34,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from ..errors import InputError
+from ..io import has_lone_surrogate
 from .comments import Comments
 from .dedup import Deduplicate
 from .features import CONTEXT, FEATURES, context_features, line_keys
@@ -67,6 +69,15 @@ def read_page(page: dict, source: str | None = None) -> dict:
     if not all(label in (1, 0, -1) and not isinstance(label, bool) for label in page["labels"]):
         wrong = next(label for label in page["labels"] if label not in (1, 0, -1) or isinstance(label, bool))
         raise InputError(f"page {page.get('id')!r}: label {wrong!r}; {expected}", source)
+    for key in ("id", "site", "url", "source"):  # what names a page and its site (grouping, cards)
+        value = page.get(key)
+        if value is not None and not (isinstance(value, str) or (key == "id" and isinstance(value, int)
+                                                                 and not isinstance(value, bool))):
+            raise InputError(f"page {page.get('id')!r}: {key!r} is {type(value).__name__} ({value!r:.40}); expected "
+                             f"a string or none; {expected}", source)
+    if any(has_lone_surrogate(line) for line in page["lines"]):
+        raise InputError(f"page {page.get('id')!r}: a line holds a lone surrogate (an escape such as \\ud800 that is "
+                         "no Unicode character); repair or drop this page", source)
     if len(page["lines"]) != len(page["labels"]):
         raise InputError(
             f"page {page.get('id')!r}: {len(page['lines'])} lines but {len(page['labels'])} labels; "
@@ -113,6 +124,9 @@ def read_pages(paths: Iterable[str | Path]) -> list[dict]:
         except json.JSONDecodeError as error:
             raise InputError(f"malformed JSON ({error.msg} at column {error.colno}); expected one page per line",
                              f"{file}:{number}") from None
+        except RecursionError:
+            raise InputError("JSON nested too deeply to be read (a thousand levels or more); expected one page per "
+                             "line", f"{file}:{number}") from None
         except (UnicodeDecodeError, OSError, EOFError) as error:
             raise InputError(f"cannot be read ({error}); expected a UTF-8 .jsonl(.gz) file of pages",
                              f"{file}:{number + 1}" if isinstance(error, UnicodeDecodeError) else str(file)) from None
@@ -120,6 +134,38 @@ def read_pages(paths: Iterable[str | Path]) -> list[dict]:
         raise InputError(f"no labelled pages found in {', '.join(map(str, files)) or 'the paths given'}; expected "
                          ".jsonl(.gz) files of line-labelled pages")
     return pages
+
+
+def foreign_to_line_model(folder: Path, names: set[str]) -> str | None:
+    """What a folder holds that saving a line model there would overwrite or mix with (None: a line model,
+    its card, or nothing), for :func:`~stance.io.check_artefact_folder`."""
+    others = sorted(names - {"model.json", "README.md"})
+    if others or "model.json" not in names:
+        return f"files that are no line model ({', '.join(others[:3] or sorted(names))})"
+    try:
+        spec = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        spec = None
+    if not (isinstance(spec, dict) and "trees" in spec and "threshold" in spec):
+        return "a model.json that is no line model of `stance train-cleaner`"
+    return None
+
+
+def check_labelled(pages: Sequence[dict]) -> None:
+    """Refuse pages a line model cannot learn from: it learns content from furniture, so it needs lines
+    labelled 1 (content) and lines labelled 0 (furniture); -1 (unsure) lines are not learnt from.
+
+    >>> check_labelled([{"labels": [1, 1, -1]}])
+    Traceback (most recent call last):
+    stance.errors.InputError: the pages hold 2 content lines (label 1) and no furniture line (label 0); ...
+    """
+    counts = Counter(label for page in pages for label in page["labels"])
+    if counts[1] == 0 or counts[0] == 0:
+        raise InputError(
+            f"the pages hold {counts[1] or 'no'} content line{'s' * (counts[1] > 1)} (label 1) and "
+            f"{counts[0] or 'no'} furniture line{'s' * (counts[0] > 1)} (label 0); a line model learns one from "
+            "the other, so it needs both (unsure lines, -1, are not learnt from): add pages with the missing kind"
+        )
 
 
 def page_features(
@@ -644,6 +690,7 @@ def train(
     ``rescuer``. ``features`` may give :func:`page_features` of the pages, computed before."""
     if rescuer and second is None:
         raise ValueError("a rescuer is a second stage: give its settings (second=SECOND_STAGE)")
+    check_labelled(pages)
     features = features if features is not None else page_features(pages, augment=augment)
     rescue_below = threshold if rescuer else None
     first, second_trees = fit_stages(pages, features, folds=folds, second=second, rescue_below=rescue_below, **fit)
@@ -816,9 +863,12 @@ def default_output() -> Path:
 
 
 def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources: Sequence[Path]) -> None:
-    """Write ``model.json`` and its card ``README.md`` into ``folder``."""
+    """Write ``model.json`` and its card ``README.md`` into ``folder``: the model last, so that a save
+    cut short (an error while the card is made, a full disk, Ctrl-C) leaves a folder that does not load
+    rather than a new model beside an old card."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = model.save(folder)
+    path = folder / "model.json"
+    size = len(model.dumps().encode("utf-8"))
     info = model.spec["info"]
     scores = (
         "Cross-validation grouped by site ("
@@ -875,7 +925,7 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
     card = CARD.format(
         command=retrain_command(model, selected=bool(results and results.get("selection")),
                                 cross_validated=bool(results)),
-        size=path.stat().st_size / 1e6,
+        size=size / 1e6,
         pages=info["pages"],
         sites=info["sites"],
         lines=info["labelled_lines"],
@@ -885,7 +935,14 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
         sources=", ".join(f"`{s.name}`" for s in sources),
         scores=scores,
     )
-    (folder / "README.md").write_text(card, encoding="utf-8")
+    path.unlink(missing_ok=True)
+    temporary = folder / ".README.md.tmp"
+    try:
+        temporary.write_text(card, encoding="utf-8")
+        os.replace(temporary, folder / "README.md")
+    finally:
+        temporary.unlink(missing_ok=True)
+    model.save(path)
 
 
 _FIT_OPTIONS = {"iterations": "--iterations", "max_depth": "--depth", "learning_rate": "--learning-rate"}

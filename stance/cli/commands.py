@@ -34,7 +34,7 @@ from ..io import (
     settings_path,
 )
 from .distributed import add_engine_arguments, add_merge_command, run_into_folder, run_ray
-from .options import positive_float, positive_int
+from .options import natural_int, positive_float, positive_int
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -495,7 +495,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
                         "whatever N is; the shipped model used 5")
     tuning.add_argument("--grad-accum", type=positive_int, metavar="N", help="gradient accumulation steps")
     tuning.add_argument("--max-length", type=positive_int, metavar="N", help="tokens per training text")
-    tuning.add_argument("--seed", type=int, help="random seed (default 0)")
+    tuning.add_argument("--seed", type=natural_int, help="random seed, a whole number >= 0 (default 0)")
     train.set_defaults(func=run_train)
 
 
@@ -568,8 +568,7 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     if args.french_weight is not None and not math.isfinite(args.french_weight):
         raise UsageError(f"--french-weight {args.french_weight}: expected a finite weight > 0 (default 1)")
     out = Path(args.out) if args.out else training.default_output()
-    check_artefact_folder(out, lambda folder, names: None if "model.json" in names else "files that are no line model",
-                          "a line model")
+    check_artefact_folder(out, training.foreign_to_line_model, "a line model")
     paths = [Path(p) for p in args.data] if args.data else [training.default_pages_folder()]
     if not args.no_french_pages:
         paths.append(training.french_pages_file())
@@ -577,18 +576,23 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     if args.with_documents:
         paths.append(training.french_documents_file())
         pages += training.document_pages(paths[-1])
+    training.check_labelled(pages)
     training.weigh_pages(pages, training.FRENCH_WEIGHT if args.french_weight is None else args.french_weight)
     sites = len({p["group"] for p in pages})
-    print(f"{len(pages)} pages from {sites} sites", flush=True)
-    if args.folds > sites:
-        raise UsageError(f"--folds {args.folds}: the folds are grouped by site and the pages come from {sites} "
-                         f"sites; use --folds {sites} or fewer, or add pages of other sites")
+    print(f"{len(pages)} pages from {sites} site{'s' * (sites != 1)}", flush=True)
     results = None
     threshold = args.threshold
     given = {"iterations": args.iterations, "max_depth": args.depth, "learning_rate": args.learning_rate}
     fit = {name: value for name, value in given.items() if value is not None}
     second = training.SECOND_STAGE if args.second_stage else None
     rescuer = not (args.second_stage or args.no_rescuer)
+    # folds grouped by site: to choose the threshold (and settings), and inside a second stage's training
+    if (threshold is None or second is not None or rescuer) and args.folds > sites:
+        fewer = (f"use --folds {sites} or fewer, or add pages of other sites" if sites >= 2 else
+                 "add pages of another site (a page's site is its 'site', else its url's host, else its id), or "
+                 "give --threshold and --no-rescuer to train one stage without cross-validation")
+        raise UsageError(f"--folds {args.folds}: the folds are grouped by site and the pages come from {sites} "
+                         f"site{'s' * (sites != 1)}; {fewer}")
     if second is not None and not fit:
         fit = dict(training.FIRST_STAGE)
         print(f"two stages: the first {fit}, the second {second} (docs/design.md)", flush=True)
@@ -660,7 +664,7 @@ def run_train(args: argparse.Namespace) -> int:
     if wrong:
         flags = ", ".join("--" + key.replace("_", "-").replace("gradient-accumulation-steps", "grad-accum")
                           for key in wrong)
-        raise InputError(f"{flags} do not apply to --backend {args.backend}")
+        raise InputError(f"{flags} {'do' if len(wrong) > 1 else 'does'} not apply to --backend {args.backend}")
     if args.documents is not None:
         options["documents"] = args.documents
     if args.calibration_documents is not None:

@@ -25,6 +25,24 @@ def positive_int(value: str) -> int:
     return number
 
 
+def natural_int(value: str) -> int:
+    """A whole number of at least 0 (a seed).
+
+    >>> natural_int("0")
+    0
+    >>> natural_int("-1")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: expected a whole number >= 0, got -1
+    """
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value}")
+    return number
+
+
 def positive_float(value: str) -> float:
     """A finite number above 0.
 

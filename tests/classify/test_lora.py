@@ -261,6 +261,8 @@ def test_bad_settings_and_missing_artefacts_say_what_to_do(tmp_path: Path) -> No
         LoraStanceClassifier(layers=0)
     with pytest.raises(InputError, match="expected learning_rate to be a finite number > 0, got inf"):
         LoraStanceClassifier(learning_rate=float("inf"))
+    with pytest.raises(InputError, match="expected seed to be a whole number >= 0, got -1"):
+        LoraStanceClassifier(seed=-1)
     with pytest.raises(UnknownModelError, match="stance train --backend lora"):
         LoraStanceClassifier.load(tmp_path)
 
@@ -662,3 +664,13 @@ def test_only_the_default_training_calls_its_card_the_default(tiny_lora) -> None
     data = json.loads((folder / "head.json").read_text(encoding="utf-8"))
     assert "trained_on" not in data and "the same command on the same data and machine" in card  # a CPU run
     assert "trained on a cuda device, whose kernels" in lora_card({**data, "trained_on": "cuda"})
+
+
+def test_more_layers_than_the_encoder_has_are_refused_before_any_text_is_encoded(tiny_encoder, monkeypatch) -> None:
+    def no_encoding(*args, **kwargs):
+        raise AssertionError("texts were encoded before the settings were checked")
+
+    monkeypatch.setattr(LoraStanceClassifier, "_cache", no_encoding)
+    layers = int(tiny_encoder.model.config.num_hidden_layers) + 1
+    with pytest.raises(InputError, match=f"expected layers <= {layers - 1} .* got {layers}"):
+        _fit(tiny_encoder, layers=layers)

@@ -4,6 +4,7 @@ import json
 import pickle
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -529,6 +530,11 @@ def test_pages_in_french_weigh_more_in_training_as_told(tmp_path: Path) -> None:
         ('{"text": "a"}\n', r"pages.jsonl:1: not a line-labelled page"),
         ('{"lines": ["a"], "labels": [1]}\n{oops\n', r"pages.jsonl:2: malformed JSON"),
         ("\n", r"no labelled pages found in .*pages.jsonl"),
+        ('{"lines": ["a"], "labels": [1], "meta": ' + "[" * 3000 + "]" * 3000 + "}\n",
+         r"pages.jsonl:1: JSON nested too deeply to be read"),
+        ('{"id": "p1", "site": 7, "lines": ["a"], "labels": [1]}\n', r"pages.jsonl:1: page 'p1': 'site' is int \(7\)"),
+        ('{"id": "p1", "url": ["x"], "lines": ["a"], "labels": [1]}\n', r"page 'p1': 'url' is list"),
+        ('{"id": "p1", "lines": ["a \\ud800"], "labels": [1]}\n', r"page 'p1': a line holds a lone surrogate"),
     ],
 )
 def test_bad_pages_name_their_line(tmp_path: Path, content: str, message: str) -> None:
@@ -587,3 +593,63 @@ def test_documents_that_cannot_be_read_say_where_and_what_was_expected(tmp_path:
     documents.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         document_pages(documents)
+
+
+def test_train_cleaner_refuses_pages_of_one_kind_a_foreign_model_json_and_folds_it_cannot_make(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stance.cleaning.training import check_labelled
+    from stance.cli import main
+
+    pages = tiny_pages()
+    def write(name: str, labels: Callable[[list], list]) -> str:
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"id": p["id"], "site": p["group"], "lines": p["lines"],
+                                            "labels": labels(list(map(int, p["labels"])))}) + "\n"
+                                for p in pages), encoding="utf-8")
+        return str(path)
+
+    base = ["--no-french-pages", "--threshold", "0.4", "--no-rescuer"]
+    for name, labels, message in [
+        ("content.jsonl", lambda ls: [1] * len(ls), "and no furniture line (label 0)"),
+        ("unsure.jsonl", lambda ls: [-1] * len(ls), "hold no content line (label 1) and no furniture line"),
+    ]:
+        out = tmp_path / f"model-{name}"
+        assert main(["train-cleaner", "--data", write(name, labels), *base, "--out", str(out)]) == 2
+        assert message in capsys.readouterr().err
+        assert not out.exists()
+    with pytest.raises(InputError, match="a line model learns one from the other"):
+        check_labelled([{"labels": [0, 0]}])
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "model.json").write_text('{"weights": [1, 2]}', encoding="utf-8")
+    data = write("pages.jsonl", lambda ls: ls)
+    assert main(["train-cleaner", "--data", data, *base, "--out", str(foreign)]) == 2
+    assert "a model.json that is no line model" in capsys.readouterr().err
+    assert (foreign / "model.json").read_text(encoding="utf-8") == '{"weights": [1, 2]}'
+    one_site = tmp_path / "one-site.jsonl"
+    one_site.write_text("".join(json.dumps({"id": p["id"], "site": "a.fr", "lines": p["lines"],
+                                            "labels": list(map(int, p["labels"]))}) + "\n" for p in pages),
+                        encoding="utf-8")
+    assert main(["train-cleaner", "--data", str(one_site), "--no-french-pages", "--out", str(tmp_path / "o")]) == 2
+    assert "come from 1 site; add pages of another site" in capsys.readouterr().err
+    # without cross-validation (a threshold, no second stage), one site is enough
+    assert main(["train-cleaner", "--data", str(one_site), *base, "--out", str(tmp_path / "o")]) == 0
+    assert TreeModel.load(tmp_path / "o").threshold == 0.4
+
+
+def test_a_save_cut_short_leaves_no_model_that_loads_beside_an_old_card(tiny_model: TreeModel, tmp_path: Path) -> None:
+    from stance.cleaning.training import save_with_card, shipped_fit
+
+    info = {"pages": 24, "sites": 6, "labelled_lines": 240, "fit": shipped_fit(), "second": None}
+    tiny_model = TreeModel({**tiny_model.spec, "info": info})
+    folder = tmp_path / "model"
+    save_with_card(tiny_model, folder, None, [])
+    assert TreeModel.load(folder).spec == tiny_model.spec
+    (folder / "README.md").unlink()
+    (folder / "README.md").mkdir()  # the card cannot be written (as on a full disk)
+    with pytest.raises(OSError):
+        save_with_card(tiny_model, folder, None, [])
+    with pytest.raises(InputError, match="no line model at"):
+        TreeModel.load(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md"]  # no temporary file left either
