@@ -180,6 +180,10 @@ class Boilerplate(LineRules):
                 "section avertissement", "engage que", "engagent que", "performances pass", "propres recherches",
                 "dyor", "affili", "sponsoris", "publi-r", "publir", "publi-i", "publii",
             ),
+            # as the rule above: a line longer than any disclaimer is an article pasted as one line or a long
+            # paragraph that quotes one (188 lines of the French training and development pages match it,
+            # the longest 415 characters)
+            max_len=2000,
         ),
         Rule(
             SUBSCRIPTION,

@@ -20,6 +20,7 @@ to mean anything. Words are the white-space tokens of the line's key (see
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import combinations
@@ -269,9 +270,11 @@ class Deduplicate(Step):
             run: list[int] = []
             previous = j - 1
             for index in range(i, j):
-                copy = next((p for p in later[keys[index]] if p > max(j - 1, previous + 1)), None)
-                if copy is None:
+                positions = later[keys[index]]  # ascending: the first after the bound, by bisection
+                at = bisect_right(positions, max(j - 1, previous + 1))
+                if at == len(positions):
                     break
+                copy = positions[at]
                 run.append(index)
                 previous = copy
             if len(run) >= 2:

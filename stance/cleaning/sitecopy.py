@@ -8,7 +8,7 @@ fintech et des cryptoactifs"). What tells them from the article is the
 document around them:
 
 - :func:`advertisers_copy`: a paragraph that names a brand found nowhere else in
-  the document, and that addresses the reader ("vous", "votre", an imperative
+  the document (whose other lines hold more text than it does), and that addresses the reader ("vous", "votre", an imperative
   in -ez) while selling (an offer, a free trial, "sans engagement", a price
   "dès 59 €", "accompagne", "conseiller dédié"), or sells twice over. An article
   names its companies more than once, and reports offers rather than makes them.
@@ -86,7 +86,10 @@ def brands(line: str) -> list[str]:
     names = []
     for match in _CAPITALISED.finditer(line):
         words = match.group().split()
-        opens = match.start() == 0 or line[: match.start()].rstrip()[-1:] in ".:!?—–-«\"("
+        before = match.start() - 1  # the last character before the name that is not a space (no copy of the
+        while before >= 0 and line[before].isspace():  # text before it: a long line stays linear)
+            before -= 1
+        opens = match.start() == 0 or (line[before] if before >= 0 else "") in ".:!?—–-«\"("
         while len(words) > 1 and words[0] in _NO_BRAND:
             words, opens = words[1:], False
         name = " ".join(words)
@@ -106,6 +109,10 @@ def advertisers_copy(lines: Sequence[str]) -> set[int]:
             if text is None:
                 text = "\n".join(lines)
             rest = text.replace(line, "", 1)
+            # an advertiser's copy is a small part of a page: where the rest is no longer than the paragraph
+            # (a one-paragraph text, a title and its paragraph), nothing tells an advertisement from the article
+            if len(rest) - len(lines) + 1 <= len(line):
+                continue
             if any(name not in rest and name.split()[-1] not in rest for name in names):
                 found.add(index)
     return found

@@ -272,3 +272,12 @@ def test_french_rules_are_left_out_for_text_in_another_language() -> None:
               "Sponsorisé · Partenaire"]
     assert EXTRA.find(english) == {}
     assert EXTRA.find(french) == {1: "advertising"}
+
+
+def test_an_article_pasted_as_one_line_is_no_disclaimer_for_the_clause_it_quotes() -> None:
+    """A disclaimer is a line, not an article pasted as one line that quotes one."""
+    clause = "Cette note ne constitue pas un conseil en investissement."
+    assert STEP.check(clause) == "disclaimer"
+    article = ("Le CAC 40 a gagné 2 % ce lundi, porté par les banques et le luxe, et les analystes restent confiants "
+               "pour la fin de l'année. " * 12 + clause + " Les volumes sont restés élevés toute la séance. " * 12)
+    assert len(article) > 2000 and STEP.check(article) is None

@@ -59,3 +59,21 @@ def test_the_line_model_drops_them_in_french_documents_with_their_reasons() -> N
     drops = LineModel(site_copy=True).find(lines)
     assert drops[0] == "site tagline" and drops[4] == "advertising"
     assert 0 not in LineModel(site_copy=False).find(lines)  # what the step saves
+
+
+def test_a_text_of_one_paragraph_or_a_title_and_its_paragraph_is_no_advertisement() -> None:
+    """With nothing around it longer than itself, nothing tells a pitch from the article it is."""
+    news = ("Si vous roulez au diesel, Bercy versera dès janvier une prime de 2 000 euros avec le concours de "
+            "Mobilis Auto, qui accompagne les ménages dans leur demande, sans frais ni engagement.")
+    assert advertisers_copy([news]) == set()
+    assert advertisers_copy(["Une prime pour les conducteurs de diesel", news]) == set()
+    assert advertisers_copy([*ARTICLE[:3], news, *ARTICLE[3:]]) == {3}  # inside an article, it is one
+
+
+def test_brands_of_a_very_long_line_take_linear_time() -> None:
+    import time
+
+    line = "Le groupe Ardent Gestion a relevé ses objectifs. Avec Vélia Vie, épargnez sans frais. " * 20_000  # 1.7 MB
+    start = time.process_time()
+    assert len(brands(line)) == 40_000
+    assert time.process_time() - start < 10  # 0.1 s here; a copy of the text before each name took minutes
