@@ -7,7 +7,10 @@ What it does, in order:
    runs on documents that show a sign of such damage: it costs more than the
    rest of cleaning together, and the signs below are necessary for every
    fix it makes with the settings used here.
-2. Line breaks (CRLF, CR, U+2028/2029, NEL) become ``\\n``.
+2. Line breaks (CRLF, CR, U+2028/2029, vertical tab, form feed) become ``\\n``. NEL
+   (U+0085) is a C1 control, which in scraped text is a cp1252 byte decoded as
+   Latin-1: step 1 makes it the ``"…"`` it was (one that step 1 left would
+   become ``\\n``).
 3. Invisible characters that break word matching are removed: zero-width
    space, word joiner, BOM, soft hyphen, and control characters. Zero-width
    (non-)joiners are kept: emoji sequences and some scripts need them.
@@ -22,6 +25,8 @@ Curly quotes, guillemets and apostrophes are kept as written.
 
 >>> normalise("Le prix\\u00a0: en hausse\\r\\nde 5\\u202f%\\u200b")
 'Le prix : en hausse\\nde 5 %'
+>>> normalise("Le titre monte\\u0085 puis recule")
+'Le titre monte… puis recule'
 """
 
 from __future__ import annotations
