@@ -8,9 +8,10 @@ fintech et des cryptoactifs"). What tells them from the article is the
 document around them:
 
 - :func:`advertisers_copy`: a paragraph that names a brand found nowhere else in
-  the document (whose other lines hold more text than it does), and that addresses the reader ("vous", "votre", an imperative
-  in -ez) while selling (an offer, a free trial, "sans engagement", a price
-  "dès 59 €", "accompagne", "conseiller dédié"), or sells twice over. An article
+  the document (whose other lines hold more text than it does), and that
+  addresses the reader ("vous", "votre", an imperative in -ez) while selling
+  (an offer, a free trial, "sans engagement", a price "dès 59 €",
+  "accompagne", "conseiller dédié"), or sells twice over. An article
   names its companies more than once, and reports offers rather than makes them.
 - :func:`taglines`: among the first three lines, a name and a phrase about the
   medium ("Rente & Garanties — le magazine de la protection sociale"), or that
