@@ -114,13 +114,8 @@ class Encoder:
         """
         import numpy as np
 
-        single = isinstance(texts, str)
-        if not single:
-            refuse_keyed(texts, "texts to be a str or a list of str")
-            if isinstance(texts, bytes) or not isinstance(texts, Iterable):
-                raise InputError(f"expected texts to be a str or a list of str, got {type(texts).__name__}")
-        items = [texts] if single else list(texts)
-        _check_inputs(items, kind)
+        items, single = check_texts(texts)
+        _check_kind(kind)
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
         (result,) = self.encode_with(items, kind, self._last_hidden_state, batch_size=batch_size, progress=progress)
@@ -151,7 +146,8 @@ class Encoder:
         """
         import numpy as np
 
-        _check_inputs(texts, kind)
+        texts, _ = check_texts(texts)
+        _check_kind(kind)
         if not texts:
             raise InputError("expected at least one text to encode_with; encode gives the empty array")
         units, owners = self._units(texts, self.spec.prefix(kind))
@@ -207,15 +203,31 @@ class Encoder:
         return [self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state]
 
 
-def _check_inputs(texts: list[Any], kind: str) -> None:
+def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise InputError(f"expected kind to be 'passage' or 'query'; got {kind!r}")
-    for index, text in enumerate(texts):
+
+
+def check_texts(texts: object, what: str = "texts") -> tuple[list[str], bool]:
+    """The texts as a list, and whether a single ``str`` was given: what every model stage is given,
+    refused when it is not text (a mapping or a table would be read as its keys, bytes as numbers).
+
+    >>> check_texts("Le CAC 40 monte.")
+    (['Le CAC 40 monte.'], True)
+    """
+    if isinstance(texts, str):
+        return [texts], True
+    refuse_keyed(texts, f"{what} to be a str or a list of str")
+    if isinstance(texts, bytes) or not isinstance(texts, Iterable):
+        raise InputError(f"expected {what} to be a str or a list of str, got {type(texts).__name__}")
+    items = list(texts)
+    for index, text in enumerate(items):
         if not isinstance(text, str):
             raise InputError(
-                f"expected texts to be str; item {index} is {type(text).__name__} ({text!r:.60}); "
+                f"expected {what} to be str; item {index} is {type(text).__name__} ({text!r:.60}); "
                 "decode bytes with .decode('utf-8') first"
             )
+    return items, False
 
 
 def pad_ids(rows: Sequence[list[int]], pad_id: int, device: Any) -> tuple[Any, Any]:

@@ -39,7 +39,7 @@ import numpy as np
 from . import __version__
 from .document import Document
 from .errors import InputError, StanceError, UsageError
-from .io import has_lone_surrogate
+from .io import has_lone_surrogate, json_line
 from .metrics import (
     METRICS_VERSION,
     ROUGE_KEYS,
@@ -217,11 +217,9 @@ def _utf8_lines(path: Path, what: str) -> Iterator[tuple[int, str]]:
 
 def _parse_example(line: str, source: str) -> EvalExample:
     try:
-        record = json.loads(line)
+        record = json_line(line, source)
     except json.JSONDecodeError as error:
         raise InputError(f"malformed JSON ({error.msg.removesuffix(' at')} at column {error.colno})", source) from None
-    except RecursionError:
-        raise InputError("JSON nested too deeply to be read (a thousand levels or more)", source) from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}", source)
     for key in ("id", "text"):
@@ -631,12 +629,9 @@ def _read_predictions(predictions: str | os.PathLike | Iterable[Mapping[str, Any
     records = []
     for number, line in _utf8_lines(path, "the JSONL written by `stance run`"):
         try:
-            records.append(json.loads(line))
+            records.append(json_line(line, f"{path}:{number}"))
         except json.JSONDecodeError as error:
             raise InputError(f"malformed JSON ({error.msg})", f"{path}:{number}") from None
-        except RecursionError:
-            raise InputError("JSON nested too deeply to be read (a thousand levels or more)",
-                             f"{path}:{number}") from None
     return records
 
 

@@ -456,9 +456,9 @@ def content_sha256(path: str | os.PathLike) -> str:
         return file_sha256(path)
     digest = hashlib.sha256()
     for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        name = file.relative_to(path).as_posix()
-        if not any(part.startswith(".") for part in file.relative_to(path).parts):
-            digest.update(f"{name}\0{file_sha256(file)}\n".encode())
+        name = file.relative_to(path)
+        if not any(part.startswith(".") for part in name.parts):
+            digest.update(f"{name.as_posix()}\0{file_sha256(file)}\n".encode())
     return digest.hexdigest()
 
 
@@ -575,17 +575,31 @@ def _read_jsonl_lines(path: Path, on_error: ErrorHandler, defer_html: bool = Fal
         log.warning("%s: holds no record (an empty file); expected one {\"id\", \"text\"} object per line", shown(path))
 
 
+def json_line(line: str | bytes, source: str, expected: str = "") -> Any:
+    """``json.loads(line)``, where a value nested too deeply for Python's JSON reader (about a thousand
+    arrays or objects) is the :class:`InputError` of ``source`` (``expected``: what the line should be)
+    rather than a ``RecursionError`` that would stop a whole run; malformed JSON still raises
+    ``json.JSONDecodeError``, which each reader words for its format.
+
+    >>> json_line("[" * 5000 + "]" * 5000, "a.jsonl:2", "expected a record")
+    Traceback (most recent call last):
+    stance.errors.InputError: a.jsonl:2: JSON nested too deeply to be read (a thousand levels or more); expected ...
+    """
+    try:
+        return json.loads(line)
+    except RecursionError:
+        raise InputError("JSON nested too deeply to be read (a thousand levels or more)"
+                         + (f"; {expected}" if expected else ""), source) from None
+
+
 def _parse_record(line: str, source: str, warnings: tuple[str, ...], defer_html: bool = False) -> Document:
     try:
-        record = json.loads(line)
+        record = json_line(line, source, "expected one JSON object per line with 'id' and 'text'")
     except json.JSONDecodeError as error:
         raise InputError(
             f"malformed JSON ({error.msg.removesuffix(' at')} at column {error.colno}); expected one JSON object "
             "per line", source
         ) from None
-    except RecursionError:  # Python's JSON reader stops at about a thousand nested arrays or objects
-        raise InputError("JSON nested too deeply to be read (a thousand levels or more); expected one JSON object "
-                         "per line with 'id' and 'text'", source) from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}", source)
     if "text" in record and "html" in record:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from ..document import LABELS
-from ..errors import InputError, StanceError, UnknownModelError, refuse_keyed
+from ..encode import check_texts as _check_texts
+from ..errors import InputError, StanceError, UnknownModelError
 
 if TYPE_CHECKING:
     from ..encode import Encoder
@@ -40,23 +41,6 @@ def _check_settings(whole: dict[str, object], positive: dict[str, object]) -> No
     for name, value in positive.items():
         if not (isinstance(value, int | float) and 0 < value < float("inf")):
             raise InputError(f"expected {name} to be a finite number > 0, got {value!r}")
-
-
-def _check_texts(texts: object, what: str = "texts") -> tuple[list[str], bool]:
-    """The texts as a list, and whether a single ``str`` was given."""
-    if isinstance(texts, str):
-        return [texts], True
-    refuse_keyed(texts, f"{what} to be a str or a list of str")
-    if isinstance(texts, bytes) or not isinstance(texts, Iterable):
-        raise InputError(f"expected {what} to be a str or a list of str, got {type(texts).__name__}")
-    items = list(texts)
-    for index, text in enumerate(items):
-        if not isinstance(text, str):
-            raise InputError(
-                f"expected {what} to be str; item {index} is {type(text).__name__} ({text!r:.60}); "
-                "decode bytes with .decode('utf-8') first"
-            )
-    return items, False
 
 
 def _check_labels(labels: object, count: int) -> np.ndarray:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document import LABELS
 from ..errors import InputError
-from ..io import file_sha256, has_lone_surrogate
+from ..io import file_sha256, has_lone_surrogate, json_line
 from .base import StanceClassifier
 from .embedding import EmbeddingStanceClassifier
 from .lora import LoraStanceClassifier
@@ -99,6 +99,11 @@ def load_training_records(paths: Sequence[str | os.PathLike]) -> list[dict[str, 
     return records
 
 
+def _copy_key(text: str) -> str:
+    """The form under which two training texts are copies of one text: case and spaces aside."""
+    return " ".join(text.casefold().split())
+
+
 def _merge_copies(records: list[dict[str, str]]) -> None:
     """Give the examples of one text (case and spaces aside) one group: the union of their groups."""
     parent: dict[str, str] = {}
@@ -111,7 +116,7 @@ def _merge_copies(records: list[dict[str, str]]) -> None:
     first: dict[str, dict[str, str]] = {}
     labels: dict[str, set[str]] = {}
     for record in records:
-        key = " ".join(record["text"].casefold().split())
+        key = _copy_key(record["text"])
         labels.setdefault(key, set()).add(record["label"])
         if key in first:
             a, b = root(first[key]["group"]), root(record["group"])
@@ -144,7 +149,7 @@ def load_training_data(path: str | os.PathLike | None = None) -> tuple[list[str]
     kept: dict[str, dict[str, Any]] = {}
     conflicts = 0
     for record in records:
-        key = " ".join(record["text"].casefold().split())
+        key = _copy_key(record["text"])
         if key in kept:
             conflicts += kept[key]["label"] != record["label"]
         else:
@@ -170,12 +175,9 @@ def _read_records(source: Path) -> list[dict[str, Any]]:
             continue
         where = f"{source}:{number}"
         try:
-            record = json.loads(line)
+            record = json_line(line, where, 'expected {"text", "label"}')
         except json.JSONDecodeError as error:
             raise InputError(f"not valid JSON ({error.msg}); expected {{\"text\", \"label\"}}", where) from error
-        except RecursionError:
-            raise InputError("JSON nested too deeply to be read (a thousand levels or more); expected "
-                             "{\"text\", \"label\"}", where) from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
             raise InputError("expected an object with a non-empty str 'text'", where)
         if has_lone_surrogate(record["text"]):

@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from ..errors import InputError
-from ..io import has_lone_surrogate
+from ..io import has_lone_surrogate, json_line
 from .comments import Comments
 from .dedup import Deduplicate
 from .features import CONTEXT, FEATURES, context_features, line_keys
@@ -118,15 +118,13 @@ def read_pages(paths: Iterable[str | Path]) -> list[dict]:
             with opener(file, "rt", encoding="utf-8") as handle:
                 for number, line in enumerate(handle, start=1):
                     if line.strip():
-                        page = read_page(json.loads(line), f"{file}:{number}")
+                        page = read_page(json_line(line, f"{file}:{number}", "expected one page per line"),
+                                         f"{file}:{number}")
                         if page["lines"]:
                             pages.append(page)
         except json.JSONDecodeError as error:
             raise InputError(f"malformed JSON ({error.msg} at column {error.colno}); expected one page per line",
                              f"{file}:{number}") from None
-        except RecursionError:
-            raise InputError("JSON nested too deeply to be read (a thousand levels or more); expected one page per "
-                             "line", f"{file}:{number}") from None
         except (UnicodeDecodeError, OSError, EOFError) as error:
             raise InputError(f"cannot be read ({error}); expected a UTF-8 .jsonl(.gz) file of pages",
                              f"{file}:{number + 1}" if isinstance(error, UnicodeDecodeError) else str(file)) from None
