@@ -9,6 +9,9 @@ The rules are written for scraped French news: abbreviations (``M.``, ``Mme``,
 ellipses, « » and “ ” quotes, bullet lines, headings without final punctuation
 and emoji. A line is a paragraph, except that a hard-wrapped line (one that does
 not end a sentence, followed by a line that starts in lower case) continues it.
+A sentence starts with a capital, a digit, a quote or an emoji, except in a
+paragraph written in lower case throughout (forum posts, chat), where a
+lower-case word after a full stop, ``?`` or ``!`` starts one too.
 
 >>> [s.text for s in segment("M. Dupont est arrivé. Il a dit : « Bonjour. » Puis il est parti.")]
 ['M. Dupont est arrivé.', 'Il a dit : « Bonjour. »', 'Puis il est parti.']
@@ -44,6 +47,7 @@ ABBREVIATIONS = frozenset(
     av apr cf env vol chap art fig éd ed ex sq tél tel fax min max hab
     janv févr fév avr juil sept oct nov déc
     cie éts ets coll dir trad réf ref op ibid id vs resp
+    i.e e.g
     """.split()
 )
 
@@ -282,9 +286,42 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
+def _writes_in_lower_case(body: str) -> bool:
+    """Whether the paragraph's writer does not capitalise sentences: its first word is in lower case
+    (not ``eDreams`` or ``iPhone``) and so is every letter that follows a sentence's end punctuation
+    (forum posts, chat, some scraped social text). A single capital after such punctuation says the
+    writer does capitalise.
+
+    >>> _writes_in_lower_case("le cac 40 monte. les banques suivent")
+    True
+    >>> _writes_in_lower_case("le cac 40 monte. Les banques suivent. puis le luxe")
+    False
+    """
+    first = _WORD.search(body)
+    if first is None or not first.group(0).islower():
+        return False
+    return not any(body[match.end()].isupper() for match in _END.finditer(body) if match.end() < len(body))
+
+
+def _starts_lower_case_sentence(body: str, index: int, punct: str) -> bool:
+    """Whether, in a paragraph written in lower case, the word at ``index`` after ``punct`` starts a
+    sentence: a lower-case word (not a web address) after a full stop, ``?`` or ``!``. An ellipsis
+    is left out: French writers use it for a pause inside the sentence as often as for its end."""
+    if "…" in punct or ".." in punct or not body[index].islower():
+        return False
+    word = body[index:].split(maxsplit=1)[0]
+    return "://" not in word and not word.startswith("www.")
+
+
 def _sentence_bounds(body: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of one paragraph, relative to the paragraph."""
+    """(start, end) of each sentence of one paragraph, relative to the paragraph.
+
+    In a paragraph written in lower case throughout (:func:`_writes_in_lower_case`), a lower-case
+    letter after end punctuation starts a sentence; elsewhere it continues one ("Pourquoi ? parce
+    que.").
+    """
     quotes = _quote_regions(body)
+    lower_case = _writes_in_lower_case(body)
 
     def quoted(cut: int) -> bool:
         return any(start < cut <= end for start, end in quotes)
@@ -293,12 +330,15 @@ def _sentence_bounds(body: str) -> list[tuple[int, int]]:
     for match in _END.finditer(body):
         punct_start = match.start("punct")
         next_start = match.end()
-        if next_start >= len(body) or not _starts_sentence(body, next_start):
+        punct = match.group("punct")
+        if next_start >= len(body) or not (
+            _starts_sentence(body, next_start)
+            or (lower_case and _starts_lower_case_sentence(body, next_start, punct))
+        ):
             continue
         cut = match.start("space")
         if quoted(cut):
             continue
-        punct = match.group("punct")
         if punct == "." and _is_abbreviation(body, punct_start):
             continue
         # "(...)" and "[…]" mark an elision inside a quotation, not an end

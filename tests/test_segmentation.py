@@ -157,6 +157,31 @@ def test_a_lower_case_word_after_a_question_mark_continues_the_sentence() -> Non
     assert texts("Pourquoi ? parce que.") == ["Pourquoi ? parce que."]
 
 
+def test_a_paragraph_written_in_lower_case_is_split_into_sentences() -> None:
+    assert texts("le cac 40 monte de 1,5 %. les banques suivent ! et m. dupont ? il vend.") == [
+        "le cac 40 monte de 1,5 %.",
+        "les banques suivent !",
+        "et m. dupont ?",
+        "il vend.",
+    ]
+
+
+def test_lower_case_writing_keeps_ellipses_addresses_and_abbreviations_inside_the_sentence() -> None:
+    assert texts("je garde... enfin je crois. voir https://t.co/x i.e. demain.") == [
+        "je garde... enfin je crois.",
+        "voir https://t.co/x i.e. demain.",
+    ]
+    assert texts("je garde. www.exemple.fr en parle") == ["je garde. www.exemple.fr en parle"]
+
+
+def test_one_capital_after_a_full_stop_means_the_writer_capitalises() -> None:
+    assert texts("le titre monte. Les banques suivent. puis le luxe.") == [
+        "le titre monte.",
+        "Les banques suivent. puis le luxe.",
+    ]
+    assert texts("eDreams S.A. publie. les ventes montent.") == ["eDreams S.A. publie. les ventes montent."]
+
+
 def test_camel_case_names_start_sentences() -> None:
     assert texts("Musk a fondé OpenAI. xAI a levé 17 milliards. iPhone suit.") == [
         "Musk a fondé OpenAI.",
