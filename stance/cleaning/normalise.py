@@ -13,7 +13,10 @@ What it does, in order:
    become ``\\n``).
 3. Invisible characters that break word matching are removed: zero-width
    space, word joiner, BOM, soft hyphen, and control characters. Zero-width
-   (non-)joiners are kept: emoji sequences and some scripts need them.
+   (non-)joiners are kept where they may mean something, between two emoji or
+   two letters of a joining script (Arabic, Persian, Indic); between two Latin,
+   Greek or Cyrillic characters they mean nothing and split the word
+   (``"hau\u200dsse"``): they are removed there.
 4. Every horizontal space (tab, no-break space U+00A0, narrow no-break space
    U+202F, thin spaces...) becomes one plain space, runs are collapsed and
    lines are stripped. French typography survives as words and punctuation:
@@ -77,6 +80,10 @@ _SPACE_CLASS = f"[ {SPECIAL_SPACE_CHARS}]"
 _SPECIAL_SPACES = re.compile(f"[{SPECIAL_SPACE_CHARS}]{_SPACE_CLASS}*")
 _PLAIN_SPACES = re.compile("  +")
 _OTHER_LINE_BREAKS = "\u2028\u2029\u0085\x0b\x0c"
+# Zero-width (non-)joiners between two characters of the scripts that have no use for them (Latin,
+# Greek, Cyrillic: printable U+0021-U+052F, so not beside a space): an emoji sequence joins emoji,
+# and Arabic or Indic text joins letters of its own script, never those.
+_STRAY_JOINERS = re.compile("(?<=[\x21-\x7e\xa1-\u052f])[\u200c\u200d]+(?=[\x21-\x7e\xa1-\u052f])")
 
 
 def _repair(text: str, codes: np.ndarray, kinds: np.ndarray) -> str:
@@ -120,6 +127,8 @@ def normalise(text: str) -> str:
         text = _LINE_BREAKS.sub("\n", text)
     if found & INVISIBLE:
         text = _INVISIBLE.sub("", text)
+    if "\u200d" in text or "\u200c" in text:
+        text = _STRAY_JOINERS.sub("", text)
     if found & SPECIAL_SPACE:
         text = _SPECIAL_SPACES.sub(" ", text)
     if "  " in text:

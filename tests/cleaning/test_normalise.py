@@ -42,6 +42,18 @@ def test_emoji_joiners_are_kept() -> None:
     assert normalise(f"Les familles {family} investissent.") == f"Les familles {family} investissent."
 
 
+def test_joiners_inside_a_latin_word_are_removed() -> None:
+    assert normalise("Le titre est en bai\u200dsse\u200c, la ba\u200c\u200disse continue.") == (
+        "Le titre est en baisse, la baisse continue."
+    )
+
+
+def test_joiners_of_joining_scripts_are_kept() -> None:
+    persian = "می\u200cخواهم"  # ZWNJ between two Arabic-script letters: part of the spelling
+    devanagari = "क्\u200dष"
+    assert normalise(f"Il cite {persian} et {devanagari}.") == f"Il cite {persian} et {devanagari}."
+
+
 def test_idempotent_on_mojibake() -> None:
     once = normalise("Ã‰lan : l’Ã©tÃ© sera chaud")
     assert once == "Élan : l’été sera chaud"
