@@ -20,11 +20,11 @@ from __future__ import annotations
 import gzip
 import inspect
 import json
+import logging
 import os
 import random
 import re
 import time
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -40,6 +40,8 @@ from .dedup import Deduplicate
 from .features import CONTEXT, FEATURES, context_features, line_keys
 from .linemodel import LineModel, TreeModel
 from .normalise import normalise
+
+log = logging.getLogger("stance")
 
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.71, 0.05))
 TIE = 0.001  # cleaner scores this close count as equal
@@ -418,11 +420,10 @@ def fit_stages(
         labels = [np.asarray(y[r])[judged[r]] for r in rows]  # a rescuer: only the lines it will judge
         found = set(np.concatenate(labels).tolist()) - {-1} if labels else set()
         if found != {0, 1}:
-            warnings.warn(
-                "no rescuer: the lines the first stage drops out of fold hold "
-                f"{'no labelled line' if not found else 'only ' + ('content' if found == {1} else 'furniture')}, "
-                "so there is nothing to learn to rescue; the line model has one stage",
-                stacklevel=3,
+            log.warning(
+                "no rescuer: the lines the first stage drops out of fold hold %s, so there is nothing to learn to "
+                "rescue; the line model has one stage",
+                "no labelled line" if not found else "only " + ("content" if found == {1} else "furniture"),
             )
             return None
         return fit_trees([inputs[r][judged[r]] for r in rows], labels, weights=[weights[origin[r]] for r in rows],

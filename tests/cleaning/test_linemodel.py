@@ -123,7 +123,8 @@ def test_a_rescuer_round_trips_and_an_older_second_stage_still_decides_every_lin
     assert TreeModel(older).rescue is None and TreeModel(older).second is not None
 
 
-def test_a_rescuer_learns_only_from_the_lines_the_first_stage_drops(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rescuer_learns_only_from_the_lines_the_first_stage_drops(monkeypatch: pytest.MonkeyPatch,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
     from stance.cleaning import training
     from stance.cleaning.features import FEATURES
 
@@ -146,13 +147,15 @@ def test_a_rescuer_learns_only_from_the_lines_the_first_stage_drops(monkeypatch:
     assert len(judged) == unruled < sum(len(x) for x in X) and not judged[:, rule].any()
     # under 0.45 only those the inner first stages call furniture (they give furniture 0.41, content
     # 0.51): all furniture, nothing to learn to rescue, so one stage, and the warning says why
-    with pytest.warns(UserWarning, match="no rescuer: the lines the first stage drops out of fold hold only furniture"):
-        first, rescuer = fit_stages(pages, features, folds=3, second={"iterations": 3}, rescue_below=0.45,
-                                    iterations=1, furniture_keep=1.0)
+    caplog.clear()
+    first, rescuer = fit_stages(pages, features, folds=3, second={"iterations": 3}, rescue_below=0.45,
+                                iterations=1, furniture_keep=1.0)
     assert rescuer is None and first is not None
-    with pytest.warns(UserWarning, match="hold no labelled line"):
-        fit_stages(pages, features, folds=3, second={"iterations": 3}, rescue_below=1e-9, iterations=1,
-                   furniture_keep=1.0)
+    assert "no rescuer: the lines the first stage drops out of fold hold only furniture" in caplog.text
+    caplog.clear()
+    fit_stages(pages, features, folds=3, second={"iterations": 3}, rescue_below=1e-9, iterations=1,
+               furniture_keep=1.0)
+    assert "hold no labelled line" in caplog.text
 
 
 @pytest.mark.parametrize(("depth", "min_leaf"), [(1, 5), (3, 5), (None, 5), (6, 150)])
@@ -468,7 +471,8 @@ def test_non_french_article_is_kept_and_flagged() -> None:
 
 
 @pytest.mark.slow  # trains the shipped model's 300 trees, then two stages, on tiny pages (a few seconds)
-def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Path) -> None:
+def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
     from stance.cli import main
 
     data = tmp_path / "pages.jsonl"
@@ -476,9 +480,11 @@ def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Pat
                                         "labels": list(map(int, p["labels"]))}) + "\n"
                             for p in tiny_pages()), encoding="utf-8")
     # by default with a rescuer, but 300 trees drop no article line of these pages: nothing to rescue
-    with pytest.warns(UserWarning, match="no rescuer: the lines the first stage drops out of fold hold only furniture"):
-        assert main(["train-cleaner", "--data", str(data), "--no-french-pages", "--threshold", "0.4",
-                     "--out", str(tmp_path / "model")]) == 0
+    assert main(["train-cleaner", "--data", str(data), "--no-french-pages", "--threshold", "0.4",
+                 "--out", str(tmp_path / "model")]) == 0
+    # logged as the command's other warnings are ("stance: WARNING: ..."), not a Python warning with a file and line
+    assert [(r.name, r.levelname) for r in caplog.records if "no rescuer" in r.getMessage()] == [("stance", "WARNING")]
+    assert "the lines the first stage drops out of fold hold only furniture" in caplog.text
     trained = TreeModel.load(tmp_path / "model")
     assert trained.spec["info"]["fit"] == shipped_fit() == {"iterations": 300, "max_depth": 6, "learning_rate": 0.1}
     assert trained.second is None and trained.spec["info"]["second"] is None and "rescuer" not in trained.spec["info"]
