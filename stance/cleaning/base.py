@@ -23,7 +23,9 @@ class Step(ABC):
 
     ``lines`` are the non-empty, normalised lines still kept, in document
     order. Return ``{index: reason}`` for the ones to drop. A step must not
-    change lines, only drop them, so that cleaning never invents text.
+    change lines, only drop them, so that cleaning never invents text. What it
+    drops must depend only on ``lines`` (caches are fine): the cleaner does
+    not ask a step again about the lines it was last given.
 
     ``monotone`` promises that dropping other lines never makes the step drop
     more (true of line rules and of deduplication). A step that looks at its

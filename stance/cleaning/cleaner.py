@@ -159,15 +159,23 @@ class Cleaner:
         """The indices of the normalised ``lines`` the steps keep, and each dropped index's reason."""
         kept = list(range(len(lines)))
         reasons: dict[int, str] = {}
-        for step in self.steps:
+        # How many lines each step was last given. Lines are only ever dropped, so a step given as many
+        # lines again is given the same lines, and drops nothing more: what a step drops depends only on
+        # the lines it is given (see Step). Such a rerun is skipped (a document whose first pass drops
+        # nothing is not cleaned twice).
+        given = [0] * len(self.steps)
+        for number, step in enumerate(self.steps):
+            given[number] = len(kept)
             kept = self._apply(step, lines, kept, reasons)
         # Lines dropped by later steps may bring lines together that a step
         # looking at neighbours (comments) now recognises: rerun such steps
         # until nothing changes, so that cleaning a cleaned text changes nothing.
-        unstable = [step for step in self.steps if not step.monotone]
+        unstable = [number for number, step in enumerate(self.steps) if not step.monotone]
         while unstable and (before := len(kept)):
-            for step in unstable:
-                kept = self._apply(step, lines, kept, reasons)
+            for number in unstable:
+                if given[number] != len(kept):
+                    given[number] = len(kept)
+                    kept = self._apply(self.steps[number], lines, kept, reasons)
             if len(kept) == before:
                 break
         return kept, reasons

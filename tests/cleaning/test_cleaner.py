@@ -220,3 +220,26 @@ def test_a_page_of_menus_without_one_sentence_is_flagged() -> None:
                "Fin de séance.")
     assert Cleaner().clean(article).flags == ()
     assert Cleaner().clean("Le CAC 40 monte.\n\nLes banques aussi.").flags == ()  # a headline and a line: no page
+
+
+def test_a_step_is_not_asked_again_about_the_lines_it_was_last_given() -> None:
+    from stance.cleaning.base import Step
+
+    class Counting(Step):
+        monotone = False
+
+        def __init__(self, drop: str | None = None) -> None:
+            self.drop, self.calls = drop, 0
+
+        def find(self, lines: list[str]) -> dict[int, str]:
+            self.calls += 1
+            return {i: "dropped" for i, line in enumerate(lines) if line == self.drop}
+
+    # nothing dropped: one pass only
+    quiet = [Counting(), Counting()]
+    assert Cleaner(steps=quiet).clean("Un.\n\nDeux.").text == "Un.\n\nDeux."
+    assert [step.calls for step in quiet] == [1, 1]
+    # the first step drops a line: it is asked again about what is left; the second, given that already, is not
+    steps = [Counting(drop="Deux."), Counting()]
+    assert Cleaner(steps=steps).clean("Un.\n\nDeux.").text == "Un."
+    assert [step.calls for step in steps] == [2, 1]

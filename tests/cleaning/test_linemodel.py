@@ -659,3 +659,28 @@ def test_a_save_cut_short_leaves_no_model_that_loads_beside_an_old_card(tiny_mod
     with pytest.raises(InputError, match="no line model at"):
         TreeModel.load(folder)
     assert sorted(p.name for p in folder.iterdir()) == ["README.md"]  # no temporary file left either
+
+
+def test_the_walk_by_levels_gives_the_shipped_model_s_scores_to_the_bit() -> None:
+    # the trees laid out as complete binary trees (depth <= 8) against the walk that looks up each node's
+    # children (what deeper trees take): the same leaves, summed in the same order
+    from stance.cleaning.features import CONTEXT, line_features
+
+    model = TreeModel.default()
+    lines = [path.read_text(encoding="utf-8") for path in sorted(Path(__file__).parents[2].glob("seeds/*.txt"))]
+    X = np.vstack([line_features([line for line in text.split("\n") if line], "fr") for text in lines])
+    for trees in (model.first, model.second):
+        assert trees._levels
+        inputs = X if trees is model.first else np.hstack((X, np.random.default_rng(0).random((len(X), len(CONTEXT)))))
+        by_levels = trees.raw(inputs)
+        walked = pickle.loads(pickle.dumps(trees))
+        walked._levels = []  # the other walk
+        assert np.array_equal(by_levels, walked.raw(inputs))
+        assert np.array_equal(trees.raw(inputs[:1]), walked.raw(inputs[:1])) and trees.raw(inputs[:0]).shape == (0,)
+
+
+def test_a_pickled_model_holds_its_nodes_only_and_lays_them_out_again() -> None:
+    trees = TreeModel.default().first
+    assert "_levels" not in trees.__getstate__()
+    copy = pickle.loads(pickle.dumps(trees))
+    assert len(copy._levels) == trees.depth and np.array_equal(copy._leaves, trees._leaves)
