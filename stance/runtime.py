@@ -48,11 +48,11 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     """The torch device to run on. ``"auto"`` picks cuda, then mps, then cpu, once
     per process, and logs the choice; asking for a device that is absent is an error.
 
-    >>> resolve_device("auto")
-    device(type='cpu')
-    >>> resolve_device("cuda")     # on a machine without a GPU
+    >>> resolve_device("auto").type in ("cuda", "mps", "cpu")
+    True
+    >>> resolve_device("cuda:99")     # a GPU this machine does not have
     Traceback (most recent call last):
-    stance.errors.DeviceError: device 'cuda' was asked for, but ...
+    stance.errors.DeviceError: device 'cuda:99' was asked for, but ...
     """
     import torch
 
@@ -186,8 +186,10 @@ def _is_out_of_memory(error: BaseException) -> bool:
     )
     if oom_types and isinstance(error, oom_types):
         return True
-    # MPS and some CUDA paths raise a plain RuntimeError with this wording.
-    return isinstance(error, RuntimeError) and "out of memory" in str(error).lower()
+    # MPS and some CUDA paths raise a plain RuntimeError with this wording; cuBLAS, failing to allocate
+    # its workspace, says CUBLAS_STATUS_ALLOC_FAILED.
+    text = str(error).lower()
+    return isinstance(error, RuntimeError) and ("out of memory" in text or "alloc_failed" in text)
 
 
 def _release_memory() -> None:

@@ -172,13 +172,17 @@ def test_out_of_memory_halves_the_batch_and_loses_nothing(caplog):
     assert "retrying with batches of 8" in caplog.text
 
 
-def test_mps_style_out_of_memory_is_recognised():
+@pytest.mark.parametrize("message", [
+    "MPS backend out of memory (MPS allocated: 8 GB)",
+    "CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`",  # cuBLAS's workspace
+])
+def test_out_of_memory_said_in_a_runtime_error_is_recognised(message: str):
     calls = []
 
     def fragile(batch):
         calls.append(len(batch))
         if len(batch) > 1:
-            raise RuntimeError("MPS backend out of memory (MPS allocated: 8 GB)")
+            raise RuntimeError(message)
         return batch
 
     assert batched_map(fragile, ["a", "b", "c"], batch_size=4) == ["a", "b", "c"]
