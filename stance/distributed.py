@@ -804,19 +804,20 @@ def _init_ray(address: str | None, num_cpus: int | None, object_store_memory: in
     return True
 
 
-def start_local_cluster(num_cpus: int, object_store_memory: int | None = None) -> None:
+def start_local_cluster(num_cpus: int, object_store_memory: int | None = None, num_gpus: int | None = None) -> None:
     """Start Ray on this machine with ``num_cpus`` logical CPUs, its workers importing
     the same stance as this process (a source checkout too).
 
     On a small machine give at least 4: each model actor holds one CPU for the
-    whole run and the read/clean/write tasks need one more.
+    whole run and the read/clean/write tasks need one more. ``num_gpus`` (default:
+    the GPUs Ray finds) limits the GPUs it may hand out; 0 gives none.
     """
     import ray
 
     root = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
-    ray.init(num_cpus=num_cpus, object_store_memory=object_store_memory, include_dashboard=False,
-             runtime_env={"env_vars": {"PYTHONPATH": path}})
+    ray.init(num_cpus=num_cpus, num_gpus=num_gpus, object_store_memory=object_store_memory,
+             include_dashboard=False, runtime_env={"env_vars": {"PYTHONPATH": path}})
 
 
 def run_distributed(

@@ -377,8 +377,9 @@ def ray_cluster() -> Any:
     ray = pytest.importorskip("ray")
     # The workers cannot import this test module by name: ship FailOn by value.
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    # 4 logical CPUs even on a 2-core machine: each actor holds one for the whole run.
-    distributed.start_local_cluster(num_cpus=4, object_store_memory=100 * 1024**2)
+    # 4 logical CPUs even on a 2-core machine: each actor holds one for the whole run; no GPU, even on a
+    # machine that has some, so that the tests ask the same of every machine
+    distributed.start_local_cluster(num_cpus=4, object_store_memory=100 * 1024**2, num_gpus=0)
     yield ray
     ray.shutdown()
 
