@@ -42,6 +42,7 @@ from ..document import LABELS
 from ..encode import mean_pool, pad_ids
 from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
 from ..io import file_sha256
+from ..runtime import input_limit
 from .base import (
     CARD_FILE,
     HEAD_FILE,
@@ -541,7 +542,10 @@ class LoraStanceClassifier(HeadStanceClassifier):
         if counts.min() < needed:
             raise InputError(f"expected at least {needed} examples of each label, got "
                              f"{dict(zip(LABELS, counts.tolist(), strict=True))}; add examples")
-        self._lora_config()  # layers the encoder does not have: refused before any text is encoded
+        # layers the encoder does not have, or a max_length beyond its positions (which would crash the forward
+        # pass, on a GPU with a device-side assert): refused before any text is encoded
+        self._lora_config()
+        input_limit(self.encoder.spec, self.encoder.tokenizer, self.encoder.model.config, self.max_length)
         torch.manual_seed(self.seed)
         model = self.encoder.model
         for parameter in model.parameters():

@@ -19,7 +19,7 @@ from stance.classify import (
     document_passages,
 )
 from stance.classify.lora import ADAPTER_CONFIG_FILE, ADAPTER_FILE, HEAD_FILE
-from stance.errors import InputError, UnknownModelError
+from stance.errors import InputError, UnknownModelError, UsageError
 
 COMPANIES = ["Orange", "Renault", "Total", "Airbus", "Kering", "Capgemini", "Safran", "Veolia", "Thales", "Engie"]
 TEMPLATES = {
@@ -674,3 +674,15 @@ def test_more_layers_than_the_encoder_has_are_refused_before_any_text_is_encoded
     layers = int(tiny_encoder.model.config.num_hidden_layers) + 1
     with pytest.raises(InputError, match=f"expected layers <= {layers - 1} .* got {layers}"):
         _fit(tiny_encoder, layers=layers)
+
+
+def test_a_max_length_beyond_the_encoder_s_positions_is_refused_before_any_text_is_encoded(tiny_encoder,
+                                                                                         monkeypatch) -> None:
+    def no_encoding(*args, **kwargs):
+        raise AssertionError("texts were encoded before the settings were checked")
+
+    monkeypatch.setattr(LoraStanceClassifier, "_cache", no_encoding)
+    positions = int(tiny_encoder.model.config.max_position_embeddings)
+    with pytest.raises(UsageError, match=f"an input limit of {positions + 1} tokens is more than the model takes "
+                                         f"\\({positions} positions\\); use at most {positions}"):
+        _fit(tiny_encoder, max_length=positions + 1)
