@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..cleaning.cleaner import EMPTY, NOTHING_LEFT
 from ..errors import EXIT_FAILED, InputError
 from ..pipeline import STAGES
 
@@ -48,16 +49,40 @@ class InputProblems:
 
 
 
+# Flags of a document that kept no text to read: its neutral stance is no reading of an article.
+UNREAD_FLAGS = frozenset({EMPTY, NOTHING_LEFT})
+
+
 @dataclass
 class Run:
     """The records of a ``stance run`` output (the first ``limit`` of them), how many
-    there are, how many of each stance label and of each cleaning flag."""
+    there are, how many of each cleaning flag, and how many of each stance label among
+    the documents that kept text to read (``unread``: those that kept none, flagged
+    ``"empty document"`` or ``"no content left after cleaning"``).
+
+    >>> run = Run("out.jsonl")
+    >>> run.add({"id": "a", "stance": {"label": "bullish"}})
+    >>> run.add({"id": "b", "stance": {"label": "neutral"}, "flags": ["empty document"]})
+    >>> run.total, dict(run.labels), run.unread
+    (2, {'bullish': 1}, 1)
+    """
 
     path: str
     records: list[dict] = field(default_factory=list)
     total: int = 0
     labels: Counter[str] = field(default_factory=Counter)
     flags: Counter[str] = field(default_factory=Counter)
+    unread: int = 0
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        """Count one record (without keeping it)."""
+        flags = record.get("flags") or ()
+        self.total += 1
+        self.flags.update(flags)
+        if UNREAD_FLAGS.intersection(flags):
+            self.unread += 1
+        else:
+            self.labels[str((record.get("stance") or {}).get("label"))] += 1
 
 
 def read_run(path: str | os.PathLike, limit: int = 1000) -> Run:
@@ -74,9 +99,7 @@ def read_run(path: str | os.PathLike, limit: int = 1000) -> Run:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 continue  # only a run still being written can end on a partial line
-            run.total += 1
-            run.labels[str((record.get("stance") or {}).get("label"))] += 1
-            run.flags.update(record.get("flags") or ())
+            run.add(record)
             if len(run.records) < limit:
                 run.records.append(record)
     return run
@@ -105,8 +128,8 @@ def _row(record: Mapping[str, Any], words: int) -> tuple[str, str, str, str, str
 
 def format_table(records: Sequence[Mapping[str, Any]], limit: int = 50, words: int = 12) -> str:
     """A plain-text table of run records: id, stance, confidence, the cleaning flags (when
-    any record has some: the stance of an empty or foreign document is no reading of it)
-    and the first words of the summary.
+    any record has some: the stance of an empty document is no reading of it; a document
+    not in French is classified all the same) and the first words of the summary.
 
     >>> print(format_table([{"id": "a1", "summary": "Le CAC 40 monte.",
     ...                      "stance": {"label": "bullish", "scores": {"bullish": 0.81}}}]))
@@ -150,17 +173,22 @@ def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[i
         if len(problems) > 20:
             lines.append(f"- and {len(problems) - 20} more (all of them were printed on stderr)")
     if shard is not None:
-        lines.append(f"Shard {shard[0]} of {shard[1]} (documents whose id hashes to it; see `stance run --help`).")
-    if run.total:
+        lines += ["", f"Shard {shard[0]} of {shard[1]} (documents whose id hashes to it; see `stance run --help`)."]
+    read = sum(run.labels.values())
+    if read:
         counts = ", ".join(
-            f"{label} {run.labels[label]} ({run.labels[label] / run.total:.0%})"
+            f"{label} {run.labels[label]} ({run.labels[label] / read:.0%})"
             for label in ("bullish", "skeptical", "neutral")
             if run.labels[label]
         )
-        lines += ["", f"Stance: {counts}."]
+        over = f" of the {read} documents that kept text to read" if run.unread else ""
+        lines += ["", f"Stance: {counts}{over}."]
+    if run.unread:
+        lines += ["", f"{run.unread} document(s) kept no text to read (flagged \"{EMPTY}\" or \"{NOTHING_LEFT}\"): "
+                  "their neutral stance is no reading of an article, and is not counted above."]
     if run.flags:
         flagged = ", ".join(f"{flag} {count}" for flag, count in run.flags.most_common())
-        lines += ["", f"Flagged by cleaning (their stance is no reading of an article): {flagged}."]
+        lines += ["", f"Flagged by cleaning (see each record's \"flags\"): {flagged}."]
     if pipeline is not None:
         lines += ["", "## Pipeline", ""]
         lines += [f"- {stage}: `{description}`" for stage, description in pipeline.describe().items()]
