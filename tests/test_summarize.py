@@ -164,6 +164,16 @@ def test_lead_baseline() -> None:
     assert count_words(LeadSummarizer(max_sentences=None, max_words=25).summarize(ARTICLE).text) <= 25
 
 
+def test_a_sentence_wrapped_over_two_lines_reads_on_one_line_in_the_summary() -> None:
+    text = ("Le groupe a publié un chiffre d'affaires en nette hausse, portés par\n\nla croissance de ses ventes "
+            "en Asie.\n\nLes marges suivent.")
+    summary = LeadSummarizer(max_sentences=2).summarize(text)
+    assert summary.text == ("Le groupe a publié un chiffre d'affaires en nette hausse, portés par la croissance de ses "
+                            "ventes en Asie. Les marges suivent.")
+    first = summary.sentences[0]
+    assert text[first.start:first.end] == first.text and "\n\n" in first.text  # the offsets still point into the text
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

@@ -152,8 +152,10 @@ def _position_prior(count: int, scale: float) -> np.ndarray:
 
 
 def _summary(spans: Sequence[Span], chosen: Sequence[int], scores: Sequence[float], method: str) -> Summary:
+    """The summary of the ``chosen`` spans: its text on one line (a sentence that a hard wrap cut over
+    two lines of the article reads as one), each sentence with its exact offsets and text."""
     sentences = tuple(SummarySentence(spans[i].start, spans[i].end, spans[i].text, float(scores[i])) for i in chosen)
-    return Summary(" ".join(s.text for s in sentences), sentences, method)
+    return Summary(" ".join(" ".join(s.text.split()) for s in sentences), sentences, method)
 
 
 class LeadSummarizer(Summarizer):
