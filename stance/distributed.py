@@ -105,8 +105,10 @@ class PipelineSpec:
     ``"zero-shot"`` or ``None`` (``False``) for no stance; ``stance_model`` its model
     (default: the one shipped for the backend). ``clean=False`` takes texts as they are;
     ``line_model``: the cleaner's line model, a folder saved by ``stance
-    train-cleaner`` (default: the shipped one). Bad values (an unknown backend, model
-    name or device, a neutral_weight <= 0) are refused when the spec is made.
+    train-cleaner`` (default: the shipped one). ``dtype``: the precision the models run in
+    (``"fp32"``, ``"bf16"``, ``"fp16"``; default ``None``: bf16 on an Ampere or newer GPU, else fp32),
+    as :class:`~stance.pipeline.Pipeline`'s. Bad values (an unknown backend, model
+    name, device or dtype, a neutral_weight <= 0) are refused when the spec is made.
     """
 
     clean: bool = True
@@ -116,6 +118,7 @@ class PipelineSpec:
     neutral_weight: float | None = None
     device: str = "auto"
     line_model: str | None = None
+    dtype: str | None = None
 
     def __post_init__(self) -> None:
         # Checked here, on the driver, not in every worker once the cluster has started.
@@ -144,6 +147,9 @@ class PipelineSpec:
             raise UsageError(f"expected neutral_weight > 0 (finite) or None, got {self.neutral_weight!r}")
         if not isinstance(self.device, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", self.device):
             raise UsageError(f"expected device to be auto, cpu, cuda, cuda:N or mps, got {self.device!r}")
+        from .pipeline import dtype_name
+
+        object.__setattr__(self, "dtype", dtype_name(self.dtype))  # one name per precision: "bf16", not "bfloat16"
 
     def stages(self) -> tuple[str, ...]:
         """The model stages, in order."""
@@ -158,11 +164,13 @@ class PipelineSpec:
 
     def settings(self) -> dict[str, Any]:
         """What decides the records (a rerun with other settings is refused). The
-        device is left out: the same models give the same records on any device."""
+        device is left out: the same models give the same records on any device (in fp32; in bf16 the scores
+        move in the third decimal with the batch, so a run that must not mix them gives ``dtype``)."""
         settings = asdict(self)
         settings.pop("device")
-        if settings["line_model"] is None:  # the shipped line model: as runs recorded it before the option
-            settings.pop("line_model")
+        for name in ("line_model", "dtype"):  # the defaults: as runs recorded them before these options
+            if settings[name] is None:
+                settings.pop(name)
         for name in ("line_model", "stance_model"):  # a model folder by its content, however its path is typed
             if settings.get(name) is not None and os.path.exists(settings[name]):
                 settings[name] = "sha256 " + content_sha256(settings[name])
@@ -177,7 +185,7 @@ class PipelineSpec:
         if not stages:
             raise UsageError("expected at least one model stage to build")
         return Pipeline(*self._stage_objects(stages), clean=False, device=self.device, progress=False,
-                        neutral_weight=self.neutral_weight)
+                        neutral_weight=self.neutral_weight, dtype=self.dtype)
 
     def build_local(self, batch_size: int = 32, progress: bool | None = None) -> Any:
         """The whole pipeline, cleaning included, as the local engine runs it."""
@@ -185,7 +193,8 @@ class PipelineSpec:
 
         _, summarizer, classifier = self._stage_objects(set(self.stages()))
         return Pipeline(self.make_cleaner(), summarizer, classifier, clean=self.clean, device=self.device,
-                        batch_size=batch_size, progress=progress, neutral_weight=self.neutral_weight)
+                        batch_size=batch_size, progress=progress, neutral_weight=self.neutral_weight,
+                        dtype=self.dtype)
 
     def _stage_objects(self, stages: set[str]) -> tuple[Any, Any, Any]:
         """(cleaner, summarizer, classifier) arguments of Pipeline for ``stages``."""
@@ -200,7 +209,7 @@ class PipelineSpec:
             if self.backend != DEFAULT_BACKEND or self.stance_model:
                 from .classify import load_classifier
 
-                classifier = load_classifier(self.backend, self.stance_model, device=self.device)
+                classifier = load_classifier(self.backend, self.stance_model, device=self.device, dtype=self.dtype)
         return None, summarizer, classifier
 
     def make_cleaner(self) -> Any:

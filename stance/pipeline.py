@@ -39,9 +39,32 @@ from .io import ErrorHandler, PendingHtml, iter_documents
 
 log = logging.getLogger(__name__)
 
-__all__ = ["STAGES", "Pipeline", "RunStats", "shard_of"]
+__all__ = ["STAGES", "Pipeline", "RunStats", "dtype_name", "shard_of"]
 
 STAGES = ("read", "clean", "summarize", "classify")
+
+_DTYPE_NAMES = {"float32": "fp32", "bfloat16": "bf16", "float16": "fp16"}
+
+
+def dtype_name(dtype: Any) -> str | None:
+    """The precision ``dtype`` names, as ``"fp32"``, ``"bf16"`` or ``"fp16"`` (``None`` stays ``None``:
+    the default, bf16 on an Ampere or newer GPU, else fp32); anything else is refused (a
+    :class:`~stance.errors.UsageError`) as :func:`stance.runtime.resolve_dtype` refuses it.
+
+    >>> dtype_name("bfloat16"), dtype_name("FP32"), dtype_name(None)
+    ('bf16', 'fp32', None)
+    >>> dtype_name("fp8")
+    Traceback (most recent call last):
+    stance.errors.UsageError: expected a dtype of fp32, bf16 or fp16 (or a torch.dtype); got 'fp8'
+    """
+    if dtype is None:
+        return None
+    import torch
+
+    from .runtime import resolve_dtype
+
+    # On the CPU, resolve_dtype checks the name alone; what a model or a GPU allows is checked where it loads.
+    return _DTYPE_NAMES[str(resolve_dtype(torch.device("cpu"), dtype)).removeprefix("torch.")]
 
 
 def shard_of(doc_id: str, count: int) -> int:
@@ -116,8 +139,12 @@ class Pipeline:
     each stage together. ``clean_workers`` > 1 cleans batches (and extracts HTML read from a
     path) in that many spawned worker processes ahead of the model stages (:meth:`run` only; the
     records are the same as with one, in the same order; a script must then run the pipeline under
-    ``if __name__ == "__main__":``, as workers import it). ``device`` applies to the stages built here (the
-    defaults and those given by name); stage objects keep their own.
+    ``if __name__ == "__main__":``, as workers import it). ``device`` and ``dtype`` apply to the stages built
+    here (the defaults and those given by name); stage objects keep their own. ``dtype`` is the precision
+    the models run in: ``"fp32"``, ``"bf16"`` or ``"fp16"`` (or a ``torch.dtype``); ``None`` (the default)
+    is bf16 on an Ampere or newer GPU and fp32 elsewhere. Pass ``dtype="fp32"`` on a GPU to get the
+    records of a CPU run (and the eval baseline's precision): in bf16, a document's scores move in the
+    third decimal with the batch it lands in. A bad name is a :class:`~stance.errors.UsageError`.
     ``neutral_weight`` overrides how documents weigh neutral passages
     (:func:`stance.classify.classify_documents`).
 
@@ -150,6 +177,7 @@ class Pipeline:
         progress: bool | None = None,
         neutral_weight: float | None = None,
         clean_workers: int = 1,
+        dtype: Any = None,
     ) -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise UsageError(f"expected batch_size to be a whole number >= 1, got {batch_size!r}")
@@ -159,6 +187,7 @@ class Pipeline:
                                                and 0 < neutral_weight < math.inf):
             raise UsageError(f"expected neutral_weight > 0 and finite (or None for the classifier's own), got "
                              f"{neutral_weight!r}")
+        self.dtype = dtype_name(dtype)  # refused before any model loads
         if cleaner is False:  # as summarizer=False and classifier=False leave their stage out
             cleaner, clean = None, False
         self.batch_size = batch_size
@@ -176,10 +205,11 @@ class Pipeline:
         if summarizer is None and classifier is None:
             from .encode import Encoder
 
-            encoder = Encoder("e5-small", device=device, progress=progress)  # loaded once, used by both stages
+            # loaded once, used by both stages
+            encoder = Encoder("e5-small", device=device, dtype=self.dtype, progress=progress)
         self._shared_encoder = encoder
-        self.summarizer = _summarizer(summarizer, encoder, device)
-        self.classifier = _classifier(classifier, encoder, device)
+        self.summarizer = _summarizer(summarizer, encoder, device, self.dtype)
+        self.classifier = _classifier(classifier, encoder, device, self.dtype)
         if self.cleaner is None and self.summarizer is None and self.classifier is None:
             raise UsageError("expected at least one stage: cleaning, a summarizer or a classifier")
         self._lock = threading.RLock()
@@ -561,17 +591,17 @@ def _describe(stage: Any) -> str:
     return f"{type(stage).__name__} ({method})" if isinstance(method, str) else type(stage).__name__
 
 
-def _summarizer(summarizer: Any, encoder: Any, device: str) -> Any:
+def _summarizer(summarizer: Any, encoder: Any, device: str, dtype: str | None) -> Any:
     if summarizer is False:
         return None
     if summarizer is None:
         from .summarize import ExtractiveSummarizer
 
-        return ExtractiveSummarizer(encoder if encoder is not None else "e5-small", device=device)
+        return ExtractiveSummarizer(encoder if encoder is not None else "e5-small", device=device, dtype=dtype)
     if isinstance(summarizer, str):
         from .summarize import load_summarizer
 
-        return load_summarizer(summarizer, device=device)
+        return load_summarizer(summarizer, device=device, dtype=dtype)
     if not callable(getattr(summarizer, "summarize", None)):
         raise UsageError(
             f"expected a summarizer with a summarize(texts) method (a stance.summarize.Summarizer), "
@@ -580,7 +610,7 @@ def _summarizer(summarizer: Any, encoder: Any, device: str) -> Any:
     return summarizer
 
 
-def _classifier(classifier: Any, encoder: Any, device: str) -> Any:
+def _classifier(classifier: Any, encoder: Any, device: str, dtype: str | None) -> Any:
     if classifier is False:
         return None
     if classifier is None:
@@ -588,11 +618,12 @@ def _classifier(classifier: Any, encoder: Any, device: str) -> Any:
 
         # The adapter attaches to the shared encoder and is on only while the classifier
         # runs: the extractive summariser keeps seeing the base model.
-        return LoraStanceClassifier.load(encoder=encoder, device=device)
+        # (With the shared encoder, the dtype is the one it was loaded in.)
+        return LoraStanceClassifier.load(encoder=encoder, device=device, dtype=dtype)
     if isinstance(classifier, str):
         from .classify import load_classifier
 
-        return load_classifier(classifier, device=device)
+        return load_classifier(classifier, device=device, dtype=dtype)
     if not callable(getattr(classifier, "predict_proba", None)):
         raise UsageError(
             f"expected a stance classifier with predict_proba(texts) (a stance.classify.StanceClassifier), "

@@ -34,6 +34,32 @@ def test_train_help_names_the_passage_sets_lora_reads(capsys: pytest.CaptureFixt
     assert "stance_fr_rhetoric" not in text  # round I's passages are not trained on
 
 
+@pytest.mark.parametrize("command", ["run", "summarize", "eval", "classify", "train"])
+def test_every_model_command_takes_dtype(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--dtype DTYPE fp32, bf16 or fp16 (default: bf16 on an Ampere or newer GPU, else fp32)" in text
+
+
+@pytest.mark.parametrize("command", [["run"], ["summarize"], ["classify"], ["summarize", "--model", "lead"]])
+def test_a_bad_dtype_is_bad_usage_before_any_model_loads(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stance.encode
+
+    def no_model(*args: object, **options: object) -> None:
+        raise AssertionError("a model was loaded")
+
+    monkeypatch.setattr(stance.encode, "Encoder", no_model)
+    out = tmp_path / "o.jsonl"
+    assert main([*command, str(ROOT / "seeds"), "--out", str(out), "--dtype", "fp8"]) == 2
+    assert "stance: error: expected a dtype of fp32, bf16 or fp16 (or a torch.dtype); got 'fp8'" in (
+        capsys.readouterr().err)
+    assert not out.exists()
+
+
 def test_clean_help_and_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", "--help"])

@@ -379,6 +379,47 @@ def test_resuming_with_other_settings_is_refused_unless_overwrite(
     assert "o.settings.json: expected the JSON object of settings that stance writes, got a list" in err
 
 
+@pytest.fixture(scope="module")
+def tiny_head(tmp_path_factory: pytest.TempPathFactory, tiny_bert_dir: Path) -> Path:
+    """An embedding stance head on the tiny random encoder, saved: a classifier that loads in a second."""
+    from stance.classify import EmbeddingStanceClassifier
+    from stance.document import LABELS
+    from stance.encode import Encoder
+    from tests.test_pipeline import TRAINING
+
+    encoder = Encoder(str(tiny_bert_dir), device="cpu", progress=False)
+    texts = [text for label in LABELS for text in TRAINING[label]]
+    labels = [label for label in LABELS for _ in TRAINING[label]]
+    classifier = EmbeddingStanceClassifier(encoder, C=1.0, last_sentence=False, calibration="none", folds=2)
+    return classifier.fit(texts, labels).save(tmp_path_factory.mktemp("head"))
+
+
+def test_a_given_dtype_is_recorded_and_resuming_in_another_is_refused(
+    tmp_path: Path, tiny_head: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs, out = eight_documents(tmp_path), tmp_path / "o.jsonl"
+    settings = tmp_path / "o.settings.json"
+    classify = ["classify", str(docs), "--out", str(out), "--backend", "embedding", "--model", str(tiny_head),
+                "--device", "cpu"]
+    assert main(classify) == 0
+    assert "dtype" not in json.loads(settings.read_text(encoding="utf-8"))  # a default run records none
+    assert main(classify) == 0  # and resumes as before
+    assert main([*classify, "--dtype", "fp32"]) == 2  # the default was not asked for by name: not mixed
+    assert "was written with other settings (dtype: None then, 'fp32' now)" in capsys.readouterr().err
+
+    assert main([*classify, "--dtype", "bf16", "--overwrite"]) == 0
+    assert json.loads(settings.read_text(encoding="utf-8"))["dtype"] == "bf16"
+    check_complete(out, 8)
+    before = out.read_bytes()
+    assert main([*classify, "--dtype", "bfloat16"]) == 0  # the same precision by another name
+    for other in (["--dtype", "fp32"], []):
+        capsys.readouterr()
+        assert main([*classify, *other]) == 2
+        now = repr(other[1]) if other else "None"
+        assert f"was written with other settings (dtype: 'bf16' then, {now} now)" in capsys.readouterr().err
+    assert out.read_bytes() == before
+
+
 def test_shards_of_one_run_share_an_output_one_after_the_other(tmp_path: Path) -> None:
     docs, out = eight_documents(tmp_path), tmp_path / "o.jsonl"
     for shard in ("0/2", "1/2"):

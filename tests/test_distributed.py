@@ -127,7 +127,7 @@ def test_the_spec_builds_the_classifier_of_its_backend(monkeypatch: pytest.Monke
 
     calls: list[tuple] = []
     monkeypatch.setattr("stance.classify.load_classifier",
-                        lambda backend, model, device: calls.append((backend, model, device)) or "loaded")
+                        lambda backend, model, device, dtype: calls.append((backend, model, device, dtype)) or "loaded")
     spec = distributed.PipelineSpec()
     assert spec.backend == DEFAULT_BACKEND and spec.shares_encoder()
     assert spec._stage_objects({"summarize", "classify"}) == (None, None, None)  # Pipeline's defaults
@@ -135,7 +135,25 @@ def test_the_spec_builds_the_classifier_of_its_backend(monkeypatch: pytest.Monke
     embedding = distributed.PipelineSpec(backend="embedding", device="cpu")
     assert not embedding.shares_encoder()
     assert embedding._stage_objects({"summarize", "classify"}) == (None, None, "loaded")
-    assert calls == [("embedding", None, "cpu")]
+    assert calls == [("embedding", None, "cpu", None)]
+    calls.clear()
+    assert distributed.PipelineSpec(backend="embedding", dtype="fp32")._stage_objects({"classify"}) == (
+        None, False, "loaded")
+    assert calls == [("embedding", None, "auto", "fp32")]
+
+
+def test_a_spec_carries_the_dtype_and_records_it_only_when_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "dtype" not in distributed.PipelineSpec().settings()  # as runs recorded it before the option
+    spec = distributed.PipelineSpec(summarizer=None, backend=None, dtype="bfloat16")
+    assert spec.dtype == "bf16" and spec.settings() == {**distributed.PipelineSpec(summarizer=None, backend=None)
+                                                        .settings(), "dtype": "bf16"}
+    assert spec.build_local().dtype == "bf16"
+    with pytest.raises(UsageError, match=r"expected a dtype of fp32, bf16 or fp16 .*got 'fp8'"):
+        distributed.PipelineSpec(dtype="fp8")
+    built: list[dict] = []
+    monkeypatch.setattr("stance.pipeline.Pipeline", lambda *stages, **options: built.append(options))
+    distributed.PipelineSpec(summarizer="lead", backend=None, dtype="fp32").build()
+    assert built[0]["dtype"] == "fp32"
 
 
 def test_resources_are_planned_per_pool_and_checked_before_any_work() -> None:

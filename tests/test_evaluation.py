@@ -637,6 +637,28 @@ def test_an_eval_set_without_gold_is_refused_before_any_model_runs(tmp_path: Pat
         evaluate(None)
 
 
+def test_eval_runs_its_pipeline_in_the_dtype_asked_for(
+    tmp_path: Path, files: dict[str, Path], examples: list[EvalExample], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[dict] = []
+
+    def pipeline(**options: object) -> ScriptedPipeline:
+        made.append(options)
+        return ScriptedPipeline(good_record(ex, i) for i, ex in enumerate(examples))
+
+    monkeypatch.setattr("stance.pipeline.Pipeline", pipeline)
+    assert main(["eval", str(files["eval"]), "--out", str(tmp_path / "out"), "--dtype", "float32"]) == 0
+    assert made == [{"dtype": "fp32"}]
+    assert main(["eval", str(files["eval"]), "--out", str(tmp_path / "out"), "--dtype", "fp8"]) == 2
+    assert "expected a dtype of fp32, bf16 or fp16 (or a torch.dtype); got 'fp8'" in capsys.readouterr().err
+    # Predictions made elsewhere are not run here: a precision for them is a mistake, said before any work.
+    assert main(["eval", str(files["eval"]), "--out", str(tmp_path / "out"), "--predictions", str(files["good"]),
+                 "--dtype", "fp32"]) == 2
+    assert "--dtype sets the precision the pipeline runs in, and --predictions" in capsys.readouterr().err
+    assert len(made) == 1
+
+
 def test_eval_out_that_is_the_eval_set_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "Le titre monte.", "stance": "bullish"}\n',
                                       encoding="utf-8")

@@ -434,6 +434,81 @@ def test_pipeline_options_are_checked_when_it_is_made() -> None:
     assert cleaning_off.cleaner is None
 
 
+@pytest.fixture()
+def tiny_default_stages(monkeypatch: pytest.MonkeyPatch, tiny_bert_dir: Path, tiny_classifier: Any) -> dict:
+    """The default stages without the real models: the e5-small encoder Pipeline builds is the tiny one
+    (in the device and dtype asked for), and the lora classifier's load records what it was given."""
+    import stance.classify
+    import stance.encode
+
+    real = stance.encode.Encoder
+    calls: dict[str, list] = {"encoder": [], "lora": [], "named": []}
+
+    def encoder(model: str, device: str = "auto", batch_size: int = 32, dtype: Any = None, **options: Any) -> Any:
+        calls["encoder"].append((model, device, dtype))
+        return real(str(tiny_bert_dir), device=device, dtype=dtype, **options)
+
+    def load(**options: Any) -> Any:
+        calls["lora"].append(options)
+        return tiny_classifier
+
+    monkeypatch.setattr(stance.encode, "Encoder", encoder)
+    monkeypatch.setattr(stance.classify.LoraStanceClassifier, "load", load)
+    monkeypatch.setattr(stance.classify, "load_classifier",
+                        lambda name, **options: calls["named"].append((name, options)) or tiny_classifier)
+    return calls
+
+
+def test_dtype_reaches_the_stages_the_pipeline_builds(tiny_default_stages: dict, tiny_classifier: Any) -> None:
+    import torch
+
+    calls = tiny_default_stages
+    pipeline = Pipeline(device="cpu", dtype="bf16", progress=False)  # bf16 runs on the CPU too
+    assert pipeline.dtype == "bf16" and calls["encoder"] == [("e5-small", "cpu", "bf16")]
+    assert pipeline.summarizer.encoder.dtype == torch.bfloat16  # the shared encoder
+    (options,) = calls["lora"]
+    assert options["dtype"] == "bf16" and options["encoder"] is pipeline.summarizer.encoder
+    assert next(pipeline.run([DOCS["d1"]]))["summary"]
+
+    # The default summariser alone gets an encoder in that precision; a classifier by name the dtype.
+    calls["encoder"].clear()
+    alone = Pipeline(classifier="embedding", device="cpu", dtype="bfloat16", progress=False)
+    assert alone.dtype == "bf16" and alone.summarizer.encoder.dtype == torch.bfloat16
+    assert calls["encoder"] == [("e5-small", "cpu", "bf16")]
+    assert calls["named"] == [("embedding", {"device": "cpu", "dtype": "bf16"})]
+
+    # Without a dtype: the precision is the device's default, and the lone summariser loads its encoder lazily.
+    calls["encoder"].clear()
+    default = Pipeline(classifier=False, device="cpu", progress=False)
+    assert default.dtype is None and calls["encoder"] == []
+    assert default.summarizer.encoder.dtype == torch.float32
+
+    # Stage objects keep their own precision.
+    given = Pipeline(summarizer=LeadSummarizer(), classifier=tiny_classifier, dtype="bf16", progress=False)
+    assert given.dtype == "bf16" and tiny_classifier.encoder.dtype == torch.float32
+
+
+def test_a_bad_dtype_is_refused_before_any_model_loads(tiny_default_stages: dict) -> None:
+    for bad in ("fp8", "int8", ""):
+        with pytest.raises(UsageError, match=r"expected a dtype of fp32, bf16 or fp16 .*got "):
+            Pipeline(dtype=bad)
+    assert tiny_default_stages == {"encoder": [], "lora": [], "named": []}
+    # The lead summariser runs no model: a dtype has nothing to set there.
+    assert type(Pipeline(summarizer="lead", classifier=False, dtype="fp32").summarizer).__name__ == "LeadSummarizer"
+
+
+@pytest.mark.slow
+def test_the_default_pipeline_runs_in_the_dtype_asked_for() -> None:
+    import torch
+
+    pipeline = Pipeline(device="cpu", dtype="bf16", progress=False)
+    encoder = pipeline.summarizer.encoder
+    assert encoder is pipeline.classifier.encoder and encoder.dtype == torch.bfloat16
+    assert "dtype='torch.bfloat16'" in pipeline.describe()["encoder"]
+    record = next(pipeline.run([DOCS["d1"]]))
+    assert record["stance"]["label"] in STANCE_LABELS and record["summary"]
+
+
 def test_a_pipeline_pickles_alike_however_much_it_ran() -> None:
     """datasets keys its cache of dataset.map(pipeline.map_batch) on the pickle of the pipeline: the
     statistics and the line model's caches stay out of it, so the same pipeline reuses the cache."""

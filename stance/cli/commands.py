@@ -146,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="sentences per extractive summary (default 3)")
     summarize.add_argument("--max-words", type=positive_int, metavar="N", help="words per extractive summary")
     summarize.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
+    add_dtype_argument(summarize)
     summarize.set_defaults(func=run_summarize)
     add_models_command(commands)
     add_eval_command(commands)
@@ -168,6 +169,12 @@ def add_cleaner_arguments(parser: argparse.ArgumentParser) -> None:
         help="processes that clean batches of --batch-docs documents ahead of the other stages, or auto: one per "
         "CPU this process may use (default 1: this process); the records are the same",
     )
+
+
+def add_dtype_argument(parser: argparse.ArgumentParser) -> None:
+    """--dtype: the precision the models run in (checked by the pipeline, or the stage that loads: a bad
+    name is bad usage)."""
+    parser.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on an Ampere or newer GPU, else fp32)")
 
 
 def make_cleaner(args: argparse.Namespace) -> Any:
@@ -256,16 +263,15 @@ def run_clean(args: argparse.Namespace) -> int:
 
 
 def run_summarize(args: argparse.Namespace) -> int:
-    from ..pipeline import Pipeline
+    from ..pipeline import Pipeline, dtype_name
     from ..summarize import load_summarizer
 
     check_outputs(args, "summarize")
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
-    summarizer = load_summarizer(
-        args.model, device=args.device, max_sentences=args.max_sentences, max_words=args.max_words
-    )
+    summarizer = load_summarizer(args.model, device=args.device, dtype=dtype_name(args.dtype),
+                                 max_sentences=args.max_sentences, max_words=args.max_words)
     pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=False, clean=not args.no_clean,
-                        batch_size=args.batch_docs, clean_workers=args.clean_workers)
+                        batch_size=args.batch_docs, clean_workers=args.clean_workers, dtype=args.dtype)
     return process_documents(args, pipeline)
 
 
@@ -296,6 +302,8 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
             settings[f"{option} sha256"] = content_sha256(folder)
     if pipeline.neutral_weight is not None:
         settings["neutral_weight"] = pipeline.neutral_weight
+    if pipeline.dtype is not None:  # only when given: outputs of default runs (and older ones) resume as before
+        settings["dtype"] = pipeline.dtype
     with JsonlWriter(args.out, overwrite=args.overwrite, kind=kind, inputs=args.input, settings=settings) as out:
         for record in pipeline.run(args.input, on_error=problems.report, skip=out.done, keep=keep):
             try:
@@ -373,12 +381,18 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument(
         "--predictions", metavar="RUN.jsonl", help="score this `stance run` output instead of running the pipeline"
     )
+    add_dtype_argument(evaluate)
     evaluate.set_defaults(func=run_eval)
 
 
 def run_eval(args: argparse.Namespace) -> int:
     from ..evaluation import compare, evaluate, load_baseline, load_eval_set, require_gold, write_report
+    from ..pipeline import dtype_name
 
+    if args.dtype is not None and args.predictions:
+        raise UsageError("--dtype sets the precision the pipeline runs in, and --predictions scores a run made "
+                         "elsewhere without running it: give one of them (the run's own --dtype, there)")
+    dtype = dtype_name(args.dtype)  # a bad name fails before the eval set is read
     check_writable(args.out, "--out", folder=True)
     if Path(args.path).is_dir() and Path(args.out).resolve() == Path(args.path).resolve():
         raise UsageError(f"--out {args.out} is the eval set's folder: its predictions.jsonl would be read as eval "
@@ -387,7 +401,12 @@ def run_eval(args: argparse.Namespace) -> int:
     examples = load_eval_set(args.path)
     if baseline is None:  # nothing to score, and no gate to fail: refused before the models run
         require_gold(examples, args.path)
-    evaluation = evaluate(examples, predictions=args.predictions, source=str(args.path))
+    pipeline = None
+    if dtype is not None:
+        from ..pipeline import Pipeline
+
+        pipeline = Pipeline(dtype=dtype)  # evaluate's default pipeline, in that precision
+    evaluation = evaluate(examples, pipeline, predictions=args.predictions, source=str(args.path))
     comparison = compare(evaluation, baseline) if baseline else None
     paths = write_report(evaluation, args.out, comparison)
     width = max(map(len, evaluation.metrics), default=0)
@@ -432,7 +451,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
     )
     classify.add_argument("--no-clean", action="store_true", help="classify the text as given, without cleaning")
     classify.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
-    classify.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on an Ampere or newer GPU, else fp32)")
+    add_dtype_argument(classify)
     classify.add_argument("--batch-size", type=positive_int, metavar="N", help="passages per model batch")
     classify.add_argument(
         "--neutral-weight", type=positive_float, metavar="W",
@@ -477,7 +496,7 @@ def add_stance_commands(commands: argparse._SubParsersAction) -> None:
                        help="lora: refit only the document aggregation of the classifier saved in --out (its "
                        "passage model unchanged), the last step of a full training run alone")
     train.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
-    train.add_argument("--dtype", help="fp32, bf16 or fp16 (default: bf16 on an Ampere or newer GPU, else fp32)")
+    add_dtype_argument(train)
     train.add_argument("--batch-size", type=positive_int, metavar="N", help="examples per batch")
     tuning = train.add_argument_group("fine-tuning (lora and transformer)")
     tuning.add_argument("--epochs", type=float, help="passes over the data (default 3)")
@@ -633,16 +652,15 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
 
 def run_classify(args: argparse.Namespace) -> int:
     from ..classify import load_classifier
-    from ..pipeline import Pipeline
+    from ..pipeline import Pipeline, dtype_name
 
     check_outputs(args, "classify")
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
-    classifier = load_classifier(
-        args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=args.dtype
-    )
+    dtype = dtype_name(args.dtype)  # a bad --dtype too; the classifier and the pipeline get the same name
+    classifier = load_classifier(args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=dtype)
     pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=classifier, clean=not args.no_clean,
                         batch_size=args.batch_docs, neutral_weight=args.neutral_weight,
-                        clean_workers=args.clean_workers)
+                        clean_workers=args.clean_workers, dtype=dtype)
     return process_documents(args, pipeline)
 
 
@@ -758,6 +776,7 @@ def add_run_command(commands: argparse._SubParsersAction) -> None:
                      help=f"stance backend (default: {DEFAULT_BACKEND})")
     run.add_argument("--stance-model", metavar="NAME", help="the stance model (as `stance classify --model`)")
     run.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:1 or mps")
+    add_dtype_argument(run)
     run.add_argument("--shard", type=_shard, metavar="I/N",
                      help="process only shard I of N (0 <= I < N): a fixed split by id, for several GPUs or machines")
     run.add_argument("--report", metavar="FILE.md", help="Markdown report (default: OUT with the suffix .md)")
@@ -774,7 +793,7 @@ def _shard(value: str) -> tuple[int, int]:
 
 def run_pipeline(args: argparse.Namespace) -> int:
     from ..classify.training import DEFAULT_BACKEND
-    from ..pipeline import Pipeline, shard_of
+    from ..pipeline import Pipeline, dtype_name, shard_of
     from .reporting import InputProblems, format_table, read_run, render_run_report
 
     if args.engine == "ray":
@@ -783,15 +802,16 @@ def run_pipeline(args: argparse.Namespace) -> int:
         return run_into_folder(args)
     check_outputs(args, "run")
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
+    dtype = dtype_name(args.dtype)  # a bad --dtype too
     classifier = None
     if args.backend != DEFAULT_BACKEND or args.stance_model:
         from ..classify import load_classifier
 
-        classifier = load_classifier(args.backend, args.stance_model, device=args.device)
+        classifier = load_classifier(args.backend, args.stance_model, device=args.device, dtype=dtype)
     summarizer = None if args.summarizer == "extractive" else args.summarizer
     pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=classifier,
                         clean=not args.no_clean, device=args.device, batch_size=args.batch_docs,
-                        clean_workers=args.clean_workers)
+                        clean_workers=args.clean_workers, dtype=dtype)
     keep = None
     if args.shard:
         index, count = args.shard

@@ -122,7 +122,7 @@ def _spec(args: argparse.Namespace) -> object:
     from ..distributed import PipelineSpec
 
     return PipelineSpec(clean=not args.no_clean, summarizer=args.summarizer, backend=args.backend,
-                        stance_model=args.stance_model, device=args.device,
+                        stance_model=args.stance_model, device=args.device, dtype=args.dtype,
                         line_model=None if args.line_model is None else str(Path(args.line_model).resolve()))
 
 
@@ -191,9 +191,7 @@ def _read_folder(out: Path, limit: int = 1000) -> object:
 
     def records() -> Iterator[dict]:
         for _, _, record in read_parts(out):
-            run.total += 1
-            run.labels[str((record.get("stance") or {}).get("label"))] += 1
-            run.flags.update(record.get("flags") or ())
+            run.add(record)
             yield record
 
     run.records = heapq.nsmallest(limit, records(), key=lambda record: str(record["id"]))

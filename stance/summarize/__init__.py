@@ -47,6 +47,7 @@ def load_summarizer(
     model: str | None = None,
     *,
     device: str = "auto",
+    dtype: str | None = None,
     max_sentences: int | None = 3,
     max_words: int | None = None,
     **options: Any,
@@ -58,13 +59,16 @@ def load_summarizer(
 
     ``max_sentences`` and ``max_words`` are the extractive budgets; a seq2seq
     summary's length follows its ``max_new_tokens`` (pass it in ``options``).
+    ``dtype`` (``"fp32"``, ``"bf16"``, ``"fp16"``; default bf16 on an Ampere or newer
+    GPU, else fp32) is the precision of the model; the lead summariser has none.
 
     >>> load_summarizer("lead", max_sentences=2).max_sentences
     2
     """
     name = (model or "extractive").strip()
     if name.lower() in _EXTRACTIVE_NAMES:
-        return ExtractiveSummarizer(device=device, max_sentences=max_sentences, max_words=max_words, **options)
+        return ExtractiveSummarizer(device=device, dtype=dtype, max_sentences=max_sentences, max_words=max_words,
+                                    **options)
     if name.lower() in _LEAD_NAMES:
         return LeadSummarizer(max_sentences=max_sentences, max_words=max_words, **options)
     from ..registry import get_spec, locate
@@ -77,9 +81,10 @@ def load_summarizer(
         seq2seq = getattr(AutoConfig.from_pretrained(locate(name)), "is_encoder_decoder", False)
         task = "summarize" if seq2seq else "embed"
     if task == "embed":
-        return ExtractiveSummarizer(name, device=device, max_sentences=max_sentences, max_words=max_words, **options)
+        return ExtractiveSummarizer(name, device=device, dtype=dtype, max_sentences=max_sentences,
+                                    max_words=max_words, **options)
     if task == "summarize":
-        return Seq2SeqSummarizer(name, device=device, **options)
+        return Seq2SeqSummarizer(name, device=device, dtype=dtype, **options)
     raise InputError(
         f"expected a summarisation or embedding model, got {name!r} whose task is {spec.task!r}; "
         "use extractive, lead, an encoder such as e5-small or a seq2seq model such as mt5-xlsum"

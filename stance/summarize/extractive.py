@@ -222,6 +222,10 @@ class ExtractiveSummarizer(Summarizer):
     spread evenly over the document, each keeping its position for the lead
     prior); documents under that (about 15 000 words) rank every sentence.
 
+    An encoder given by name is loaded on first use, on ``device`` in ``dtype`` (``"fp32"``,
+    ``"bf16"``, ``"fp16"``; default bf16 on an Ampere or newer GPU, else fp32); an
+    :class:`~stance.encode.Encoder` object keeps its own.
+
     >>> summarizer = ExtractiveSummarizer(max_sentences=2)        # doctest: +SKIP
     >>> [s.start for s in summarizer.summarize(article).sentences]  # doctest: +SKIP
     [0, 412]
@@ -249,6 +253,7 @@ class ExtractiveSummarizer(Summarizer):
         device: str = "auto",
         batch_size: int = 32,
         progress: bool | None = None,
+        dtype: str | None = None,
     ) -> None:
         _check_budget(max_sentences, max_words)
         if centrality not in ("directed", "pagerank"):
@@ -280,6 +285,7 @@ class ExtractiveSummarizer(Summarizer):
         self._encoder_name = encoder if isinstance(encoder, str) else None
         self._encoder: Encoder | None = None if isinstance(encoder, str) else encoder
         self._device = device
+        self._dtype = dtype
         self._batch_size = batch_size
         self.progress = progress
 
@@ -297,7 +303,8 @@ class ExtractiveSummarizer(Summarizer):
         if self._encoder is None:
             from ..encode import Encoder
 
-            self._encoder = Encoder(self._encoder_name, device=self._device, batch_size=self._batch_size)
+            self._encoder = Encoder(self._encoder_name, device=self._device, dtype=self._dtype,
+                                    batch_size=self._batch_size)
         return self._encoder
 
     def summarize_batch(self, texts: list[str]) -> list[Summary]:
