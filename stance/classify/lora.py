@@ -42,7 +42,6 @@ from ..document import LABELS
 from ..encode import mean_pool, pad_ids
 from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
 from ..io import file_sha256
-from ..runtime import input_limit
 from .base import (
     CARD_FILE,
     HEAD_FILE,
@@ -366,8 +365,10 @@ class LoraStanceClassifier(HeadStanceClassifier):
 
     def _tokenize(self, texts: Sequence[str]) -> list[list[int]]:
         prefix = self.encoder.spec.prefix("query")
+        # never beyond the encoder's input limit (its positions): a longer text would crash the forward pass,
+        # on a GPU with a device-side assert
         encoded = self.encoder.tokenizer([prefix + text for text in texts], truncation=True,
-                                         max_length=self.max_length, verbose=False)
+                                         max_length=min(self.max_length, self.encoder.max_tokens), verbose=False)
         return [list(ids) for ids in encoded["input_ids"]]
 
     def _cache(self, ids: list[list[int]], first: int) -> tuple[list[Any], np.ndarray]:
@@ -542,10 +543,10 @@ class LoraStanceClassifier(HeadStanceClassifier):
         if counts.min() < needed:
             raise InputError(f"expected at least {needed} examples of each label, got "
                              f"{dict(zip(LABELS, counts.tolist(), strict=True))}; add examples")
-        # layers the encoder does not have, or a max_length beyond its positions (which would crash the forward
-        # pass, on a GPU with a device-side assert): refused before any text is encoded
-        self._lora_config()
-        input_limit(self.encoder.spec, self.encoder.tokenizer, self.encoder.model.config, self.max_length)
+        self._lora_config()  # layers the encoder does not have: refused before any text is encoded
+        if self.max_length > self.encoder.max_tokens:
+            log.warning("max_length %d is more than %s takes (%d tokens): training texts are cut at %d",
+                        self.max_length, self.encoder_name, self.encoder.max_tokens, self.encoder.max_tokens)
         torch.manual_seed(self.seed)
         model = self.encoder.model
         for parameter in model.parameters():
