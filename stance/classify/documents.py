@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,25 @@ MAX_PASSAGES = 512
 # shorter one (a heading, a one-line caption) proportionally less, because
 # its probabilities rest on little text.
 FULL_WEIGHT_WORDS = 15
+
+# Evidence is what a reader checks a label against: statements of at least this many words, not
+# lead-ins (":"), questions, table rows, footnotes or the titles of charts and tables. Other passages
+# are shown only when a side has nothing else.
+EVIDENCE_MIN_WORDS = 8
+_NOT_EVIDENCE = re.compile(r"^(?:[|¹²³⁴⁵⁶⁷⁸⁹⁰*†]|(?:graphique|tableau|figure|source)s?\b)", re.IGNORECASE)
+
+
+def is_evidence(passage: str) -> bool:
+    """Whether a passage reads as evidence for a document's stance (see ``EVIDENCE_MIN_WORDS``).
+
+    >>> is_evidence("Le groupe relève ses objectifs annuels après un trimestre record."), is_evidence("En bref :")
+    (True, False)
+    >>> is_evidence("² Voir aussi notre analyse du secteur bancaire publiée la semaine dernière.")
+    False
+    """
+    text = passage.strip()
+    return (count_words(text) >= EVIDENCE_MIN_WORDS and not text.endswith((":", "?"))
+            and _NOT_EVIDENCE.match(text) is None)
 
 
 # How much the neutral probability mass counts against the opinionated mass when
@@ -491,13 +511,17 @@ def aggregate(
     label = LABELS[best]
     passage_labels = proba.argmax(axis=1)
     contribution = weights[:, None] * proba
-    # Support: the passages that weigh most for the label, among those that vote for it.
+    # Support: the passages that weigh most for the label, among those that vote for it (statements that
+    # read as evidence first: is_evidence).
+    readable = [is_evidence(text) for text in passages]
     voters = [i for i in range(len(passages)) if passage_labels[i] == best] or list(range(len(passages)))
+    voters = [i for i in voters if readable[i]] or voters
     support = sorted(voters, key=lambda i: (-contribution[i, best], i))[:3]
     # The other side: the opposite side of an opinion, or the strongest opinion of a neutral document.
     others = [1 - best] if best != neutral else [0, 1]
     rivals = [(contribution[i, side], i) for i in range(len(passages)) for side in others
               if passage_labels[i] == side and i not in support]
+    rivals = [rival for rival in rivals if readable[rival[1]]] or rivals
     counter = max(rivals, key=lambda item: (item[0], -item[1]))[1] if rivals else None
     evidence = [passages[i] for i in support] + ([passages[counter]] if counter is not None else [])
     details = tuple(

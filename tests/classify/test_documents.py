@@ -233,3 +233,25 @@ def test_documents_of_the_wrong_shape_and_a_classifier_by_name_are_refused() -> 
         classify_documents({"a": "Le titre bondit."}, _TwoModels(None))  # type: ignore[arg-type]
     with pytest.raises(InputError, match=r"stance classifier .*got str: load it first, load_classifier\('lora'\)"):
         classify_document("Le titre bondit.", "lora")  # type: ignore[arg-type]
+
+
+def test_evidence_is_statements_not_lead_ins_questions_footnotes_or_table_rows() -> None:
+    from stance.classify.documents import is_evidence
+
+    passages = [
+        "Trois raisons de garder le titre en portefeuille :",  # a lead-in, the strongest bullish passage
+        "Le groupe relève ses objectifs annuels après un trimestre record en Asie.",
+        "| Résultat net | 402,0 | 351,7 | +14,3 % |",
+        "¹ Le consensus retenu est celui des douze analystes qui suivent la valeur.",
+        "La dette reste lourde et pèse sur la marge, prévient un gérant prudent.",
+        "Faut-il vendre maintenant que le titre a doublé en un an ?",
+    ]
+    bullish, skeptical = [0.9, 0.05, 0.05], [0.05, 0.9, 0.05]
+    proba = np.array([bullish, bullish, bullish, bullish, skeptical, skeptical])
+    result = aggregate(passages, proba)
+    assert result.label == "bullish"
+    assert result.evidence == (passages[1], passages[4]) and result.counter_evidence == passages[4]
+    assert [is_evidence(text) for text in passages] == [False, True, False, False, True, False]
+    # a side with nothing else still shows what it has
+    alone = aggregate(passages[:1] + passages[5:], np.array([bullish, skeptical]))
+    assert alone.label == "skeptical" and alone.evidence == (passages[5], passages[0])
