@@ -5,7 +5,9 @@ Every span points back into the text it was cut from, so ``text[span.start:span.
 the cleaned article.
 
 The rules are written for scraped French news: abbreviations (``M.``, ``Mme``,
-``Dr``, ``av. J.-C.``), initials, numbers (``1,5``, ``30 000``, ``24h/24``),
+``Dr``, ``av. J.-C.``; those that are also words, ``vol.``, ``sept.``, ``min.``,
+only before a number or a lower-case word), initials (not ``série A.`` before
+``Elle``), numbers (``1,5``, ``30 000``, ``24h/24``),
 ellipses, « » and “ ” quotes, bullet lines, headings without final punctuation
 and emoji. A line is a paragraph, except that a hard-wrapped line (one that does
 not end a sentence, followed by a line that starts in lower case) continues it.
@@ -48,6 +50,17 @@ ABBREVIATIONS = frozenset(
     janv févr fév avr juil sept oct nov déc
     cie éts ets coll dir trad réf ref op ibid id vs resp
     i.e e.g
+    """.split()
+)
+# Abbreviations that are also words that end sentences ("le vol.", "en 45 min.", "ils étaient sept."): an
+# abbreviation only before a number, a lower-case word or an initial ("vol. 3", "sept. 2025", "art. L. 1237-11").
+AMBIGUOUS_ABBREVIATIONS = frozenset({"vol", "sept", "min", "max", "tel", "art"})
+# Words that start French sentences and do not follow an initial in a name: after "série A." or "plan B." they
+# start a new sentence. The particles of names ("J. Le Pen", "J. de La Fontaine": le, la, de, du, des) are left out.
+_SENTENCE_OPENERS = frozenset(
+    """
+    les il ils elle elles ce cet cette ces c'est c’est un une mais et pour en dans selon nous on je
+    son sa ses leur leurs au aux cela ceci depuis après avant pourtant alors ainsi or donc si
     """.split()
 )
 
@@ -339,7 +352,7 @@ def _sentence_bounds(body: str) -> list[tuple[int, int]]:
         cut = match.start("space")
         if quoted(cut):
             continue
-        if punct == "." and _is_abbreviation(body, punct_start):
+        if punct == "." and _is_abbreviation(body, punct_start, next_start):
             continue
         # "(...)" and "[…]" mark an elision inside a quotation, not an end
         if ("…" in punct or ".." in punct) and punct_start > 0 and body[punct_start - 1] in "([":
@@ -365,8 +378,9 @@ def _sentence_bounds(body: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if body[a:b].strip()]
 
 
-def _is_abbreviation(body: str, dot: int) -> bool:
-    """Whether the full stop at ``dot`` ends an abbreviation or an initial, not a sentence."""
+def _is_abbreviation(body: str, dot: int, following: int) -> bool:
+    """Whether the full stop at ``dot`` ends an abbreviation or an initial, not a sentence; the next
+    word starts at ``following``."""
     # the word just before the dot, as _LAST_WORD.search(body, 0, dot) finds it, but
     # scanning back from the dot: the regex tries every start from 0 (quadratic on a
     # long paragraph)
@@ -379,10 +393,17 @@ def _is_abbreviation(body: str, dot: int) -> bool:
     word = body[start:end].lstrip("«“\"'‘([")
     if not word:
         return False
-    # initials: "J. K. Rowling", "Elon R. Musk", "M. Dupont"
+    match = _WORD.match(body, following)
+    after = match.group(0) if match else ""
+    # initials: "J. K. Rowling", "Elon R. Musk", "M. Dupont"; not "une série A. Elle lève..."
     if len(word) == 1 and word.isalpha():
-        return True
-    return word.lower() in ABBREVIATIONS
+        return not (word.isupper() and word != "M" and after.lower() in _SENTENCE_OPENERS)
+    lower = word.lower()
+    # after an elided article too: "l’art. L. 1237-11"
+    if (lower[2:] if len(lower) > 2 and lower[1] in "'’" else lower) in AMBIGUOUS_ABBREVIATIONS:
+        initial = len(after) == 1 and after.isupper() and body.startswith(".", following + 1)
+        return bool(after) and (after[0].isdigit() or after[0].islower() or initial)
+    return lower in ABBREVIATIONS
 
 
 def chunk(text: str, fits: Callable[[str], bool]) -> list[str]:

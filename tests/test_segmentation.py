@@ -78,6 +78,34 @@ def test_numbers_do_not_end_sentences(text: str, expected: list[str]) -> None:
     assert texts(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le vol. Les passagers attendent.", ["Le vol.", "Les passagers attendent."]),
+        ("En 45 min. La SNCF s'excuse.", ["En 45 min.", "La SNCF s'excuse."]),
+        ("Ils étaient sept. Les autres ont fui.", ["Ils étaient sept.", "Les autres ont fui."]),
+        ("Il aime l’art. Le marché aussi.", ["Il aime l’art.", "Le marché aussi."]),
+        ("Voir vol. 3 de la revue. Fin.", ["Voir vol. 3 de la revue.", "Fin."]),
+        ("Le 12 sept. 2025 il part. Fin.", ["Le 12 sept. 2025 il part.", "Fin."]),
+        ("Selon l’art. L. 1237-11 du code, non. Fin.", ["Selon l’art. L. 1237-11 du code, non.", "Fin."]),
+    ],
+)
+def test_a_word_that_is_also_an_abbreviation_ends_a_sentence_before_a_capital(text: str,
+                                                                              expected: list[str]) -> None:
+    assert texts(text) == expected
+
+
+def test_a_capital_letter_before_a_word_that_opens_sentences_is_no_initial() -> None:
+    assert texts("La start-up a bouclé sa série A. Elle recrute. Le plan B. Les marchés suivent.") == [
+        "La start-up a bouclé sa série A.",
+        "Elle recrute.",
+        "Le plan B.",
+        "Les marchés suivent.",
+    ]
+    # a name's particle is no opener, and M. is always Monsieur
+    assert texts("J. Le Pen parle. M. Il Divo chante.") == ["J. Le Pen parle.", "M. Il Divo chante."]
+
+
 def test_initials_stay_with_the_name() -> None:
     assert texts("J. K. Rowling écrit. Elon R. Musk lit.") == [
         "J. K. Rowling écrit.",
