@@ -144,12 +144,19 @@ def test_candidate_sentences() -> None:
     assert [s.text for s in candidate_sentences("Titre seul\n\nUn autre titre")] == ["Titre seul", "Un autre titre"]
     assert [s.text for s in candidate_sentences("Vraiment ?")] == ["Vraiment ?"]
     assert candidate_sentences("") == []
+    # the items of a list whose markers were lost, ending on a semicolon or a comma, are no sentences
+    listed = ("Pour en bénéficier, le foyer doit remplir trois conditions.\n"
+              "résider en France de manière stable ;\n"
+              "disposer de revenus sous le plafond,\n"
+              "Le dossier se dépose en ligne avant la fin du mois de juin.")
+    assert [s.text[:20] for s in candidate_sentences(listed)] == ["Pour en bénéficier, ", "Le dossier se dépose"]
 
 
 def test_depends_on_context() -> None:
     assert depends_on_context("Cela pèse sur tout le secteur.")
     assert depends_on_context("Parmi eux, des fonds séduits par l’aura de Musk.")
     assert depends_on_context("« Il faut y aller », dit-il.")
+    assert depends_on_context("C'est ce que j'ai fait.") and depends_on_context("C’était prévisible.")
     assert not depends_on_context("Celine Dion chante.")
     assert not depends_on_context("LVMH a perdu 4 %.")
 

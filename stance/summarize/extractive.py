@@ -31,15 +31,20 @@ def _normalised(text: str) -> str:
 
 def _is_lead_in(text: str) -> bool:
     """Questions and lines that announce what follows ("... est le suivant :") read
-    badly out of context in a summary."""
+    badly out of context in a summary, as do the items of a list whose markers were
+    lost ("résider en France de manière stable ;"), which end on a semicolon or a comma.
+
+    >>> _is_lead_in("Les conditions sont les suivantes :"), _is_lead_in("avoir plus de 18 ans ;")
+    (True, True)
+    """
     end = text.rstrip(" \u00a0\u202f»”\"')")
-    return end.endswith(("?", ":"))
+    return end.endswith(("?", ":", ";", ","))
 
 
 # Openings that lean on the sentence before ("Ce montant...", "Parmi eux...",
 # "Il..."): out of context, in a summary, they point at nothing.
 _DANGLING = re.compile(
-    r"^(?:[«“\"(]\s*)?(?:ce|cet|cette|ces|cela|ça|ceci|celui|celle|ceux|celles|il|elle|ils|elles|"
+    r"^(?:[«“\"(]\s*)?(?:ce|cet|cette|ces|c['’]est|c['’]était|cela|ça|ceci|celui|celle|ceux|celles|il|elle|ils|elles|"
     r"lui|leur|eux|parmi (?:eux|elles|ceux|celles)|et|or|mais|pourtant|cependant|toutefois|néanmoins|"
     r"ainsi|donc|alors|ensuite|enfin|puis|aussi|en effet|de plus|par ailleurs|d'ailleurs|"
     r"d’ailleurs|après tout|en revanche|au contraire|là|y)\b",
@@ -52,6 +57,8 @@ def depends_on_context(text: str) -> bool:
 
     >>> depends_on_context("Ce montant reste modeste."), depends_on_context("Le CAC 40 monte.")
     (True, False)
+    >>> depends_on_context("C’est ce que j’ai fait.")
+    True
     """
     return _DANGLING.match(text) is not None
 
