@@ -36,6 +36,22 @@ def tiny_bert_dir(tmp_path_factory: pytest.TempPathFactory, seed_texts: list[str
 
 
 @pytest.fixture(scope="session")
+def tiny_head_dir(tmp_path_factory: pytest.TempPathFactory, tiny_bert_dir: Path) -> Path:
+    """An embedding stance head on the tiny BERT (fixed hyper-parameters, test_pipeline's training texts),
+    saved to a folder: a classifier that loads in a second."""
+    from stance.classify import EmbeddingStanceClassifier
+    from stance.document import LABELS
+    from stance.encode import Encoder
+    from tests.test_pipeline import TRAINING
+
+    encoder = Encoder(str(tiny_bert_dir), device="cpu", progress=False)
+    texts = [text for label in LABELS for text in TRAINING[label]]
+    labels = [label for label in LABELS for _ in TRAINING[label]]
+    classifier = EmbeddingStanceClassifier(encoder, C=1.0, last_sentence=False, calibration="none", folds=2)
+    return classifier.fit(texts, labels).save(tmp_path_factory.mktemp("head"))
+
+
+@pytest.fixture(scope="session")
 def tiny_xlmr_dir(tmp_path_factory: pytest.TempPathFactory, seed_texts: list[str]) -> Path:
     """A random 2-layer XLM-RoBERTa (64 usable positions) with a SentencePiece tokenizer."""
     from tests.tiny_models import build_tiny_xlmr

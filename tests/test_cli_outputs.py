@@ -379,27 +379,12 @@ def test_resuming_with_other_settings_is_refused_unless_overwrite(
     assert "o.settings.json: expected the JSON object of settings that stance writes, got a list" in err
 
 
-@pytest.fixture(scope="module")
-def tiny_head(tmp_path_factory: pytest.TempPathFactory, tiny_bert_dir: Path) -> Path:
-    """An embedding stance head on the tiny random encoder, saved: a classifier that loads in a second."""
-    from stance.classify import EmbeddingStanceClassifier
-    from stance.document import LABELS
-    from stance.encode import Encoder
-    from tests.test_pipeline import TRAINING
-
-    encoder = Encoder(str(tiny_bert_dir), device="cpu", progress=False)
-    texts = [text for label in LABELS for text in TRAINING[label]]
-    labels = [label for label in LABELS for _ in TRAINING[label]]
-    classifier = EmbeddingStanceClassifier(encoder, C=1.0, last_sentence=False, calibration="none", folds=2)
-    return classifier.fit(texts, labels).save(tmp_path_factory.mktemp("head"))
-
-
 def test_a_given_dtype_is_recorded_and_resuming_in_another_is_refused(
-    tmp_path: Path, tiny_head: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, tiny_head_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     docs, out = eight_documents(tmp_path), tmp_path / "o.jsonl"
     settings = tmp_path / "o.settings.json"
-    classify = ["classify", str(docs), "--out", str(out), "--backend", "embedding", "--model", str(tiny_head),
+    classify = ["classify", str(docs), "--out", str(out), "--backend", "embedding", "--model", str(tiny_head_dir),
                 "--device", "cpu"]
     assert main(classify) == 0
     assert "dtype" not in json.loads(settings.read_text(encoding="utf-8"))  # a default run records none

@@ -14,7 +14,7 @@ from stance.document import Document
 from stance.errors import InputError, StanceError, UsageError
 from stance.pipeline import Pipeline
 from stance.summarize import LeadSummarizer
-from tests.test_pipeline import DOCS, ENGLISH, TRAINING
+from tests.test_pipeline import DOCS, ENGLISH
 
 distributed = pytest.importorskip("stance.distributed")
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,17 +28,9 @@ def _docs() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def head_dir(tmp_path_factory: pytest.TempPathFactory, tiny_bert_dir: Path) -> Path:
+def head_dir(tiny_head_dir: Path) -> Path:
     """The tiny embedding stance head of test_pipeline (fixed hyper-parameters), saved to a folder."""
-    from stance.classify import EmbeddingStanceClassifier
-    from stance.document import LABELS
-    from stance.encode import Encoder
-
-    encoder = Encoder(str(tiny_bert_dir), device="cpu", progress=False)
-    texts = [text for label in LABELS for text in TRAINING[label]]
-    labels = [label for label in LABELS for _ in TRAINING[label]]
-    classifier = EmbeddingStanceClassifier(encoder, C=1.0, last_sentence=False, calibration="none", folds=2)
-    return classifier.fit(texts, labels).save(tmp_path_factory.mktemp("head"))
+    return tiny_head_dir
 
 
 def _spec(head: Path, **options: Any) -> Any:
