@@ -67,6 +67,9 @@ HEAD_FORMAT = 1
 ADAPTER_NAME = "stance"
 # Every linear map of a BERT layer: attention query/key/value and output, feed-forward in and out.
 LORA_TARGETS = ("query", "key", "value", "dense")
+# The same maps in the encoders that name them otherwise (DeBERTa-v2/v3, mDeBERTa); lora_targets picks
+# the names a model has.
+TARGET_FAMILIES = (LORA_TARGETS, ("query_proj", "key_proj", "value_proj", "dense"))
 # Sequences per pool that are sorted by length before being cut into batches (little padding).
 POOL_BATCHES = 20
 
@@ -163,6 +166,21 @@ def _load_adapter_weights(model: Any, weights: dict[str, Any], source: str) -> N
 # Encoders whose layers take (hidden states, attention mask) alone, so that the top layers can rerun
 # over cached states. Others (DeBERTa's relative positions, ...) take the full forward pass.
 BERT_LIKE = frozenset({"bert", "roberta", "xlm-roberta", "camembert", "electra"})
+
+
+def lora_targets(model: Any) -> list[str]:
+    """The names of the linear maps the adapter goes on: a layer's attention query, key and value and its
+    dense maps, as the model's family names them (:data:`TARGET_FAMILIES`). A model that has none of
+    those names is refused, rather than given an adapter on part of its maps."""
+    names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}  # with an adapter on too
+    for family in TARGET_FAMILIES:
+        if set(family) <= names:
+            return list(family)
+    raise InputError(
+        f"expected an encoder whose layers have linear maps named {' / '.join(', '.join(f) for f in TARGET_FAMILIES)} "
+        f"(BERT, XLM-R, E5, CamemBERT, DeBERTa); {type(model).__name__} has {', '.join(sorted(names)) or 'none'}: "
+        "use --backend transformer to fine-tune it whole"
+    )
 
 
 def _layer_stack(model: Any) -> Any | None:
@@ -327,7 +345,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         if self.layers > total:
             raise InputError(f"expected layers <= {total} ({self.encoder_name} has {total} layers), got {self.layers}")
         return peft.LoraConfig(
-            r=self.rank, lora_alpha=self.alpha, lora_dropout=0.0, target_modules=list(LORA_TARGETS),
+            r=self.rank, lora_alpha=self.alpha, lora_dropout=0.0, target_modules=lora_targets(self.encoder.model),
             layers_to_transform=list(range(total - self.layers, total)), layers_pattern="layer", bias="none",
         )
 
@@ -706,7 +724,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
             **header,
             "pooling": "mean, L2-normalised",
             "adapter": {"file": ADAPTER_FILE, "config": ADAPTER_CONFIG_FILE, "layers": self.layers,
-                        "rank": self.rank, "alpha": self.alpha, "targets": list(LORA_TARGETS)},
+                        "rank": self.rank, "alpha": self.alpha, "targets": lora_targets(self.encoder.model)},
             "hyperparameters": {
                 "learning_rate": self.learning_rate, "epochs": self.epochs, "batch_size": self.batch_size,
                 "max_length": self.max_length, "weight_decay": self.weight_decay,

@@ -686,3 +686,17 @@ def test_training_texts_are_never_cut_beyond_the_encoder_s_positions(tiny_encode
     _fit(tiny_encoder, max_length=limit + 100)
     assert f"max_length {limit + 100} is more than" in caplog.text
     assert f"training texts are cut at {limit}" in caplog.text
+
+
+def test_the_adapter_goes_on_the_maps_each_family_names(tiny_encoder) -> None:
+    from transformers import DebertaV2Config, DebertaV2Model, DistilBertConfig, DistilBertModel
+
+    from stance.classify.lora import LORA_TARGETS, lora_targets
+
+    assert lora_targets(tiny_encoder.model) == list(LORA_TARGETS) == ["query", "key", "value", "dense"]
+    deberta = DebertaV2Model(DebertaV2Config(hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                                             intermediate_size=37, vocab_size=100))
+    assert lora_targets(deberta) == ["query_proj", "key_proj", "value_proj", "dense"]  # not "dense" alone
+    distil = DistilBertModel(DistilBertConfig(dim=32, n_layers=1, n_heads=2, hidden_dim=37, vocab_size=100))
+    with pytest.raises(InputError, match=r"DistilBertModel has .*q_lin.*: use --backend transformer"):
+        lora_targets(distil)
