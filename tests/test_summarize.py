@@ -152,6 +152,24 @@ def test_candidate_sentences() -> None:
     assert [s.text[:20] for s in candidate_sentences(listed)] == ["Pour en bénéficier, ", "Le dossier se dépose"]
 
 
+def test_a_list_article_s_items_are_candidates_and_a_speaker_s_greeting_is_not() -> None:
+    text = ("Claire Mounier : Bonjour à toutes et à tous.\n"
+            "Le salon a fermé ses portes dimanche soir après quatre jours.\n"
+            "Ce qu'il fallait retenir :\n"
+            "• Airbus a annoncé 120 commandes fermes pour son A321neo.\n"
+            "• Le motoriste Safran relève sa prévision de livraisons.\n"
+            "• Commandes\n"
+            "Claire Mounier : Merci à vous et à demain.")
+    assert [s.text for s in candidate_sentences(text)] == [
+        "Le salon a fermé ses portes dimanche soir après quatre jours.",
+        "Airbus a annoncé 120 commandes fermes pour son A321neo.",
+        "Le motoriste Safran relève sa prévision de livraisons.",
+    ]
+    # a long sentence that opens on "Merci" says something: it stays
+    assert candidate_sentences("Merci aux actionnaires qui ont suivi la hausse de capital de 2 milliards d'euros "
+                               "lancée en mars pour financer le rachat du concurrent allemand.")[0].kind == "sentence"
+
+
 def test_depends_on_context() -> None:
     assert depends_on_context("Cela pèse sur tout le secteur.")
     assert depends_on_context("Parmi eux, des fonds séduits par l’aura de Musk.")

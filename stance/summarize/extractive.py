@@ -88,19 +88,42 @@ def split_long(span: Span, max_words: int = MAX_SENTENCE_WORDS) -> list[Span]:
     return pieces
 
 
+# A greeting or a thank-you, after a speaker's name in a transcript ("Claire Mounier : Bonjour à tous."):
+# no summary sentence, when it is short (GREETING_MAX_WORDS).
+_GREETING = re.compile(r"^(?:[^:\n]{1,40}:\s*)?(?:bonjour|bonsoir|salut|merci|au revoir)\b", re.IGNORECASE)
+GREETING_MAX_WORDS = 10
+
+
+def _stands_alone(span: Span, min_words: int) -> bool:
+    """Whether a span can be a summary sentence: a sentence of ``min_words`` or more, or a bullet item
+    that is one (it ends a sentence: a list of announcements, of key figures), but no lead-in,
+    question, list fragment or greeting."""
+    if span.words < min_words or _is_lead_in(span.text):
+        return False
+    if span.words <= GREETING_MAX_WORDS and _GREETING.match(span.text):
+        return False
+    if span.kind == "bullet":
+        return span.text.rstrip(" \u00a0\u202f»”\"')").endswith((".", "!", "…"))
+    return span.kind == "sentence"
+
+
 def candidate_sentences(text: str, min_words: int = 5, max_words: int = MAX_SENTENCE_WORDS) -> list[Span]:
     """The sentences of ``text`` that can stand in a summary, in document order.
 
-    Headings, bullet items, questions, lead-ins ending with a colon and sentences
-    under ``min_words`` words are left out; when that leaves nothing, the best
-    that there is (any sentence or bullet item, then headings) is used instead.
-    A sentence over ``max_words`` words is cut into pieces of that many words.
+    Headings, questions, lead-ins ending with a colon, list fragments (ending on
+    ";" or ","), short greetings ("Bonjour à tous.") and sentences under
+    ``min_words`` words are left out, and so are bullet items that do not end a
+    sentence; when that leaves nothing, the best that there is (any sentence or
+    bullet item, then headings) is used instead. A sentence over ``max_words``
+    words is cut into pieces of that many words.
 
     >>> [s.text for s in candidate_sentences("Titre\\n\\nPourquoi ? Le CAC 40 a gagné 2 % vendredi.")]
     ['Le CAC 40 a gagné 2 % vendredi.']
+    >>> [s.text for s in candidate_sentences("À retenir :\\n• Le groupe relève ses objectifs annuels.\\n• Dividende")]
+    ['Le groupe relève ses objectifs annuels.']
     """
     spans = [piece for span in segment(text) for piece in split_long(span, max_words)]
-    good = [s for s in spans if s.kind == "sentence" and s.words >= min_words and not _is_lead_in(s.text)]
+    good = [s for s in spans if _stands_alone(s, min_words)]
     if good:
         return good
     fallback = [s for s in spans if s.kind != "heading" and s.words > 0]
