@@ -64,6 +64,20 @@ def test_out_of_memory_mid_run_exits_one_with_advice(monkeypatch, capsys, tmp_pa
     assert "rerun the same command to resume" in err
 
 
+def test_a_hub_model_that_needs_its_own_code_is_a_clear_error(monkeypatch, capsys, tmp_path) -> None:
+    def remote_code(*args, **kwargs):
+        raise ValueError("The repository for acme/odd-model contains custom code which must be executed to correctly "
+                         "load the model. Please pass the argument `trust_remote_code=True` to allow custom code.")
+
+    monkeypatch.setattr("stance.summarize.load_summarizer", remote_code)
+    assert main(["summarize", "seeds/", "--out", str(tmp_path / "o.jsonl"), "--model", "acme/odd-model"]) == 1
+    err = capsys.readouterr().err
+    assert "stance: error: this model needs its own code from its hub repository" in err and "Traceback" not in err
+    monkeypatch.setattr("stance.summarize.load_summarizer", lambda *a, **k: int("x"))  # any other ValueError
+    with pytest.raises(ValueError, match="invalid literal"):
+        main(["summarize", "seeds/", "--out", str(tmp_path / "p.jsonl")])
+
+
 def test_out_of_memory_in_training_names_the_training_options(monkeypatch, capsys, tmp_path) -> None:
     def out_of_memory(*args, **kwargs):
         raise RuntimeError("CUBLAS_STATUS_ALLOC_FAILED when calling cublasCreate(handle)")

@@ -84,6 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError as error:
         print(f"stance: error: out of memory; {_memory_advice(args)}", file=sys.stderr)
         return exit_code(error)
+    except ValueError as error:  # transformers refusing a hub model that ships its own code
+        if "trust_remote_code" not in str(error):
+            raise
+        print("stance: error: this model needs its own code from its hub repository (transformers' "
+              "trust_remote_code), which stance does not run; choose a model whose architecture transformers "
+              "supports natively (`stance models list` names some)", file=sys.stderr)
+        return EXIT_FAILED
     except RuntimeError as error:  # torch.OutOfMemoryError, and CUDA allocation failures reported as such
         text = str(error).lower()
         if "out of memory" not in text and "alloc_failed" not in text:
