@@ -27,6 +27,7 @@ MOJIBAKE_LEAD = 4  # a UTF-8 lead byte read as cp1252/latin-1
 MOJIBAKE_NEXT = 8  # a UTF-8 continuation byte read as cp1252/latin-1
 FTFY_SIGN = 16  # ligatures, C1 controls, escapes, lone surrogates, fullwidth Latin
 BEYOND_LATIN = 32  # Greek and every script above it, but the Latin extensions and punctuation blocks
+JOINER = 64  # zero-width non-joiner and joiner (kept in emoji and joining scripts, removed between Latin letters)
 
 # The characters of each kind, as the inside of a regex character class: the one place they
 # are written down, for the regular expressions of the steps and for the table alike.
@@ -41,6 +42,7 @@ FTFY_SIGN_CHARS = "\ufb00-\ufb06\u0080-\u009f\x1b\ud800-\udfff\uff01-\uff5e"
 BEYOND_LATIN_CHARS = (
     "\u0370-\u1dff\u2c00-\u2dff\u2e80-\ufb4f\ufe70-\uffdc\U00010000-\U0001efff\U00020000-\U0003ffff"
 )
+JOINER_CHARS = "\u200c\u200d"
 # CJK and Hangul, where one character is one word (not a kind bit: the line features and the
 # language step count words with it).
 WIDE_CHARS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -51,6 +53,7 @@ _CLASSES = {
     MOJIBAKE_NEXT: MOJIBAKE_NEXT_CHARS,
     FTFY_SIGN: FTFY_SIGN_CHARS,
     BEYOND_LATIN: BEYOND_LATIN_CHARS,
+    JOINER: JOINER_CHARS,
 }
 _BMP = 0x10000
 

@@ -46,6 +46,8 @@ from .codepoints import (
     FTFY_SIGN_CHARS,
     INVISIBLE,
     INVISIBLE_CHARS,
+    JOINER,
+    JOINER_CHARS,
     MOJIBAKE_LEAD_CHARS,
     MOJIBAKE_NEXT_CHARS,
     SPECIAL_SPACE,
@@ -83,7 +85,7 @@ _OTHER_LINE_BREAKS = "\u2028\u2029\u0085\x0b\x0c"
 # Zero-width (non-)joiners between two characters of the scripts that have no use for them (Latin,
 # Greek, Cyrillic: printable U+0021-U+052F, so not beside a space): an emoji sequence joins emoji,
 # and Arabic or Indic text joins letters of its own script, never those.
-_STRAY_JOINERS = re.compile("(?<=[\x21-\x7e\xa1-\u052f])[\u200c\u200d]+(?=[\x21-\x7e\xa1-\u052f])")
+_STRAY_JOINERS = re.compile(f"(?<=[\\x21-\\x7e\\xa1-\\u052f])[{JOINER_CHARS}]+(?=[\\x21-\\x7e\\xa1-\\u052f])")
 
 
 def _repair(text: str, codes: np.ndarray, kinds: np.ndarray) -> str:
@@ -127,7 +129,7 @@ def normalise(text: str) -> str:
         text = _LINE_BREAKS.sub("\n", text)
     if found & INVISIBLE:
         text = _INVISIBLE.sub("", text)
-    if "\u200d" in text or "\u200c" in text:
+    if found & JOINER:
         text = _STRAY_JOINERS.sub("", text)
     if found & SPECIAL_SPACE:
         text = _SPECIAL_SPACES.sub(" ", text)
