@@ -147,7 +147,7 @@ class PipelineSpec:
             raise UsageError(f"expected neutral_weight > 0 (finite) or None, got {self.neutral_weight!r}")
         if not isinstance(self.device, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", self.device):
             raise UsageError(f"expected device to be auto, cpu, cuda, cuda:N or mps, got {self.device!r}")
-        from .pipeline import dtype_name
+        from .runtime import dtype_name
 
         object.__setattr__(self, "dtype", dtype_name(self.dtype))  # one name per precision: "bf16", not "bfloat16"
 

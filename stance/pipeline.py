@@ -36,36 +36,13 @@ from tqdm.auto import tqdm
 from .document import Cleaned, Document
 from .errors import InputError, StanceError, UsageError
 from .io import ErrorHandler, PendingHtml, iter_documents
+from .runtime import dtype_name
 
 log = logging.getLogger(__name__)
 
-__all__ = ["STAGES", "Pipeline", "RunStats", "dtype_name", "shard_of"]
+__all__ = ["STAGES", "Pipeline", "RunStats", "shard_of"]
 
 STAGES = ("read", "clean", "summarize", "classify")
-
-_DTYPE_NAMES = {"float32": "fp32", "bfloat16": "bf16", "float16": "fp16"}
-
-
-def dtype_name(dtype: Any) -> str | None:
-    """The precision ``dtype`` names, as ``"fp32"``, ``"bf16"`` or ``"fp16"`` (``None`` stays ``None``:
-    the default, bf16 on an Ampere or newer GPU, else fp32); anything else is refused (a
-    :class:`~stance.errors.UsageError`) as :func:`stance.runtime.resolve_dtype` refuses it.
-
-    >>> dtype_name("bfloat16"), dtype_name("FP32"), dtype_name(None)
-    ('bf16', 'fp32', None)
-    >>> dtype_name("fp8")
-    Traceback (most recent call last):
-    stance.errors.UsageError: expected a dtype of fp32, bf16 or fp16 (or a torch.dtype); got 'fp8'
-    """
-    if dtype is None:
-        return None
-    import torch
-
-    from .runtime import resolve_dtype
-
-    # On the CPU, resolve_dtype checks the name alone; what a model or a GPU allows is checked where it loads.
-    return _DTYPE_NAMES[str(resolve_dtype(torch.device("cpu"), dtype)).removeprefix("torch.")]
-
 
 def shard_of(doc_id: str, count: int) -> int:
     """The shard (0 .. count-1) a document id belongs to: a hash of the id, so the

@@ -101,6 +101,26 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     return chosen
 
 
+def dtype_name(dtype: str | torch.dtype | None) -> str | None:
+    """The precision ``dtype`` names, as ``"fp32"``, ``"bf16"`` or ``"fp16"`` (``None`` stays ``None``:
+    the default, bf16 on an Ampere or newer GPU, else fp32): how a run records the precision it was
+    asked for. Anything else is refused as :func:`resolve_dtype` refuses it.
+
+    >>> dtype_name("bfloat16"), dtype_name("FP32"), dtype_name(None)
+    ('bf16', 'fp32', None)
+    >>> dtype_name("fp8")
+    Traceback (most recent call last):
+    stance.errors.UsageError: expected a dtype of fp32, bf16 or fp16 (or a torch.dtype); got 'fp8'
+    """
+    if dtype is None:
+        return None
+    import torch
+
+    # On the CPU, resolve_dtype checks the name alone; what a model or a GPU allows is checked where it loads.
+    chosen = resolve_dtype(torch.device("cpu"), dtype)
+    return {torch.float32: "fp32", torch.bfloat16: "bf16", torch.float16: "fp16"}[chosen]
+
+
 def resolve_dtype(
     device: torch.device,
     dtype: str | torch.dtype | None = None,

@@ -270,7 +270,8 @@ def run_clean(args: argparse.Namespace) -> int:
 
 
 def run_summarize(args: argparse.Namespace) -> int:
-    from ..pipeline import Pipeline, dtype_name
+    from ..pipeline import Pipeline
+    from ..runtime import dtype_name
     from ..summarize import load_summarizer
 
     check_outputs(args, "summarize")
@@ -394,7 +395,7 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
 
 def run_eval(args: argparse.Namespace) -> int:
     from ..evaluation import compare, evaluate, load_baseline, load_eval_set, require_gold, write_report
-    from ..pipeline import dtype_name
+    from ..runtime import dtype_name
 
     if args.dtype is not None and args.predictions:
         raise UsageError("--dtype sets the precision the pipeline runs in, and --predictions scores a run made "
@@ -659,7 +660,8 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
 
 def run_classify(args: argparse.Namespace) -> int:
     from ..classify import load_classifier
-    from ..pipeline import Pipeline, dtype_name
+    from ..pipeline import Pipeline
+    from ..runtime import dtype_name
 
     check_outputs(args, "classify")
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
@@ -800,7 +802,8 @@ def _shard(value: str) -> tuple[int, int]:
 
 def run_pipeline(args: argparse.Namespace) -> int:
     from ..classify.training import DEFAULT_BACKEND
-    from ..pipeline import Pipeline, dtype_name, shard_of
+    from ..pipeline import Pipeline, shard_of
+    from ..runtime import dtype_name
     from .reporting import InputProblems, format_table, read_run, render_run_report
 
     if args.engine == "ray":
