@@ -29,6 +29,9 @@ changes (the full cleaner, each text alone):
 
 If it fails, the two changes are taken out of the package and the figures are recorded in ``docs/design.md``.
 
+Not adopted (``docs/design.md``): the package no longer holds the two changes; to rerun the round, first
+``git apply benchmarks/rounds/round_bg_table_cells.patch`` (it puts them back, behind their switches, off).
+
     python benchmarks/rounds/round_bg_table_cells.py            # conditions 1-4, 7 and 8
     python benchmarks/rounds/round_bg_table_cells.py --before   # the new documents with the cleaner as shipped
 """

@@ -32,16 +32,6 @@ AGREE = 0.8  # share of the rows after the first that must follow the columns' p
 NEAR = 5  # lines either side of the table to look at for the article's text (3 until round BA)
 KEY_VALUES = 0.6  # a box of key-value pairs: share of its values that hold a digit (round BA)
 _DIGIT = re.compile(r"\d")
-# A cell that stands where a number would be: a dash or "=", an arrow, "n.c.", "n.d.", "n.s.", "n/a", "stable",
-# "inchangé", "idem" (round BG: a table of rates whose one cell reads "—" or "stable" was no table).
-_NUMBER_STAND_IN = re.compile(
-    r"[-–—=▲▼△▽↑↓↗↘→⇧⇩]|n\.?\s?[cdsa]\.?|n/[ad]|stable|inchang[ée]e?s?|idem", re.IGNORECASE
-)
-# Round BG's two changes, off until the round is judged (benchmarks/rounds/round_bg_table_cells.py turns them on
-# for the candidate): stand-ins count as numbers, and at a tie in lines covered the layout whose rows follow
-# their pattern most closely wins.
-STAND_INS = False
-CLOSEST_FIT = False
 
 
 def is_cell(line: str) -> bool:
@@ -53,28 +43,16 @@ def is_cell(line: str) -> bool:
     return len(line) <= MAX_CELL and not line.endswith((".", "!", "?", ":", "…")) and not is_prose(line)
 
 
-def holds_number(cell: str) -> bool:
-    """Whether a table's cell holds a number, or a sign standing for one (a dash, "=", an arrow, "n.c.",
-    "stable"): what a column of numbers holds in every row.
-
-    >>> [holds_number(cell) for cell in ("2,84 Md€", "Marge")]
-    [True, False]
-    """
-    return bool(_DIGIT.search(cell)) or (STAND_INS and _NUMBER_STAND_IN.fullmatch(cell.strip()) is not None)
-
-
 def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int, int]]:
     """The ``(start, stop)`` index ranges of ``lines`` laid out as a table.
 
     In each run of cells (:func:`is_cell`), rows of 2 to 6 cells are tried, from
     the run's first, second or third line. A table has at least three rows; its
     rows after the first (the first may be a header) mostly follow one pattern
-    of which columns hold a number (:func:`holds_number`; one cell in four may
-    differ), that pattern has a column of numbers, and it or the first row has a
-    column of words. The layout covering the most lines wins; at a tie, the one
-    whose rows differ from their pattern in the fewest cells (a title line taken
-    for a cell shifts every row by one), then the first tried (fewer columns,
-    then an earlier start); lines left after its last full row are not
+    of which columns hold a digit (one cell in four may differ), that pattern
+    has a column of numbers, and it or the first row has a column of words. The
+    layout covering the most lines wins (at a tie, the first tried: fewer
+    columns, then an earlier start); lines left after its last full row are not
     the table's. With ``key_values``, two columns also make a table when they
     read as a fact box: keys without a digit (all but one) and values of which
     ``KEY_VALUES`` hold one ("Siège", "Paris", "Création", "1921", "Effectif",
@@ -98,8 +76,8 @@ def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int
         if j - i < MIN_ROWS * PERIODS[0]:  # too short a run for any table
             i = j
             continue
-        digits = {k: holds_number(lines[k]) for k in range(i, j)}
-        best: tuple[int, int, int, int] | None = None
+        digits = {k: bool(_DIGIT.search(lines[k])) for k in range(i, j)}
+        best: tuple[int, int, int] | None = None
         for width in PERIODS:
             for offset in range(min(width, OFFSETS)):
                 rows = (j - i - offset) // width
@@ -109,11 +87,10 @@ def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int
                 shape = [tuple(digits[start + r * width + c] for c in range(width)) for r in range(rows)]
                 if not (_columns_agree(shape, width) or (key_values and width == 2 and _fact_box(shape))):
                     continue
-                misfit = _misfit(shape) if CLOSEST_FIT else 0
-                if best is None or rows * width > best[0] or (rows * width == best[0] and misfit < best[1]):
-                    best = (rows * width, misfit, start, start + rows * width)
+                if best is None or rows * width > best[0]:
+                    best = (rows * width, start, start + rows * width)
         if best is not None:
-            runs.append((best[2], best[3]))
+            runs.append((best[1], best[2]))
         i = j
     return runs
 
@@ -126,12 +103,6 @@ def _columns_agree(shape: list[tuple[bool, ...]], width: int) -> bool:
         return False
     follow = sum(sum(a != b for a, b in zip(row, pattern, strict=True)) <= width // 4 for row in shape[1:])
     return follow >= max(2, AGREE * (len(shape) - 1))
-
-
-def _misfit(shape: list[tuple[bool, ...]]) -> int:
-    """How many cells of the rows after the first differ from those rows' most common pattern."""
-    pattern = Counter(shape[1:]).most_common(1)[0][0]
-    return sum(a != b for row in shape[1:] for a, b in zip(row, pattern, strict=True))
 
 
 def _fact_box(shape: list[tuple[bool, ...]]) -> bool:
