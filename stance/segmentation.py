@@ -10,7 +10,8 @@ only before a number or a lower-case word), initials (not ``série A.`` before
 ``Elle``), numbers (``1,5``, ``30 000``, ``24h/24``),
 ellipses, « » and “ ” quotes, bullet lines, headings without final punctuation
 and emoji. A line is a paragraph, except that a hard-wrapped line (one that does
-not end a sentence, followed by a line that starts in lower case) continues it.
+not end a sentence, nor on a date stamp such as a byline's or a comment's, followed
+by a line that starts in lower case) continues it.
 A sentence starts with a capital, a digit, a quote or an emoji, except in a
 paragraph written in lower case throughout (forum posts, chat), where a
 lower-case word after a full stop, ``?`` or ``!`` starts one too.
@@ -87,6 +88,22 @@ _END = re.compile(
     r"(?P<space>\s+)"
 )
 _LAST_WORD = re.compile(r"(\S+)$")
+# A date stamp that ends a byline or a comment's header ("posté par Marc_D le 12/03/2025 à 22h14", "12 mars 2025 -
+# 09:41", "Discussion lancée par lea.invest · 2 mars 2025"): a numeric date, or a day, a month and a year, then
+# perhaps a time. Prose that a hard wrap cuts after a date ("la réunion du 12 mars\nprochain") seldom gives the
+# year, and a time alone ("a ouvert à 9h00\npuis...") is no stamp.
+_MONTH = (
+    r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre"
+    r"|janv\.|f[ée]vr?\.|avr\.|juil\.|sept\.|oct\.|nov\.|d[ée]c\.)"
+)
+_DATE = (
+    rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{2}}-\d{{2}}"
+    rf"|(?:1er|\d{{1,2}})\s+{_MONTH}\s+\d{{4}})"
+)
+_TIME = r"\d{1,2}(?:\s?h\s?(?:\d{2})?|:\d{2}(?::\d{2})?)"
+_STAMP = re.compile(rf"(?<![\w./-]){_DATE}(?:\s*(?:[-–—,|·•@]\s*)?(?:(?:à|a|at|vers)\s+)?{_TIME})?$", re.IGNORECASE)
+# the longest stamp worth looking at the end of a paragraph for ("1er septembre 2025 - 22 h 14", and room)
+_STAMP_CHARS = 60
 _WORD = re.compile(r"\w+(?:[-’'.]\w+)*")
 
 
@@ -209,8 +226,23 @@ def _continues(previous: str, line: str) -> bool:
     # unless it stops on a comma or a hyphen that says the sentence goes on
     if len(previous) < 40 and not previous.endswith((",", "-")):
         return False
+    # "posté par Marc_D le 12/03/2025 à 22h14" heads a comment: what follows is the comment, not the rest of it
+    if _ends_on_stamp(previous):
+        return False
     first = line[0]
     return first.islower() and not _is_camel(line)
+
+
+def _ends_on_stamp(text: str) -> bool:
+    """Whether ``text`` ends on a date stamp, perhaps with its time (a byline's, a comment's).
+
+    >>> _ends_on_stamp("posté par Marc_D le 12/03/2025 à 22h14"), _ends_on_stamp("Par Zoé, 12 mars 2025 - 09:41")
+    (True, True)
+    >>> _ends_on_stamp("le conseil se réunira le 12 mars"), _ends_on_stamp("la séance a ouvert à 9h00")
+    (False, False)
+    """
+    # only the end is read: a paragraph being built is asked again at each of its lines
+    return _STAMP.search(text[-_STAMP_CHARS:].rstrip(_SPACE + ")]")) is not None
 
 
 def _paragraph(text: str, start: int, end: int, index: int) -> Span:

@@ -291,6 +291,51 @@ def test_paragraphs_are_lines_and_wrapped_lines_are_joined() -> None:
     assert [s.paragraph for s in segment(text)] == list(range(6))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a comment's header, its stamp, then the comment, in lower case as forums write
+        (
+            "Réponse n°3 — posté par Marc_D le 12/03/2025 à 22h14\n\n"
+            "moi je pense que le titre va remonter d'ici la fin du mois.",
+            [("heading", "Réponse n°3 — posté par Marc_D le 12/03/2025 à 22h14"),
+             ("text", "moi je pense que le titre va remonter d'ici la fin du mois.")],
+        ),
+        (
+            "posté par Marc_Dupont75 le 12/03/2025 a 22h14\nmoi aussi, je renforce ma ligne demain matin.",
+            [("heading", "posté par Marc_Dupont75 le 12/03/2025 a 22h14"),
+             ("text", "moi aussi, je renforce ma ligne demain matin.")],
+        ),
+        (
+            "Par la rédaction de Zonebourse, 12 mars 2025 - 09:41\n"
+            "les marchés européens ont ouvert en baisse ce matin.",
+            [("heading", "Par la rédaction de Zonebourse, 12 mars 2025 - 09:41"),
+             ("text", "les marchés européens ont ouvert en baisse ce matin.")],
+        ),
+        (
+            "Discussion démarrée par marco_56 le 26 novembre 2026\nmarco_56",
+            [("heading", "Discussion démarrée par marco_56 le 26 novembre 2026"), ("heading", "marco_56")],
+        ),
+    ],
+)
+def test_a_line_that_ends_on_a_date_stamp_is_not_wrapped_into_the_next(text: str, expected: list) -> None:
+    assert [(p.kind, p.text) for p in split_paragraphs(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le conseil d'administration a approuvé jeudi les comptes annuels et\nproposera un dividende en hausse.",
+        # a date without its year, or a time alone, ends a line of prose as well as a stamp
+        "L'assemblée générale des actionnaires du groupe se tiendra le 12 mars\nprochain au palais des Congrès.",
+        "La séance a ouvert en nette baisse ce vendredi matin à 9h00\npuis l'indice s'est repris.",
+    ],
+)
+def test_a_wrapped_sentence_still_joins(text: str) -> None:
+    assert [(p.kind, p.text) for p in split_paragraphs(text)] == [("text", text)]
+    assert split_sentences(text) == [text]
+
+
 def test_offsets_point_into_the_text() -> None:
     text = "  Titre\n\n\u00a0M. Dupont arrive.  Il parle.\n• un point  \n"
     spans = segment(text)
