@@ -21,7 +21,7 @@ from stance.summarize import (
     Summary,
     load_summarizer,
 )
-from stance.summarize.extractive import candidate_sentences, depends_on_context
+from stance.summarize.extractive import candidate_sentences, depends_on_context, nothing_to_summarize
 
 ARTICLE = (
     "Le CAC 40 recule nettement\n\n"
@@ -228,6 +228,41 @@ def test_summary_record() -> None:
     assert record["id"] == "a1" and record["summary"] == summary.text
     assert record["sentences"] == [{"start": 28, "end": 131, "text": summary.text, "score": 1.0}]
     assert Summary("Un résumé.", method="seq2seq:x").to_record("b") == {"id": "b", "summary": "Un résumé."}
+
+
+# A page of menus: cleaning keeps five lines, none of them a sentence, and flags it
+MENU = "Accueil\n\nÉconomie\n\nBourse\n\nTech\n\nSe connecter\n\nMentions légales"
+MENU_CLEANED = "Accueil\n\nÉconomie\n\nBourse\n\nTech\n\nMentions légales"
+
+
+def test_a_page_without_an_article_sentence_gets_an_empty_summary() -> None:
+    from stance.cleaning import Cleaner
+
+    cleaned = Cleaner().clean(MENU)
+    assert (cleaned.text, cleaned.flags) == (MENU_CLEANED, ("no article sentence",))
+    # no heading or menu item as its summary (it was "Accueil Économie Bourse"), and nothing to encode
+    encoder = CountingEncoder()
+    assert ExtractiveSummarizer(encoder, progress=False).summarize(MENU_CLEANED) == Summary("", (), "extractive")
+    assert encoder.encoded == 0
+    assert LeadSummarizer().summarize(MENU_CLEANED) == Summary("", (), "lead")
+    links = "• Accueil\n• Marchés\n• Lire l'article sur Orange\n• Nous contacter"  # menu items as a list
+    assert candidate_sentences(links) == [] and LeadSummarizer().summarize(links).text == ""
+    assert candidate_sentences("Accueil\n\nSe connecter.\n\nTous droits réservés.") == []
+    assert nothing_to_summarize(MENU_CLEANED) and nothing_to_summarize(" \n") and nothing_to_summarize(links)
+    # the record says why, as for an empty document: an empty summary and the cleaning flag
+    records = list(Pipeline(summarizer=LeadSummarizer(), classifier=False, progress=False).run([MENU, ""]))
+    assert [(r["summary"], r["flags"]) for r in records] == [("", ["no article sentence"]), ("", ["empty document"])]
+    assert "sentences" not in records[0]
+
+
+def test_a_headline_a_post_or_a_page_of_short_sentences_still_gets_its_summary() -> None:
+    # one or two lines (a headline, a post) are no page: the best there is still stands in
+    headline = "Le CAC 40 termine en hausse porté par les banques"
+    assert LeadSummarizer().summarize(headline).text == headline and not nothing_to_summarize(headline)
+    # a page of short lines whose sentences can stand alone is summarised from them
+    brief = "Marchés\n\nLe CAC 40 gagne 2 %.\n\nLes banques mènent la hausse.\n\nLe luxe recule."
+    assert LeadSummarizer(max_sentences=2).summarize(brief).text == "Le CAC 40 gagne 2 %. Les banques mènent la hausse."
+    assert not nothing_to_summarize(brief)
 
 
 @pytest.fixture(scope="module")
@@ -457,6 +492,19 @@ def test_empty_chunk_summaries_end_the_reduction(mbart: Seq2SeqSummarizer, seed_
         assert mbart.summarize([seed_texts[3], "Court."]) == [Summary("", (), mbart.method)] * 2
     finally:
         del mbart.generate
+
+
+def test_seq2seq_gives_a_page_without_an_article_sentence_an_empty_summary(mbart: Seq2SeqSummarizer) -> None:
+    # as the extractive summarisers do: the model never sees the menu, so it makes nothing up from it
+    asked: list[str] = []
+    generate = mbart.generate
+    mbart.generate = lambda texts, desc="": asked.extend(texts) or generate(texts, desc)  # type: ignore[method-assign]
+    try:
+        summaries = mbart.summarize([MENU_CLEANED, "Court."])
+    finally:
+        del mbart.generate
+    assert summaries[0] == Summary("", (), mbart.method) and summaries[1].text
+    assert asked == ["Court."]
 
 
 def test_batching_across_documents_and_chunks_changes_nothing(tiny_mt5_dir: Path, seed_texts: list[str]) -> None:

@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("stance")
 
-__all__ = ["ExtractiveSummarizer", "LeadSummarizer", "candidate_sentences", "depends_on_context"]
+__all__ = [
+    "ExtractiveSummarizer",
+    "LeadSummarizer",
+    "candidate_sentences",
+    "depends_on_context",
+    "nothing_to_summarize",
+]
 
 # --------------------------------------------------------------------------------------
 # Sentence choice shared by the extractive summarisers
@@ -107,6 +113,15 @@ def _stands_alone(span: Span, min_words: int) -> bool:
     return span.kind == "sentence"
 
 
+def _page_without_prose(text: str) -> bool:
+    """The cleaner's ``"no article sentence"`` rule on ``text``: three lines or more and not one of
+    prose (8 words or more, :func:`stance.cleaning.language.is_prose`): menus, a list of links."""
+    from ..cleaning.language import is_prose  # the one definition of a line of prose
+
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) >= 3 and not any(is_prose(line) for line in lines)
+
+
 def candidate_sentences(text: str, min_words: int = 5, max_words: int = MAX_SENTENCE_WORDS) -> list[Span]:
     """The sentences of ``text`` that can stand in a summary, in document order.
 
@@ -114,20 +129,44 @@ def candidate_sentences(text: str, min_words: int = 5, max_words: int = MAX_SENT
     ";" or ","), short greetings ("Bonjour à tous.") and sentences under
     ``min_words`` words are left out, and so are bullet items that do not end a
     sentence; when that leaves nothing, the best that there is (any sentence or
-    bullet item, then headings) is used instead. A sentence over ``max_words``
-    words is cut into pieces of that many words.
+    bullet item, then headings: a headline, a post) is used instead, except in a
+    page of three lines or more without one line of prose (what cleaning flags
+    ``"no article sentence"``: menus, a list of links), which gives none: see
+    :func:`nothing_to_summarize`. A sentence over ``max_words`` words is cut into
+    pieces of that many words.
 
     >>> [s.text for s in candidate_sentences("Titre\\n\\nPourquoi ? Le CAC 40 a gagné 2 % vendredi.")]
     ['Le CAC 40 a gagné 2 % vendredi.']
     >>> [s.text for s in candidate_sentences("À retenir :\\n• Le groupe relève ses objectifs annuels.\\n• Dividende")]
     ['Le groupe relève ses objectifs annuels.']
+    >>> candidate_sentences("Accueil\\n\\nBourse\\n\\nNous contacter")
+    []
     """
     spans = [piece for span in segment(text) for piece in split_long(span, max_words)]
     good = [s for s in spans if _stands_alone(s, min_words)]
     if good:
         return good
+    if _page_without_prose(text):
+        return []  # a heading or a menu item is no summary
     fallback = [s for s in spans if s.kind != "heading" and s.words > 0]
     return fallback or [s for s in spans if s.words > 0]
+
+
+def nothing_to_summarize(text: str, min_words: int = 5) -> bool:
+    """Whether ``text`` gives no summary: it is blank, or it is a page of three lines or more
+    without one line of prose (the cleaner's ``"no article sentence"``: menus, a list of links)
+    and without one sentence of ``min_words`` words that can stand in a summary. Every
+    summariser gives such a text an empty summary, whose reason the record's cleaning flags
+    say, rather than a heading or a menu item (extractive) or a text made up from them
+    (seq2seq).
+
+    >>> nothing_to_summarize("Accueil\\n\\nBourse\\n\\nNous contacter"), nothing_to_summarize("Titre seul")
+    (True, False)
+    """
+    if not text.strip():
+        return True
+    # the cheap test first: an article's first line of prose ends it
+    return _page_without_prose(text) and not candidate_sentences(text, min_words)
 
 
 def sample_candidates(count: int, limit: int) -> np.ndarray:

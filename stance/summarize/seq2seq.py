@@ -9,6 +9,7 @@ from ..document import Summary
 from ..errors import InputError, StanceError
 from ..segmentation import chunk
 from .base import Summarizer
+from .extractive import nothing_to_summarize
 
 log = logging.getLogger("stance")
 
@@ -31,7 +32,11 @@ class Seq2SeqSummarizer(Summarizer):
     included), the chunks are summarised in batches across documents, and the
     joined chunk summaries are summarised again until they fit in one input
     (map-reduce). Nothing is ever truncated: a reduce step that does not shrink
-    stops there, keeps the joined chunk summaries and logs a warning.
+    stops there, keeps the joined chunk summaries and logs a warning. A text with
+    nothing to summarise (blank, or a page of menus or links without one article
+    sentence: :func:`~stance.summarize.extractive.nothing_to_summarize`) gets an
+    empty summary, as from the extractive summarisers, and never reaches the model,
+    which would make a summary up from the menu.
 
     >>> summarizer = Seq2SeqSummarizer("mt5-xlsum", device="cuda")   # doctest: +SKIP
     >>> summarizer.summarize(article).text                           # doctest: +SKIP
@@ -128,7 +133,7 @@ class Seq2SeqSummarizer(Summarizer):
     def summarize_batch(self, texts: list[str]) -> list[Summary]:
         results: list[str] = [""] * len(texts)
         # documents still being summarised: index -> current text and its size in tokens
-        current = {i: text.strip() for i, text in enumerate(texts) if text.strip()}
+        current = {i: text.strip() for i, text in enumerate(texts) if not nothing_to_summarize(text)}
         sizes = {i: self.count_tokens(text) for i, text in current.items()}
         depth = 0
         while current:
