@@ -410,6 +410,58 @@ def test_embedding_head_errors_say_what_to_do(tmp_path: Path, tiny_encoder) -> N
         EmbeddingStanceClassifier(tiny_encoder, calibration="isotonic")
 
 
+def _long_text(seed_texts: list[str], characters: int) -> str:
+    text = " ".join(" ".join(seed_texts).split())
+    return (text * (characters // len(text) + 1))[:characters]
+
+
+def test_embedding_progress_advances_inside_one_long_text_and_changes_no_embedding(
+    tiny_bert_dir: Path, seed_texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`stance train --backend embedding` on a huge text: the bar counts the text's windows, so it moves
+    while that one text is embedded, and the embeddings are those of an encoder without a bar, bit for bit."""
+    import tqdm.auto
+
+    from stance.encode import Encoder
+
+    updates: list[tuple[str, int, int]] = []
+
+    class Recording(tqdm.auto.tqdm):
+        def update(self, n: float | None = 1) -> bool | None:
+            updates.append((str(getattr(self, "desc", "")), int(n), int(getattr(self, "total", 0) or 0)))
+            return super().update(n)
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Recording)
+    long = _long_text(seed_texts, 20_000)
+    texts = [long, "Achetez Orange : hausse.", "Vendez Renault. La chute continue."]
+    head = EmbeddingStanceClassifier(str(tiny_bert_dir), device="cpu", batch_size=8, progress=True)
+    full, last = head._embed(texts, True)
+    windows = len(head.encoder._units([long], head.encoder.spec.prefix("query"))[0])
+    passes = [(n, total) for desc, n, total in updates if desc.startswith("encoding with")]
+    assert windows > 16 and passes[0][1] == windows + 2  # one item a window: the long text is most of them
+    steps = [n for n, total in passes if total == windows + 2]
+    assert len(steps) >= windows // 8 and sum(steps) == windows + 2  # it moves while the long text is embedded
+    plain = Encoder(str(tiny_bert_dir), device="cpu", batch_size=8, progress=False)
+    assert np.array_equal(full, np.asarray(plain.encode(texts, kind="query"), dtype=np.float64))
+    quiet, quiet_last = EmbeddingStanceClassifier(str(tiny_bert_dir), device="cpu", batch_size=8,
+                                                  progress=False)._embed(texts, True)
+    assert np.array_equal(full, quiet) and np.array_equal(last, quiet_last)
+
+
+def test_the_embedding_heads_progress_switch_governs_a_shared_encoder(
+    tiny_bert_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stance.encode import Encoder
+
+    texts = toy_set(4)[0]
+    for encoder_progress, head_progress, shown in [(True, False, False), (False, True, True), (True, None, True),
+                                                   (False, None, False)]:
+        encoder = Encoder(str(tiny_bert_dir), device="cpu", progress=encoder_progress)
+        capsys.readouterr()
+        EmbeddingStanceClassifier(encoder, progress=head_progress)._embed(texts, True)
+        assert ("encoding with" in capsys.readouterr().err) is shown, (encoder_progress, head_progress)
+
+
 def test_embedding_head_refuses_features_of_another_size(tiny_head, tiny_encoder) -> None:
     _, folder = tiny_head
     head = EmbeddingStanceClassifier.load(folder, encoder=tiny_encoder)

@@ -107,8 +107,13 @@ class EmbeddingStanceClassifier(HeadStanceClassifier):
     def _embed(self, texts: list[str], with_last: bool,
                passage: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
         """Passage embeddings (``passage`` when already computed) and, when asked,
-        last-sentence embeddings (float64)."""
-        full = np.asarray(self.encoder.encode(texts, kind="query") if passage is None else passage, dtype=np.float64)
+        last-sentence embeddings (float64). The encoder's bar counts the windows it runs, so it
+        advances inside a text longer than the model's limit (one window per item); this head's
+        ``progress`` switches it on or off, also on an encoder shared with other stages (``None``:
+        the encoder's own setting)."""
+        progress = self.progress
+        full = np.asarray(self.encoder.encode(texts, kind="query", progress=progress) if passage is None else passage,
+                          dtype=np.float64)
         if not with_last:
             return full, None
         last = full.copy()
@@ -119,7 +124,7 @@ class EmbeddingStanceClassifier(HeadStanceClassifier):
             if len(sentences) > 1:
                 pending[index] = sentences[-1]
         if pending:
-            encoded = self.encoder.encode(list(pending.values()), kind="query")
+            encoded = self.encoder.encode(list(pending.values()), kind="query", progress=progress)
             last[list(pending)] = np.asarray(encoded, dtype=np.float64)
         return full, last
 
