@@ -55,7 +55,7 @@ from typing import Any
 from .classify.training import DEFAULT_BACKEND
 from .document import Cleaned, Document
 from .errors import InputError, StanceError, UsageError, missing_dependency
-from .io import ErrorHandler, PendingHtml, check_writable, content_sha256, iter_documents
+from .io import ErrorHandler, PendingHtml, check_writable, iter_documents, model_sha256
 from .pipeline import STAGES, Pipeline, RunStats
 
 log = logging.getLogger(__name__)
@@ -172,8 +172,9 @@ class PipelineSpec:
             if settings[name] is None:
                 settings.pop(name)
         for name in ("line_model", "stance_model"):  # a model folder by its content, however its path is typed
-            if settings.get(name) is not None and os.path.exists(settings[name]):
-                settings[name] = "sha256 " + content_sha256(settings[name])
+            digest = model_sha256(settings.get(name))
+            if digest is not None:
+                settings[name] = "sha256 " + digest
         return settings
 
     def build(self, stages: Iterable[str] | None = None) -> Any:

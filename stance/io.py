@@ -462,6 +462,25 @@ def content_sha256(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
+def model_sha256(model: str | os.PathLike | None) -> str | None:
+    """How a run records a model given by path (a line model, a stance model, a summariser's
+    folder), whichever engine runs it (``stance run`` into OUT.jsonl or a run folder, locally or
+    on Ray): the SHA-256 of all its files (:func:`content_sha256`: their names and
+    bytes), so the same model resumes however its path is typed and wherever it was moved, and a
+    model one of whose files changed (retrained in place, its card rewritten) is another model.
+    ``None`` for no model and for a name that is no path here (a registry name or hub id stands
+    for itself).
+
+    >>> model_sha256("stance/models/line-model") == model_sha256("stance/models/../models/line-model/")
+    True
+    >>> model_sha256("e5-small") is None and model_sha256(None) is None
+    True
+    """
+    if model is None or not os.path.exists(model):
+        return None
+    return content_sha256(model)
+
+
 def check_input(path: str | os.PathLike, hint: str = "") -> None:
     """Refuse an input path that does not exist, or that is neither a folder nor a regular file (a pipe, a
     device), saying what an input may be.

@@ -34,6 +34,51 @@ def test_train_help_names_the_passage_sets_lora_reads(capsys: pytest.CaptureFixt
     assert "stance_fr_rhetoric" not in text  # round I's passages are not trained on
 
 
+def _commands_taking(option: str) -> list[str]:
+    import argparse
+
+    from stance.cli import build_parser
+
+    parser = build_parser()
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    return [name for name, sub in commands.choices.items()
+            if any(option in action.option_strings for action in sub._actions)]
+
+
+def test_a_negative_shard_gets_the_message_of_a_shard_out_of_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse reads "-1/2" as an option ("argument --shard: expected one argument"); every command
+    that takes --shard gives it to the shard's own check instead, as it gives "3/2"."""
+    commands = _commands_taking("--shard")
+    assert "run" in commands
+    out = str(tmp_path / "o.jsonl")
+    for command in commands:
+        for value, shown in [("3/2", "'3/2'"), ("-1/2", "'-1/2'"), ("-1/-2", "'-1/-2'"), ("0/-2", "'0/-2'")]:
+            for given in (["--shard", value], [f"--shard={value}"]):
+                with pytest.raises(SystemExit) as stop:
+                    main([command, str(ROOT / "seeds"), "--out", out, *given])
+                assert stop.value.code == 2
+                err = capsys.readouterr().err
+                assert f"argument --shard: expected I/N with 0 <= I < N (e.g. 0/4), got {shown}" in err, (given, err)
+        # everything else as argparse has it: an option after --shard is still no value
+        with pytest.raises(SystemExit) as stop:
+            main([command, str(ROOT / "seeds"), "--out", out, "--shard", "--overwrite"])
+        assert stop.value.code == 2 and "argument --shard: expected one argument" in capsys.readouterr().err
+    assert not Path(out).exists()
+
+
+def test_only_the_value_of_shard_is_attached() -> None:
+    from stance.cli import build_parser
+    from stance.cli.commands import attach_dashed_values
+
+    argv = ["run", "in", "--out", "o", "--shard", "-1/2", "--", "--shard", "-1/2"]
+    assert attach_dashed_values(argv) == ["run", "in", "--out", "o", "--shard=-1/2", "--", "--shard", "-1/2"]
+    assert attach_dashed_values(["run", "in", "--shard", "-2"]) == ["run", "in", "--shard", "-2"]
+    args = build_parser().parse_args(["run", "in", "--out", "o", "--shard", "1/2"])
+    assert args.shard == (1, 2)
+
+
 @pytest.mark.parametrize("command", ["run", "summarize", "eval", "classify", "train"])
 def test_every_model_command_takes_dtype(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:

@@ -405,6 +405,145 @@ def test_a_given_dtype_is_recorded_and_resuming_in_another_is_refused(
     assert out.read_bytes() == before
 
 
+def _no_model_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every way a document command loads a model fail the test."""
+    import stance.classify
+    import stance.encode
+    import stance.pipeline
+    import stance.summarize
+
+    def no_model(*args: object, **options: object) -> None:
+        raise AssertionError("a model was loaded before the resume was refused")
+
+    monkeypatch.setattr(stance.classify, "load_classifier", no_model)
+    monkeypatch.setattr(stance.summarize, "load_summarizer", no_model)
+    monkeypatch.setattr(stance.encode, "Encoder", no_model)
+    monkeypatch.setattr(stance.pipeline.Pipeline, "__init__", no_model)
+
+
+def test_a_resume_with_other_settings_is_refused_before_any_model_loads(
+    tmp_path: Path, tiny_head_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    docs = eight_documents(tmp_path)
+    head = tmp_path / "head"
+    shutil.copytree(tiny_head_dir, head)
+    models = ["--backend", "embedding", "--device", "cpu"]
+    commands = {
+        "classify": ["classify", str(docs), "--out", str(tmp_path / "c.jsonl"), *models, "--model", str(head)],
+        "summarize": ["summarize", str(docs), "--out", str(tmp_path / "s.jsonl"), "--model", "lead"],
+        "run": ["run", str(docs), "--out", str(tmp_path / "r.jsonl"), "--summarizer", "lead", *models,
+                "--stance-model", str(head)],
+    }
+    for command in commands.values():
+        assert main(command) == 0
+    outputs = {name: Path(command[3]).read_bytes() for name, command in commands.items()}
+    capsys.readouterr()
+    _no_model_loads(monkeypatch)
+    refusals = [
+        ([*commands["classify"], "--dtype", "fp32"], "dtype: None then, 'fp32' now"),
+        ([*commands["run"], "--dtype", "bf16"], "dtype: None then, 'bf16' now"),
+        ([*commands["summarize"], "--dtype", "fp32"], "dtype: None then, 'fp32' now"),
+        ([*commands["classify"], "--neutral-weight", "2"], "neutral_weight: None then, 2.0 now"),
+        ([*commands["summarize"], "--no-clean"], "cleaner: 'Cleaner' then, 'none (--no-clean)' now"),
+        # another stage, by the class the options ask for
+        ([*commands["summarize"][:-1], "extractive"], "summarizer: 'LeadSummarizer(max_sentences=3, max_words=None)' "
+                                                      "then, ExtractiveSummarizer (--model extractive) now"),
+        ([*commands["run"][:-2], "--backend", "lora"], "LoraStanceClassifier (--backend lora) now"),
+        ([*commands["classify"][:4], "--backend", "zero-shot"], "ZeroShotStanceClassifier (--backend zero-shot) now"),
+    ]
+    for command, said in refusals:
+        assert main(command) == 2, command
+        err = capsys.readouterr().err
+        assert "was written with other settings (" in err and said in err, err
+        assert "--overwrite to start afresh" in err
+    # another model under the same path: its files changed
+    (head / "README.md").write_text("another card\n", encoding="utf-8")
+    for name in ("classify", "run"):
+        assert main(commands[name]) == 2
+        err = capsys.readouterr().err
+        assert ("model sha256: " if name == "classify" else "stance_model sha256: ") in err
+    for name, command in commands.items():
+        assert Path(command[3]).read_bytes() == outputs[name]
+
+
+def test_a_resume_with_the_same_settings_goes_on_and_the_late_check_stays(
+    tmp_path: Path, tiny_head_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs, out = eight_documents(tmp_path), tmp_path / "o.jsonl"
+    classify = ["classify", str(docs), "--out", str(out), "--backend", "embedding", "--model", str(tiny_head_dir),
+                "--device", "cpu", "--dtype", "fp32"]
+    assert main(classify) == 0
+    assert main(classify) == 0  # the same options: resumed, nothing left to do
+    check_complete(out, 8)
+    settings = tmp_path / "o.settings.json"
+    recorded = json.loads(settings.read_text(encoding="utf-8"))
+    recorded["classifier"] = recorded["classifier"].replace("temperature=", "temperature=9")  # known once loaded
+    settings.write_text(json.dumps(recorded), encoding="utf-8")
+    assert main(classify) == 2
+    assert "was written with other settings (classifier: " in capsys.readouterr().err
+
+
+def test_a_resumed_output_knows_its_line_model_as_a_run_folder_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both engines record a model folder by one function (stance.io.model_sha256: all its files):
+    OUT.jsonl's cleaner and a run folder's line_model name the same digest, and a change to any file of
+    the folder (not only model.json) is another model for both."""
+    from stance.cleaning import TreeModel
+    from stance.distributed import PipelineSpec
+    from stance.io import model_sha256
+
+    model = tmp_path / "lm"
+    TreeModel.default().save(model)
+    (model / "README.md").write_text("the card of a line model\n", encoding="utf-8")
+    data, out = write_jsonl(tmp_path / "x.jsonl", [DOC]), tmp_path / "o.jsonl"
+    clean = ["clean", str(data), "--out", str(out), "--line-model", str(model)]
+    assert main(clean) == 0
+    recorded = json.loads((tmp_path / "o.settings.json").read_text(encoding="utf-8"))["cleaner"]
+    digest = model_sha256(model)
+    assert recorded == f"Cleaner (line model sha256 {digest})"
+    assert PipelineSpec(line_model=str(model)).settings()["line_model"] == f"sha256 {digest}"
+    assert main(clean) == 0
+    (model / "README.md").write_text("the card, rewritten\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(clean) == 2
+    assert "was written with other settings (cleaner: 'Cleaner (line model sha256 " in capsys.readouterr().err
+    assert PipelineSpec(line_model=str(model)).settings()["line_model"] != f"sha256 {digest}"
+
+
+def test_an_output_that_recorded_its_line_model_by_model_json_still_resumes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Outputs written before both engines recorded the whole folder name the SHA-256 of model.json:
+    they resume while model.json is the same, and are refused once it changed."""
+    from stance.cleaning import TreeModel
+    from stance.io import file_sha256
+
+    model = tmp_path / "lm"
+    TreeModel.default().save(model)
+    (model / "README.md").write_text("the card of a line model\n", encoding="utf-8")
+    data, out = write_jsonl(tmp_path / "x.jsonl", [DOC, {**DOC, "id": "a2"}]), tmp_path / "o.jsonl"
+    clean = ["clean", str(data), "--out", str(out), "--line-model", str(model)]
+    assert main(clean) == 0
+    settings = tmp_path / "o.settings.json"
+    recorded = json.loads(settings.read_text(encoding="utf-8"))
+    recorded["cleaner"] = f"Cleaner (line model sha256 {file_sha256(model / 'model.json')})"
+    settings.write_text(json.dumps(recorded), encoding="utf-8")
+    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    out.write_text(lines[0], encoding="utf-8")  # one record left to write
+    assert main(clean) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    assert json.loads(settings.read_text(encoding="utf-8")) == recorded  # kept as it was recorded
+    spec = json.loads((model / "model.json").read_text(encoding="utf-8"))
+    spec["threshold"] = 0.25
+    (model / "model.json").write_text(json.dumps(spec), encoding="utf-8")
+    capsys.readouterr()
+    assert main(clean) == 2
+    assert "was written with other settings (cleaner: " in capsys.readouterr().err
+
+
 def test_shards_of_one_run_share_an_output_one_after_the_other(tmp_path: Path) -> None:
     docs, out = eight_documents(tmp_path), tmp_path / "o.jsonl"
     for shard in ("0/2", "1/2"):

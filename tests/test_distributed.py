@@ -355,6 +355,68 @@ def test_ray_outputs_are_checked_like_the_local_engine_s_before_ray_starts(
     assert (inputs / "a.txt").read_text(encoding="utf-8") == "Le CAC 40 gagne 1 %." and blocker.read_text() == "x"
 
 
+def _models_with_cards(head: Path, tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """A line model folder with its card and a copy of the tiny head: model folders of several files,
+    and the `stance run` options that use them."""
+    import shutil
+
+    from stance.cleaning import TreeModel
+
+    line_model, stance_model = tmp_path / "line-model", tmp_path / "head"
+    TreeModel.default().save(line_model)
+    (line_model / "README.md").write_text("the card of a line model\n", encoding="utf-8")
+    shutil.copytree(head, stance_model)
+    options = ["--summarizer", "lead", "--backend", "embedding", "--stance-model", str(stance_model), "--device", "cpu",
+               "--line-model", str(line_model)]
+    return line_model, stance_model, options
+
+
+def test_both_engines_record_the_models_of_a_run_alike(head_dir: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """One function (model_sha256: all the files of a model folder) names the models of a run for the local
+    engine (OUT.jsonl, a run folder) and the Ray engine: a run folder the local engine wrote passes the Ray
+    engine's check of its settings when nothing changed, and a file of a model folder that changed (here a
+    card) is refused by both."""
+    from stance.cli import build_parser, main
+    from stance.cli.distributed import _spec
+
+    folder = _write_folder(tmp_path / "docs")
+    line_model, stance_model, options = _models_with_cards(head_dir, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()  # an existing folder: the local engine writes a run folder
+    assert main(["run", str(folder), "--out", str(out), *options]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    ray = _spec(build_parser().parse_args(["run", str(folder), "--out", str(out), "--engine", "ray", *options]))
+    assert manifest["settings"] == ray.settings()  # what run_distributed compares before any work
+    assert distributed._prepare_out(out, ray.settings(), manifest["input"]["fingerprint"], False) is not None
+    from stance.io import model_sha256
+
+    line, head = model_sha256(line_model), model_sha256(stance_model)
+    assert manifest["settings"]["line_model"] == f"sha256 {line}" and manifest["settings"]["stance_model"] == (
+        f"sha256 {head}")
+
+    jsonl = tmp_path / "o.jsonl"  # the local engine into OUT.jsonl names the same digests
+    assert main(["run", str(folder), "--out", str(jsonl), *options]) == 0
+    recorded = json.loads((tmp_path / "o.settings.json").read_text(encoding="utf-8"))
+    assert recorded["cleaner"] == f"Cleaner (line model sha256 {line})" and recorded["stance_model sha256"] == head
+
+    for model in (line_model, stance_model):
+        card = model / "README.md"
+        before = card.read_text(encoding="utf-8")
+        card.write_text(before + "rewritten\n", encoding="utf-8")
+        assert main(["run", str(folder), "--out", str(out), *options]) == 2
+        assert "different settings" in capsys.readouterr().err
+        with pytest.raises(UsageError, match="different settings"):
+            distributed._prepare_out(out, _spec(build_parser().parse_args(
+                ["run", str(folder), "--out", str(out), "--engine", "ray", *options])).settings(),
+                manifest["input"]["fingerprint"], False)
+        assert main(["run", str(folder), "--out", str(jsonl), *options]) == 2
+        assert "was written with other settings" in capsys.readouterr().err
+        card.write_text(before, encoding="utf-8")
+    assert main(["run", str(folder), "--out", str(out), *options]) == 0  # as it was: resumed
+    assert main(["run", str(folder), "--out", str(jsonl), *options]) == 0
+
+
 # ----------------------------------------------------------------------------- on a local Ray cluster
 
 
@@ -449,6 +511,32 @@ def test_ray_run_gives_the_records_of_pipeline_run_and_resumes_after_a_failure(
     with pytest.raises(UsageError, match="different settings"):
         distributed.run_distributed(folder, out, FailOn(str(head_dir), None), settings={"other": 1},
                                     progress=False)
+
+
+@pytest.mark.slow
+def test_a_run_folder_of_one_engine_resumes_with_the_other_until_a_model_file_changes(
+    ray_cluster: Any, head_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stance.cli import main
+
+    folder = _write_folder(tmp_path / "docs")
+    line_model, _, options = _models_with_cards(head_dir, tmp_path)
+    out = tmp_path / "run"
+    assert main(["run", str(folder), "--engine", "ray", "--out", str(out), *options]) == 0
+    records = sorted(record["id"] for _, _, record in distributed.read_parts(out))
+    assert main(["run", str(folder), "--out", str(out), *options]) == 0  # the local engine: nothing left to do
+    assert sorted(record["id"] for _, _, record in distributed.read_parts(out)) == records
+    local = tmp_path / "local"
+    local.mkdir()
+    assert main(["run", str(folder), "--out", str(local), *options]) == 0
+    assert main(["run", str(folder), "--engine", "ray", "--out", str(local), *options]) == 0
+    assert json.loads((local / "manifest.json").read_text(encoding="utf-8"))["this_run"]["skipped"] == len(records)
+    capsys.readouterr()
+    (line_model / "README.md").write_text("the card, rewritten\n", encoding="utf-8")
+    for run_folder in (out, local):
+        for engine in (["--engine", "ray"], []):
+            assert main(["run", str(folder), *engine, "--out", str(run_folder), *options]) == 2
+            assert "different settings" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -76,10 +76,9 @@ class Cleaner:
         # model; a model retrained in place is another)
         self._line_model_sha256 = None
         if self._line_model is not None:
-            from ..io import file_sha256
+            from ..io import model_sha256  # all its files, as both engines record a model
 
-            model = Path(self._line_model)
-            self._line_model_sha256 = file_sha256(model / "model.json" if model.is_dir() else model)
+            self._line_model_sha256 = model_sha256(self._line_model)
         # The line model keeps caches and, while a batch is cleaned, the batch's line counts: a Cleaner
         # shared by threads cleans one call at a time.
         self._lock = threading.RLock()

@@ -11,9 +11,11 @@ one-stage pipelines (after cleaning); ``stance run`` is the whole pipeline.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,7 +32,6 @@ from ..io import (
     check_not_input,
     check_output,
     check_writable,
-    content_sha256,
     settings_path,
 )
 from .distributed import add_engine_arguments, add_merge_command, run_into_folder, run_ray
@@ -113,8 +114,50 @@ def _memory_advice(args: argparse.Namespace) -> str:
     return f"use {smaller}{device} or a machine with more memory, then rerun the same command to resume"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, except that ``--shard`` takes a value that starts with "-" (``--shard -1/2``):
+    argparse reads such a value as an option and says only "expected one argument", where the shard's
+    own check says what a shard is. Subcommands' parsers are of this class too."""
+
+    def parse_known_args(self, args: Sequence[str] | None = None,
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        return super().parse_known_args(attach_dashed_values(sys.argv[1:] if args is None else args), namespace)
+
+
+# Options whose value may start with "-", and the form such a value takes (-1/2: a shard that is out of range,
+# refused by the option's own check rather than read as an option by argparse).
+_DASHED_VALUES = {"--shard": re.compile(r"-\d+/-?\d+")}
+
+
+def attach_dashed_values(argv: Sequence[str]) -> list[str]:
+    """``argv`` with ``--shard -1/2`` written ``--shard=-1/2``, so that argparse gives the value to the
+    option (whose check then says what is expected) instead of reading it as an option; every other
+    argument as it is, and nothing after ``--``.
+
+    >>> attach_dashed_values(["run", "seeds", "--shard", "-1/2", "--out", "o.jsonl"])
+    ['run', 'seeds', '--shard=-1/2', '--out', 'o.jsonl']
+    >>> attach_dashed_values(["run", "--shard", "-v"])
+    ['run', '--shard', '-v']
+    """
+    items = list(argv)
+    result: list[str] = []
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if item == "--":
+            return result + items[index:]
+        value = _DASHED_VALUES.get(item)
+        if value is not None and index + 1 < len(items) and value.fullmatch(items[index + 1]):
+            result.append(f"{item}={items[index + 1]}")
+            index += 2
+            continue
+        result.append(item)
+        index += 1
+    return result
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="stance",
         description="Clean, summarise and classify the stance of French news articles.",
         epilog="Exit status: 0 success, 2 bad usage (detected before work starts), 1 a failed run or check "
@@ -259,9 +302,11 @@ def run_clean(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
 
     check_outputs(args, "clean")
-    pipeline = Pipeline(cleaner=make_cleaner(args), summarizer=False, classifier=False, batch_size=args.batch_docs,
+    cleaner = make_cleaner(args)
+    settings = resume_settings(args, "clean", cleaner)
+    pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=False, batch_size=args.batch_docs,
                         clean_workers=args.clean_workers)
-    status = process_documents(args, pipeline)
+    status = process_documents(args, pipeline, settings=settings)
     reasons = pipeline.stats().reasons
     if reasons:
         summary = ", ".join(f"{reason} {count}" for reason, count in reasons.most_common())
@@ -276,17 +321,152 @@ def run_summarize(args: argparse.Namespace) -> int:
 
     check_outputs(args, "summarize")
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
-    summarizer = load_summarizer(args.model, device=args.device, dtype=dtype_name(args.dtype),
+    dtype = dtype_name(args.dtype)  # a bad --dtype too
+    settings = resume_settings(args, "summarize", cleaner)  # a resume with other settings too
+    summarizer = load_summarizer(args.model, device=args.device, dtype=dtype,
                                  max_sentences=args.max_sentences, max_words=args.max_words)
     pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=False, clean=not args.no_clean,
-                        batch_size=args.batch_docs, clean_workers=args.clean_workers, dtype=args.dtype)
-    return process_documents(args, pipeline)
+                        batch_size=args.batch_docs, clean_workers=args.clean_workers, dtype=dtype)
+    return process_documents(args, pipeline, settings=settings)
+
+
+# The settings of an output that the options decide before any model loads (resume_settings); the others,
+# the stage descriptions, name the loaded models (a head's temperature, a seq2seq model's dtype).
+_KNOWN_BEFORE_LOADING = ("command", "stance", "cleaner", "model sha256", "stance_model sha256", "neutral_weight",
+                         "dtype")
+
+
+def resume_settings(args: argparse.Namespace, kind: str, cleaner: Any = None) -> dict[str, Any]:
+    """The settings of OUT that the options of ``stance KIND`` decide without loading a model (the
+    command, stance's version, the cleaner, model folders by :func:`stance.io.model_sha256`,
+    --neutral-weight, --dtype), after refusing (exit 2) to resume an OUT whose records were made with
+    other such settings, or whose stages are of other classes than the options ask for (another
+    --backend, lead summaries for extractive ones): a resume that cannot go on is refused before the
+    models load, not after. ``cleaner`` is :func:`make_cleaner`'s. The stage descriptions, which name
+    the loaded models, are compared once they have loaded (:class:`stance.io.JsonlWriter`).
+
+    >>> args = build_parser().parse_args(["clean", "seeds", "--out", "never-written.jsonl"])
+    >>> resume_settings(args, "clean")["cleaner"]
+    'Cleaner'
+    """
+    settings: dict[str, Any] = {"command": kind, "stance": __version__}
+    recorded = _recorded_settings(args)
+    if getattr(args, "no_clean", False):
+        settings["cleaner"] = "none (--no-clean)"  # as Pipeline.describe() names no cleaner
+    elif cleaner is None or getattr(args, "line_model", None) is None:
+        settings["cleaner"] = "Cleaner"
+    else:
+        settings["cleaner"] = _line_model_identity(args.line_model, cleaner, recorded)
+    for option in ("model", "stance_model"):  # a model folder by its content (a name stands for itself)
+        digest = _model_sha256(getattr(args, option, None))
+        if digest is not None:
+            settings[f"{option} sha256"] = digest
+    if getattr(args, "neutral_weight", None) is not None:
+        settings["neutral_weight"] = args.neutral_weight
+    from ..runtime import dtype_name
+
+    dtype = dtype_name(getattr(args, "dtype", None))
+    if dtype is not None:  # only when given: outputs of default runs (and older ones) resume as before
+        settings["dtype"] = dtype
+    if recorded is None:
+        return settings
+    current = json.loads(json.dumps(settings, ensure_ascii=False, default=str))  # as JsonlWriter compares them
+    changed = [f"{key}: {recorded.get(key)!r} then, {current.get(key)!r} now"
+               for key in _KNOWN_BEFORE_LOADING if recorded.get(key) != current.get(key)]
+    for stage, (name, option) in _stage_classes(args, kind).items():
+        described = recorded.get(stage)
+        if isinstance(described, str) and described.split("(", 1)[0].strip() != name:
+            changed.append(f"{stage}: {described!r} then, {name} ({option}) now")
+    if changed:
+        raise UsageError(
+            f"{args.out} was written with other settings ({'; '.join(changed)}); resuming would mix records made "
+            "differently. Rerun with the same options, use another --out, or --overwrite to start afresh."
+        )
+    return settings
+
+
+def _model_sha256(model: str | None) -> str | None:
+    """The identity a run records of a model given by path, the same for both engines."""
+    if model is None:
+        return None
+    from ..io import model_sha256
+
+    return model_sha256(model)
+
+
+def _line_model_identity(line_model: str, cleaner: Any, recorded: dict[str, Any] | None) -> str:
+    """How OUT records the cleaner of ``--line-model``: ``cleaner.identity``, its folder by the SHA-256
+    of all its files (:func:`stance.io.model_sha256`), as a run folder records it. An output written
+    before the thirty-second session recorded the SHA-256 of its model.json alone: it keeps that while
+    model.json is the same."""
+    from ..io import file_sha256
+
+    identity = getattr(cleaner, "identity", None) or f"Cleaner (line model sha256 {_model_sha256(line_model)})"
+    model = Path(line_model)
+    if recorded is not None and model.is_dir() and (model / "model.json").is_file():
+        legacy = f"Cleaner (line model sha256 {file_sha256(model / 'model.json')})"
+        if recorded.get("cleaner") == legacy:
+            return legacy
+    return identity
+
+
+def _recorded_settings(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The settings OUT's records were made with, when this run resumes OUT (no --overwrite, records
+    there) and they are recorded; else None (:class:`stance.io.JsonlWriter` records them, or says what
+    is wrong with the file)."""
+    if args.overwrite or not _holds_records(Path(args.out)):
+        return None
+    try:
+        recorded = json.loads(settings_path(args.out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return recorded if isinstance(recorded, dict) else None
+
+
+def _holds_records(path: Path) -> bool:
+    """Whether ``path`` holds a whole line that is not blank (a record: check_output has read the file)."""
+    try:
+        with path.open("rb") as handle:
+            return any(line.endswith(b"\n") and line.strip() for line in handle)
+    except OSError:
+        return False
+
+
+def _stage_classes(args: argparse.Namespace, kind: str) -> dict[str, tuple[str, str]]:
+    """The class of each model stage, by stage (``"summarizer"``, ``"classifier"``), where the options
+    tell it without loading a model, with the option that asks for it."""
+    classes: dict[str, tuple[str, str]] = {}
+    summarizer = {"summarize": getattr(args, "model", None), "run": getattr(args, "summarizer", None)}.get(kind)
+    if summarizer is not None:
+        from ..summarize import ExtractiveSummarizer, LeadSummarizer
+
+        chosen = {"extractive": ExtractiveSummarizer, "lead": LeadSummarizer}.get(summarizer.strip().lower())
+        if chosen is not None:
+            option = "--model" if kind == "summarize" else "--summarizer"
+            classes["summarizer"] = (chosen.__name__, f"{option} {summarizer}")
+    if kind in ("classify", "run"):
+        from ..classify import (
+            EmbeddingStanceClassifier,
+            LoraStanceClassifier,
+            TransformerStanceClassifier,
+            ZeroShotStanceClassifier,
+        )
+
+        backends = {"lora": LoraStanceClassifier, "embedding": EmbeddingStanceClassifier,
+                    "transformer": TransformerStanceClassifier, "zero-shot": ZeroShotStanceClassifier}
+        chosen = backends.get(args.backend)
+        if chosen is not None:
+            classes["classifier"] = (chosen.__name__, f"--backend {args.backend}")
+    return classes
 
 
 def process_documents(args: argparse.Namespace, pipeline: Pipeline,
-                      keep: Callable[[Document], bool] | None = None, problems: InputProblems | None = None) -> int:
+                      keep: Callable[[Document], bool] | None = None, problems: InputProblems | None = None,
+                      settings: dict[str, Any] | None = None) -> int:
     """Stream INPUT through ``pipeline`` into a resumable OUT (only the documents
-    ``keep`` accepts, when given: e.g. one shard of the input).
+    ``keep`` accepts, when given: e.g. one shard of the input). ``settings``: what
+    :func:`resume_settings` gave before the models loaded (else it is called now); the
+    stages' descriptions are added to them.
 
     Unreadable documents are reported (into ``problems``, when given) and counted; the rest
     are processed. The exit status is 1 when any document could not be read, else 0.
@@ -299,19 +479,12 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
         (pipeline.summarizer is not None, pipeline.classifier is not None)
     ]
     written = 0
-    # what makes the records (not the device, nor the shard: those may change between resumes)
-    settings = {"command": kind, "stance": __version__,
-                **{stage: text for stage, text in pipeline.describe().items() if stage != "encoder"}}
-    if hasattr(pipeline.cleaner, "identity"):  # the line model by its content, not by the path as typed
-        settings["cleaner"] = pipeline.cleaner.identity
-    for option in ("model", "stance_model"):  # a model folder by its content (a name stands for itself)
-        folder = getattr(args, option, None)
-        if folder is not None and os.path.isdir(folder):
-            settings[f"{option} sha256"] = content_sha256(folder)
-    if pipeline.neutral_weight is not None:
-        settings["neutral_weight"] = pipeline.neutral_weight
-    if pipeline.dtype is not None:  # only when given: outputs of default runs (and older ones) resume as before
-        settings["dtype"] = pipeline.dtype
+    if settings is None:
+        settings = resume_settings(args, kind, pipeline.cleaner if getattr(args, "line_model", None) else None)
+    # what makes the records (not the device, nor the shard: those may change between resumes): the
+    # settings the options decide (the cleaner by its line model's content, not by the path as typed) and
+    # what the stages are, known now that they have loaded
+    settings = {**{stage: text for stage, text in pipeline.describe().items() if stage != "encoder"}, **settings}
     with JsonlWriter(args.out, overwrite=args.overwrite, kind=kind, inputs=args.input, settings=settings) as out:
         for record in pipeline.run(args.input, on_error=problems.report, skip=out.done, keep=keep):
             try:
@@ -666,11 +839,12 @@ def run_classify(args: argparse.Namespace) -> int:
     check_outputs(args, "classify")
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     dtype = dtype_name(args.dtype)  # a bad --dtype too; the classifier and the pipeline get the same name
+    settings = resume_settings(args, "classify", cleaner)  # a resume with other settings too
     classifier = load_classifier(args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=dtype)
     pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=classifier, clean=not args.no_clean,
                         batch_size=args.batch_docs, neutral_weight=args.neutral_weight,
                         clean_workers=args.clean_workers, dtype=dtype)
-    return process_documents(args, pipeline)
+    return process_documents(args, pipeline, settings=settings)
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -813,6 +987,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
     check_outputs(args, "run")
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     dtype = dtype_name(args.dtype)  # a bad --dtype too
+    settings = resume_settings(args, "run", cleaner)  # a resume with other settings too
     classifier = None
     if args.backend != DEFAULT_BACKEND or args.stance_model:
         from ..classify import load_classifier
@@ -827,7 +1002,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
         index, count = args.shard
         keep = lambda doc: shard_of(doc.id, count) == index  # noqa: E731
     problems = InputProblems()
-    status = process_documents(args, pipeline, keep, problems)
+    status = process_documents(args, pipeline, keep, problems, settings)
     run = read_run(args.out)
     print(format_table(run.records))
     report = Path(args.report) if args.report else Path(args.out).with_suffix(".md")

@@ -187,7 +187,7 @@ def test_property_output_lines_are_normalised_input_lines_and_nothing_is_invente
 def test_a_cleaner_with_another_line_model(tmp_path: Path) -> None:
     from stance.cleaning import LineModel, TreeModel
     from stance.errors import InputError, UsageError
-    from stance.io import file_sha256
+    from stance.io import content_sha256
 
     folder = tmp_path / "line-model"
     TreeModel.default().save(folder)
@@ -196,9 +196,11 @@ def test_a_cleaner_with_another_line_model(tmp_path: Path) -> None:
     assert step.model is not TreeModel.default() and step.model.spec == TreeModel.default().spec
     text = "Accueil\n\nLe CAC 40 a gagné 1 % vendredi, porté par les banques et le luxe, dans des volumes étoffés."
     assert cleaner.clean(text).text == Cleaner().clean(text).text
-    digest = file_sha256(folder / "model.json")
+    digest = content_sha256(folder)  # all its files, as both engines record a model (stance.io.model_sha256)
     assert repr(cleaner) == f"Cleaner (line model {folder}, sha256 {digest[:12]})" and repr(Cleaner()) == "Cleaner"
     assert cleaner.identity == f"Cleaner (line model sha256 {digest})" == Cleaner(line_model=folder / ".").identity
+    (folder / "README.md").write_text("another card\n", encoding="utf-8")
+    assert Cleaner(line_model=folder).identity != cleaner.identity  # any file changed: another model
     with pytest.raises(UsageError, match="with steps= of your own"):
         Cleaner(steps=[LineModel()], line_model=folder)
     for steps in ("Comments", [object()], 5):
