@@ -25,6 +25,10 @@ full cleaner, each text alone):
 
 Reported, not judged: round BG's 100 unread documents and the read development documents.
 
+Not adopted (``docs/design.md``: no line of the judge changed): the package no longer holds the change; to rerun the
+round, first ``git apply benchmarks/rounds/round_bh_closest_fit.patch`` (it puts it back, behind its switch, off,
+with its test).
+
     python benchmarks/rounds/round_bh_closest_fit.py            # conditions 1-3, 6 and 7
     python benchmarks/rounds/round_bh_closest_fit.py --before   # the new documents with the cleaner as shipped
 """

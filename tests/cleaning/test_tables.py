@@ -144,18 +144,3 @@ def test_article_text_up_to_five_lines_after_a_table_places_it_in_the_article() 
     table = set(range(FIRST, FIRST + len(TABLE)))
     assert not table & set(LineModel().find(lines))
     assert LineModel(table_near=3).find(lines)[FIRST + 1] == "lone number"  # round AW looked three lines away
-
-
-# A title short enough to be a cell: laid out from it, every row is one cell off its pattern (which one
-# mismatch in four allows) and the last row's last cell is left out; round BH lays it out from the header.
-TITLED = ["Notre allocation obligataire cible", "Segment", "Rendement", "Duration", "Poids cible",
-          "Emprunts d’État", "2,9 %", "6,5 ans", "35 %", "Obligations notées A", "3,3 %", "5,0 ans", "40 %",
-          "Haut rendement", "5,6 %", "2,5 ans", "10 %", "Monétaire", "2,0 %", "0,1 an", "15 %"]
-
-
-def test_at_a_tie_the_layout_that_fits_best_wins(monkeypatch: pytest.MonkeyPatch) -> None:
-    from stance.cleaning import tables
-
-    assert table_runs(TITLED) == [(0, 20)]  # as shipped: the first tried, shifted by the title
-    monkeypatch.setattr(tables, "CLOSEST_FIT", True)
-    assert table_runs(TITLED) == [(1, 21)]  # round BH's candidate: header and rows in their columns
