@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,19 +44,17 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
-from round_av_document_rules import kept_lines, line_scores  # noqa: E402
+from round_av_document_rules import line_scores  # noqa: E402
 from round_aw_tables import documents, pages_and_seeds  # noqa: E402
 from round_bb_site_copy import articles_lost  # noqa: E402
+from round_bg_table_cells import changed, real_pages_direction, unread_bc  # noqa: E402
 
-from stance.cleaning import Cleaner, tables, training  # noqa: E402
+from stance.cleaning import Cleaner, tables  # noqa: E402
 
 TRAINING = ROOT / "models" / "training"
 JUDGE_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_bh.jsonl"  # written after this rule was committed
 BG_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_bg.jsonl"
 BC_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_bc.jsonl"
-# the 20 documents of the set above that the thirty-first session read with the pipeline's output
-BC_READ = {f"frdoc-{n}" for n in (603, 604, 607, 608, 609, 610, 612, 615, 619, 620, 626, 627, 635, 636, 637, 638,
-                                  652, 658, 659, 660)}
 READ = ("cleaning_fr_documents_dev.jsonl", "cleaning_fr_documents_dev_aq.jsonl", "cleaning_fr_documents_dev_ax.jsonl",
         "cleaning_fr_documents_dev_ba.jsonl")
 NAMES = ("without round BH", "round BH")
@@ -79,15 +76,6 @@ class Switched(Cleaner):
             tables.CLOSEST_FIT = saved
 
 
-def changed(base: Cleaner, new: Cleaner, docs: list[dict]) -> Counter:
-    count: Counter = Counter()
-    for doc in docs:
-        before, after = kept_lines(base, doc["lines"]), kept_lines(new, doc["lines"])
-        for i in before ^ after:
-            count[("kept now" if i in after else "dropped now", doc["labels"][i])] += 1
-    return count
-
-
 def table(name: str, docs: list[dict], base: Cleaner, new: Cleaner) -> dict[str, dict]:
     print(f"\n| {name} | line P | line R | line F1 | clutter kept | article lines dropped |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -99,19 +87,6 @@ def table(name: str, docs: list[dict], base: Cleaner, new: Cleaner) -> dict[str,
     moved = dict(sorted(changed(base, new, docs).items()))
     print(f"changed lines (by label: 1 article, 0 clutter, -1 unsure): {moved}")
     return scores
-
-
-def real_pages_direction(base: Cleaner, new: Cleaner) -> tuple[int, int]:
-    """Lines of DAniEL's and Scrapinghub's pages that change: (right, wrong)."""
-    right = wrong = 0
-    for page in training.read_pages([training.default_pages_folder()]):
-        before, after = kept_lines(base, page["lines"]), kept_lines(new, page["lines"])
-        for i in before ^ after:
-            label = page["labels"][i]
-            if label >= 0:
-                right += (i in after) == (label == 1)
-                wrong += (i in after) != (label == 1)
-    return right, wrong
 
 
 def judge() -> None:
@@ -133,10 +108,10 @@ def judge() -> None:
     for example in examples:
         print(f"  {example}")
     print("\nreported, not judged:")
-    bc = [doc for doc in documents(BC_DOCUMENTS) if doc["id"] not in BC_READ]
-    table("round BG's 100 unread documents (they have seen this change)", documents(BG_DOCUMENTS) + bc, base, new)
+    unread = unread_bc()
+    table("round BG's 100 unread documents (they have seen this change)", documents(BG_DOCUMENTS) + unread, base, new)
     read = [doc for name in READ for doc in documents(TRAINING / name)]
-    read += [doc for doc in documents(BC_DOCUMENTS) if doc["id"] in BC_READ]
+    read += [doc for doc in documents(BC_DOCUMENTS) if doc["id"] not in {d["id"] for d in unread}]
     table(f"the {len(read)} read development documents (in sample)", read, base, new)
 
 
