@@ -550,7 +550,8 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:
         "eval",
         help="score the pipeline on a hand-labelled eval set; compare with a baseline",
         description="Score cleaning, stance and summaries (with Lead-3 beside them) on an eval set; "
-        "writes DIR/metrics.json, DIR/report.md and DIR/confusion_matrix.png. Stance accuracy and macro-F1 are "
+        "writes DIR/metrics.json, DIR/report.md, DIR/predictions.jsonl and, with stance[plot], "
+        "DIR/confusion_matrix.png. Stance accuracy and macro-F1 are "
         "gated pooled and within each domain (e.g. stance.macro_f1[fr-documents]). With --baseline, exits 1 "
         "when a metric's paired 95% interval of (now - baseline) lies below -tolerance, when nothing could "
         "be compared (no metric, no document in common), or when a metric the baseline gated is not measured now "
