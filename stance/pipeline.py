@@ -122,8 +122,9 @@ class Pipeline:
     is bf16 on an Ampere or newer GPU and fp32 elsewhere. Pass ``dtype="fp32"`` on a GPU to get the
     records of a CPU run (and the eval baseline's precision): in bf16, a document's scores move in the
     third decimal with the batch it lands in. A bad name is a :class:`~stance.errors.UsageError`.
-    ``neutral_weight`` overrides how documents weigh neutral passages
-    (:func:`stance.classify.classify_documents`).
+    ``neutral_weight`` overrides how documents weigh neutral passages under the fixed rule
+    (:func:`stance.classify.classify_documents`); a classifier with a learnt aggregation (the
+    default, lora) does not read it, and a warning says so.
 
     A record holds ``"id"`` and what the stages made:
 
@@ -189,6 +190,12 @@ class Pipeline:
         self.classifier = _classifier(classifier, encoder, device, self.dtype)
         if self.cleaner is None and self.summarizer is None and self.classifier is None:
             raise UsageError("expected at least one stage: cleaning, a summarizer or a classifier")
+        if neutral_weight is not None and getattr(self.classifier, "aggregation_", None) is not None:
+            # the fixed rule's weight: a classifier with a learnt aggregation weighs documents of several
+            # passages with it, and neutral_weight then changes nothing
+            log.warning("neutral_weight=%s changes nothing: %s weighs a document's passages with its learnt "
+                        "aggregation, not the fixed rule; leave it out, or use a classifier without one (e.g. "
+                        "the embedding backend)", neutral_weight, type(self.classifier).__name__)
         self._lock = threading.RLock()
         self.reset_stats()
 

@@ -662,3 +662,23 @@ def test_clean_workers_refuse_a_script_they_could_not_start(tmp_path: Path) -> N
     assert local.returncode == 1
     assert "a cleaning worker process could not load the cleaner (AttributeError: " in local.stderr
     assert "MyCleaner" in local.stderr
+
+
+def test_neutral_weight_with_a_learnt_aggregation_is_said_to_change_nothing(
+    tiny_classifier: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    import copy
+
+    from stance.pipeline import Pipeline
+
+    with caplog.at_level("WARNING", logger="stance"):
+        Pipeline(cleaner=False, summarizer=False, classifier=tiny_classifier, neutral_weight=2.0)
+    assert not caplog.records  # the fixed rule reads it: nothing to say
+    learnt = copy.copy(tiny_classifier)
+    learnt.aggregation_ = object()  # as the lora backend's learnt document aggregation
+    with caplog.at_level("WARNING", logger="stance"):
+        Pipeline(cleaner=False, summarizer=False, classifier=learnt, neutral_weight=2.0)
+    assert [r.getMessage() for r in caplog.records] == [
+        "neutral_weight=2.0 changes nothing: EmbeddingStanceClassifier weighs a document's passages with its "
+        "learnt aggregation, not the fixed rule; leave it out, or use a classifier without one (e.g. the "
+        "embedding backend)"]
