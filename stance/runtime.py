@@ -68,7 +68,8 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
             else:
                 _auto_device = torch.device("cpu")
                 detail = f"{torch.get_num_threads()} threads; no CUDA or MPS device found"
-            log.info("device: %s (%s); pass device=... to choose another", _auto_device, detail)
+            log.info("device: %s (%s); pass device=... (--device on the command line) to choose another",
+                     _auto_device, detail)
         return _auto_device
     try:
         chosen = device if isinstance(device, torch.device) else torch.device(str(device).strip().lower())

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..cleaning.cleaner import EMPTY, NOTHING_LEFT
+from ..cleaning.cleaner import EMPTY, NO_SENTENCE, NOTHING_LEFT
 from ..errors import EXIT_FAILED, InputError
 from ..pipeline import STAGES
 
@@ -49,8 +49,9 @@ class InputProblems:
 
 
 
-# Flags of a document that kept no text to read: its neutral stance is no reading of an article.
-UNREAD_FLAGS = frozenset({EMPTY, NOTHING_LEFT})
+# Flags of a document that kept no article text to read (nothing, or menus and links without one sentence of
+# prose): its stance is no reading of an article.
+UNREAD_FLAGS = frozenset({EMPTY, NOTHING_LEFT, NO_SENTENCE})
 
 
 @dataclass
@@ -58,7 +59,7 @@ class Run:
     """The records of a ``stance run`` output (the first ``limit`` of them), how many
     there are, how many of each cleaning flag, and how many of each stance label among
     the documents that kept text to read (``unread``: those that kept none, flagged
-    ``"empty document"`` or ``"no content left after cleaning"``).
+    ``"empty document"``, ``"no content left after cleaning"`` or ``"no article sentence"``).
 
     >>> run = Run("out.jsonl")
     >>> run.add({"id": "a", "stance": {"label": "bullish"}})
@@ -184,8 +185,9 @@ def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[i
         over = f" of the {read} documents that kept text to read" if run.unread else ""
         lines += ["", f"Stance: {counts}{over}."]
     if run.unread:
-        lines += ["", f"{run.unread} document(s) kept no text to read (flagged \"{EMPTY}\" or \"{NOTHING_LEFT}\"): "
-                  "their neutral stance is no reading of an article, and is not counted above."]
+        lines += ["", f"{run.unread} document(s) kept no article text to read (flagged \"{EMPTY}\", "
+                  f"\"{NOTHING_LEFT}\" or \"{NO_SENTENCE}\"): their stance is no reading of an article, "
+                  "and is not counted above."]
     if run.flags:
         flagged = ", ".join(f"{flag} {count}" for flag, count in run.flags.most_common())
         lines += ["", f"Flagged by cleaning (see each record's \"flags\"): {flagged}."]

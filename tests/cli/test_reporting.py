@@ -20,14 +20,16 @@ def _record(doc_id: str, label: str, *flags: str) -> dict:
 
 def test_documents_that_kept_no_text_are_not_counted_in_the_stance_shares() -> None:
     run = _run(_record("a", "bullish"), _record("b", "bullish"), _record("c", "skeptical", "not French"),
-               _record("d", "neutral", "empty document"), _record("e", "neutral", "no content left after cleaning"))
-    assert (run.total, dict(run.labels), run.unread) == (5, {"bullish": 2, "skeptical": 1}, 2)
+               _record("d", "neutral", "empty document"), _record("e", "neutral", "no content left after cleaning"),
+               _record("f", "neutral", "no article sentence"))  # a menu page: no article to read either
+    assert (run.total, dict(run.labels), run.unread) == (6, {"bullish": 2, "skeptical": 1}, 3)
     report = render_run_report(run)
     assert "Stance: bullish 2 (67%), skeptical 1 (33%) of the 3 documents that kept text to read." in report
-    assert ('2 document(s) kept no text to read (flagged "empty document" or "no content left after cleaning"): '
-            "their neutral stance is no reading of an article, and is not counted above.") in report
+    assert ('3 document(s) kept no article text to read (flagged "empty document", "no content left after '
+            'cleaning" or "no article sentence"): their stance is no reading of an article, and is not counted '
+            "above.") in report
     assert ('Flagged by cleaning (see each record\'s "flags"): not French 1, empty document 1, '
-            "no content left after cleaning 1.") in report
+            "no content left after cleaning 1, no article sentence 1.") in report
 
 
 def test_without_such_documents_the_shares_are_over_every_record() -> None:
