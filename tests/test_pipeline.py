@@ -682,3 +682,23 @@ def test_neutral_weight_with_a_learnt_aggregation_is_said_to_change_nothing(
         "neutral_weight=2.0 changes nothing: EmbeddingStanceClassifier weighs a document's passages with its "
         "learnt aggregation, not the fixed rule; leave it out, or use a classifier without one (e.g. the "
         "embedding backend)"]
+
+
+def test_a_run_without_a_terminal_logs_its_progress(monkeypatch: pytest.MonkeyPatch,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """A batch job's stderr is a log file, where the bar does not show: how far the run has got is logged."""
+    from stance import pipeline
+    from stance.pipeline import Pipeline
+
+    monkeypatch.setattr(pipeline, "PROGRESS_LOG_SECONDS", 0.0)  # a line at every batch
+    texts = [f"Le CAC 40 gagne {n} % vendredi, porté par les banques et le luxe." for n in range(1, 6)]
+    with caplog.at_level("INFO", logger="stance"):
+        records = list(Pipeline(summarizer=False, classifier=False, batch_size=2).run(texts))
+    assert len(records) == 5
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("documents:")]
+    assert [line.split(",")[0] for line in lines] == ["documents: 2 of 5 (40%)", "documents: 4 of 5 (80%)",
+                                                      "documents: 5 of 5 (100%)"]
+    caplog.clear()
+    with caplog.at_level("INFO", logger="stance"):  # a bar asked for, or none at all: no lines
+        list(Pipeline(summarizer=False, classifier=False, batch_size=2, progress=False).run(texts))
+    assert not [r for r in caplog.records if r.getMessage().startswith("documents:")]
