@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import os
+import shlex
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -686,8 +687,9 @@ class Baseline:
     metrics: frozenset[str] | None = None
 
 
-def load_baseline(path: str | os.PathLike) -> Baseline:
-    """Read a baseline written by ``stance eval`` (its ``metrics.json``).
+def load_baseline(path: str | os.PathLike, eval_path: str | os.PathLike = "eval/") -> Baseline:
+    """Read a baseline written by ``stance eval`` (its ``metrics.json``); a bad one is refused with the
+    commands that regenerate it from ``eval_path``, the eval set it is to be compared on.
 
     Refuses a baseline scored by another scorer version: its numbers would not
     mean the same thing.
@@ -695,7 +697,8 @@ def load_baseline(path: str | os.PathLike) -> Baseline:
     >>> baseline = load_baseline("eval/baseline.json")  # doctest: +SKIP
     """
     path = Path(path)
-    regenerate = "regenerate it with: stance eval eval/ --out out/eval && cp out/eval/metrics.json " + str(path)
+    regenerate = (f"regenerate it with: stance eval {shlex.quote(str(eval_path))} --out out/eval && "
+                  f"cp out/eval/metrics.json {shlex.quote(str(path))}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

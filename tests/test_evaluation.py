@@ -665,3 +665,15 @@ def test_eval_out_that_is_the_eval_set_folder_is_refused(tmp_path: Path, capsys:
     assert main(["eval", str(tmp_path), "--out", str(tmp_path / "." )]) == 2
     assert "is the eval set's folder" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]
+
+
+def test_a_bad_baseline_says_how_to_regenerate_it_from_the_eval_set_given(tmp_path: Path) -> None:
+    from stance.evaluation import load_baseline
+
+    garbled = tmp_path / "my baselines" / "base.json"
+    garbled.parent.mkdir()
+    garbled.write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_baseline(garbled, "data/my eval/")
+    assert (f"regenerate it with: stance eval 'data/my eval/' --out out/eval && cp out/eval/metrics.json "
+            f"'{garbled}'") in str(caught.value)

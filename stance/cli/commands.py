@@ -460,6 +460,15 @@ def _stage_classes(args: argparse.Namespace, kind: str) -> dict[str, tuple[str, 
     return classes
 
 
+def _count(number: int, noun: str) -> str:
+    """``"1 record"``, ``"2 records"``.
+
+    >>> _count(1, "record"), _count(0, "document")
+    ('1 record', '0 documents')
+    """
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def process_documents(args: argparse.Namespace, pipeline: Pipeline,
                       keep: Callable[[Document], bool] | None = None, problems: InputProblems | None = None,
                       settings: dict[str, Any] | None = None) -> int:
@@ -495,8 +504,9 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
             written += 1
     stats = pipeline.stats()
     if stats.skipped:
-        log.info("skipped %d documents already in %s (use --overwrite to redo them)", stats.skipped, args.out)
-    log.info("wrote %d records to %s", written, args.out)
+        log.info("skipped %s already in %s (use --overwrite to redo them)", _count(stats.skipped, "document"),
+                 args.out)
+    log.info("wrote %s to %s", _count(written, "record"), args.out)
     if stats.flags:  # one line for the run, not one per document (--verbose names each document)
         flagged = ", ".join(f"{flag} {count}" for flag, count in stats.flags.most_common())
         log.warning("documents flagged by cleaning (see each record's \"flags\"): %s", flagged)
@@ -579,7 +589,8 @@ def run_eval(args: argparse.Namespace) -> int:
     if Path(args.path).is_dir() and Path(args.out).resolve() == Path(args.path).resolve():
         raise UsageError(f"--out {args.out} is the eval set's folder: its predictions.jsonl would be read as eval "
                          "data by the next `stance eval`; choose another --out")
-    baseline = load_baseline(args.baseline) if args.baseline else None  # a bad baseline fails before the models run
+    # a bad baseline fails before the models run, with the commands that regenerate it from this eval set
+    baseline = load_baseline(args.baseline, args.path) if args.baseline else None
     examples = load_eval_set(args.path)
     if baseline is None:  # nothing to score, and no gate to fail: refused before the models run
         require_gold(examples, args.path)
