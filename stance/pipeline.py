@@ -44,6 +44,7 @@ __all__ = ["STAGES", "Pipeline", "RunStats", "shard_of"]
 
 STAGES = ("read", "clean", "summarize", "classify")
 
+
 def shard_of(doc_id: str, count: int) -> int:
     """The shard (0 .. count-1) a document id belongs to: a hash of the id, so the
     split is the same on every machine, in every run and whatever the input order.

@@ -197,7 +197,14 @@ def native_bf16(device: torch.device) -> bool:
     return torch.cuda.get_device_capability(device)[0] >= 8
 
 
-def _is_out_of_memory(error: BaseException) -> bool:
+def is_out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` is a device running out of memory (torch's OutOfMemoryError, or the
+    RuntimeError that MPS, some CUDA paths and cuBLAS raise instead): the one rule, for the batch
+    back-off here and the command line's message.
+
+    >>> is_out_of_memory(RuntimeError("CUDA error: CUBLAS_STATUS_ALLOC_FAILED")), is_out_of_memory(ValueError())
+    (True, False)
+    """
     import torch
 
     oom_types = tuple(
@@ -273,7 +280,7 @@ def batched_map(
                 with torch.inference_mode():
                     outputs = list(fn(batch))
             except Exception as error:
-                if not _is_out_of_memory(error):
+                if not is_out_of_memory(error):
                     raise
                 if size == 1:
                     raise OutOfMemory(

@@ -93,8 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               "supports natively (`stance models list` names some)", file=sys.stderr)
         return EXIT_FAILED
     except RuntimeError as error:  # torch.OutOfMemoryError, and CUDA allocation failures reported as such
-        text = str(error).lower()
-        if "out of memory" not in text and "alloc_failed" not in text:
+        from ..runtime import is_out_of_memory
+
+        if not is_out_of_memory(error):
             raise
         print(f"stance: error: the device ran out of memory ({str(error).splitlines()[0]}); {_memory_advice(args)}",
               file=sys.stderr)
@@ -306,7 +307,7 @@ def run_clean(args: argparse.Namespace) -> int:
     settings = resume_settings(args, "clean", cleaner)
     pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=False, batch_size=args.batch_docs,
                         clean_workers=args.clean_workers)
-    status = process_documents(args, pipeline, settings=settings)
+    status = process_documents(args, pipeline, settings)
     reasons = pipeline.stats().reasons
     if reasons:
         summary = ", ".join(f"{reason} {count}" for reason, count in reasons.most_common())
@@ -327,7 +328,7 @@ def run_summarize(args: argparse.Namespace) -> int:
                                  max_sentences=args.max_sentences, max_words=args.max_words)
     pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=False, clean=not args.no_clean,
                         batch_size=args.batch_docs, clean_workers=args.clean_workers, dtype=dtype)
-    return process_documents(args, pipeline, settings=settings)
+    return process_documents(args, pipeline, settings)
 
 
 # The settings of an output that the options decide before any model loads (resume_settings); the others,
@@ -357,8 +358,10 @@ def resume_settings(args: argparse.Namespace, kind: str, cleaner: Any = None) ->
         settings["cleaner"] = "Cleaner"
     else:
         settings["cleaner"] = _line_model_identity(args.line_model, cleaner, recorded)
+    from ..io import model_sha256
+
     for option in ("model", "stance_model"):  # a model folder by its content (a name stands for itself)
-        digest = _model_sha256(getattr(args, option, None))
+        digest = model_sha256(getattr(args, option, None))
         if digest is not None:
             settings[f"{option} sha256"] = digest
     if getattr(args, "neutral_weight", None) is not None:
@@ -385,15 +388,6 @@ def resume_settings(args: argparse.Namespace, kind: str, cleaner: Any = None) ->
     return settings
 
 
-def _model_sha256(model: str | None) -> str | None:
-    """The identity a run records of a model given by path, the same for both engines."""
-    if model is None:
-        return None
-    from ..io import model_sha256
-
-    return model_sha256(model)
-
-
 def _line_model_identity(line_model: str, cleaner: Any, recorded: dict[str, Any] | None) -> str:
     """How OUT records the cleaner of ``--line-model``: ``cleaner.identity``, its folder by the SHA-256
     of all its files (:func:`stance.io.model_sha256`), as a run folder records it. An output written
@@ -401,13 +395,12 @@ def _line_model_identity(line_model: str, cleaner: Any, recorded: dict[str, Any]
     model.json is the same."""
     from ..io import file_sha256
 
-    identity = getattr(cleaner, "identity", None) or f"Cleaner (line model sha256 {_model_sha256(line_model)})"
     model = Path(line_model)
     if recorded is not None and model.is_dir() and (model / "model.json").is_file():
         legacy = f"Cleaner (line model sha256 {file_sha256(model / 'model.json')})"
         if recorded.get("cleaner") == legacy:
             return legacy
-    return identity
+    return cleaner.identity
 
 
 def _recorded_settings(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -469,13 +462,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def process_documents(args: argparse.Namespace, pipeline: Pipeline,
-                      keep: Callable[[Document], bool] | None = None, problems: InputProblems | None = None,
-                      settings: dict[str, Any] | None = None) -> int:
+def process_documents(args: argparse.Namespace, pipeline: Pipeline, settings: dict[str, Any],
+                      keep: Callable[[Document], bool] | None = None, problems: InputProblems | None = None) -> int:
     """Stream INPUT through ``pipeline`` into a resumable OUT (only the documents
     ``keep`` accepts, when given: e.g. one shard of the input). ``settings``: what
-    :func:`resume_settings` gave before the models loaded (else it is called now); the
-    stages' descriptions are added to them.
+    :func:`resume_settings` gave before the models loaded; the stages' descriptions
+    are added to them.
 
     Unreadable documents are reported (into ``problems``, when given) and counted; the rest
     are processed. The exit status is 1 when any document could not be read, else 0.
@@ -488,8 +480,6 @@ def process_documents(args: argparse.Namespace, pipeline: Pipeline,
         (pipeline.summarizer is not None, pipeline.classifier is not None)
     ]
     written = 0
-    if settings is None:
-        settings = resume_settings(args, kind, pipeline.cleaner if getattr(args, "line_model", None) else None)
     # what makes the records (not the device, nor the shard: those may change between resumes): the
     # settings the options decide (the cleaner by its line model's content, not by the path as typed) and
     # what the stages are, known now that they have loaded
@@ -856,7 +846,7 @@ def run_classify(args: argparse.Namespace) -> int:
     pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=classifier, clean=not args.no_clean,
                         batch_size=args.batch_docs, neutral_weight=args.neutral_weight,
                         clean_workers=args.clean_workers, dtype=dtype)
-    return process_documents(args, pipeline, settings=settings)
+    return process_documents(args, pipeline, settings)
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -1014,7 +1004,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
         index, count = args.shard
         keep = lambda doc: shard_of(doc.id, count) == index  # noqa: E731
     problems = InputProblems()
-    status = process_documents(args, pipeline, keep, problems, settings)
+    status = process_documents(args, pipeline, settings, keep, problems)
     run = read_run(args.out)
     print(format_table(run.records))
     report = Path(args.report) if args.report else Path(args.out).with_suffix(".md")
