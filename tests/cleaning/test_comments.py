@@ -170,3 +170,42 @@ def test_one_byline_under_a_comment_counter_is_no_thread() -> None:
                "La Bourse de Paris a fini en hausse de 1,2 % vendredi, portée par les banques et le luxe.",
                "Les investisseurs ont salué des chiffres d'inflation plus faibles que prévu."]  # fmt: skip
     assert drops(article) == {4: "comment form"}
+
+
+def trailed(lines: list[str]) -> dict[int, str]:
+    return Comments(trailed=True).find(OPENING + lines)
+
+
+def test_comments_signed_at_their_end_under_a_count() -> None:
+    lines = ["27 commentaires", "Zorglub_42", "Toujours la même chanson, on embauche puis on coupe.",
+             "il y a 5 h · Répondre · J'aime (58)", "MarieQA", "Ancienne de la maison ici.", "il y a 4 h"]
+    assert trailed(lines) == {4: "comment form", **{i: "reader comment" for i in range(5, 11)}}
+    assert drops(lines) == {4: "comment form"}  # without round BI's switch
+
+
+def test_comment_signed_by_an_absolute_date_then_its_buttons() -> None:
+    lines = ["Réactions (2)", "Bertrand_78", "Les pétrolières se gavent.", "10 mars", "Répondre"]
+    assert trailed(lines) == {4: "comment form", 5: "reader comment", 6: "reader comment", 7: "reader comment",
+                              8: "reader comment"}
+
+
+def test_a_reply_button_signs_a_comment_without_a_count() -> None:
+    lines = ["Kevin R.", "Je ne trouve pas le guichet dont parle l'article.", "14/03/2025 à 16h02 · Répondre"]
+    assert trailed(lines) == {4: "reader comment", 5: "reader comment", 6: "reader comment"}
+
+
+def test_a_subheading_over_the_article_and_a_dated_note_is_no_comment() -> None:
+    lines = ["Perspectives", "La direction relève ses objectifs.", "12 mars 2025"]
+    assert trailed(lines) == {}
+
+
+def test_a_fact_box_before_the_comments_is_no_comment() -> None:
+    # the text would run into the first comment's name: the fact box's title opened no comment
+    lines = ["Repères", "Création : 1921", "Salariés : 210", "Marie29", "Enfin une bonne nouvelle !",
+             "Il y a 5 heures"]
+    assert trailed(lines) == {7: "reader comment", 8: "reader comment", 9: "reader comment"}
+
+
+def test_a_name_over_a_date_is_a_byline_not_a_comment_signed_at_its_end() -> None:
+    lines = ["Jean Dupont", "il y a 2 h", "Le CAC 40 gagne 1 %."]
+    assert Comments(trailed=True).find(OPENING + lines) == Comments().find(OPENING + lines)
