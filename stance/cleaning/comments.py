@@ -130,13 +130,9 @@ class Comments(Step):
 
     monotone = False  # blocks depend on which lines are next to each other
 
-    def __init__(self, opening_lines: int = 3, max_body: int = 8, trailed: bool = False) -> None:
+    def __init__(self, opening_lines: int = 3, max_body: int = 8) -> None:
         self.opening_lines = opening_lines
         self.max_body = max_body
-        self.trailed = trailed
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update({"trailed": False, **state})  # a step pickled before round BI
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
         drops: dict[int, str] = {}
@@ -147,42 +143,8 @@ class Comments(Step):
                 drops[index] = reason
         self._find_calls(lines, start, drops)
         self._find_blocks(lines, start, drops)
-        if self.trailed:
-            self._find_trailed(lines, start, drops)
         self._find_inline(lines, start, drops)
         return drops
-
-    def _find_trailed(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
-        """Comments signed at their end: a pseudonym line, the comment's text (up to ``TRAILED_BODY`` lines), then
-        its date line (``"il y a 5 h · Répondre · J'aime (58)"``, ``"14/03/2025 à 16h02 · Répondre"``, or
-        ``"10 mars"`` with the action lines under it). A block counts when it comes right under a count of
-        the comments (``"27 commentaires"``) or right after another comment, or when its date is relative
-        or a reply button signs it, which article text never has (round BI, ``docs/design.md``)."""
-        index = start
-        while index < len(lines) - 2:
-            if index in drops or _header_kind(lines[index]) != _PSEUDONYM_ONLY:
-                index += 1
-                continue
-            # the text (one line or more) runs to the first date line; another pseudonym on the way, or a line
-            # already dropped, means this line opened no comment (a name over its date is a header: _find_blocks)
-            trailer = next((position for position in range(index + 1, min(len(lines), index + TRAILED_BODY + 2))
-                            if position in drops or _is_trailer(lines[position])
-                            or _header_kind(lines[position]) == _PSEUDONYM_ONLY), None)
-            if trailer is None or trailer == index + 1 or trailer in drops or not _is_trailer(lines[trailer]):
-                index += 1
-                continue
-            end = trailer + 1
-            while end < len(lines) and end not in drops and _is_action_line(lines[end]):
-                end += 1
-            signed = any(_REPLY.search(lines[position]) for position in range(trailer, end))
-            trusted = (drops.get(index - 1) == COMMENT or self._under_count(lines, index, drops) or signed
-                       or _RELATIVE_LINE.match(lines[trailer]) is not None)
-            if not trusted:
-                index += 1
-                continue
-            for position in range(index, end):
-                drops[position] = COMMENT
-            index = end
 
     def _find_inline(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
         """``"Pseudo : comment"`` lines closed by a reply or report line (``"Répondre"``, ``"Signaler"``),
@@ -293,7 +255,6 @@ class Comments(Step):
         return end
 
 
-TRAILED_BODY = 4  # the most lines of text a comment signed at its end is taken to have (round BI)
 _BARE_NUMBER = re.compile(r"[\d\s.,]+")
 
 
@@ -342,19 +303,6 @@ def _is_time_line(line: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _is_action_line(line: str) -> bool:
     return _ACTION_LINE.fullmatch(line) is not None
-
-
-_TRAILER = re.compile(
-    rf"[·•|\-–—]?\s*(?:{_RELATIVE}|{_ABSOLUTE})\s*(?:\(modifié\))?"
-    r"(?:\s*[·•|\-–—]\s*(?:r[ée]pondre|signaler|j['’]aime|partager|citer)(?:\s*\(?\d+\)?)?)*",
-    _I,
-)
-
-
-@lru_cache(maxsize=1 << 16)
-def _is_trailer(line: str) -> bool:
-    """A comment's date line, with its buttons when they share it ("il y a 5 h · Répondre · J'aime (58)")."""
-    return len(line) <= 120 and _TRAILER.fullmatch(line) is not None
 
 
 _INLINE_COMMENT = re.compile(rf"{_PSEUDONYM}\s?:\s+\S.*")
