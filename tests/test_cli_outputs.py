@@ -405,6 +405,53 @@ def test_a_given_dtype_is_recorded_and_resuming_in_another_is_refused(
     assert out.read_bytes() == before
 
 
+def _bf16_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the default precision bf16, as on an Ampere or newer GPU (the models then load in bf16 on the CPU)."""
+    import torch
+
+    import stance.runtime
+
+    resolve = stance.runtime.resolve_dtype
+
+    def ampere(device: torch.device, dtype: object = None, **options: bool) -> torch.dtype:
+        return torch.bfloat16 if dtype is None else resolve(device, dtype, **options)
+
+    monkeypatch.setattr(stance.runtime, "resolve_dtype", ampere)
+
+
+def test_a_default_that_resolves_to_bf16_is_recorded_and_never_mixed_with_a_cpu_default(
+    tmp_path: Path, tiny_head_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs, out = eight_documents(tmp_path), tmp_path / "o.jsonl"
+    settings = tmp_path / "o.settings.json"
+    classify = ["classify", str(docs), "--out", str(out), "--backend", "embedding", "--model", str(tiny_head_dir)]
+    assert main(classify) == 0  # on the CPU: fp32, recorded as before (not at all)
+    assert "dtype" not in json.loads(settings.read_text(encoding="utf-8"))
+    before = out.read_bytes()
+    with monkeypatch.context() as gpu:  # the same output resumed where the default is bf16: refused
+        _bf16_by_default(gpu)
+        _no_model_loads(gpu)
+        capsys.readouterr()
+        assert main(classify) == 2
+        assert "was written with other settings (dtype: None then, 'bf16' now)" in capsys.readouterr().err
+    assert out.read_bytes() == before
+
+    with monkeypatch.context() as gpu:  # begun where the default is bf16: recorded
+        _bf16_by_default(gpu)
+        assert main([*classify, "--overwrite"]) == 0
+        assert json.loads(settings.read_text(encoding="utf-8"))["dtype"] == "bf16"
+        assert main([*classify, "--dtype", "bf16"]) == 0  # the same precision asked for by name
+    capsys.readouterr()
+    assert main(classify) == 2  # resumed on the CPU, whose default is fp32: refused
+    assert "was written with other settings (dtype: 'bf16' then, None now)" in capsys.readouterr().err
+    lead = ["summarize", str(docs), "--out", str(tmp_path / "s.jsonl"), "--model", "lead"]
+    with monkeypatch.context() as gpu:  # the lead summariser runs no model: no precision recorded
+        _bf16_by_default(gpu)
+        assert main(lead) == 0
+    assert "dtype" not in json.loads((tmp_path / "s.settings.json").read_text(encoding="utf-8"))
+    assert main(lead) == 0
+
+
 def _no_model_loads(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every way a document command loads a model fail the test."""
     import stance.classify

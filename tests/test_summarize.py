@@ -370,6 +370,24 @@ def test_any_seq2seq_checkpoint_loads_by_path(fixture: str, architecture: str, r
     assert isinstance(summary.text, str) and summary.sentences == ()
 
 
+def test_a_seq2seq_output_resumes_on_another_device_and_records_its_precision(
+    tmp_path: Path, tiny_t5_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stance.cli import main
+
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("".join(json.dumps({"id": str(n), "text": f"Le CAC 40 a gagné {n} % vendredi, porté par les "
+                                        "banques."}) + "\n" for n in range(4)), encoding="utf-8")
+    out = tmp_path / "s.jsonl"
+    command = ["summarize", str(docs), "--out", str(out), "--model", str(tiny_t5_dir)]
+    assert main([*command, "--device", "cpu"]) == 0
+    recorded = json.loads((tmp_path / "s.settings.json").read_text(encoding="utf-8"))["summarizer"]
+    assert "dtype='torch.float32'" in recorded and "device" not in recorded
+    out.write_bytes(b"".join(out.read_bytes().splitlines(keepends=True)[:2]))  # an interrupted run
+    assert main([*command, "--device", "cpu:0"]) == 0  # the device is no setting of the records
+    assert len(out.read_bytes().splitlines()) == 4
+
+
 def test_registry_name_gives_prefix_limit_and_generation_settings(tiny_registry: Path) -> None:
     summarizer = Seq2SeqSummarizer("tiny-t5", device="cpu")
     assert summarizer.prefix == "summarize: "

@@ -369,7 +369,9 @@ def resume_settings(args: argparse.Namespace, kind: str, cleaner: Any = None) ->
     from ..runtime import dtype_name
 
     dtype = dtype_name(getattr(args, "dtype", None))
-    if dtype is not None:  # only when given: outputs of default runs (and older ones) resume as before
+    if dtype is None and _loads_a_model(args, kind):
+        dtype = _default_precision(args)
+    if dtype is not None:  # given, or the default where it is not fp32: default CPU outputs resume as before
         settings["dtype"] = dtype
     if recorded is None:
         return settings
@@ -386,6 +388,26 @@ def resume_settings(args: argparse.Namespace, kind: str, cleaner: Any = None) ->
             "differently. Rerun with the same options, use another --out, or --overwrite to start afresh."
         )
     return settings
+
+
+def _loads_a_model(args: argparse.Namespace, kind: str) -> bool:
+    """Whether ``stance KIND`` with these options runs a model (the lead summariser runs none)."""
+    if kind in ("classify", "run"):
+        return True
+    return kind == "summarize" and str(getattr(args, "model", "")).strip().lower() != "lead"
+
+
+def _default_precision(args: argparse.Namespace) -> str | None:
+    """What the models run in without --dtype on --device, where that is not fp32: ``"bf16"`` on an Ampere or
+    newer GPU (:func:`stance.runtime.resolve_dtype`), else None. Recorded, it keeps an output begun on the CPU
+    from being resumed on such a GPU, or the other way round, which would mix fp32 and bf16 records (bf16 scores
+    differ in the third decimal); the CPU's default records nothing, as before."""
+    import torch
+
+    from ..runtime import dtype_name, resolve_device, resolve_dtype
+
+    chosen = resolve_dtype(resolve_device(getattr(args, "device", "auto")))
+    return None if chosen == torch.float32 else dtype_name(chosen)
 
 
 def _line_model_identity(line_model: str, cleaner: Any, recorded: dict[str, Any] | None) -> str:

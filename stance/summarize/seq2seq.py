@@ -105,8 +105,10 @@ class Seq2SeqSummarizer(Summarizer):
             )
 
     def __repr__(self) -> str:
+        """What makes its summaries, as an output's settings record them: its precision, not its device (an
+        output may be resumed on another)."""
         return (
-            f"Seq2SeqSummarizer({self.name!r}, device={str(self.device)!r}, dtype={str(self.dtype)!r}, "
+            f"Seq2SeqSummarizer({self.name!r}, dtype={str(self.dtype)!r}, "
             f"max_input_tokens={self.max_input_tokens}, generation={self.generation})"
         )
 
