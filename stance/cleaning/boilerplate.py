@@ -527,6 +527,28 @@ DOCUMENT_CLUTTER = (
 )
 
 
+# Round BJ (thirty-third session, ``docs/design.md``): a site's masthead lines, written from the 392 read
+# development documents, not in the default rules unless the round is adopted. A breadcrumb trail of two to six
+# short pieces joined by "›" ("Épargne › Livrets réglementés"; ``Boilerplate`` knows those that start at
+# "Accueil"), and an issue's stamp: its number ("N° 112", "numéro 1491", "Billet n° 142") and a date
+# ("Vendredi 31 janvier 2025", "Avril 2025", "Semaine du 6 au 12 mars 2025") among pieces joined by "—", "·", "|".
+_BJ_SEGMENT = r"[^\s.!?…›»«<>|·•–—:;](?:[^.!?…›»«<>|·•–—:;\n]{0,38}[^\s.!?…›»«<>|·•–—:;])?"
+_BJ_ISSUE = r"(?i:n[°º]|num[ée]ro|no\.)\s*\d[\d\-/]*"
+_BJ_DATE = (
+    rf"(?i:(?:{_DAY}\s+)?(?:\d{{1,2}}(?:er)?\s+)?{FRENCH_MONTH}\s+\d{{4}}|"
+    rf"semaine\s+du\s+\d{{1,2}}(?:er)?(?:\s+{FRENCH_MONTH})?\s+au\s+\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}(?:\s+\d{{4}})?|"
+    rf"{_NUM_DATE})"
+)
+_BJ_PIECE = rf"(?:{_META_PIECE}(?:\s+{_BJ_ISSUE})?|{_BJ_ISSUE})"
+MASTHEAD = (
+    Rule(NAVIGATION, re.compile(rf"{_BJ_SEGMENT}(?:\s*›\s*{_BJ_SEGMENT}){{1,5}}"), needs=("›",), max_len=140),
+    Rule(DATE_STUB, re.compile(
+        rf"(?:{_BJ_PIECE}{_META_SEP}){{0,3}}(?:{_META_PIECE}\s+)?{_BJ_ISSUE}{_META_SEP}(?:{_BJ_PIECE}{_META_SEP}){{0,2}}{_BJ_DATE}|"
+        rf"(?:{_BJ_PIECE}{_META_SEP}){{0,3}}{_BJ_DATE}{_META_SEP}(?:{_BJ_PIECE}{_META_SEP}){{0,2}}(?:{_META_PIECE}\s+)?{_BJ_ISSUE}"
+    ), needs=("n°", "nº", "numéro", "numero", "no."), max_len=140),
+)
+
+
 class ExtraFurniture(LineRules):
     """Furniture rules that run after the line model: a line they recognise goes with their reason.
 

@@ -281,3 +281,36 @@ def test_an_article_pasted_as_one_line_is_no_disclaimer_for_the_clause_it_quotes
     article = ("Le CAC 40 a gagné 2 % ce lundi, porté par les banques et le luxe, et les analystes restent confiants "
                "pour la fin de l'année. " * 12 + clause + " Les volumes sont restés élevés toute la séance. " * 12)
     assert len(article) > 2000 and STEP.check(article) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Épargne › Livrets réglementés", "navigation"),
+        ("Vendée › Économie › Les Herbiers", "navigation"),
+        ("N° 112 — Vendredi 31 janvier 2025", "date or byline stub"),
+        ("Numéro 1491 · Semaine du 6 au 12 mars 2025", "date or byline stub"),
+        ("Note d’analyse n° 54 · Avril 2025", "date or byline stub"),
+        ("Informations rapides · N° 2024-132 · 14 juin 2024", "date or byline stub"),
+    ],
+)
+def test_round_bj_mastheads(line: str, reason: str) -> None:
+    """Round BJ's rules (``MASTHEAD``, off unless adopted): a breadcrumb trail and an issue's stamp."""
+    from stance.cleaning.boilerplate import MASTHEAD
+
+    assert [rule.reason for rule in MASTHEAD if rule.pattern.fullmatch(line)] == [reason]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Le décret n° 2024-132 du 14 juin 2024 fixe les nouvelles règles.",
+        "N° 79 – Vacance locative : comment l'estimer avant d'acheter",  # a number without a date: no stamp
+        "Il a répondu ‹ non › à la question.",
+        "« Bourse » Actions",
+    ],
+)
+def test_round_bj_mastheads_keep(line: str) -> None:
+    from stance.cleaning.boilerplate import MASTHEAD
+
+    assert not any(rule.pattern.fullmatch(line) for rule in MASTHEAD)
