@@ -528,7 +528,7 @@ DOCUMENT_CLUTTER = (
 
 
 # Round BJ (thirty-third session, ``docs/design.md``): a site's masthead lines, written from the 392 read
-# development documents, not in the default rules unless the round is adopted. A breadcrumb trail of two to six
+# development documents and judged on 120 written after them (adopted). A breadcrumb trail of two to six
 # short pieces joined by "›" ("Épargne › Livrets réglementés"; ``Boilerplate`` knows those that start at
 # "Accueil"), and an issue's stamp: its number ("N° 112", "numéro 1491", "Billet n° 142") and a date
 # ("Vendredi 31 janvier 2025", "Avril 2025", "Semaine du 6 au 12 mars 2025") among pieces joined by "—", "·", "|".
@@ -562,8 +562,10 @@ class ExtraFurniture(LineRules):
     clutter that copied articles carry inside their text
     (:data:`DOCUMENT_CLUTTER`: sponsored labels and advertisers' copy,
     publication stamps, teasers, player and live-blog controls, offers,
-    notes about the article, authors' boxes, quote widgets), its
-    ``french_rules``: a document in another language skips them.
+    notes about the article, authors' boxes, quote widgets) and a site's
+    masthead lines (:data:`MASTHEAD`: breadcrumb trails, an issue's number
+    with its date), its ``french_rules``: a document in another language
+    skips them.
 
     >>> step = ExtraFurniture()
     >>> step.check("Camille Roussel · 4 février 2027")
@@ -648,4 +650,4 @@ class ExtraFurniture(LineRules):
         ),
     )
     # French words only: a document in another language skips them (LineModel tells check its language)
-    french_rules = DOCUMENT_CLUTTER
+    french_rules = DOCUMENT_CLUTTER + MASTHEAD

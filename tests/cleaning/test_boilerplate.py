@@ -295,10 +295,12 @@ def test_an_article_pasted_as_one_line_is_no_disclaimer_for_the_clause_it_quotes
     ],
 )
 def test_round_bj_mastheads(line: str, reason: str) -> None:
-    """Round BJ's rules (``MASTHEAD``, off unless adopted): a breadcrumb trail and an issue's stamp."""
+    """Round BJ's rules (``MASTHEAD``): a breadcrumb trail and an issue's stamp, after the model in French text."""
     from stance.cleaning.boilerplate import MASTHEAD
 
     assert [rule.reason for rule in MASTHEAD if rule.pattern.fullmatch(line)] == [reason]
+    assert EXTRA.check(line) == reason
+    assert EXTRA.check(line, french=False) is None
 
 
 @pytest.mark.parametrize(
@@ -314,3 +316,4 @@ def test_round_bj_mastheads_keep(line: str) -> None:
     from stance.cleaning.boilerplate import MASTHEAD
 
     assert not any(rule.pattern.fullmatch(line) for rule in MASTHEAD)
+    assert EXTRA.check(line) is None
