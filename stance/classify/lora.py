@@ -192,6 +192,25 @@ def _layer_stack(model: Any) -> Any | None:
     return layers if layers is not None and hasattr(layers, "__getitem__") else None
 
 
+@contextmanager
+def _entering(layer: Any) -> Iterator[list[Any]]:
+    """The hidden states entering ``layer`` on each forward pass run inside, caught by a hook removed on exit.
+
+    ``output_hidden_states=True`` gives them too, but transformers then leaves hooks on every layer for good,
+    closures that do not pickle: a pipeline that had classified a long document could no longer be copied to
+    ``datasets``' or Ray's worker processes."""
+    caught: list[Any] = []
+
+    def catch(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        caught.append(args[0] if args else kwargs["hidden_states"])
+
+    handle = layer.register_forward_pre_hook(catch, with_kwargs=True)
+    try:
+        yield caught
+    finally:
+        handle.remove()
+
+
 def _pool(states: Any, mask: Any) -> Any:
     """E5 pooling: the unit-length mean of the hidden states over real tokens."""
     import torch
@@ -405,8 +424,9 @@ class LoraStanceClassifier(HeadStanceClassifier):
             for batch in tqdm(batches, desc="running the frozen layers", unit="batch",
                               disable=(not self.progress) if self.progress is not None else None):
                 input_ids, mask = pad_ids([ids[i] for i in batch], pad_id, self.encoder.device)
-                output = model(input_ids=input_ids, attention_mask=mask, output_hidden_states=True)
-                hidden = output.hidden_states[first]
+                with _entering(_layer_stack(model)[first]) as caught:
+                    output = model(input_ids=input_ids, attention_mask=mask)
+                hidden = caught[0]
                 embeddings[batch] = _pool(output.last_hidden_state, mask).cpu().numpy()
                 for row, index in enumerate(batch):  # a copy in host memory (on the CPU, a copy that
                     # does not keep the whole batch's tensor alive)
@@ -664,9 +684,10 @@ class LoraStanceClassifier(HeadStanceClassifier):
         first = int(model.config.num_hidden_layers) - self.layers
 
         def both(input_ids: Any, mask: Any) -> list[Any]:
-            output = model(input_ids=input_ids, attention_mask=mask, output_hidden_states=True)
+            with _entering(_layer_stack(model)[first]) as caught:
+                output = model(input_ids=input_ids, attention_mask=mask)
             with self.adapter_on():
-                adapted = self._top(output.hidden_states[first], mask, first)
+                adapted = self._top(caught[0], mask, first)
             return [output.last_hidden_state, adapted]
 
         base, adapted = self.encoder.encode_with(texts, "query", both)

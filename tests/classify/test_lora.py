@@ -113,6 +113,24 @@ def test_cached_training_path_equals_a_full_forward_pass(tiny_lora) -> None:
     np.testing.assert_allclose(cached.astype(np.float64) @ model.coef_.T + model.intercept_, direct, atol=1e-4)
 
 
+def test_the_passes_through_the_frozen_layers_leave_no_hook_and_the_classifier_still_pickles(tiny_lora) -> None:
+    """The hidden states entering the adapted layers are caught by a hook removed after each pass, not with
+    ``output_hidden_states=True``, after which transformers leaves hooks on every layer that do not pickle
+    (a pipeline could then no longer go to datasets' or Ray's worker processes)."""
+    import pickle
+
+    model, _ = tiny_lora
+    texts = ["Achetez Orange : hausse.", "Le conseil de Total se réunit mardi à Paris, comme prévu."]
+    first = model.encoder.model.config.num_hidden_layers - model.layers
+    model._cache(model._tokenize(texts), first)
+    model._embeddings(texts)
+    hooked = [name for name, module in model.encoder.model.named_modules()
+              if module._forward_hooks or module._forward_pre_hooks]
+    assert hooked == []
+    copy = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(copy.predict_proba(texts), model.predict_proba(texts))
+
+
 def test_an_encoder_that_is_not_bert_like_trains_by_full_forward_passes(tiny_bert_dir: Path, tmp_path: Path) -> None:
     """DeBERTa's layers need relative positions: the cached top-layer path would crash, so such an
     encoder (e.g. mDeBERTa from the hub) takes the full forward pass."""
