@@ -409,12 +409,14 @@ class LoraStanceClassifier(HeadStanceClassifier):
         return [list(ids) for ids in encoded["input_ids"]]
 
     def _cache(self, ids: list[list[int]], first: int) -> tuple[list[Any], np.ndarray]:
-        """Hidden states entering layer ``first`` (one ``(length, hidden)`` tensor per text)
-        and the frozen model's embeddings, from one pass of the base model."""
+        """Hidden states entering layer ``first`` (one ``(length, hidden)`` tensor per text; None each for an
+        encoder that is not BERT-like, which trains by full forward passes) and the frozen model's embeddings,
+        from one pass of the base model."""
         import torch
         from tqdm.auto import tqdm
 
         model = self.encoder.model
+        stack = _layer_stack(model)
         pad_id = self.encoder.tokenizer.pad_token_id or 0
         states: list[Any] = [None] * len(ids)
         embeddings = np.zeros((len(ids), int(model.config.hidden_size)), dtype=np.float64)
@@ -424,10 +426,12 @@ class LoraStanceClassifier(HeadStanceClassifier):
             for batch in tqdm(batches, desc="running the frozen layers", unit="batch",
                               disable=(not self.progress) if self.progress is not None else None):
                 input_ids, mask = pad_ids([ids[i] for i in batch], pad_id, self.encoder.device)
-                with _entering(_layer_stack(model)[first]) as caught:
+                with _entering(stack[first]) if stack is not None else nullcontext([]) as caught:
                     output = model(input_ids=input_ids, attention_mask=mask)
-                hidden = caught[0]
                 embeddings[batch] = _pool(output.last_hidden_state, mask).cpu().numpy()
+                if not caught:
+                    continue
+                hidden = caught[0]
                 for row, index in enumerate(batch):  # a copy in host memory (on the CPU, a copy that
                     # does not keep the whole batch's tensor alive)
                     state = hidden[row, : len(ids[index])].detach()
