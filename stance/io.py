@@ -687,7 +687,7 @@ def iter_documents(source: Any, on_error: ErrorHandler | None = None, defer_html
     seen: set[str] = set()
     for index, item in enumerate(source):
         try:
-            doc = _as_document(item, index)
+            doc = as_document(item, index)
             if doc.id in seen:  # as for files: the records of one id would be indistinguishable
                 raise InputError(f"duplicate id {doc.id!r}; ids must be unique, this item was skipped",
                                  f"item {index}")
@@ -702,14 +702,25 @@ def _is_dataset(source: Any) -> bool:
     return hasattr(source, "column_names") and hasattr(source, "features")
 
 
-def _as_document(item: Any, index: int) -> Document:
+def as_document(item: Any, index: int) -> Document:
+    """``item``, the ``index``-th of an iterable of documents (a :class:`Document`, a text, or a mapping with
+    ``"text"`` and ``"id"``), as a Document with a string id (a text's, or a mapping's without one, is its
+    position) and repaired text. Anything else is refused (:class:`~stance.errors.InputError`).
+
+    >>> as_document({"id": 7, "text": "Le CAC 40 monte."}, 0).id, as_document("Le Dax baisse.", 3).id
+    ('7', '3')
+    """
     source = f"item {index}"
     if isinstance(item, Document):
         doc_id, text, warnings = item.id, item.text, item.warnings
+        if not isinstance(text, str):
+            raise InputError(f"expected a Document whose text is a str at position {index}, got "
+                             f"{type(text).__name__} ({text!r:.40})")
+        doc_id = str(index) if doc_id is None else doc_id
     elif isinstance(item, str):
         doc_id, text, warnings = str(index), item, ()
     elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
-        doc_id = str(index) if item.get("id") is None else str(item["id"])
+        doc_id = str(index) if item.get("id") is None else item["id"]
         text, warnings = item["text"], ()
     elif isinstance(item, Mapping):
         text = item.get("text")
@@ -721,10 +732,16 @@ def _as_document(item: Any, index: int) -> Document:
             f"expected a str, a Document or a mapping with a 'text' string at position {index}, "
             f"got {type(item).__name__}"
         )
+    if isinstance(doc_id, float) and doc_id != doc_id:  # NaN: a DataFrame's missing id
+        raise InputError(f"expected an id at position {index}, got NaN (a DataFrame's missing id): fill the id "
+                         "column, or leave it out for ids by position")
+    doc_id = doc_id if isinstance(doc_id, str) else str(doc_id)
     check_id(doc_id, source)
     repaired, warnings = repair_text(text, source, warnings)
     if isinstance(item, Document):
-        return item if repaired is text else Document(item.id, repaired, source=item.source, warnings=warnings)
+        if repaired is text and doc_id == item.id:
+            return item
+        return Document(doc_id, repaired, source=item.source, warnings=warnings)
     return Document(doc_id, repaired, warnings=warnings)
 
 

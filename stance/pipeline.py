@@ -35,8 +35,8 @@ from tqdm.auto import tqdm
 
 from .document import Cleaned, Document
 from .errors import InputError, StanceError, UsageError
-from .io import ErrorHandler, PendingHtml, iter_documents
-from .runtime import dtype_name
+from .io import ErrorHandler, PendingHtml, as_document, iter_documents
+from .runtime import dtype_name, resolve_device
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,14 @@ class Pipeline:
 
             cleaner = Cleaner()
         self.cleaner = cleaner if clean else None
+        if self.cleaner is not None:
+            _refuse_class(self.cleaner, "cleaner")
+            if not any(callable(getattr(self.cleaner, name, None)) for name in ("clean_batch", "clean")):
+                raise UsageError(f"expected a cleaner with a clean(text) or clean_batch(documents) method (a "
+                                 f"stance.Cleaner), None (the default) or False (no cleaning), got "
+                                 f"{type(self.cleaner).__name__}")
+        if device != "auto":  # a device this machine lacks is refused now, not at the first batch
+            resolve_device(device)
         if clean_workers > 1:
             _check_sendable(self.cleaner)
         self.clean_workers = clean_workers
@@ -282,9 +290,16 @@ class Pipeline:
                 return
             yield batch
 
-    def process(self, batch: Sequence[Document]) -> list[dict]:
-        """The records of one batch of documents (each model stage sees the whole batch)."""
-        return self._process(batch)[1]
+    def process(self, batch: Sequence[Document | str]) -> list[dict]:
+        """The records of one batch of documents (each model stage sees the whole batch): Documents, or texts
+        and mappings as :meth:`run` takes them (a text's id is its position).
+
+        >>> Pipeline(summarizer=False, classifier=False).process(["Le CAC 40 monte."])[0]["text"]
+        'Le CAC 40 monte.'
+        """
+        if isinstance(batch, str | bytes):
+            raise InputError("expected a list of documents; for one text, use process([text])")
+        return self._process([as_document(item, index) for index, item in enumerate(batch)])[1]
 
     def _process(
         self, batch: Sequence[Document], cleaned: list[Cleaned] | None = None
@@ -580,6 +595,13 @@ def _describe(stage: Any) -> str:
     return f"{type(stage).__name__} ({method})" if isinstance(method, str) else type(stage).__name__
 
 
+def _refuse_class(stage: Any, name: str) -> None:
+    """A stage given as its class (``Cleaner`` for ``Cleaner()``) is refused: its methods would run unbound."""
+    if isinstance(stage, type):
+        raise UsageError(f"expected a {name} object, got the class {stage.__name__}: pass an instance, "
+                         f"e.g. {name}={stage.__name__}()")
+
+
 def _summarizer(summarizer: Any, encoder: Any, device: str, dtype: str | None) -> Any:
     if summarizer is False:
         return None
@@ -591,6 +613,7 @@ def _summarizer(summarizer: Any, encoder: Any, device: str, dtype: str | None) -
         from .summarize import load_summarizer
 
         return load_summarizer(summarizer, device=device, dtype=dtype)
+    _refuse_class(summarizer, "summarizer")
     if not callable(getattr(summarizer, "summarize", None)):
         raise UsageError(
             f"expected a summarizer with a summarize(texts) method (a stance.summarize.Summarizer), "
@@ -613,6 +636,7 @@ def _classifier(classifier: Any, encoder: Any, device: str, dtype: str | None) -
         from .classify import load_classifier
 
         return load_classifier(classifier, device=device, dtype=dtype)
+    _refuse_class(classifier, "classifier")
     if not callable(getattr(classifier, "predict_proba", None)):
         raise UsageError(
             f"expected a stance classifier with predict_proba(texts) (a stance.classify.StanceClassifier), "

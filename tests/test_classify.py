@@ -289,6 +289,8 @@ def test_classify_documents_batches_all_passages_in_one_call() -> None:
         classify_documents("un seul texte", KeywordStance())  # type: ignore[arg-type]
     with pytest.raises(InputError, match="documents come first"):
         classify_documents(KeywordStance(), ["Le titre bondit de 10 %."])  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="the text comes first"):
+        classify_document(KeywordStance(), "Le titre bondit de 10 %.")  # type: ignore[arg-type]
 
 
 def test_reader_comments_never_count() -> None:

@@ -702,3 +702,46 @@ def test_a_run_without_a_terminal_logs_its_progress(monkeypatch: pytest.MonkeyPa
     with caplog.at_level("INFO", logger="stance"):  # a bar asked for, or none at all: no lines
         list(Pipeline(summarizer=False, classifier=False, batch_size=2, progress=False).run(texts))
     assert not [r for r in caplog.records if r.getMessage().startswith("documents:")]
+
+
+# ----------------------------------------------------------------------------- stages and documents given wrong
+
+
+def test_a_stage_given_as_its_class_or_a_cleaner_without_clean_batch_is_refused_when_the_pipeline_is_made() -> None:
+    from stance.cleaning import Cleaner
+
+    with pytest.raises(UsageError, match=r"got the class Cleaner: pass an instance, e\.g\. cleaner=Cleaner\(\)"):
+        Pipeline(cleaner=Cleaner, summarizer=False, classifier=False)
+    with pytest.raises(UsageError, match=r"got the class LeadSummarizer: pass an instance"):
+        Pipeline(summarizer=LeadSummarizer, classifier=False)
+    with pytest.raises(UsageError, match=r"a cleaner with a clean\(text\) or clean_batch\(documents\) .* got str"):
+        Pipeline(cleaner="x", summarizer=False, classifier=False)
+
+
+def test_a_device_this_machine_lacks_is_refused_when_the_pipeline_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    from stance.errors import DeviceError
+
+    with pytest.raises(DeviceError, match="got 'tpu'"):
+        Pipeline(summarizer=LeadSummarizer(), classifier=False, device="tpu")
+
+
+def test_documents_with_another_id_or_no_text_and_process_of_texts() -> None:
+    pipeline = Pipeline(summarizer=False, classifier=False, progress=False)
+    assert [record["id"] for record in pipeline.run([Document(5, "Le CAC 40 monte.")])] == ["5"]  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="expected a Document whose text is a str at position 0, got NoneType"):
+        list(pipeline.run([Document("d1", None)]))  # type: ignore[arg-type]
+    assert [record["id"] for record in pipeline.process(["Le CAC 40 monte.", {"id": "b", "text": "Le Dax."}])] == [
+        "0", "b"]
+    with pytest.raises(InputError, match=r"use process\(\[text\]\)"):
+        pipeline.process("Le CAC 40 monte.")  # type: ignore[arg-type]
+
+
+def test_a_dataframe_s_missing_id_is_reported_not_written_as_nan() -> None:
+    import pandas as pd
+
+    problems: list[InputError] = []
+    pipeline = Pipeline(summarizer=False, classifier=False, progress=False)
+    frame = pd.DataFrame({"id": ["a", None], "text": ["Le CAC 40 monte.", "Le Dax recule."]})
+    frame.loc[1, "id"] = float("nan")
+    assert [record["id"] for record in pipeline.run(frame, on_error=problems.append)] == ["a"]
+    assert "got NaN (a DataFrame's missing id)" in str(problems[0])

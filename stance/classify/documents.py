@@ -657,5 +657,8 @@ def classify_document(
     >>> result.label, result.evidence[0][:30]                                         # doctest: +SKIP
     ('skeptical', 'Derrière les annonces, la dette')
     """
+    if hasattr(text_or_passages, "predict_proba"):
+        raise InputError("expected classify_document(text, classifier): the text comes first, got the classifier "
+                         f"({type(text_or_passages).__name__}) in its place")
     return classify_documents([text_or_passages], classifier, neutral_weight=neutral_weight, max_words=max_words,
                               aggregator=aggregator)[0]

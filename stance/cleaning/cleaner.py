@@ -113,6 +113,8 @@ class Cleaner:
         """Clean one text; ``warnings`` (what reading it noticed, e.g. a cp1252
         file) are carried into the result and its record."""
         lines = _lines(text)
+        if doc_id is not None and not isinstance(doc_id, str):  # as the ids of records are: strings
+            doc_id = str(doc_id)
         with self._lock:
             return self._clean_lines(lines, doc_id, tuple(warnings))
 
