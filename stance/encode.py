@@ -55,7 +55,7 @@ class Encoder:
     ) -> None:
         from transformers import AutoConfig, AutoModel
 
-        if not isinstance(batch_size, int) or batch_size < 1:
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise UsageError(f"expected batch_size to be a whole number >= 1; got {batch_size!r}")
         self.spec = get_spec(model)
         self.path = locate(model)
@@ -162,7 +162,7 @@ class Encoder:
         vectors = batched_map(
             run,
             units,
-            batch_size=batch_size or self.batch_size,
+            batch_size=self.batch_size if batch_size is None else batch_size,
             desc=f"encoding with {self.spec.name}",
             progress=self.progress if progress is None else progress,
         )

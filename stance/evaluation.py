@@ -39,7 +39,7 @@ import numpy as np
 
 from . import __version__
 from .document import Document
-from .errors import InputError, StanceError, UsageError
+from .errors import InputError, UsageError
 from .io import has_lone_surrogate, json_line
 from .metrics import (
     METRICS_VERSION,
@@ -598,7 +598,7 @@ def evaluate(
     description: dict[str, Any] = {}
     if predictions is not None:
         if pipeline is not None:
-            raise StanceError("give either a pipeline to run or stored predictions, not both")
+            raise UsageError("give either a pipeline to run or stored predictions, not both")
         records = _index_predictions(_read_predictions(predictions), examples)
         description = {"predictions": str(predictions)} if isinstance(predictions, str | os.PathLike) else {}
     else:

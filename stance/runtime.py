@@ -255,8 +255,8 @@ def batched_map(
     import torch
     from tqdm.auto import tqdm
 
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise StanceError(f"expected batch_size to be a whole number >= 1; got {batch_size!r}")
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise UsageError(f"expected batch_size to be a whole number >= 1; got {batch_size!r}")
     items = list(items)
     total = len(items)
     if total == 0:

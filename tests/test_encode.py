@@ -160,6 +160,12 @@ def test_construction_errors(tiny_bert_dir, tmp_path, monkeypatch):
         Encoder(str(tiny_bert_dir), device="cpu", max_tokens=100)
     with pytest.raises(UsageError, match="batch_size"):  # a bad argument: exit 2, as Pipeline's
         Encoder(str(tiny_bert_dir), device="cpu", batch_size=0)
+    with pytest.raises(UsageError, match="batch_size"):
+        Encoder(str(tiny_bert_dir), device="cpu", batch_size=True)
+    encoder = Encoder(str(tiny_bert_dir), device="cpu")
+    for bad in (0, -1):  # one call's batch size too: never the default in its place
+        with pytest.raises(UsageError, match="batch_size"):
+            encoder.encode(["Le CAC 40 monte."], batch_size=bad)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(DeviceError, match="no CUDA GPU"):
         Encoder(str(tiny_bert_dir), device="cuda")

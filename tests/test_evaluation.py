@@ -8,7 +8,7 @@ import pytest
 
 from stance.cli import main
 from stance.document import Document
-from stance.errors import InputError, StanceError
+from stance.errors import InputError, StanceError, UsageError
 from stance.evaluation import (
     DEFAULT_TOLERANCE,
     Baseline,
@@ -234,7 +234,7 @@ def test_missing_or_malformed_predictions_are_clear_errors(examples: list[EvalEx
     records[0] = {**records[0], "stance": "bullish"}
     with pytest.raises(InputError, match=r"prediction for 't-000'.*'label' is one of"):
         evaluate(examples, predictions=records)
-    with pytest.raises(StanceError, match="not both"):
+    with pytest.raises(UsageError, match="not both"):
         evaluate(examples, ScriptedPipeline(records), predictions=records)
     records = [good_record(ex, i) for i, ex in enumerate(examples)]
     with pytest.raises(InputError, match=r"two predictions for 't-000'"):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stance import runtime
-from stance.errors import DeviceError, StanceError
+from stance.errors import DeviceError, StanceError, UsageError
 from stance.runtime import batched_map, resolve_device, resolve_dtype, token_windows
 
 # ------------------------------------------------------------------- devices
@@ -216,7 +216,7 @@ def test_a_wrong_number_of_results_is_an_error():
 
 def test_empty_input_and_bad_batch_size():
     assert batched_map(lambda batch: batch, [], batch_size=4) == []
-    with pytest.raises(StanceError, match="batch_size"):
+    with pytest.raises(UsageError, match="batch_size"):  # a bad argument: exit 2
         batched_map(lambda batch: batch, ["a"], batch_size=0)
 
 
