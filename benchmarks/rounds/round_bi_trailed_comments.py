@@ -42,29 +42,22 @@ off, with its tests).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cleaner_reruns import documents as read_documents  # noqa: E402
-from round_av_document_rules import line_scores  # noqa: E402
-from round_aw_tables import documents, pages_and_seeds  # noqa: E402
-from round_bb_site_copy import articles_lost  # noqa: E402
-from round_bg_table_cells import changed, real_pages_direction  # noqa: E402
+from round_bg_table_cells import real_pages_direction
+from rule_round import TRAINING, before, cli, documents, every_round, judge_documents, table
 
-from stance.cleaning import Cleaner  # noqa: E402
-from stance.cleaning.cleaner import default_steps  # noqa: E402
-from stance.cleaning.comments import Comments  # noqa: E402
+from stance.cleaning import Cleaner
+from stance.cleaning.cleaner import default_steps
+from stance.cleaning.comments import Comments
 
-TRAINING = ROOT / "models" / "training"
 JUDGE_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_bi.jsonl"  # written while this rule was, read by no one
 EARLIER = ("cleaning_fr_documents_dev_bg.jsonl", "cleaning_fr_documents_dev_bh.jsonl")
 NAMES = ("without round BI", "round BI")
+WHAT = "written this session"
 
 
 def switched(on: bool) -> Cleaner:
@@ -74,59 +67,16 @@ def switched(on: bool) -> Cleaner:
     return Cleaner(steps=steps)
 
 
-def table(name: str, docs: list[dict], base: Cleaner, new: Cleaner) -> dict[str, dict]:
-    print(f"\n| {name} | line P | line R | line F1 | clutter kept | article lines dropped |")
-    print("|---|---:|---:|---:|---:|---:|")
-    scores = {}
-    for label, c in zip(NAMES, (base, new), strict=True):
-        s = scores[label] = line_scores(c, docs)
-        print(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['fp']} | {s['fn']} |",
-              flush=True)
-    moved = dict(sorted(changed(base, new, docs).items()))
-    print(f"changed lines (by label: 1 article, 0 clutter, -1 unsure): {moved}")
-    return scores
-
-
 def judge() -> None:
     base, new = switched(False), switched(True)
-    docs = documents(JUDGE_DOCUMENTS)
-    s = table(f"1. the {len(docs)} written this session (the judge)", docs, base, new)
-    a, b = s[NAMES[0]], s[NAMES[1]]
-    moved = sum(changed(base, new, docs).values())
-    ok = moved >= 5 and b["f1"] > a["f1"] and b["precision"] > a["precision"] and a["recall"] - b["recall"] <= 0.003
-    print(f"condition 1: {moved} lines changed; F1 {a['f1']:.4f} -> {b['f1']:.4f}; P {a['precision']:.4f} -> "
-          f"{b['precision']:.4f}; R {a['recall']:.4f} -> {b['recall']:.4f}: {'pass' if ok else 'FAIL'}")
-    print("\nconditions 2 and 3:")
-    pages_and_seeds(base, new, NAMES)
+    judge_documents(JUDGE_DOCUMENTS, base, new, NAMES, WHAT, recall_loss=0.003, precision_gain=True)
     right, wrong = real_pages_direction(base, new)
     print(f"\ncondition 6: DAniEL's and Scrapinghub's lines changed: right {right}, wrong {wrong}: "
           f"{'pass' if right >= wrong else 'FAIL'}")
-    more, fewer, examples = articles_lost(base, new)
-    print(f"\ncondition 7: the French stance articles: {more} lines more dropped, {fewer} fewer: "
-          f"{'pass' if more <= 5 else 'FAIL'}")
-    for example in examples:
-        print(f"  {example}")
-    print("\nreported, not judged:")
+    every_round(base, new, NAMES)
     table("the 120 documents of rounds BG and BH", [d for name in EARLIER for d in documents(TRAINING / name)],
-          base, new)
-    read = read_documents()
-    table(f"the {len(read)} read development documents (in sample)", read, base, new)
-
-
-def before() -> None:
-    """The new documents, scored once as a whole with the cleaner as shipped."""
-    docs = documents(JUDGE_DOCUMENTS)
-    s = line_scores(switched(False), docs)
-    print(f"the {len(docs)} written this session, the cleaner as shipped: P {s['precision']:.4f}, "
-          f"R {s['recall']:.4f}, F1 {s['f1']:.4f}, clutter kept {s['fp']}, article lines dropped {s['fn']}")
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", action="store_true", help="the new documents with the cleaner as shipped")
-    args = parser.parse_args(argv)
-    before() if args.before else judge()
+          base, new, NAMES)
 
 
 if __name__ == "__main__":
-    main()
+    cli(__doc__, judge, lambda: before(JUDGE_DOCUMENTS, switched(False), WHAT))

@@ -40,32 +40,25 @@ default, with their tests).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cleaner_reruns import documents as read_documents  # noqa: E402
-from round_av_document_rules import line_scores  # noqa: E402
-from round_aw_tables import documents, pages_and_seeds  # noqa: E402
-from round_bb_site_copy import articles_lost  # noqa: E402
-from round_bg_table_cells import changed, unread_bc  # noqa: E402
+from round_bg_table_cells import unread_bc
+from rule_round import TRAINING, before, cli, documents, earlier_documents, every_round, judge_documents
 
-from stance.cleaning import Cleaner  # noqa: E402
-from stance.cleaning.boilerplate import PAGE_TOOLS, ExtraFurniture  # noqa: E402
-from stance.cleaning.cleaner import default_steps  # noqa: E402
-from stance.cleaning.linemodel import LineModel  # noqa: E402
+from stance.cleaning import Cleaner
+from stance.cleaning.boilerplate import PAGE_TOOLS, ExtraFurniture
+from stance.cleaning.cleaner import default_steps
+from stance.cleaning.linemodel import LineModel
 
-TRAINING = ROOT / "models" / "training"
 JUDGE_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_bk.jsonl"  # written after this rule was committed
 EARLIER = ("cleaning_fr_documents_dev_av.jsonl", "cleaning_fr_documents_dev_bg.jsonl",
            "cleaning_fr_documents_dev_bh.jsonl", "cleaning_fr_documents_dev_bi.jsonl",
            "cleaning_fr_documents_dev_bj.jsonl")
 NAMES = ("without round BK", "round BK")
+WHAT = "written after round BK was committed"
 
 
 class WithPageTools(ExtraFurniture):
@@ -81,58 +74,13 @@ def switched(on: bool) -> Cleaner:
     return Cleaner(steps=steps)
 
 
-def table(name: str, docs: list[dict], base: Cleaner, new: Cleaner) -> dict[str, dict]:
-    print(f"\n| {name} | line P | line R | line F1 | clutter kept | article lines dropped |")
-    print("|---|---:|---:|---:|---:|---:|")
-    scores = {}
-    for label, c in zip(NAMES, (base, new), strict=True):
-        s = scores[label] = line_scores(c, docs)
-        print(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['fp']} | {s['fn']} |",
-              flush=True)
-    moved = dict(sorted(changed(base, new, docs).items()))
-    print(f"changed lines (by label: 1 article, 0 clutter, -1 unsure): {moved}")
-    return scores
-
-
 def judge() -> None:
     base, new = switched(False), switched(True)
-    docs = documents(JUDGE_DOCUMENTS)
-    s = table(f"1. the {len(docs)} written after round BK was committed (the judge)", docs, base, new)
-    a, b = s[NAMES[0]], s[NAMES[1]]
-    moved = sum(changed(base, new, docs).values())
-    ok = moved >= 5 and b["f1"] > a["f1"] and a["recall"] - b["recall"] <= 0.002
-    print(f"condition 1: {moved} lines changed; F1 {a['f1']:.4f} -> {b['f1']:.4f}; R {a['recall']:.4f} -> "
-          f"{b['recall']:.4f}: {'pass' if ok else 'FAIL'}")
+    judge_documents(JUDGE_DOCUMENTS, base, new, NAMES, WHAT, recall_loss=0.002)
     earlier = [doc for name in EARLIER for doc in documents(TRAINING / name)] + unread_bc()
-    s = table(f"2. the {len(earlier)} earlier unread documents", earlier, base, new)
-    loss = s[NAMES[0]]["f1"] - s[NAMES[1]]["f1"]
-    print(f"condition 2: F1 loss {loss:+.4f}: {'pass' if loss <= 0.001 else 'FAIL'}")
-    print("\nconditions 3 and 4:")
-    pages_and_seeds(base, new, NAMES)
-    more, fewer, examples = articles_lost(base, new)
-    print(f"\ncondition 7: the French stance articles: {more} lines more dropped, {fewer} fewer: "
-          f"{'pass' if more <= 5 else 'FAIL'}")
-    for example in examples:
-        print(f"  {example}")
-    print("\nreported, not judged:")
-    read = read_documents()
-    table(f"the {len(read)} read development documents (in sample)", read, base, new)
-
-
-def before() -> None:
-    """The new documents, scored once as a whole with the cleaner as shipped."""
-    docs = documents(JUDGE_DOCUMENTS)
-    s = line_scores(switched(False), docs)
-    print(f"the {len(docs)} written after round BK was committed, the cleaner as shipped: P {s['precision']:.4f}, "
-          f"R {s['recall']:.4f}, F1 {s['f1']:.4f}, clutter kept {s['fp']}, article lines dropped {s['fn']}")
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", action="store_true", help="the new documents with the cleaner as shipped")
-    args = parser.parse_args(argv)
-    before() if args.before else judge()
+    earlier_documents(earlier, base, new, NAMES)
+    every_round(base, new, NAMES)
 
 
 if __name__ == "__main__":
-    main()
+    cli(__doc__, judge, lambda: before(JUDGE_DOCUMENTS, switched(False), WHAT))

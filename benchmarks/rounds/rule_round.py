@@ -1,0 +1,94 @@
+"""What the cleaner's rule rounds BI to BK share (``docs/design.md``): their tables, the judge's first condition,
+the conditions every rule round asks (the development pages, the seeds, the stance articles), the read documents
+reported, the judge's documents scored once with the cleaner as shipped, and their command line.
+
+Each round's script gives its cleaners with and without the rule (``base``, ``new``), their names, and the file of
+documents that judges it; the rules of each round are in its own docstring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
+
+from cleaner_reruns import documents as read_documents  # noqa: E402
+from round_av_document_rules import line_scores  # noqa: E402
+from round_aw_tables import documents, pages_and_seeds  # noqa: E402
+from round_bb_site_copy import articles_lost  # noqa: E402
+from round_bg_table_cells import changed  # noqa: E402
+
+from stance.cleaning import Cleaner  # noqa: E402
+
+TRAINING = ROOT / "models" / "training"
+
+
+def table(name: str, docs: list[dict], base: Cleaner, new: Cleaner, names: tuple[str, str]) -> dict[str, dict]:
+    """Line scores of both cleaners on ``docs``, printed as a Markdown table with the lines that changed."""
+    print(f"\n| {name} | line P | line R | line F1 | clutter kept | article lines dropped |")
+    print("|---|---:|---:|---:|---:|---:|")
+    scores = {}
+    for label, c in zip(names, (base, new), strict=True):
+        s = scores[label] = line_scores(c, docs)
+        print(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['fp']} | {s['fn']} |",
+              flush=True)
+    moved = dict(sorted(changed(base, new, docs).items()))
+    print(f"changed lines (by label: 1 article, 0 clutter, -1 unsure): {moved}")
+    return scores
+
+
+def judge_documents(path: Path, base: Cleaner, new: Cleaner, names: tuple[str, str], what: str, *,
+                    recall_loss: float, precision_gain: bool = False) -> None:
+    """Condition 1: on the judge's documents at least five lines change, line F1 gains (and precision, when
+    asked), and line recall loses at most ``recall_loss``."""
+    docs = documents(path)
+    s = table(f"1. the {len(docs)} {what} (the judge)", docs, base, new, names)
+    a, b = s[names[0]], s[names[1]]
+    moved = sum(changed(base, new, docs).values())
+    ok = (moved >= 5 and b["f1"] > a["f1"] and a["recall"] - b["recall"] <= recall_loss
+          and (not precision_gain or b["precision"] > a["precision"]))
+    print(f"condition 1: {moved} lines changed; F1 {a['f1']:.4f} -> {b['f1']:.4f}; P {a['precision']:.4f} -> "
+          f"{b['precision']:.4f}; R {a['recall']:.4f} -> {b['recall']:.4f}: {'pass' if ok else 'FAIL'}")
+
+
+def earlier_documents(docs: list[dict], base: Cleaner, new: Cleaner, names: tuple[str, str]) -> None:
+    """Condition 2: on the earlier unread documents pooled, line F1 loses at most 0.001."""
+    s = table(f"2. the {len(docs)} earlier unread documents", docs, base, new, names)
+    loss = s[names[0]]["f1"] - s[names[1]]["f1"]
+    print(f"condition 2: F1 loss {loss:+.4f}: {'pass' if loss <= 0.001 else 'FAIL'}")
+
+
+def every_round(base: Cleaner, new: Cleaner, names: tuple[str, str]) -> None:
+    """The development pages and the seeds' golden lines, the French stance articles' lines, and the read
+    documents (reported, not judged)."""
+    print("\nthe development pages and the seeds:")
+    pages_and_seeds(base, new, names)
+    more, fewer, examples = articles_lost(base, new)
+    print(f"\nthe French stance articles: {more} lines more dropped, {fewer} fewer: {'pass' if more <= 5 else 'FAIL'}")
+    for example in examples:
+        print(f"  {example}")
+    print("\nreported, not judged:")
+    read = read_documents()
+    table(f"the {len(read)} read development documents (in sample)", read, base, new, names)
+
+
+def before(path: Path, shipped: Cleaner, what: str) -> None:
+    """The judge's documents, scored once as a whole with the cleaner as shipped."""
+    docs = documents(path)
+    s = line_scores(shipped, docs)
+    print(f"the {len(docs)} {what}, the cleaner as shipped: P {s['precision']:.4f}, R {s['recall']:.4f}, "
+          f"F1 {s['f1']:.4f}, clutter kept {s['fp']}, article lines dropped {s['fn']}")
+
+
+def cli(doc: str, judge: Callable[[], None], shipped: Callable[[], None], argv: list[str] | None = None) -> None:
+    """``python SCRIPT`` runs the round's conditions; ``--before`` scores the judge's documents as shipped."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--before", action="store_true", help="the new documents with the cleaner as shipped")
+    args = parser.parse_args(argv)
+    shipped() if args.before else judge()
