@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance.errors import InputError, ModelNotAvailableError, StanceError
+from stance.errors import InputError, ModelNotAvailableError, StanceError, UsageError
 from stance.pipeline import Pipeline
 from stance.runtime import native_bf16
 from stance.segmentation import count_words, segment
@@ -210,8 +210,17 @@ def test_a_sentence_wrapped_over_two_lines_reads_on_one_line_in_the_summary() ->
     ],
 )
 def test_bad_options_are_clear_errors(options: dict, message: str) -> None:
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(UsageError, match=message):  # a bad argument: exit 2
         ExtractiveSummarizer("unused", **options)
+    if "diversity" not in options and "centrality" not in options:
+        with pytest.raises(UsageError, match=message):
+            LeadSummarizer(**options)
+
+
+def test_a_bad_min_words_is_refused_when_the_summariser_is_made() -> None:
+    for summarizer in (LeadSummarizer, lambda **options: ExtractiveSummarizer("unused", **options)):
+        with pytest.raises(UsageError, match="expected min_words to be a whole number >= 0, got 'x'"):
+            summarizer(min_words="x")
 
 
 def test_bad_inputs_are_clear_errors() -> None:

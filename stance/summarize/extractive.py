@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..document import Summary, SummarySentence
-from ..errors import InputError
+from ..errors import UsageError
 from ..segmentation import Span, segment
 from .base import Summarizer
 
@@ -207,12 +207,15 @@ def _within_budget(
     return sorted(chosen)
 
 
-def _check_budget(max_sentences: int | None, max_words: int | None) -> None:
+def _check_budget(max_sentences: int | None, max_words: int | None, min_words: int = 3) -> None:
+    """Refuse (bad usage) a summary budget that cannot work, and a sentence's least number of words."""
+    if not isinstance(min_words, int) or isinstance(min_words, bool) or min_words < 0:
+        raise UsageError(f"expected min_words to be a whole number >= 0, got {min_words!r}")
     if max_sentences is None and max_words is None:
-        raise InputError("expected a budget: give max_sentences, max_words or both, got neither")
+        raise UsageError("expected a budget: give max_sentences, max_words or both, got neither")
     for name, value in (("max_sentences", max_sentences), ("max_words", max_words)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-            raise InputError(f"expected {name} to be a whole number >= 1 or None, got {value!r}")
+            raise UsageError(f"expected {name} to be a whole number >= 1 or None, got {value!r}")
 
 
 def _position_prior(count: int, scale: float) -> np.ndarray:
@@ -238,7 +241,7 @@ class LeadSummarizer(Summarizer):
     method = "lead"
 
     def __init__(self, max_sentences: int | None = 3, max_words: int | None = None, min_words: int = 3) -> None:
-        _check_budget(max_sentences, max_words)
+        _check_budget(max_sentences, max_words, min_words)
         self.max_sentences = max_sentences
         self.max_words = max_words
         self.min_words = min_words
@@ -324,9 +327,9 @@ class ExtractiveSummarizer(Summarizer):
         progress: bool | None = None,
         dtype: str | None = None,
     ) -> None:
-        _check_budget(max_sentences, max_words)
+        _check_budget(max_sentences, max_words, min_words)
         if centrality not in ("directed", "pagerank"):
-            raise InputError(f"expected centrality 'directed' or 'pagerank', got {centrality!r}")
+            raise UsageError(f"expected centrality 'directed' or 'pagerank', got {centrality!r}")
         for name, value in (
             ("position_weight", position_weight),
             ("diversity", diversity),
@@ -335,7 +338,7 @@ class ExtractiveSummarizer(Summarizer):
             ("duplicate_threshold", duplicate_threshold),
         ):
             if not 0.0 <= value <= 1.0:
-                raise InputError(f"expected {name} between 0 and 1, got {value!r}")
+                raise UsageError(f"expected {name} between 0 and 1, got {value!r}")
         self.max_sentences = max_sentences
         self.max_words = max_words
         self.centrality = centrality
@@ -348,7 +351,7 @@ class ExtractiveSummarizer(Summarizer):
         self.backward_weight = backward_weight
         self.min_words = min_words
         if not isinstance(max_candidates, int) or isinstance(max_candidates, bool) or max_candidates < 2:
-            raise InputError(f"expected max_candidates to be a whole number >= 2, got {max_candidates!r}")
+            raise UsageError(f"expected max_candidates to be a whole number >= 2, got {max_candidates!r}")
         self.max_candidates = max_candidates
         self.damping = damping
         self._encoder_name = encoder if isinstance(encoder, str) else None
