@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,6 +32,22 @@ R = TypeVar("R")
 PROGRESS_MIN_BATCHES = 8
 
 _auto_device: torch.device | None = None
+
+
+def _one_thread_after_fork() -> None:
+    """In a process forked from one that imported stance (``datasets``' ``num_proc`` workers, a fork
+    ``multiprocessing`` pool), torch runs on one thread, as PyTorch's own DataLoader workers do: the OpenMP thread
+    pool of a parent that already computed does not survive the fork, and the child's first multithreaded
+    operation would hang for ever. ``torch.set_num_threads(n)`` in the child gives it more, at that risk."""
+    import sys
+
+    torch_module = sys.modules.get("torch")
+    if torch_module is not None:
+        torch_module.set_num_threads(1)
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; a spawned process starts afresh and needs none
+    os.register_at_fork(after_in_child=_one_thread_after_fork)
 
 _DTYPES = {
     "fp32": "float32", "float32": "float32", "float": "float32",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 
 import pytest
 import torch
@@ -284,3 +285,30 @@ def test_an_unknown_dtype_name_is_bad_usage() -> None:
     with pytest.raises(UsageError, match=r"expected a dtype of fp32, bf16 or fp16 .*got 'fp8'") as caught:
         resolve_dtype(torch.device("cpu"), "fp8")
     assert exit_code(caught.value) == 2
+
+
+def _threads_and_a_product() -> tuple[int, float]:
+    import torch
+
+    return torch.get_num_threads(), float(torch.ones(256, 256).matmul(torch.ones(256, 256)).sum())
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="no fork on this platform")
+def test_a_process_forked_after_torch_computed_runs_torch_on_one_thread_and_does_not_hang() -> None:
+    """datasets' num_proc workers are forked: the parent's OpenMP pool does not survive the fork, and a
+    multithreaded operation in the child would hang (a pipeline that had run once then never finished a map)."""
+    import multiprocessing
+
+    import torch
+
+    import stance.runtime  # noqa: F401  (registers the hook)
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        torch.ones(256, 256).matmul(torch.ones(256, 256))  # the parent's thread pool is started
+        with multiprocessing.get_context("fork").Pool(1) as pool:  # without the hook: the child hangs
+            threads, total = pool.apply_async(_threads_and_a_product).get(timeout=120)
+    finally:
+        torch.set_num_threads(before)
+    assert threads == 1 and total == 256.0**3
