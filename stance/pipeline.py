@@ -361,8 +361,10 @@ class Pipeline:
                 "map_batch got one example, not a batch: call dataset.map(pipeline.map_batch, batched=True)"
             )
         texts = list(batch["text"])
-        ids = [str(doc_id) for doc_id in batch["id"]] if "id" in batch else [str(i) for i in range(len(texts))]
-        documents = [Document(doc_id, text) for doc_id, text in zip(ids, texts, strict=True)]
+        ids = list(batch["id"]) if "id" in batch else [None] * len(texts)
+        # as run reads documents: string ids (a missing one by position), the text checked and repaired
+        documents = [as_document({"id": doc_id, "text": text}, index)
+                     for index, (doc_id, text) in enumerate(zip(ids, texts, strict=True))]
         cleaned, records = self._process(documents)
         # Strings and flat columns: Arrow needs the same type in every batch, and a
         # batch whose lists are all empty would fix their type to null.

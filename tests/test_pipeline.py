@@ -745,3 +745,14 @@ def test_a_dataframe_s_missing_id_is_reported_not_written_as_nan() -> None:
     frame.loc[1, "id"] = float("nan")
     assert [record["id"] for record in pipeline.run(frame, on_error=problems.append)] == ["a"]
     assert "got NaN (a DataFrame's missing id)" in str(problems[0])
+
+
+def test_map_batch_reads_its_rows_as_run_reads_documents() -> None:
+    pipeline = Pipeline(summarizer=False, classifier=False, progress=False)
+    assert pipeline.map_batch({"id": [1, "b"], "text": ["Le CAC 40 monte.", "Le Dax recule."]})["clean"] == [
+        "Le CAC 40 monte.", "Le Dax recule."]
+    with pytest.raises(InputError, match="expected a mapping with a 'text' string at position 1, got one with 'text' "
+                                         "NoneType"):
+        pipeline.map_batch({"text": ["Le CAC 40 monte.", None]})
+    with pytest.raises(InputError, match="got NaN"):
+        pipeline.map_batch({"id": ["a", float("nan")], "text": ["Le CAC 40 monte.", "Le Dax recule."]})
