@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
+import rule_round  # noqa: E402
 from round_av_document_rules import line_scores  # noqa: E402
 from round_aw_tables import documents, pages_and_seeds  # noqa: E402
 from round_bb_site_copy import articles_lost  # noqa: E402
@@ -77,16 +78,7 @@ class Switched(Cleaner):
 
 
 def table(name: str, docs: list[dict], base: Cleaner, new: Cleaner) -> dict[str, dict]:
-    print(f"\n| {name} | line P | line R | line F1 | clutter kept | article lines dropped |")
-    print("|---|---:|---:|---:|---:|---:|")
-    scores = {}
-    for label, c in zip(NAMES, (base, new), strict=True):
-        s = scores[label] = line_scores(c, docs)
-        print(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['fp']} | {s['fn']} |",
-              flush=True)
-    moved = dict(sorted(changed(base, new, docs).items()))
-    print(f"changed lines (by label: 1 article, 0 clutter, -1 unsure): {moved}")
-    return scores
+    return rule_round.table(name, docs, base, new, NAMES)
 
 
 def judge() -> None:

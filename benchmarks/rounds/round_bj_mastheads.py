@@ -44,8 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from round_bg_table_cells import unread_bc
-from rule_round import TRAINING, before, cli, documents, earlier_documents, every_round, judge_documents
+from rule_round import TRAINING, before, cli, judge_rules_after_model
 
 from stance.cleaning import Cleaner
 from stance.cleaning.boilerplate import MASTHEAD, ExtraFurniture
@@ -72,13 +71,7 @@ def switched(on: bool) -> Cleaner:
     return Cleaner(steps=steps)
 
 
-def judge() -> None:
-    base, new = switched(False), switched(True)
-    judge_documents(JUDGE_DOCUMENTS, base, new, NAMES, WHAT, recall_loss=0.002)
-    earlier = [doc for name in EARLIER for doc in documents(TRAINING / name)] + unread_bc()
-    earlier_documents(earlier, base, new, NAMES)
-    every_round(base, new, NAMES)
-
-
 if __name__ == "__main__":
-    cli(__doc__, judge, lambda: before(JUDGE_DOCUMENTS, switched(False), WHAT))
+    cli(__doc__,
+        lambda: judge_rules_after_model(JUDGE_DOCUMENTS, EARLIER, switched(False), switched(True), NAMES, WHAT),
+        lambda: before(JUDGE_DOCUMENTS, switched(False), WHAT))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ from cleaner_reruns import documents as read_documents  # noqa: E402
 from round_av_document_rules import line_scores  # noqa: E402
 from round_aw_tables import documents, pages_and_seeds  # noqa: E402
 from round_bb_site_copy import articles_lost  # noqa: E402
-from round_bg_table_cells import changed  # noqa: E402
+from round_bg_table_cells import changed, unread_bc  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 
@@ -62,6 +62,17 @@ def earlier_documents(docs: list[dict], base: Cleaner, new: Cleaner, names: tupl
     s = table(f"2. the {len(docs)} earlier unread documents", docs, base, new, names)
     loss = s[names[0]]["f1"] - s[names[1]]["f1"]
     print(f"condition 2: F1 loss {loss:+.4f}: {'pass' if loss <= 0.001 else 'FAIL'}")
+
+
+def judge_rules_after_model(path: Path, earlier: Sequence[str], base: Cleaner, new: Cleaner, names: tuple[str, str],
+                            what: str) -> None:
+    """Every condition of a round of rules after the line model (BJ, BK) that a script can measure: the judge's
+    documents (``path``: line recall may lose 0.002), the earlier unread ones (the files ``earlier``, and the 40
+    unread of ``_bc``), and those of every round."""
+    judge_documents(path, base, new, names, what, recall_loss=0.002)
+    docs = [doc for name in earlier for doc in documents(TRAINING / name)] + unread_bc()
+    earlier_documents(docs, base, new, names)
+    every_round(base, new, names)
 
 
 def every_round(base: Cleaner, new: Cleaner, names: tuple[str, str]) -> None:
