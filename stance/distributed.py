@@ -54,7 +54,7 @@ from typing import Any
 
 from .classify.training import DEFAULT_BACKEND
 from .document import Cleaned, Document
-from .errors import InputError, StanceError, UsageError, missing_dependency
+from .errors import InputError, StanceError, UsageError, missing_dependency, whole_number
 from .io import ErrorHandler, PendingHtml, check_writable, iter_documents, model_sha256
 from .pipeline import STAGES, Pipeline, RunStats
 
@@ -884,8 +884,7 @@ def run_distributed(
             cleaner = Cleaner()
         elif cleaner is False:
             cleaner = None
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        raise UsageError(f"expected workers to be a whole number >= 1, got {workers!r}")
+    whole_number(workers, "workers")
     _check_gpu_share("summarize-gpus", summarize_gpus)
     _check_gpu_share("classify-gpus", classify_gpus)
     sizes = _batch_sizes(batch_size)
@@ -937,8 +936,7 @@ def _batch_sizes(batch_size: int | Mapping[str, int]) -> dict[str, int]:
     else:
         sizes["summarize"] = sizes["classify"] = batch_size
     for stage, size in sizes.items():
-        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-            raise UsageError(f"expected the {stage} batch size to be a whole number >= 1, got {size!r}")
+        whole_number(size, f"the {stage} batch size")
     return sizes
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, StanceError, UsageError, refuse_keyed
+from .errors import InputError, StanceError, UsageError, refuse_keyed, whole_number
 from .registry import get_spec, locate
 from .runtime import batched_map, input_limit, loading, resolve_device, resolve_dtype, token_windows
 
@@ -55,8 +55,7 @@ class Encoder:
     ) -> None:
         from transformers import AutoConfig, AutoModel
 
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise UsageError(f"expected batch_size to be a whole number >= 1; got {batch_size!r}")
+        whole_number(batch_size, "batch_size")
         self.spec = get_spec(model)
         self.path = locate(model)
         self.device = resolve_device(device)

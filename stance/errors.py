@@ -88,6 +88,33 @@ def refuse_keyed(value: object, expected: str) -> None:
                          "column names; pass list(d.values()) or df['text'].tolist()")
 
 
+def whole_number(value: object, name: str, minimum: int = 1, *, none: bool = False,
+                 below: int | None = None) -> int | None:
+    """``value`` as an int, when it is a whole number of at least ``minimum`` (and under ``below``, when
+    given; None too, with ``none``); else :class:`UsageError`, saying what was expected. Any integral type
+    counts (numpy's too), never a bool: ``True`` as a batch size is a mistake, not 1.
+
+    >>> whole_number(8, "batch_size"), whole_number(None, "max_words", none=True)
+    (8, None)
+    >>> whole_number(True, "batch_size")
+    Traceback (most recent call last):
+    stance.errors.UsageError: expected batch_size to be a whole number >= 1, got True
+    >>> whole_number(-1, "seed", 0)
+    Traceback (most recent call last):
+    stance.errors.UsageError: expected seed to be a whole number >= 0, got -1
+    """
+    import numbers
+
+    if value is None and none:
+        return None
+    if (isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum
+            or (below is not None and value >= below)):
+        bound = f" and < {below}" if below is not None else ""
+        raise UsageError(f"expected {name} to be a whole number >= {minimum}{bound}{' or None' if none else ''}, "
+                         f"got {value!r}")
+    return int(value)
+
+
 def exit_code(error: BaseException) -> int:
     """The exit code of the ``stance`` command for ``error`` (see the module docstring)."""
     if isinstance(error, StanceError):

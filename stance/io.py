@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import numbers
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -705,10 +706,14 @@ def _is_dataset(source: Any) -> bool:
 def as_document(item: Any, index: int) -> Document:
     """``item``, the ``index``-th of an iterable of documents (a :class:`Document`, a text, or a mapping with
     ``"text"`` and ``"id"``), as a Document with a string id (a text's, or a mapping's without one, is its
-    position) and repaired text. Anything else is refused (:class:`~stance.errors.InputError`).
+    position) and repaired text. Anything else is refused (:class:`~stance.errors.InputError`). A whole
+    number held as a float (a DataFrame's id column once it held a missing value) is written as the whole
+    number it is: ``7.0`` is ``"7"``, as the same row's id ``7`` would be.
 
     >>> as_document({"id": 7, "text": "Le CAC 40 monte."}, 0).id, as_document("Le Dax baisse.", 3).id
     ('7', '3')
+    >>> as_document({"id": 7.0, "text": "Le CAC 40 monte."}, 0).id, as_document({"id": 7.5, "text": "Le Dax."}, 0).id
+    ('7', '7.5')
     """
     source = f"item {index}"
     if isinstance(item, Document):
@@ -732,9 +737,13 @@ def as_document(item: Any, index: int) -> Document:
             f"expected a str, a Document or a mapping with a 'text' string at position {index}, "
             f"got {type(item).__name__}"
         )
-    if isinstance(doc_id, float) and doc_id != doc_id:  # NaN: a DataFrame's missing id
-        raise InputError(f"expected an id at position {index}, got NaN (a DataFrame's missing id): fill the id "
-                         "column, or leave it out for ids by position")
+    if isinstance(doc_id, numbers.Real) and not isinstance(doc_id, numbers.Integral | bool):  # float, numpy's too
+        number = float(doc_id)
+        if number != number:  # NaN: a DataFrame's missing id
+            raise InputError(f"expected an id at position {index}, got NaN (a DataFrame's missing id): fill the id "
+                             "column, or leave it out for ids by position")
+        if number.is_integer():
+            doc_id = int(number)
     doc_id = doc_id if isinstance(doc_id, str) else str(doc_id)
     check_id(doc_id, source)
     repaired, warnings = repair_text(text, source, warnings)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .document import LABELS as STANCE_LABELS
-from .errors import InputError
+from .errors import InputError, UsageError, whole_number
 
 # Bump whenever a change here can change a score: baselines record it, and a
 # comparison between scores from different scorer versions is refused.
@@ -399,14 +399,13 @@ class Interval:
 def _resamples(n: int, n_resamples: int, seed: int) -> np.ndarray:
     if n < 1:
         raise InputError("a bootstrap needs at least one document, got none")
-    if n_resamples < 1:
-        raise InputError(f"n_resamples must be at least 1, got {n_resamples}")
+    whole_number(n_resamples, "n_resamples")
     return np.random.default_rng(seed).integers(0, n, size=(n_resamples, n))
 
 
 def _percentiles(values: np.ndarray, confidence: float) -> tuple[float, float]:
     if not 0 < confidence < 1:
-        raise InputError(f"confidence must be between 0 and 1 (e.g. 0.95), got {confidence}")
+        raise UsageError(f"expected confidence between 0 and 1 (e.g. 0.95), got {confidence}")
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return float(low), float(high)

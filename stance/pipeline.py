@@ -34,7 +34,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from .document import Cleaned, Document
-from .errors import InputError, StanceError, UsageError
+from .errors import InputError, StanceError, UsageError, whole_number
 from .io import ErrorHandler, PendingHtml, as_document, iter_documents
 from .runtime import dtype_name, resolve_device
 
@@ -158,10 +158,8 @@ class Pipeline:
         clean_workers: int = 1,
         dtype: Any = None,
     ) -> None:
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise UsageError(f"expected batch_size to be a whole number >= 1, got {batch_size!r}")
-        if not isinstance(clean_workers, int) or isinstance(clean_workers, bool) or clean_workers < 1:
-            raise UsageError(f"expected clean_workers to be a whole number >= 1, got {clean_workers!r}")
+        whole_number(batch_size, "batch_size")
+        whole_number(clean_workers, "clean_workers")
         if neutral_weight is not None and not (isinstance(neutral_weight, int | float)
                                                and 0 < neutral_weight < math.inf):
             raise UsageError(f"expected neutral_weight > 0 and finite (or None for the classifier's own), got "

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import DeviceError, OutOfMemory, StanceError, UsageError
+from .errors import DeviceError, OutOfMemory, StanceError, UsageError, whole_number
 
 if TYPE_CHECKING:
     import torch
@@ -272,8 +272,7 @@ def batched_map(
     import torch
     from tqdm.auto import tqdm
 
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise UsageError(f"expected batch_size to be a whole number >= 1; got {batch_size!r}")
+    whole_number(batch_size, "batch_size")
     items = list(items)
     total = len(items)
     if total == 0:

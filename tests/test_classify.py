@@ -34,7 +34,7 @@ from stance.classify.card import head_card
 from stance.classify.training import default_training_file
 from stance.cli import main
 from stance.document import Document
-from stance.errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
+from stance.errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError, UsageError
 from stance.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,7 +187,7 @@ def test_split_passages_keeps_paragraphs_and_cuts_long_ones_on_sentences() -> No
 def test_split_passages_rejects_bad_input() -> None:
     with pytest.raises(InputError, match="expected the document text to be a str"):
         split_passages(b"bytes")  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="max_words"):
+    with pytest.raises(UsageError, match="expected max_words to be a whole number >= 1"):
         split_passages("Texte.", max_words=0)
 
 
@@ -408,7 +408,7 @@ def test_embedding_head_errors_say_what_to_do(tmp_path: Path, tiny_encoder) -> N
         EmbeddingStanceClassifier(tiny_encoder).fit(["a"], ["positive"])
     with pytest.raises(InputError, match="one label per text"):
         EmbeddingStanceClassifier(tiny_encoder).fit(["a", "b"], ["bullish"])
-    with pytest.raises(InputError, match="calibration"):
+    with pytest.raises(UsageError, match="calibration"):
         EmbeddingStanceClassifier(tiny_encoder, calibration="isotonic")
 
 
@@ -559,7 +559,7 @@ def test_transformer_refuses_a_model_without_stance_labels(tiny_nli_dir: Path) -
         TransformerStanceClassifier.load(tiny_nli_dir, device="cpu")
     with pytest.raises(StanceError, match="not trained yet"):
         TransformerStanceClassifier("e5-small").predict_proba(["Texte."])
-    with pytest.raises(InputError, match="batch_size"):
+    with pytest.raises(UsageError, match="batch_size"):
         TransformerStanceClassifier("e5-small", batch_size=0)
 
 
@@ -633,7 +633,7 @@ def test_zero_shot_needs_an_entailment_label_and_one_hypothesis_per_label(tiny_b
     plain = _nli_model(tiny_bert_dir, tmp_path / "plain", {0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, "bert")
     with pytest.raises(ModelNotAvailableError, match="entailment"):
         ZeroShotStanceClassifier(str(plain), device="cpu").predict_proba(["Texte."])
-    with pytest.raises(InputError, match="one non-empty French hypothesis"):
+    with pytest.raises(UsageError, match="one non-empty French hypothesis"):
         ZeroShotStanceClassifier(hypotheses={"bullish": "Positif."})
 
 
@@ -719,7 +719,7 @@ def test_cli_train_and_classify_with_the_transformer_and_zero_shot_backends(
 
 
 def test_load_classifier_rejects_an_unknown_backend() -> None:
-    with pytest.raises(InputError, match="expected a backend among"):
+    with pytest.raises(UsageError, match="expected a backend among"):
         load_classifier("svm")
 
 

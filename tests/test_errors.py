@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from stance.cli import main
@@ -13,6 +14,7 @@ from stance.errors import (
     UnknownModelError,
     UsageError,
     exit_code,
+    whole_number,
 )
 
 
@@ -95,3 +97,54 @@ def test_out_of_memory_on_one_item_gets_the_command_s_advice(monkeypatch, capsys
     err = _clean_failing_with(OutOfMemory("out of memory on a batch of a single item (length 9000)"), monkeypatch,
                               capsys, tmp_path)
     assert "single item (length 9000); use a smaller --batch-docs or a machine with more memory, then rerun" in err
+
+
+@pytest.mark.parametrize(
+    ("value", "minimum", "kwargs", "expected"),
+    [(3, 1, {}, 3), (np.int64(4), 1, {}, 4), (0, 0, {}, 0), (None, 1, {"none": True}, None), (7, 0, {"below": 8}, 7)],
+)
+def test_a_whole_number_is_given_back_as_an_int(value, minimum, kwargs, expected) -> None:  # type: ignore[no-untyped-def]
+    result = whole_number(value, "n", minimum, **kwargs)
+    assert result == expected and (result is None or type(result) is int)
+
+
+@pytest.mark.parametrize(
+    ("value", "minimum", "kwargs", "message"),
+    [
+        (True, 1, {}, "expected n to be a whole number >= 1, got True"),  # a bool is no count
+        (0, 1, {}, "expected n to be a whole number >= 1, got 0"),
+        (2.0, 1, {}, "expected n to be a whole number >= 1, got 2.0"),
+        ("3", 1, {}, "expected n to be a whole number >= 1, got '3'"),
+        (None, 1, {}, "expected n to be a whole number >= 1, got None"),
+        (0, 1, {"none": True}, "expected n to be a whole number >= 1 or None, got 0"),
+        (8, 0, {"below": 8}, "expected n to be a whole number >= 0 and < 8, got 8"),
+    ],
+)
+def test_anything_else_is_bad_usage_saying_what_was_expected(value, minimum, kwargs, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UsageError) as raised:
+        whole_number(value, "n", minimum, **kwargs)
+    assert str(raised.value) == message and exit_code(raised.value) == 2
+
+
+def _bad_settings() -> list:  # type: ignore[type-arg]
+    from stance.classify import DocumentAggregator, aggregate, split_passages
+    from stance.classify.training import _check_backend
+    from stance.metrics import bootstrap_ci
+
+    return [
+        lambda: split_passages("Le CAC 40 monte.", max_words=0),
+        lambda: aggregate(["Le CAC 40 monte."], np.array([[0.8, 0.1, 0.1]]), neutral_weight=-1),
+        lambda: DocumentAggregator(C=0),
+        lambda: _check_backend("bert"),
+        lambda: bootstrap_ci(lambda sample: 0.0, 2, confidence=1.5),
+        lambda: bootstrap_ci(lambda sample: 0.0, 2, n_resamples=0),
+    ]
+
+
+@pytest.mark.parametrize("call", range(6))
+def test_a_bad_setting_is_usage_not_an_input_a_batch_would_skip(call: int) -> None:
+    # A batch run reports an InputError against its document and goes on with the others; a bad setting would
+    # fail every document alike, so it is a UsageError, which stops the run.
+    with pytest.raises(UsageError) as raised:
+        _bad_settings()[call]()
+    assert type(raised.value) is UsageError

@@ -184,6 +184,20 @@ def test_pandas_frames_and_series_are_read_by_rows_and_a_text_is_no_path() -> No
         Cleaner().clean_batch({"a": "Le CAC 40 monte."})
 
 
+def test_a_float_id_column_gives_the_ids_its_whole_numbers_are() -> None:
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    # an id column that held a missing value is float64: once those rows are dropped, 7.0 is still the id 7
+    frame = pd.DataFrame({"id": [7, None, 8], "text": ["Le CAC 40 monte.", "Vide.", "Le Dax baisse."]}).dropna()
+    assert frame["id"].dtype == "float64"
+    assert [d.id for d in iter_documents(frame)] == ["7", "8"]
+    odd = [{"id": np.float32(2.0), "text": "Un."}, {"id": 2.5, "text": "Deux."}, {"id": np.float32("nan"), "text": "."}]
+    problems: list[str] = []
+    assert [d.id for d in iter_documents(odd, on_error=lambda error: problems.append(str(error)))] == ["2", "2.5"]
+    assert problems == ["expected an id at position 2, got NaN (a DataFrame's missing id): fill the id column, or "
+                        "leave it out for ids by position"]
+
+
 def test_a_table_is_refused_before_any_output_is_made(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from stance.cli import main
 

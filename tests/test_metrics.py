@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stance import metrics
-from stance.errors import InputError
+from stance.errors import InputError, UsageError
 from stance.metrics import (
     PRF,
     BatchStatistic,
@@ -306,7 +306,7 @@ def test_prf_rows_is_prf_element_for_element() -> None:
 def test_bootstrap_rejects_bad_arguments() -> None:
     with pytest.raises(InputError, match="at least one document"):
         bootstrap_ci(lambda idx: 0.0, 0)
-    with pytest.raises(InputError, match="confidence"):
+    with pytest.raises(UsageError, match="expected confidence between 0 and 1"):
         bootstrap_ci(lambda idx: 0.0, 3, confidence=95)
 
 

@@ -432,7 +432,7 @@ def test_real_model_specs_give_their_model_card_settings() -> None:
         "do_sample": False,
     }
     assert get_spec("barthez-orangesum").max_input_tokens == 1024
-    with pytest.raises(InputError, match="expected num_beams to be a whole number >= 1, got 0"):
+    with pytest.raises(UsageError, match="expected num_beams to be a whole number >= 1, got 0"):
         _generation_settings({}, num_beams=0)
 
 

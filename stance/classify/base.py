@@ -12,7 +12,7 @@ import numpy as np
 
 from ..document import LABELS
 from ..encode import check_texts as _check_texts
-from ..errors import InputError, StanceError, UnknownModelError
+from ..errors import InputError, StanceError, UnknownModelError, UsageError, whole_number
 
 if TYPE_CHECKING:
     from ..encode import Encoder
@@ -33,14 +33,13 @@ def _check_settings(whole: dict[str, object], positive: dict[str, object]) -> No
 
     >>> _check_settings({"batch_size": 8}, {"learning_rate": float("inf")})
     Traceback (most recent call last):
-    stance.errors.InputError: expected learning_rate to be a finite number > 0, got inf
+    stance.errors.UsageError: expected learning_rate to be a finite number > 0, got inf
     """
     for name, value in whole.items():
-        if not isinstance(value, int) or value < 1:
-            raise InputError(f"expected {name} to be a whole number >= 1, got {value!r}")
+        whole_number(value, name)
     for name, value in positive.items():
-        if not (isinstance(value, int | float) and 0 < value < float("inf")):
-            raise InputError(f"expected {name} to be a finite number > 0, got {value!r}")
+        if isinstance(value, bool) or not (isinstance(value, int | float) and 0 < value < float("inf")):
+            raise UsageError(f"expected {name} to be a finite number > 0, got {value!r}")
 
 
 def _check_labels(labels: object, count: int) -> np.ndarray:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..document import LABELS, DocumentStance, PassageStance
-from ..errors import InputError, refuse_keyed
+from ..errors import InputError, UsageError, refuse_keyed, whole_number
 from ..segmentation import count_words, split_paragraphs, split_sentences
 from .base import StanceClassifier, _check_texts
 
@@ -78,8 +78,7 @@ def split_passages(text: str, max_words: int = PASSAGE_MAX_WORDS) -> list[str]:
     """
     if not isinstance(text, str):
         raise InputError(f"expected the document text to be a str, got {type(text).__name__}")
-    if max_words < 1:
-        raise InputError(f"expected max_words >= 1, got {max_words!r}")
+    whole_number(max_words, "max_words")
     passages: list[str] = []
     for paragraph in split_paragraphs(text):
         body = paragraph.text.strip()
@@ -225,7 +224,7 @@ class DocumentAggregator:
     def __init__(self, C: float | None = None, *, folds: int = 5, repeats: int = 20, seed: int = 0,
                  inputs: dict | None = None) -> None:
         if C is not None and not C > 0:
-            raise InputError(f"expected C > 0, got {C!r}")
+            raise UsageError(f"expected C > 0, got {C!r}")
         self.C = C
         self.folds = folds
         self.repeats = repeats
@@ -489,7 +488,7 @@ def aggregate(
     'bullish'
     """
     if not 0 < neutral_weight < math.inf:
-        raise InputError(f"expected neutral_weight > 0 and finite, got {neutral_weight!r}")
+        raise UsageError(f"expected neutral_weight > 0 and finite, got {neutral_weight!r}")
     if len(passages) == 0:
         return DocumentStance("neutral", {"bullish": 0.0, "skeptical": 0.0, "neutral": 1.0})
     proba = np.asarray(proba, dtype=np.float64).reshape(len(passages), len(LABELS))
@@ -553,8 +552,8 @@ def document_passages(text: str, max_words: int = PASSAGE_MAX_WORDS, max_passage
     """
     if not isinstance(text, str):
         raise InputError(f"expected the document text to be a str, got {type(text).__name__}")
-    if max_passages < 7:
-        raise InputError(f"expected max_passages >= 7 (the first and last three, and others), got {max_passages!r}")
+    if isinstance(max_passages, bool) or not isinstance(max_passages, int) or max_passages < 7:
+        raise UsageError(f"expected max_passages >= 7 (the first and last three, and others), got {max_passages!r}")
     body = text.strip()
     if body and count_words(body) <= max_words:
         return [body]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..document import LABELS
-from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
+from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError, UsageError, whole_number
 from ..segmentation import split_sentences
 from .base import CARD_FILE, HEAD_FILE, WEIGHT_DECIMALS, HeadStanceClassifier, _check_labels, _check_texts
 from .card import _write_atomic, _write_json, head_card
@@ -77,13 +77,12 @@ class EmbeddingStanceClassifier(HeadStanceClassifier):
         progress: bool | None = None,
     ) -> None:
         if C is not None and not C > 0:
-            raise InputError(f"expected C > 0 (inverse regularisation strength), got {C!r}")
+            raise UsageError(f"expected C > 0 (inverse regularisation strength), got {C!r}")
         if calibration is not None and calibration not in CALIBRATIONS:
-            raise InputError(
+            raise UsageError(
                 f"expected calibration among {list(CALIBRATIONS)} or None (chosen by CV), got {calibration!r}"
             )
-        if not isinstance(folds, int) or folds < 2:
-            raise InputError(f"expected folds to be a whole number >= 2, got {folds!r}")
+        whole_number(folds, "folds", 2)
         super().__init__(encoder, device=device, batch_size=batch_size, dtype=dtype, progress=progress)
         self.C = C
         self.last_sentence = last_sentence

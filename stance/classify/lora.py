@@ -40,7 +40,7 @@ import numpy as np
 
 from ..document import LABELS
 from ..encode import mean_pool, pad_ids
-from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError
+from ..errors import InputError, ModelNotAvailableError, StanceError, UnknownModelError, UsageError, whole_number
 from ..io import file_sha256
 from .base import (
     CARD_FILE,
@@ -322,16 +322,15 @@ class LoraStanceClassifier(HeadStanceClassifier):
     ) -> None:
         _check_settings({"layers": layers, "rank": rank, "batch_size": batch_size, "max_length": max_length},
                         {"learning_rate": learning_rate, "epochs": epochs, "head_C": head_C})
-        if not isinstance(folds, int) or folds == 1 or folds < 0:
-            raise InputError(f"expected folds = 0 (a calibration split) or a whole number >= 2, got {folds!r}")
+        if isinstance(folds, bool) or not isinstance(folds, int) or folds == 1 or folds < 0:
+            raise UsageError(f"expected folds = 0 (a calibration split) or a whole number >= 2, got {folds!r}")
         if folds == 0 and not 0 < calibration_split < 0.5:
-            raise InputError(f"expected calibration_split in (0, 0.5), got {calibration_split!r}")
-        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
-            raise InputError(f"expected seed to be a whole number >= 0, got {seed!r}")
+            raise UsageError(f"expected calibration_split in (0, 0.5), got {calibration_split!r}")
+        whole_number(seed, "seed", 0, below=2**32)
         if not 0 <= warmup_ratio < 1:
-            raise InputError(f"expected warmup_ratio in [0, 1), got {warmup_ratio!r}")
+            raise UsageError(f"expected warmup_ratio in [0, 1), got {warmup_ratio!r}")
         if not 0 <= domain_balance <= 1:
-            raise InputError(f"expected domain_balance in [0, 1] (0: every text counts alike, 1: every domain "
+            raise UsageError(f"expected domain_balance in [0, 1] (0: every text counts alike, 1: every domain "
                              f"counts alike), got {domain_balance!r}")
         super().__init__(encoder, device=device, batch_size=batch_size, dtype=dtype, progress=progress)
         self.layers = layers
@@ -362,7 +361,7 @@ class LoraStanceClassifier(HeadStanceClassifier):
         peft = _require_peft()
         total = int(self.encoder.model.config.num_hidden_layers)
         if self.layers > total:
-            raise InputError(f"expected layers <= {total} ({self.encoder_name} has {total} layers), got {self.layers}")
+            raise UsageError(f"expected layers <= {total} ({self.encoder_name} has {total} layers), got {self.layers}")
         return peft.LoraConfig(
             r=self.rank, lora_alpha=self.alpha, lora_dropout=0.0, target_modules=lora_targets(self.encoder.model),
             layers_to_transform=list(range(total - self.layers, total)), layers_pattern="layer", bias="none",

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document import LABELS
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..io import file_sha256, has_lone_surrogate, json_line
 from .base import StanceClassifier
 from .embedding import EmbeddingStanceClassifier
@@ -341,7 +341,7 @@ def _check_backend(backend: str) -> str:
     if name == "zeroshot":
         name = "zero-shot"
     if name not in BACKENDS:
-        raise InputError(f"expected a backend among {list(BACKENDS)}, got {backend!r}")
+        raise UsageError(f"expected a backend among {list(BACKENDS)}, got {backend!r}")
     return name
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from ..document import LABELS
-from ..errors import InputError, ModelNotAvailableError, StanceError
+from ..errors import InputError, ModelNotAvailableError, StanceError, UsageError
 from ..segmentation import chunk
 from .base import StanceClassifier, _check_labels, _check_settings, _check_texts, _softmax
 from .card import _write_json
@@ -209,7 +209,7 @@ class TransformerStanceClassifier(_CheckpointStanceClassifier):
         _check_settings({"batch_size": batch_size, "gradient_accumulation_steps": gradient_accumulation_steps},
                         {"epochs": epochs, "learning_rate": learning_rate})
         if not 0 <= warmup_ratio < 1:
-            raise InputError(f"expected warmup_ratio in [0, 1), got {warmup_ratio!r}")
+            raise UsageError(f"expected warmup_ratio in [0, 1), got {warmup_ratio!r}")
         self.model = str(model)
         self.epochs = epochs
         self.learning_rate = learning_rate

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..document import LABELS
-from ..errors import InputError, ModelNotAvailableError, StanceError
+from ..errors import InputError, ModelNotAvailableError, StanceError, UsageError, whole_number
 from .base import WEIGHT_DECIMALS, _check_labels, _check_texts, _softmax
 from .transformer import META_FILE, _CheckpointStanceClassifier, _SequenceModel
 
@@ -57,11 +57,10 @@ class ZeroShotStanceClassifier(_CheckpointStanceClassifier):
     ) -> None:
         chosen = dict(DEFAULT_HYPOTHESES if hypotheses is None else hypotheses)
         if sorted(chosen) != sorted(LABELS) or not all(isinstance(v, str) and v.strip() for v in chosen.values()):
-            raise InputError(
+            raise UsageError(
                 f"expected one non-empty French hypothesis for each of {list(LABELS)}, got {hypotheses!r}"
             )
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise InputError(f"expected batch_size to be a whole number >= 1, got {batch_size!r}")
+        whole_number(batch_size, "batch_size")
         self.model = str(model)
         self.hypotheses = {label: chosen[label] for label in LABELS}
         self.batch_size = batch_size

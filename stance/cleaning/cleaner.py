@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from ..document import Cleaned, Document, Dropped
-from ..errors import InputError, UsageError, refuse_keyed
+from ..errors import InputError, UsageError, refuse_keyed, whole_number
 from .base import Step
 from .comments import Comments
 from .dedup import Deduplicate
@@ -68,8 +68,7 @@ class Cleaner:
         if steps is not None and (not isinstance(steps, list) or not all(isinstance(step, Step) for step in steps)):
             raise UsageError(f"expected steps to be a list of Step objects (e.g. default_steps() with some left out), "
                              f"got {steps!r:.80}")
-        if not isinstance(opening_lines, int) or isinstance(opening_lines, bool) or opening_lines < 0:
-            raise UsageError(f"expected opening_lines to be a whole number >= 0, got {opening_lines!r}")
+        whole_number(opening_lines, "opening_lines", 0)
         self.steps = list(steps) if steps is not None else default_steps(opening_lines, line_model)
         self._line_model = None if line_model is None or isinstance(line_model, TreeModel) else str(line_model)
         # what the model is, not where: a resumed run compares it (the same folder typed another way is the same

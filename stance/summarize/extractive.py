@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..document import Summary, SummarySentence
-from ..errors import UsageError
+from ..errors import UsageError, whole_number
 from ..segmentation import Span, segment
 from .base import Summarizer
 
@@ -209,13 +209,11 @@ def _within_budget(
 
 def _check_budget(max_sentences: int | None, max_words: int | None, min_words: int = 3) -> None:
     """Refuse (bad usage) a summary budget that cannot work, and a sentence's least number of words."""
-    if not isinstance(min_words, int) or isinstance(min_words, bool) or min_words < 0:
-        raise UsageError(f"expected min_words to be a whole number >= 0, got {min_words!r}")
+    whole_number(min_words, "min_words", 0)
     if max_sentences is None and max_words is None:
         raise UsageError("expected a budget: give max_sentences, max_words or both, got neither")
     for name, value in (("max_sentences", max_sentences), ("max_words", max_words)):
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-            raise UsageError(f"expected {name} to be a whole number >= 1 or None, got {value!r}")
+        whole_number(value, name, none=True)
 
 
 def _position_prior(count: int, scale: float) -> np.ndarray:
@@ -350,8 +348,7 @@ class ExtractiveSummarizer(Summarizer):
         self.edge_threshold = edge_threshold
         self.backward_weight = backward_weight
         self.min_words = min_words
-        if not isinstance(max_candidates, int) or isinstance(max_candidates, bool) or max_candidates < 2:
-            raise UsageError(f"expected max_candidates to be a whole number >= 2, got {max_candidates!r}")
+        whole_number(max_candidates, "max_candidates", 2)
         self.max_candidates = max_candidates
         self.damping = damping
         self._encoder_name = encoder if isinstance(encoder, str) else None

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from ..document import Summary
-from ..errors import InputError, StanceError
+from ..errors import StanceError, whole_number
 from ..segmentation import chunk
 from .base import Summarizer
 from .extractive import nothing_to_summarize
@@ -205,8 +205,7 @@ def _generation_settings(defaults: dict | None, **overrides: Any) -> dict[str, A
     settings.update({k: v for k, v in (defaults or {}).items() if v is not None})
     settings.update({k: v for k, v in overrides.items() if v is not None})
     for name in ("num_beams", "max_new_tokens"):
-        if not isinstance(settings[name], int) or settings[name] < 1:
-            raise InputError(f"expected {name} to be a whole number >= 1, got {settings[name]!r}")
+        whole_number(settings[name], name)
     # beam-only settings would only warn with greedy search
     if settings["num_beams"] == 1:
         settings.pop("length_penalty", None)

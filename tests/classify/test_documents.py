@@ -10,7 +10,7 @@ import pytest
 
 from stance.classify import LABELS, DocumentAggregator, aggregate, classify_documents, document_passages
 from stance.classify.documents import AGGREGATION_FEATURES, aggregation_features
-from stance.errors import InputError
+from stance.errors import InputError, UsageError
 
 
 def _document(label: str, rng: np.random.Generator, passages: int, noise: float) -> tuple[list[str], np.ndarray]:
@@ -222,7 +222,7 @@ def test_a_huge_document_is_classified_by_a_bounded_sample_of_its_passages() -> 
     passages = document_passages(huge)
     assert len(passages) == MAX_PASSAGES and passages[0].startswith("Le paragraphe 0 ")
     assert passages[-1].startswith("Le paragraphe 2999 ") and len(set(passages)) == MAX_PASSAGES
-    with pytest.raises(InputError, match="max_passages >= 7"):
+    with pytest.raises(UsageError, match="max_passages >= 7"):
         document_passages(huge, max_passages=6)
 
 

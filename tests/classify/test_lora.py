@@ -19,7 +19,7 @@ from stance.classify import (
     document_passages,
 )
 from stance.classify.lora import ADAPTER_CONFIG_FILE, ADAPTER_FILE, HEAD_FILE
-from stance.errors import InputError, UnknownModelError
+from stance.errors import InputError, UnknownModelError, UsageError
 
 COMPANIES = ["Orange", "Renault", "Total", "Airbus", "Kering", "Capgemini", "Safran", "Veolia", "Thales", "Engie"]
 TEMPLATES = {
@@ -271,15 +271,15 @@ def test_domain_balance_weighs_small_domains_up_and_round_trips(tiny_bert_dir, t
 
 
 def test_bad_settings_and_missing_artefacts_say_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="folds"):
+    with pytest.raises(UsageError, match="folds"):
         LoraStanceClassifier(folds=1)
-    with pytest.raises(InputError, match="domain_balance"):
+    with pytest.raises(UsageError, match="domain_balance"):
         LoraStanceClassifier(domain_balance=2.0)
-    with pytest.raises(InputError, match="layers"):
+    with pytest.raises(UsageError, match="layers"):
         LoraStanceClassifier(layers=0)
-    with pytest.raises(InputError, match="expected learning_rate to be a finite number > 0, got inf"):
+    with pytest.raises(UsageError, match="expected learning_rate to be a finite number > 0, got inf"):
         LoraStanceClassifier(learning_rate=float("inf"))
-    with pytest.raises(InputError, match="expected seed to be a whole number >= 0, got -1"):
+    with pytest.raises(UsageError, match="expected seed to be a whole number >= 0 and < 4294967296, got -1"):
         LoraStanceClassifier(seed=-1)
     with pytest.raises(UnknownModelError, match="stance train --backend lora"):
         LoraStanceClassifier.load(tmp_path)
@@ -690,7 +690,7 @@ def test_more_layers_than_the_encoder_has_are_refused_before_any_text_is_encoded
 
     monkeypatch.setattr(LoraStanceClassifier, "_cache", no_encoding)
     layers = int(tiny_encoder.model.config.num_hidden_layers) + 1
-    with pytest.raises(InputError, match=f"expected layers <= {layers - 1} .* got {layers}"):
+    with pytest.raises(UsageError, match=f"expected layers <= {layers - 1} .* got {layers}"):
         _fit(tiny_encoder, layers=layers)
 
 
