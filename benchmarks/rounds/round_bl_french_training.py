@@ -48,7 +48,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parents[1]), str(HERE.parent), str(HERE)]
+for folder in (HERE.parents[1], HERE.parent, HERE):
+    sys.path.insert(0, str(folder))
 
 from cleaner_retrain_seeds import golden_kept  # noqa: E402
 from round_aw_tables import documents  # noqa: E402
@@ -81,16 +82,19 @@ def card_means(folder: Path) -> dict[str, float]:
     return means
 
 
-def judge(candidate: Path) -> None:
+def judge(candidate: Path, judge_documents: Path = JUDGE_DOCUMENTS, names: tuple[str, str] = NAMES,
+          what: str = WHAT) -> None:
+    """Conditions 1, 2 (each seed alone), 4, 5 (size) and 6, and what is reported (round BM asks the same of its own
+    judge's documents)."""
     base, new = Cleaner(), Cleaner(line_model=candidate)
-    docs = documents(JUDGE_DOCUMENTS)
-    s = table(f"1. the {len(docs)} documents {WHAT} (the judge)", docs, base, new, NAMES)
-    a, b = s[NAMES[0]], s[NAMES[1]]
+    docs = documents(judge_documents)
+    s = table(f"1. the {len(docs)} documents {what} (the judge)", docs, base, new, names)
+    a, b = s[names[0]], s[names[1]]
     ok = (b["f1"] - a["f1"] >= 0.005 and a["precision"] - b["precision"] <= 0.005
           and a["recall"] - b["recall"] <= 0.005)
     print(f"condition 1: F1 {a['f1']:.4f} -> {b['f1']:.4f}; P {a['precision']:.4f} -> {b['precision']:.4f}; "
           f"R {a['recall']:.4f} -> {b['recall']:.4f}: {'pass' if ok else 'FAIL'}")
-    for name, c in zip(NAMES, (base, new), strict=True):
+    for name, c in zip(names, (base, new), strict=True):
         kept_golden, kept_total, golden_total = golden_kept(c)
         ok = kept_golden >= 0.99 * golden_total and kept_golden >= 0.98 * kept_total
         print(f"condition 2 (each seed alone), {name}: {kept_golden} of {golden_total} golden lines kept, "
@@ -110,7 +114,7 @@ def judge(candidate: Path) -> None:
     print("\nreported, not judged:")
     print(f"the candidate's card, by source: {means}")
     read = [doc for name in FRENCH_DEVELOPMENT if "documents" in name for doc in documents(ROOT / name)]
-    table(f"the {len(read)} development documents (in sample for the candidate)", read, base, new, NAMES)
+    table(f"the {len(read)} development documents (in sample for the candidate)", read, base, new, names)
 
 
 def main(argv: list[str] | None = None) -> None:

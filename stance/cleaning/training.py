@@ -815,8 +815,27 @@ def _checkout_file(name: str, what: str, instead: str) -> Path:
 
 
 def french_pages_file() -> Path:
-    """Our French training pages: ``models/training/webpages_fr.jsonl`` of the source checkout."""
+    """Our first French training pages: ``models/training/webpages_fr.jsonl`` of the source checkout."""
     return _checkout_file("webpages_fr.jsonl", "the French training pages", "pass --no-french-pages")
+
+
+# The French pages and dirty documents written blind to judge the cleaner's rounds until round BL (docs/design.md),
+# which `stance train-cleaner --french-development` also reads, in this order. The files written after them judge
+# later rounds and are not among them.
+FRENCH_DEVELOPMENT = (
+    "cleaning_fr_documents_dev.jsonl", "cleaning_fr_documents_dev_aq.jsonl", "cleaning_fr_documents_dev_av.jsonl",
+    "cleaning_fr_documents_dev_ax.jsonl", "cleaning_fr_documents_dev_ba.jsonl", "cleaning_fr_documents_dev_bc.jsonl",
+    "cleaning_fr_documents_dev_bg.jsonl", "cleaning_fr_documents_dev_bh.jsonl", "cleaning_fr_documents_dev_bi.jsonl",
+    "cleaning_fr_documents_dev_bj.jsonl", "cleaning_fr_documents_dev_bk.jsonl", "webpages_fr_dev_an.jsonl",
+    "webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "webpages_fr_dev_blind4.jsonl",
+    "webpages_fr_dev_blind5.jsonl", "webpages_fr_dev_blind6.jsonl",
+)
+
+
+def french_development_files() -> list[Path]:
+    """The files of :data:`FRENCH_DEVELOPMENT` (``models/training/`` of the source checkout), in that order."""
+    return [_checkout_file(name, "the French development pages", "leave out --french-development")
+            for name in FRENCH_DEVELOPMENT]
 
 
 DOCUMENTS_SOURCE = "stance-fr-documents"
@@ -916,6 +935,11 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
     weighted = (f"Each page in French weighs {french:g} in training, a page in another language 1 "
                 "(`stance train-cleaner --french-weight`; the shipped model weighs every page alike: docs/design.md). "
                 if french and french != 1 else "")
+    if info.get("french_development"):
+        weighted += (f"{info['french_development']} of the pages are the French development pages and dirty "
+                     "documents written to judge the cleaner's earlier rounds (`stance train-cleaner "
+                     "--french-development`: `cleaning.training.FRENCH_DEVELOPMENT`, `models/training/`, MIT): "
+                     "articles copied with their clutter and whole pages, in many more site styles. ")
     if info.get("documents"):
         weighted += (f"{info['documents']} of the pages are our French training articles for stance "
                      "(`models/training/stance_fr_documents.jsonl`, MIT), read as pages whose every paragraph is "
@@ -971,6 +995,8 @@ def retrain_command(model: TreeModel, selected: bool, cross_validated: bool) -> 
         parts.append(f"--french-weight {info['french_weight']:g}")
     if info.get("documents"):
         parts.append("--with-documents")
+    if info.get("french_development"):
+        parts.append("--french-development")
     return " ".join(parts)
 
 

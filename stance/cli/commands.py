@@ -743,6 +743,9 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
                        help="folders or .jsonl(.gz) files of labelled pages (default: ../shared/data/webpages)")
     train.add_argument("--no-french-pages", action="store_true",
                        help="leave out models/training/webpages_fr.jsonl")
+    train.add_argument("--french-development", action="store_true",
+                       help="also read the French development pages and dirty documents written to judge the "
+                       "cleaner's earlier rounds (cleaning.training.FRENCH_DEVELOPMENT; round BL of docs/design.md)")
     train.add_argument("--with-documents", action="store_true",
                        help="also read the French training articles of models/training/stance_fr_documents.jsonl "
                        "as pages whose every paragraph is content (not the default: it lost recall on French dirty "
@@ -797,6 +800,11 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     if not args.no_french_pages:
         paths.append(training.french_pages_file())
     pages = training.read_pages(paths)
+    development = 0
+    if args.french_development:  # read after the others, in their order: the same pages as one call would give
+        paths += training.french_development_files()
+        development = len(more := training.read_pages(paths[-len(training.FRENCH_DEVELOPMENT):]))
+        pages += more
     if args.with_documents:
         paths.append(training.french_documents_file())
         pages += training.document_pages(paths[-1])
@@ -850,6 +858,8 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
               f"{training.RESCUE_KEEP} or more)", flush=True)
     model = training.train(pages, threshold, features=features, second=training.SECOND_STAGE if rescuer else second,
                            folds=args.folds, rescuer=rescuer, **fit)
+    if development:  # recorded, so that the card names the pages and the command that reads them
+        model.spec["info"]["french_development"] = development
     training.save_with_card(model, out, results, paths)
     print(f"saved to {out} (threshold {threshold})")
     return EXIT_OK

@@ -684,3 +684,33 @@ def test_a_pickled_model_holds_its_nodes_only_and_lays_them_out_again() -> None:
     assert "_levels" not in trees.__getstate__()
     copy = pickle.loads(pickle.dumps(trees))
     assert len(copy._levels) == trees.depth and np.array_equal(copy._leaves, trees._leaves)
+
+
+def test_train_cleaner_reads_the_french_development_pages_after_the_others_and_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stance.cleaning import training
+    from stance.cli import main
+
+    pages = tiny_pages()
+    data, development = tmp_path / "pages.jsonl", tmp_path / "development.jsonl"
+    for path, part in ((data, pages[:-2]), (development, pages[-2:])):
+        path.write_text("".join(json.dumps({"id": p["id"], "site": p["group"], "lines": p["lines"],
+                                            "labels": list(map(int, p["labels"]))}) + "\n" for p in part),
+                        encoding="utf-8")
+    monkeypatch.setattr(training, "FRENCH_DEVELOPMENT", (development.name,))
+    monkeypatch.setattr(training, "french_development_files", lambda: [development])
+    read: list[list[str]] = []
+    train = training.train
+    monkeypatch.setattr(training, "train", lambda pages, *a, **k: read.append([p["id"] for p in pages])
+                        or train(pages, *a, **k))
+    common = ["train-cleaner", "--data", str(data), "--no-french-pages", "--threshold", "0.4", "--no-rescuer",
+              "--iterations", "5", "--depth", "2"]
+    assert main([*common, "--french-development", "--out", str(tmp_path / "with")]) == 0
+    assert read[-1] == [p["id"] for p in pages]  # the development pages last, in their order
+    with_development = TreeModel.load(tmp_path / "with")
+    assert with_development.spec["info"]["french_development"] == 2
+    card = (tmp_path / "with" / "README.md").read_text(encoding="utf-8")
+    assert "--french-development" in card and "2 of the pages are the French development pages" in card
+    assert main([*common, "--out", str(tmp_path / "without")]) == 0
+    assert read[-1] == [p["id"] for p in pages[:-2]]
+    assert "french_development" not in TreeModel.load(tmp_path / "without").spec["info"]
