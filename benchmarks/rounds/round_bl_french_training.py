@@ -56,16 +56,10 @@ from round_aw_tables import documents  # noqa: E402
 from round_bb_site_copy import articles_lost  # noqa: E402
 from rule_round import ROOT, TRAINING, before, table  # noqa: E402
 
-from stance.cleaning import Cleaner  # noqa: E402
+from stance.cleaning import Cleaner, training  # noqa: E402
 
-FRENCH_DEVELOPMENT = tuple(f"models/training/{name}" for name in (
-    "cleaning_fr_documents_dev.jsonl", "cleaning_fr_documents_dev_aq.jsonl", "cleaning_fr_documents_dev_av.jsonl",
-    "cleaning_fr_documents_dev_ax.jsonl", "cleaning_fr_documents_dev_ba.jsonl", "cleaning_fr_documents_dev_bc.jsonl",
-    "cleaning_fr_documents_dev_bg.jsonl", "cleaning_fr_documents_dev_bh.jsonl", "cleaning_fr_documents_dev_bi.jsonl",
-    "cleaning_fr_documents_dev_bj.jsonl", "cleaning_fr_documents_dev_bk.jsonl", "webpages_fr_dev_an.jsonl",
-    "webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "webpages_fr_dev_blind4.jsonl",
-    "webpages_fr_dev_blind5.jsonl", "webpages_fr_dev_blind6.jsonl",
-))
+# the order the command reads them in (`stance train-cleaner --french-development` since the round)
+FRENCH_DEVELOPMENT = tuple(f"models/training/{name}" for name in training.FRENCH_DEVELOPMENT)
 JUDGE_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_bl.jsonl"  # written after this round was committed
 NAMES = ("shipped", "round BL")
 WHAT = "written after round BL was committed"
@@ -117,15 +111,19 @@ def judge(candidate: Path, judge_documents: Path = JUDGE_DOCUMENTS, names: tuple
     table(f"the {len(read)} development documents (in sample for the candidate)", read, base, new, names)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, judge_documents: Path = JUDGE_DOCUMENTS, names: tuple[str, str] = NAMES,
+         what: str = WHAT, description: str | None = None) -> Path | None:
+    """``--before``: the judge's documents scored once with the cleaner as shipped; else the conditions. Gives the
+    candidate's folder when the conditions ran (round BM reports more with it)."""
+    parser = argparse.ArgumentParser(description=(description or __doc__ or "").splitlines()[0])
     parser.add_argument("--candidate", type=Path, required=True, help="the folder the candidate was saved in")
     parser.add_argument("--before", action="store_true", help="the new documents with the cleaner as shipped")
     args = parser.parse_args(argv)
     if args.before:
-        before(JUDGE_DOCUMENTS, Cleaner(), WHAT)
-    else:
-        judge(args.candidate)
+        before(judge_documents, Cleaner(), what)
+        return None
+    judge(args.candidate, judge_documents, names, what)
+    return args.candidate
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ ships, the model and its card replace ``stance/models/line-model`` (its card nam
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -43,8 +42,8 @@ for folder in (HERE.parents[1], HERE.parent, HERE):
 
 from round_aw_tables import documents  # noqa: E402
 from round_bl_french_training import JUDGE_DOCUMENTS as BL_DOCUMENTS  # noqa: E402
-from round_bl_french_training import judge  # noqa: E402
-from rule_round import TRAINING, before, table  # noqa: E402
+from round_bl_french_training import main as conditions  # noqa: E402
+from rule_round import TRAINING, table  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 
@@ -53,18 +52,12 @@ NAMES = ("shipped", "round BM")
 WHAT = "written after round BM was committed"
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--candidate", type=Path, required=True, help="the folder the candidate was saved in")
-    parser.add_argument("--before", action="store_true", help="the new documents with the cleaner as shipped")
-    args = parser.parse_args(argv)
-    if args.before:
-        before(JUDGE_DOCUMENTS, Cleaner(), WHAT)
-        return
-    judge(args.candidate, JUDGE_DOCUMENTS, NAMES, WHAT)
-    docs = documents(BL_DOCUMENTS)
-    table(f"the {len(docs)} documents of round BL's judge (reported)", docs, Cleaner(),
-          Cleaner(line_model=args.candidate), NAMES)
+def main() -> None:
+    candidate = conditions(None, JUDGE_DOCUMENTS, NAMES, WHAT, __doc__)
+    if candidate is not None:
+        docs = documents(BL_DOCUMENTS)
+        table(f"the {len(docs)} documents of round BL's judge (reported)", docs, Cleaner(),
+              Cleaner(line_model=candidate), NAMES)
 
 
 if __name__ == "__main__":
