@@ -90,9 +90,10 @@ def refuse_keyed(value: object, expected: str) -> None:
 
 def whole_number(value: object, name: str, minimum: int = 1, *, none: bool = False,
                  below: int | None = None) -> int | None:
-    """``value`` as an int, when it is a whole number of at least ``minimum`` (and under ``below``, when
-    given; None too, with ``none``); else :class:`UsageError`, saying what was expected. Any integral type
-    counts (numpy's too), never a bool: ``True`` as a batch size is a mistake, not 1.
+    """``value``, when it is an int of at least ``minimum`` (and under ``below``, when given; None too, with
+    ``none``); else :class:`UsageError`, saying what was expected. Never a bool: ``True`` as a batch size is a
+    mistake, not 1. A numpy integer is refused with the fix (``int(value)``): the settings are written to
+    JSON, which has no numpy types.
 
     >>> whole_number(8, "batch_size"), whole_number(None, "max_words", none=True)
     (8, None)
@@ -107,12 +108,13 @@ def whole_number(value: object, name: str, minimum: int = 1, *, none: bool = Fal
 
     if value is None and none:
         return None
-    if (isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum
+    if (isinstance(value, bool) or not isinstance(value, int) or value < minimum
             or (below is not None and value >= below)):
         bound = f" and < {below}" if below is not None else ""
+        fix = "; pass int(value)" if isinstance(value, numbers.Integral) and not isinstance(value, bool | int) else ""
         raise UsageError(f"expected {name} to be a whole number >= {minimum}{bound}{' or None' if none else ''}, "
-                         f"got {value!r}")
-    return int(value)
+                         f"got {value!r}{fix}")
+    return value
 
 
 def exit_code(error: BaseException) -> int:

@@ -101,7 +101,7 @@ def test_out_of_memory_on_one_item_gets_the_command_s_advice(monkeypatch, capsys
 
 @pytest.mark.parametrize(
     ("value", "minimum", "kwargs", "expected"),
-    [(3, 1, {}, 3), (np.int64(4), 1, {}, 4), (0, 0, {}, 0), (None, 1, {"none": True}, None), (7, 0, {"below": 8}, 7)],
+    [(3, 1, {}, 3), (0, 0, {}, 0), (None, 1, {"none": True}, None), (7, 0, {"below": 8}, 7)],
 )
 def test_a_whole_number_is_given_back_as_an_int(value, minimum, kwargs, expected) -> None:  # type: ignore[no-untyped-def]
     result = whole_number(value, "n", minimum, **kwargs)
@@ -118,6 +118,7 @@ def test_a_whole_number_is_given_back_as_an_int(value, minimum, kwargs, expected
         (None, 1, {}, "expected n to be a whole number >= 1, got None"),
         (0, 1, {"none": True}, "expected n to be a whole number >= 1 or None, got 0"),
         (8, 0, {"below": 8}, "expected n to be a whole number >= 0 and < 8, got 8"),
+        (np.int64(4), 1, {}, f"expected n to be a whole number >= 1, got {np.int64(4)!r}; pass int(value)"),
     ],
 )
 def test_anything_else_is_bad_usage_saying_what_was_expected(value, minimum, kwargs, message) -> None:  # type: ignore[no-untyped-def]
