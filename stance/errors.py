@@ -20,6 +20,7 @@ and :func:`exit_code` is the one mapping from an exception to that code:
 
 from __future__ import annotations
 
+import numbers
 from typing import ClassVar
 
 EXIT_OK = 0
@@ -104,14 +105,12 @@ def whole_number(value: object, name: str, minimum: int = 1, *, none: bool = Fal
     Traceback (most recent call last):
     stance.errors.UsageError: expected seed to be a whole number >= 0, got -1
     """
-    import numbers
-
     if value is None and none:
         return None
     if (isinstance(value, bool) or not isinstance(value, int) or value < minimum
             or (below is not None and value >= below)):
         bound = f" and < {below}" if below is not None else ""
-        fix = "; pass int(value)" if isinstance(value, numbers.Integral) and not isinstance(value, bool | int) else ""
+        fix = "; pass int(value)" if isinstance(value, numbers.Integral) and not isinstance(value, int) else ""
         raise UsageError(f"expected {name} to be a whole number >= {minimum}{bound}{' or None' if none else ''}, "
                          f"got {value!r}{fix}")
     return value

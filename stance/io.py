@@ -737,7 +737,7 @@ def as_document(item: Any, index: int) -> Document:
             f"expected a str, a Document or a mapping with a 'text' string at position {index}, "
             f"got {type(item).__name__}"
         )
-    if isinstance(doc_id, numbers.Real) and not isinstance(doc_id, numbers.Integral | bool):  # float, numpy's too
+    if isinstance(doc_id, numbers.Real) and not isinstance(doc_id, numbers.Integral):  # float, numpy's too
         number = float(doc_id)
         if number != number:  # NaN: a DataFrame's missing id
             raise InputError(f"expected an id at position {index}, got NaN (a DataFrame's missing id): fill the id "

@@ -53,8 +53,7 @@ for folder in (HERE.parents[1], HERE.parent, HERE):
 
 from cleaner_retrain_seeds import golden_kept  # noqa: E402
 from round_aw_tables import documents  # noqa: E402
-from round_bb_site_copy import articles_lost  # noqa: E402
-from rule_round import ROOT, TRAINING, before, table  # noqa: E402
+from rule_round import ROOT, TRAINING, articles_condition, before, table  # noqa: E402
 
 from stance.cleaning import Cleaner, training  # noqa: E402
 
@@ -100,11 +99,7 @@ def judge(candidate: Path, judge_documents: Path = JUDGE_DOCUMENTS, names: tuple
               f"{'pass' if loss <= 0.01 else 'FAIL'}")
     size = (candidate / "model.json").stat().st_size / 1e6
     print(f"condition 5, size: {size:.2f} MB: {'pass' if size <= 5 else 'FAIL'}")
-    more, fewer, examples = articles_lost(base, new)
-    print(f"condition 6, the French stance articles: {more} lines more dropped, {fewer} fewer: "
-          f"{'pass' if more <= 5 else 'FAIL'}")
-    for example in examples:
-        print(f"  {example}")
+    articles_condition(base, new, "condition 6, the French stance articles")
     print("\nreported, not judged:")
     print(f"the candidate's card, by source: {means}")
     read = [doc for name in FRENCH_DEVELOPMENT if "documents" in name for doc in documents(ROOT / name)]

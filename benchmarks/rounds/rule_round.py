@@ -80,13 +80,18 @@ def every_round(base: Cleaner, new: Cleaner, names: tuple[str, str]) -> None:
     documents (reported, not judged)."""
     print("\nthe development pages and the seeds:")
     pages_and_seeds(base, new, names)
-    more, fewer, examples = articles_lost(base, new)
-    print(f"\nthe French stance articles: {more} lines more dropped, {fewer} fewer: {'pass' if more <= 5 else 'FAIL'}")
-    for example in examples:
-        print(f"  {example}")
+    articles_condition(base, new, "\nthe French stance articles")
     print("\nreported, not judged:")
     read = read_documents()
     table(f"the {len(read)} read development documents (in sample)", read, base, new, names)
+
+
+def articles_condition(base: Cleaner, new: Cleaner, label: str) -> None:
+    """The condition every round asks of the French stance articles: at most 5 of their lines more dropped."""
+    more, fewer, examples = articles_lost(base, new)
+    print(f"{label}: {more} lines more dropped, {fewer} fewer: {'pass' if more <= 5 else 'FAIL'}")
+    for example in examples:
+        print(f"  {example}")
 
 
 def before(path: Path, shipped: Cleaner, what: str) -> None:

@@ -802,9 +802,11 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     pages = training.read_pages(paths)
     development = 0
     if args.french_development:  # read after the others, in their order: the same pages as one call would give
-        paths += training.french_development_files()
-        development = len(more := training.read_pages(paths[-len(training.FRENCH_DEVELOPMENT):]))
+        files = training.french_development_files()
+        more = training.read_pages(files)
+        paths += files
         pages += more
+        development = len(more)
     if args.with_documents:
         paths.append(training.french_documents_file())
         pages += training.document_pages(paths[-1])
