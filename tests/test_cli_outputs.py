@@ -367,7 +367,7 @@ def test_resuming_with_other_settings_is_refused_unless_overwrite(
     before = out.read_bytes()
     assert main([*lead, "--max-sentences", "1"]) == 2
     err = capsys.readouterr().err
-    assert "was written with other settings (summarizer: 'LeadSummarizer(max_sentences=3" in err
+    assert "was written with other settings (--max-sentences: 3 then, 1 now)" in err  # told before a model loads
     assert out.read_bytes() == before
     assert main([*lead, "--no-clean"]) == 2
     assert main([*lead, "--max-sentences", "1", "--overwrite"]) == 0
@@ -528,8 +528,97 @@ def test_a_resume_with_the_same_settings_goes_on_and_the_late_check_stays(
     recorded = json.loads(settings.read_text(encoding="utf-8"))
     recorded["classifier"] = recorded["classifier"].replace("temperature=", "temperature=9")  # known once loaded
     settings.write_text(json.dumps(recorded), encoding="utf-8")
+    assert main(classify) == 0  # nothing left to do: no model loads, so nothing is compared and nothing written
+    check_complete(out, 8)
+    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    out.write_text("".join(lines[:-1]), encoding="utf-8")  # one document left to do: the model loads
     assert main(classify) == 2
     assert "was written with other settings (classifier: " in capsys.readouterr().err
+
+
+def test_a_rerun_with_nothing_left_to_do_loads_no_model(
+    tmp_path: Path, tiny_head_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="stance")
+    docs = eight_documents(tmp_path)
+    models = ["--backend", "embedding", "--device", "cpu"]
+    commands = {
+        "clean": ["clean", str(docs), "--out", str(tmp_path / "k.jsonl")],
+        "classify": ["classify", str(docs), "--out", str(tmp_path / "c.jsonl"), *models, "--model",
+                     str(tiny_head_dir)],
+        "summarize": ["summarize", str(docs), "--out", str(tmp_path / "s.jsonl"), "--model", "lead"],
+        "run": ["run", str(docs), "--out", str(tmp_path / "r.jsonl"), "--summarizer", "lead", *models,
+                "--stance-model", str(tiny_head_dir)],
+    }
+    shard = [*commands["run"], "--out", str(tmp_path / "r0.jsonl"), "--shard", "0/2"]  # the last --out counts
+    for command in [*commands.values(), shard]:
+        assert main(command) == 0
+    recorded = json.loads((tmp_path / "r.settings.json").read_text(encoding="utf-8"))
+    assert recorded["--summarizer"] == "lead" and recorded["--backend"] == "embedding"
+    assert recorded["--stance-model"] is None and "stance_model sha256" in recorded  # a folder, by its content
+    outputs = {name: Path(command[3]).read_bytes() for name, command in commands.items()}
+    report = (tmp_path / "r.md").read_text(encoding="utf-8")
+    capsys.readouterr()
+    _no_model_loads(monkeypatch)
+    for name, command in commands.items():
+        caplog.clear()
+        assert main(command) == 0, name
+        assert "skipped 8 documents already in" in caplog.text, name
+        assert "nothing left to do, no model loaded" in caplog.text
+        assert Path(command[3]).read_bytes() == outputs[name]
+    # the report of the rerun names the stages as OUT's settings recorded them
+    rerun = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert rerun.split("## Pipeline")[1].split("\n\n")[1] == "\n".join(
+        line for line in report.split("## Pipeline")[1].split("\n\n")[1].splitlines()
+        if not line.startswith("- encoder:"))
+    assert rerun.split("## Records")[1] == report.split("## Records")[1]
+    # another option is refused before any model loads, as before
+    assert main([*commands["summarize"], "--max-words", "20"]) == 2
+    assert "(--max-words: None then, 20 now)" in capsys.readouterr().err
+    # a shard whose documents are all in its output: nothing left to do, though the other shard's are not
+    shard_records = len((tmp_path / "r0.jsonl").read_text(encoding="utf-8").splitlines())
+    assert 0 < shard_records < 8
+    caplog.clear()
+    assert main(shard) == 0
+    assert f"skipped {shard_records} documents already in" in caplog.text
+
+
+def test_a_rerun_with_nothing_left_reports_unreadable_documents_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="stance")
+    data = tmp_path / "in.jsonl"
+    data.write_text(json.dumps({"id": "ok", "text": "Le CAC 40 gagne 1 %."}, ensure_ascii=False) + "\n{oops\n",
+                    encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(data), "--out", str(out)]) == 1
+    capsys.readouterr()
+    _no_model_loads(monkeypatch)
+    assert main(["clean", str(data), "--out", str(out)]) == 1  # as a run that has work left says it
+    err = capsys.readouterr().err
+    assert err.count("malformed JSON") == 1 and "nothing left to do" in caplog.text
+    assert "1 input problem(s)" in err
+
+
+def test_an_output_begun_before_the_options_were_recorded_resumes_as_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="stance")
+    docs, out = eight_documents(tmp_path), tmp_path / "o.jsonl"
+    lead = ["summarize", str(docs), "--out", str(out), "--model", "lead"]
+    assert main(lead) == 0
+    settings = tmp_path / "o.settings.json"
+    recorded = json.loads(settings.read_text(encoding="utf-8"))
+    older = {key: value for key, value in recorded.items() if not key.startswith("--")}
+    settings.write_text(json.dumps(older), encoding="utf-8")
+    capsys.readouterr()
+    assert main(lead) == 0  # resumed: its stages loaded and compared, as before
+    assert "nothing left to do" not in caplog.text
+    assert json.loads(settings.read_text(encoding="utf-8")) == older  # and its settings left as they were
+    assert main([*lead, "--max-sentences", "1"]) == 2
+    assert "(summarizer: 'LeadSummarizer(max_sentences=3" in capsys.readouterr().err  # the late check
 
 
 def test_a_resumed_output_knows_its_line_model_as_a_run_folder_does(

@@ -305,6 +305,8 @@ def run_clean(args: argparse.Namespace) -> int:
     check_outputs(args, "clean")
     cleaner = make_cleaner(args)
     settings = resume_settings(args, "clean", cleaner)
+    if (finished := nothing_left(args, "clean")) is not None:
+        return finished.exit_status(EXIT_OK)
     pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=False, batch_size=args.batch_docs,
                         clean_workers=args.clean_workers)
     status = process_documents(args, pipeline, settings)
@@ -324,6 +326,8 @@ def run_summarize(args: argparse.Namespace) -> int:
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     dtype = dtype_name(args.dtype)  # a bad --dtype too
     settings = resume_settings(args, "summarize", cleaner)  # a resume with other settings too
+    if (finished := nothing_left(args, "summarize")) is not None:
+        return finished.exit_status(EXIT_OK)
     summarizer = load_summarizer(args.model, device=args.device, dtype=dtype,
                                  max_sentences=args.max_sentences, max_words=args.max_words)
     pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=False, clean=not args.no_clean,
@@ -335,6 +339,15 @@ def run_summarize(args: argparse.Namespace) -> int:
 # the stage descriptions, name the loaded models (a head's temperature, a seq2seq model's dtype).
 _KNOWN_BEFORE_LOADING = ("command", "stance", "cleaner", "model sha256", "stance_model sha256", "neutral_weight",
                          "dtype")
+# The options of each command that shape its stages' descriptions besides those above: recorded with the settings
+# under their option's name (a model folder as null: its content is recorded as "model sha256"), they are compared
+# before any model loads, and they let a rerun with nothing left to do stop before loading one (nothing_left).
+_STAGE_OPTIONS = {
+    "clean": (),
+    "summarize": ("--model", "--max-sentences", "--max-words"),
+    "classify": ("--backend", "--model"),
+    "run": ("--summarizer", "--backend", "--stance-model"),
+}
 
 
 def resume_settings(args: argparse.Namespace, kind: str, cleaner: Any = None) -> dict[str, Any]:
@@ -373,11 +386,14 @@ def resume_settings(args: argparse.Namespace, kind: str, cleaner: Any = None) ->
         dtype = _default_precision(args)
     if dtype is not None:  # given, or the default where it is not fp32: default CPU outputs resume as before
         settings["dtype"] = dtype
+    options = _stage_options(args, kind)
+    if recorded is None or options.keys() <= recorded.keys():  # an output begun before they were recorded has none
+        settings.update(options)
     if recorded is None:
         return settings
     current = json.loads(json.dumps(settings, ensure_ascii=False, default=str))  # as JsonlWriter compares them
     changed = [f"{key}: {recorded.get(key)!r} then, {current.get(key)!r} now"
-               for key in _KNOWN_BEFORE_LOADING if recorded.get(key) != current.get(key)]
+               for key in (*_KNOWN_BEFORE_LOADING, *options) if recorded.get(key) != current.get(key)]
     for stage, (name, option) in _stage_classes(args, kind).items():
         described = recorded.get(stage)
         if isinstance(described, str) and described.split("(", 1)[0].strip() != name:
@@ -388,6 +404,23 @@ def resume_settings(args: argparse.Namespace, kind: str, cleaner: Any = None) ->
             "differently. Rerun with the same options, use another --out, or --overwrite to start afresh."
         )
     return settings
+
+
+def _stage_options(args: argparse.Namespace, kind: str) -> dict[str, Any]:
+    """The options of ``stance KIND`` that shape its stages (:data:`_STAGE_OPTIONS`), by option name; a model
+    folder is None (its content is recorded by :func:`resume_settings`, wherever the folder is).
+
+    >>> _stage_options(build_parser().parse_args(["summarize", "seeds", "--out", "o.jsonl", "--model", "lead"]),
+    ...                "summarize")
+    {'--model': 'lead', '--max-sentences': 3, '--max-words': None}
+    """
+    from ..io import model_sha256
+
+    options = {}
+    for option in _STAGE_OPTIONS[kind]:
+        value = getattr(args, option[2:].replace("-", "_"))
+        options[option] = None if option.endswith("model") and model_sha256(value) is not None else value
+    return options
 
 
 def _loads_a_model(args: argparse.Namespace, kind: str) -> bool:
@@ -482,6 +515,44 @@ def _count(number: int, noun: str) -> str:
     ('1 record', '0 documents')
     """
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def nothing_left(args: argparse.Namespace, kind: str,
+                 keep: Callable[[Document], bool] | None = None) -> InputProblems | None:
+    """When OUT already holds a record of every document of INPUT this run would process (``keep``:
+    e.g. its shard), the input problems that reading INPUT met, reported as a run reports them;
+    else None. A rerun of a finished command then loads no model: it logs that nothing is left to do.
+    Called after :func:`resume_settings`, which refuses an OUT made with other options. An OUT without
+    its settings recorded, or begun before the stages' options were recorded, is resumed as before: the
+    models load, and their descriptions are compared with OUT's.
+
+    Only the documents' ids are read (HTML is not extracted), and only up to the first document not
+    in OUT: a run that has work left reads its input once more, from the start, as it did before.
+    """
+    from ..io import iter_documents
+    from .reporting import InputProblems
+
+    recorded = _recorded_settings(args)  # None with --overwrite, or without records or their settings
+    # an output begun before the options were recorded: its stages are compared once they load, as before
+    if recorded is None or not all(option in recorded for option in _STAGE_OPTIONS[kind]):
+        return None
+    done, _ = check_output(args.out, kind)
+    if not done:
+        return None
+    errors: list[InputError] = []
+    count = 0
+    for doc in iter_documents(args.input, on_error=errors.append, defer_html=True):
+        if keep is not None and not keep(doc):
+            continue
+        if doc.id not in done:
+            return None  # the run reads the input again, and reports its problems then
+        count += 1
+    problems = InputProblems()
+    for error in errors:
+        problems.report(error)
+    log.info("skipped %s already in %s (use --overwrite to redo them): nothing left to do, no model loaded",
+             _count(count, "document"), args.out)
+    return problems
 
 
 def process_documents(args: argparse.Namespace, pipeline: Pipeline, settings: dict[str, Any],
@@ -876,6 +947,8 @@ def run_classify(args: argparse.Namespace) -> int:
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     dtype = dtype_name(args.dtype)  # a bad --dtype too; the classifier and the pipeline get the same name
     settings = resume_settings(args, "classify", cleaner)  # a resume with other settings too
+    if (finished := nothing_left(args, "classify")) is not None:
+        return finished.exit_status(EXIT_OK)
     classifier = load_classifier(args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=dtype)
     pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=classifier, clean=not args.no_clean,
                         batch_size=args.batch_docs, neutral_weight=args.neutral_weight,
@@ -1024,26 +1097,33 @@ def run_pipeline(args: argparse.Namespace) -> int:
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     dtype = dtype_name(args.dtype)  # a bad --dtype too
     settings = resume_settings(args, "run", cleaner)  # a resume with other settings too
-    classifier = None
-    if args.backend != DEFAULT_BACKEND or args.stance_model:
-        from ..classify import load_classifier
-
-        classifier = load_classifier(args.backend, args.stance_model, device=args.device, dtype=dtype)
-    summarizer = None if args.summarizer == "extractive" else args.summarizer
-    pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=classifier,
-                        clean=not args.no_clean, device=args.device, batch_size=args.batch_docs,
-                        clean_workers=args.clean_workers, dtype=dtype)
     keep = None
     if args.shard:
         index, count = args.shard
         keep = lambda doc: shard_of(doc.id, count) == index  # noqa: E731
-    problems = InputProblems()
-    status = process_documents(args, pipeline, settings, keep, problems)
+    finished = nothing_left(args, "run", keep)
+    pipeline = None
+    if finished is None:
+        classifier = None
+        if args.backend != DEFAULT_BACKEND or args.stance_model:
+            from ..classify import load_classifier
+
+            classifier = load_classifier(args.backend, args.stance_model, device=args.device, dtype=dtype)
+        summarizer = None if args.summarizer == "extractive" else args.summarizer
+        pipeline = Pipeline(cleaner=cleaner, summarizer=summarizer, classifier=classifier,
+                            clean=not args.no_clean, device=args.device, batch_size=args.batch_docs,
+                            clean_workers=args.clean_workers, dtype=dtype)
+    problems = finished if finished is not None else InputProblems()
+    status = (problems.exit_status(EXIT_OK) if pipeline is None
+              else process_documents(args, pipeline, settings, keep, problems))
     run = read_run(args.out)
     print(format_table(run.records))
     report = Path(args.report) if args.report else Path(args.out).with_suffix(".md")
     report.parent.mkdir(parents=True, exist_ok=True)  # checked before the work
-    report.write_text(render_run_report(run, pipeline, shard=args.shard, problems=problems.errors), encoding="utf-8")
+    # with nothing left to do, no pipeline loaded: the report names the stages OUT's records were made by
+    stages = None if pipeline is not None else _recorded_settings(args)
+    report.write_text(render_run_report(run, pipeline, shard=args.shard, problems=problems.errors, stages=stages),
+                      encoding="utf-8")
     log.info("report: %s", report)
     return status
 

@@ -163,9 +163,26 @@ def _cell(text: str) -> str:
 
 
 def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[int, int] | None = None,
-                      problems: Sequence[InputError] = ()) -> str:
+                      problems: Sequence[InputError] = (), stages: Mapping[str, Any] | None = None) -> str:
     """The Markdown report of a run: stance counts, the input problems of this invocation, pipeline
-    stages and timings, and a table of records."""
+    stages and timings, and a table of records. Without a ``pipeline`` (a rerun with nothing left to
+    do loads none), ``stages`` names the stages as OUT's settings recorded them (``OUT.settings.json``).
+
+    >>> run = Run("out.jsonl")
+    >>> run.add({"id": "a", "stance": {"label": "bullish"}})
+    >>> print(render_run_report(run, stages={"cleaner": "Cleaner", "command": "run"}).split("## Records")[0])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    # stance run
+    <BLANKLINE>
+    Output: `out.jsonl`, 1 records.
+    <BLANKLINE>
+    Stance: bullish 1 (100%).
+    <BLANKLINE>
+    ## Pipeline
+    <BLANKLINE>
+    - cleaner: `Cleaner`
+    <BLANKLINE>
+    """
     lines = ["# stance run", "", f"Output: `{run.path}`, {run.total} records."]
     if problems:
         lines += ["", f"**{len(problems)} input problem(s)** in this invocation (those documents have no record; "
@@ -191,6 +208,12 @@ def render_run_report(run: Run, pipeline: Pipeline | None = None, shard: tuple[i
     if run.flags:
         flagged = ", ".join(f"{flag} {count}" for flag, count in run.flags.most_common())
         lines += ["", f"Flagged by cleaning (see each record's \"flags\"): {flagged}."]
+    if pipeline is None and stages:
+        described = [(stage, stages[stage]) for stage in ("cleaner", "summarizer", "classifier")
+                     if isinstance(stages.get(stage), str)]
+        if described:
+            lines += ["", "## Pipeline", ""]
+            lines += [f"- {stage}: `{description}`" for stage, description in described]
     if pipeline is not None:
         lines += ["", "## Pipeline", ""]
         lines += [f"- {stage}: `{description}`" for stage, description in pipeline.describe().items()]
