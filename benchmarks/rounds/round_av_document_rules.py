@@ -90,6 +90,32 @@ def line_scores(c: Cleaner, docs: list[dict]) -> dict[str, float]:
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r), "fp": fp, "fn": fn}
 
 
+def changed(base: Cleaner, new: Cleaner, docs: list[dict]) -> Counter:
+    """The lines of ``docs`` one cleaner keeps and the other drops, counted by ("kept now" or "dropped now",
+    label)."""
+    count: Counter = Counter()
+    for doc in docs:
+        before, after = kept_lines(base, doc["lines"]), kept_lines(new, doc["lines"])
+        for i in before ^ after:
+            count[("kept now" if i in after else "dropped now", doc["labels"][i])] += 1
+    return count
+
+
+def table(name: str, docs: list[dict], base: Cleaner, new: Cleaner, names: tuple[str, str]) -> dict[str, dict]:
+    """Line scores of both cleaners on ``docs``, printed as a Markdown table with the lines that changed (the
+    rounds from BG on)."""
+    print(f"\n| {name} | line P | line R | line F1 | clutter kept | article lines dropped |")
+    print("|---|---:|---:|---:|---:|---:|")
+    scores = {}
+    for label, c in zip(names, (base, new), strict=True):
+        s = scores[label] = line_scores(c, docs)
+        print(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['fp']} | {s['fn']} |",
+              flush=True)
+    moved = dict(sorted(changed(base, new, docs).items()))
+    print(f"changed lines (by label: 1 article, 0 clutter, -1 unsure): {moved}")
+    return scores
+
+
 def page_scores(c: Cleaner, pages: list[dict]) -> dict:
     keeps = []
     for page in pages:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +47,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
-from round_av_document_rules import kept_lines, line_scores  # noqa: E402
+from round_av_document_rules import changed, kept_lines, line_scores  # noqa: E402
+from round_av_document_rules import table as scores_table  # noqa: E402
 from round_aw_tables import documents, documents_table, pages_and_seeds  # noqa: E402
 from round_ba_tables_contents import AV_DOCUMENTS, real_pages_changed  # noqa: E402
 from round_bb_site_copy import articles_lost  # noqa: E402
@@ -91,26 +91,8 @@ def unread_bc() -> list[dict]:
     return [doc for doc in documents(BC_DOCUMENTS) if doc["id"] not in BC_READ]
 
 
-def changed(base: Cleaner, new: Cleaner, docs: list[dict]) -> Counter:
-    count: Counter = Counter()
-    for doc in docs:
-        before, after = kept_lines(base, doc["lines"]), kept_lines(new, doc["lines"])
-        for i in before ^ after:
-            count[("kept now" if i in after else "dropped now", doc["labels"][i])] += 1
-    return count
-
-
 def table(name: str, docs: list[dict], base: Cleaner, new: Cleaner) -> dict[str, dict]:
-    print(f"\n| {name} | line P | line R | line F1 | clutter kept | article lines dropped |")
-    print("|---|---:|---:|---:|---:|---:|")
-    scores = {}
-    for label, c in zip(NAMES, (base, new), strict=True):
-        s = scores[label] = line_scores(c, docs)
-        print(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['fp']} | {s['fn']} |",
-              flush=True)
-    moved = dict(sorted(changed(base, new, docs).items()))
-    print(f"changed lines (by label: 1 article, 0 clutter, -1 unsure): {moved}")
-    return scores
+    return scores_table(name, docs, base, new, NAMES)
 
 
 def judge() -> None:

@@ -45,10 +45,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 import rule_round  # noqa: E402
-from round_av_document_rules import line_scores  # noqa: E402
+from round_av_document_rules import changed, line_scores  # noqa: E402
 from round_aw_tables import documents, pages_and_seeds  # noqa: E402
 from round_bb_site_copy import articles_lost  # noqa: E402
-from round_bg_table_cells import changed, real_pages_direction, unread_bc  # noqa: E402
+from round_bg_table_cells import real_pages_direction, unread_bc  # noqa: E402
 
 from stance.cleaning import Cleaner, tables  # noqa: E402
 

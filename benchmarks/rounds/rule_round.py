@@ -19,28 +19,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 from cleaner_reruns import documents as read_documents  # noqa: E402
-from round_av_document_rules import line_scores  # noqa: E402
+from round_av_document_rules import changed, line_scores, table  # noqa: E402
 from round_aw_tables import documents, pages_and_seeds  # noqa: E402
 from round_bb_site_copy import articles_lost  # noqa: E402
-from round_bg_table_cells import changed, unread_bc  # noqa: E402
+from round_bg_table_cells import unread_bc  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 
 TRAINING = ROOT / "models" / "training"
-
-
-def table(name: str, docs: list[dict], base: Cleaner, new: Cleaner, names: tuple[str, str]) -> dict[str, dict]:
-    """Line scores of both cleaners on ``docs``, printed as a Markdown table with the lines that changed."""
-    print(f"\n| {name} | line P | line R | line F1 | clutter kept | article lines dropped |")
-    print("|---|---:|---:|---:|---:|---:|")
-    scores = {}
-    for label, c in zip(names, (base, new), strict=True):
-        s = scores[label] = line_scores(c, docs)
-        print(f"| {label} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | {s['fp']} | {s['fn']} |",
-              flush=True)
-    moved = dict(sorted(changed(base, new, docs).items()))
-    print(f"changed lines (by label: 1 article, 0 clutter, -1 unsure): {moved}")
-    return scores
 
 
 def judge_documents(path: Path, base: Cleaner, new: Cleaner, names: tuple[str, str], what: str, *,
