@@ -33,7 +33,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..io import has_lone_surrogate, json_line
 from .comments import Comments
 from .dedup import Deduplicate
@@ -841,10 +841,31 @@ def french_development_files() -> list[Path]:
 DOCUMENTS_SOURCE = "stance-fr-documents"
 
 
+# The French articles of the stance stage that `stance train-cleaner --with-documents` reads as pages of content only:
+# the training documents, and with `--with-documents all` the two development files of the document aggregation too
+# (round BN, docs/design.md; the cleaner reads their text only, never their stance labels).
+DOCUMENT_FILES = {
+    "training": ("stance_fr_documents.jsonl",),
+    "all": ("stance_fr_documents.jsonl", "stance_fr_documents_dev.jsonl", "stance_fr_documents_dev_short.jsonl"),
+}  # fmt: skip
+
+
 def french_documents_file() -> Path:
     """Our French training articles for stance: ``models/training/stance_fr_documents.jsonl`` of the source
     checkout, which ``stance train-cleaner --with-documents`` also reads as pages of content only."""
-    return _checkout_file("stance_fr_documents.jsonl", "the French training documents", "leave out --with-documents")
+    return french_documents_files()[0]
+
+
+def french_documents_files(which: str = "training") -> list[Path]:
+    """The files of ``DOCUMENT_FILES[which]`` (``models/training/`` of the source checkout), in that order.
+
+    >>> [path.name for path in french_documents_files("all")][1:]
+    ['stance_fr_documents_dev.jsonl', 'stance_fr_documents_dev_short.jsonl']
+    """
+    if which not in DOCUMENT_FILES:
+        raise UsageError(f"--with-documents {which}: expected one of {', '.join(DOCUMENT_FILES)}")
+    return [_checkout_file(name, "the French stance documents", "leave out --with-documents")
+            for name in DOCUMENT_FILES[which]]
 
 
 def document_pages(path: str | Path | None = None) -> list[dict]:
@@ -941,10 +962,13 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
                      "--french-development`: `cleaning.training.FRENCH_DEVELOPMENT`, `models/training/`, MIT): "
                      "articles copied with their clutter and whole pages, in many more site styles. ")
     if info.get("documents"):
-        weighted += (f"{info['documents']} of the pages are our French training articles for stance "
-                     "(`models/training/stance_fr_documents.jsonl`, MIT), read as pages whose every paragraph is "
-                     "content (`stance train-cleaner --with-documents`): articles as the library is given them, "
-                     "with short subheadings, lines ending with a colon and questions to the reader. ")
+        which = info.get("documents_from", "training")
+        files = ", ".join(f"`models/training/{name}`" for name in DOCUMENT_FILES[which])
+        option = "--with-documents" + (f" {info['documents_from']}" if info.get("documents_from") else "")
+        weighted += (f"{info['documents']} of the pages are our French articles for stance ({files}, MIT), read as "
+                     f"pages whose every paragraph is content (`stance train-cleaner {option}`): articles as the "
+                     "library is given them, with short subheadings, lines ending with a colon and questions to "
+                     "the reader. ")
     card = CARD.format(
         command=retrain_command(model, selected=bool(results and results.get("selection")),
                                 cross_validated=bool(results)),
@@ -994,7 +1018,7 @@ def retrain_command(model: TreeModel, selected: bool, cross_validated: bool) -> 
     if info.get("french_weight"):
         parts.append(f"--french-weight {info['french_weight']:g}")
     if info.get("documents"):
-        parts.append("--with-documents")
+        parts.append("--with-documents" + (f" {info['documents_from']}" if info.get("documents_from") else ""))
     if info.get("french_development"):
         parts.append("--french-development")
     return " ".join(parts)

@@ -817,10 +817,11 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--french-development", action="store_true",
                        help="also read the French development pages and dirty documents written to judge the "
                        "cleaner's earlier rounds (cleaning.training.FRENCH_DEVELOPMENT; round BL of docs/design.md)")
-    train.add_argument("--with-documents", action="store_true",
-                       help="also read the French training articles of models/training/stance_fr_documents.jsonl "
-                       "as pages whose every paragraph is content (not the default: it lost recall on French dirty "
-                       "documents in round AP, docs/design.md)")
+    train.add_argument("--with-documents", nargs="?", const="training", choices=("training", "all"), metavar="SET",
+                       help="also read French articles of the stance stage as pages whose every paragraph is content: "
+                       "the training articles of models/training/stance_fr_documents.jsonl, or with 'all' also the "
+                       "two development files of the document aggregation (stance_fr_documents_dev*.jsonl; round BN) "
+                       "(not the default: it lost recall on French dirty documents in round AP, docs/design.md)")
     train.add_argument("--french-weight", type=float, default=None, metavar="W",
                        help="training weight of each page in French (lang fr) against 1 for the others (default "
                        "1; 4 is better in cross-validation on French pages but loses article lines at the seeds' "
@@ -879,8 +880,9 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
         pages += more
         development = len(more)
     if args.with_documents:
-        paths.append(training.french_documents_file())
-        pages += training.document_pages(paths[-1])
+        for path in training.french_documents_files(args.with_documents):
+            paths.append(path)
+            pages += training.document_pages(path)
     training.check_labelled(pages)
     training.weigh_pages(pages, training.FRENCH_WEIGHT if args.french_weight is None else args.french_weight)
     sites = len({p["group"] for p in pages})
@@ -933,6 +935,8 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
                            folds=args.folds, rescuer=rescuer, **fit)
     if development:  # recorded, so that the card names the pages and the command that reads them
         model.spec["info"]["french_development"] = development
+    if args.with_documents == "all":  # the card and the retrain command name the files (round BN)
+        model.spec["info"]["documents_from"] = "all"
     training.save_with_card(model, out, results, paths)
     print(f"saved to {out} (threshold {threshold})")
     return EXIT_OK

@@ -587,6 +587,19 @@ def test_documents_read_as_pages_of_content_only_are_named_in_the_retrain_comman
     spec = {**model.spec, "info": {**model.spec["info"], "documents": 204}}
     assert retrain_command(TreeModel(spec), selected=False, cross_validated=True).endswith(" --with-documents")
     assert "--with-documents" not in retrain_command(model, selected=False, cross_validated=True)
+    spec["info"] = {**spec["info"], "documents": 384, "documents_from": "all"}  # round BN's three files
+    assert retrain_command(TreeModel(spec), selected=False, cross_validated=True).endswith(" --with-documents all")
+
+
+def test_the_document_sets_of_train_cleaner_name_the_stance_articles_and_nothing_else() -> None:
+    from stance.cleaning.training import DOCUMENT_FILES, french_documents_files
+    from stance.errors import UsageError
+
+    assert [path.name for path in french_documents_files()] == ["stance_fr_documents.jsonl"]
+    assert DOCUMENT_FILES["all"][0] == DOCUMENT_FILES["training"][0] and len(DOCUMENT_FILES["all"]) == 3
+    assert all(name.startswith("stance_fr_documents") for name in DOCUMENT_FILES["all"])  # never eval/ nor seeds
+    with pytest.raises(UsageError, match="expected one of training, all"):
+        french_documents_files("eval")
 
 
 @pytest.mark.parametrize(("content", "message"), [
