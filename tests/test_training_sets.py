@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "models" / "training"
 EVAL = ROOT / "eval"
 # The French development pages of the line model, never trained on (models/training/README.md); those
-# that had been read are training pages since round AM, in webpages_fr.jsonl. The last thirteen files hold French
+# that had been read are training pages since round AM, in webpages_fr.jsonl. The last fourteen files hold French
 # documents (an article's copied text with its clutter) in the same format.
 DEV_PAGES = ("webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "webpages_fr_dev_blind4.jsonl",
              "webpages_fr_dev_blind5.jsonl", "webpages_fr_dev_an.jsonl", "webpages_fr_dev_blind6.jsonl",
@@ -29,7 +29,7 @@ DEV_PAGES = ("webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "we
              "cleaning_fr_documents_dev_bg.jsonl", "cleaning_fr_documents_dev_bh.jsonl",
              "cleaning_fr_documents_dev_bi.jsonl", "cleaning_fr_documents_dev_bj.jsonl",
              "cleaning_fr_documents_dev_bk.jsonl", "cleaning_fr_documents_dev_bl.jsonl",
-             "cleaning_fr_documents_dev_bm.jsonl")
+             "cleaning_fr_documents_dev_bm.jsonl", "cleaning_fr_documents_dev_bn.jsonl")
 LINE_MODEL_FILES = ("webpages_fr.jsonl", *DEV_PAGES)
 LABELS = {"bullish", "skeptical", "neutral"}
 FRENCH_PASSAGES = ("stance_fr.jsonl", "stance_fr_news.jsonl", "stance_fr_genres.jsonl", "stance_fr_rhetoric.jsonl",
