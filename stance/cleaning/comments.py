@@ -164,16 +164,11 @@ class Comments(Step):
                 end += 1
 
     def _find_calls(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
-        # every call to comment names the comments: the check spares the regex on most lines
-        lowered = "\n".join(lines[start:]).lower()
-        if "comment" not in lowered:
-            return
-        lows = lowered.split("\n")
-        if len(lows) != len(lines) - start:  # a line holding a line break
-            lows = [line.lower() for line in lines[start:]]
-        for index, low in enumerate(lows, start):
+        # every call to comment names the comments: the check spares the regex on most lines (and a call is
+        # short: paragraphs are not even lower-cased)
+        for index in range(start, len(lines)):
             line = lines[index]
-            if index in drops or len(line) > 200 or "comment" not in low or not _CALL_LINE.fullmatch(line):
+            if index in drops or len(line) > 200 or "comment" not in line.lower() or not _CALL_LINE.fullmatch(line):
                 continue
             drops[index] = CALL
             follow = index + 1

@@ -98,7 +98,10 @@ PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
     ),
     "separator": (re.compile(r"\s[|·•/»›>\-]\s"), ()),
     "sentences": (re.compile(r"[.!?。！？]+[\"'»”’)]*(?:\s|$)"), ()),
-    "copyright": (re.compile(r"©|\([cC]\)|[Cc]opyright|COPYRIGHT"), ("©", "(c)", "(C)", "opyright", "OPYRIGHT")),
+    "copyright": (
+        re.compile(r"[©(cC](?:(?<=©)|(?<=\()[cC]\)|(?<=[cC])opyright|(?<=C)OPYRIGHT)"),
+        ("©", "(c)", "(C)", "opyright", "OPYRIGHT"),
+    ),
     "relative_time": (re.compile(r"[y\d](?:(?<=y)\sa\s\d|(?<=\d)\s?\w+\sago\b)"), ("y a ", " ago")),
     "ellipsis": (re.compile(r"(?:\.\.\.|…) ?$", re.M), ("...", "…")),
     "question": (re.compile(r"\? ?$", re.M), ("?",)),

@@ -372,12 +372,14 @@ class LineModel(Step):
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lang = ""
         self._checked: dict[str, list[Any]] = {}
+        # The checks of a line as _checks gives them, for french None, True, False: a rerun looks them up.
+        self._answers: tuple[dict[str, tuple[str | None, bool, str | None]], ...] = ({}, {}, {})
 
     def __getstate__(self) -> dict[str, Any]:
         # Caches are not the step: a copy starts without them, and pickles alike however much it ran
         # (datasets keys its cache on that pickle).
         return {key: value for key, value in self.__dict__.items()
-                if key not in ("_quiet", "_cache", "_cache_lang", "_checked")}
+                if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # a step pickled before round AW had no tables, before rounds BA and BB not the settings they added
@@ -402,18 +404,28 @@ class LineModel(Step):
         checked = self._checked
         if len(checked) > 50_000:
             checked.clear()
+            for answers in self._answers:
+                answers.clear()
+        unasked = self._answers[0]
+        answers = unasked if french is None else self._answers[1 if french else 2]
+        out = list(map(answers.get, lines))  # a rerun finds every line there
+        if None not in out:
+            return out
         slot = 2 if french else 3
-        out = []
-        for line in lines:
+        for index, line in enumerate(lines):
+            if out[index] is not None:
+                continue
             entry = checked.get(line)
             if entry is None:
                 entry = checked[line] = [self.furniture.check(line), self.form.check(line) is not None, _UNSET, _UNSET]
+            # the answer without the rules after the model too, which features() asks next
+            unasked[line] = (entry[0], entry[1], None)
             if french is None:
-                out.append((entry[0], entry[1], None))
+                out[index] = unasked[line]
                 continue
             if entry[slot] is _UNSET:
                 entry[slot] = self.extra.check(line, french) if entry[0] is None else None
-            out.append((entry[0], entry[1], entry[slot]))
+            out[index] = answers[line] = (entry[0], entry[1], entry[slot])
         return out
 
     def features(self, lines: Sequence[str], reasons: dict[int, str], lang: str | None = None) -> np.ndarray:

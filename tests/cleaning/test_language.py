@@ -60,6 +60,15 @@ def test_a_chinese_line_in_a_french_document_is_foreign() -> None:
     assert ForeignScriptLines().find([FR, "#马斯克概念", FR.replace("jeudi", "vendredi")]) == {1: "foreign-script line"}
 
 
+def test_a_step_asked_again_about_some_of_its_lines_answers_as_a_new_one() -> None:
+    """The step remembers which of the last call's lines hold a letter beyond Latin: a call on some of them, or
+    on them and others, answers as a step that never saw them."""
+    lines = [FR, "#马斯克概念", "Ron Baron (罗恩·巴伦) investit.", *ZH, FR.replace("jeudi", "vendredi"), "Новости"]
+    step = ForeignScriptLines()
+    for sub in (lines, lines[:3], [lines[0], lines[2], lines[-2]], lines[3:6], [lines[0], "#概念", lines[1]], []):
+        assert step.find(sub) == ForeignScriptLines().find(sub)
+
+
 def test_document_language_reads_the_article_lines_not_the_menus() -> None:
     assert document_language(["Home", "News", "Sport", FR, FR.replace("jeudi", "mardi")]) == "fr"
 
