@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT / "benchmarks" / "rounds"))
 
 from cleaner_dev_scores import DEVELOPMENT_FILES  # noqa: E402
 from cleaner_retrain_seeds import golden_kept  # noqa: E402
-from round_av_document_rules import kept_lines, line_scores, page_scores  # noqa: E402
+from round_av_document_rules import changed as changes  # noqa: E402
+from round_av_document_rules import line_scores, page_scores  # noqa: E402
 
 from stance.cleaning import Cleaner, training  # noqa: E402
 from stance.cleaning.comments import Comments  # noqa: E402
@@ -61,16 +62,6 @@ def cleaner(tables: bool) -> Cleaner:
 
 def documents(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def changes(base: Cleaner, candidate: Cleaner, docs: list[dict]) -> Counter:
-    """Lines kept by one cleaner and not the other, by label."""
-    count: Counter = Counter()
-    for doc in docs:
-        before, after = kept_lines(base, doc["lines"]), kept_lines(candidate, doc["lines"])
-        for i in before ^ after:
-            count[("kept now" if i in after else "dropped now", doc["labels"][i])] += 1
-    return count
 
 
 def documents_table(name: str, docs: list[dict], base: Cleaner, candidate: Cleaner,
