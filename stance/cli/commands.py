@@ -550,8 +550,8 @@ def nothing_left(args: argparse.Namespace, kind: str,
     problems = InputProblems()
     for error in errors:
         problems.report(error)
-    log.info("skipped %s already in %s (use --overwrite to redo them): nothing left to do, no model loaded",
-             _count(count, "document"), args.out)
+    log.info("skipped %s already in %s (use --overwrite to redo them): nothing left to do%s",
+             _count(count, "document"), args.out, "" if kind == "clean" else ", no model loaded")
     return problems
 
 
