@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -104,6 +105,14 @@ def judge(candidate: Path, judge_documents: Path = JUDGE_DOCUMENTS, names: tuple
     print(f"the candidate's card, by source: {means}")
     read = [doc for name in FRENCH_DEVELOPMENT if "documents" in name for doc in documents(ROOT / name)]
     table(f"the {len(read)} development documents (in sample for the candidate)", read, base, new, names)
+
+
+def report(candidate: Path, judges: Sequence[tuple[str, Path]], names: tuple[str, str]) -> None:
+    """Earlier rounds' judges (``(name, file)``), scored with the shipped cleaner and the candidate: reported, not
+    judged (rounds BM and BN)."""
+    for name, path in judges:
+        docs = documents(path)
+        table(f"the {len(docs)} documents of {name} (reported)", docs, Cleaner(), Cleaner(line_model=candidate), names)
 
 
 def main(argv: list[str] | None = None, judge_documents: Path = JUDGE_DOCUMENTS, names: tuple[str, str] = NAMES,

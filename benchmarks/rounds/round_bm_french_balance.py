@@ -40,12 +40,10 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from round_aw_tables import documents  # noqa: E402
 from round_bl_french_training import JUDGE_DOCUMENTS as BL_DOCUMENTS  # noqa: E402
 from round_bl_french_training import main as conditions  # noqa: E402
-from rule_round import TRAINING, table  # noqa: E402
-
-from stance.cleaning import Cleaner  # noqa: E402
+from round_bl_french_training import report  # noqa: E402
+from rule_round import TRAINING  # noqa: E402
 
 JUDGE_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_bm.jsonl"  # written after this round was committed
 NAMES = ("shipped", "round BM")
@@ -55,9 +53,7 @@ WHAT = "written after round BM was committed"
 def main() -> None:
     candidate = conditions(None, JUDGE_DOCUMENTS, NAMES, WHAT, __doc__)
     if candidate is not None:
-        docs = documents(BL_DOCUMENTS)
-        table(f"the {len(docs)} documents of round BL's judge (reported)", docs, Cleaner(),
-              Cleaner(line_model=candidate), NAMES)
+        report(candidate, (("round BL's judge", BL_DOCUMENTS),), NAMES)
 
 
 if __name__ == "__main__":
