@@ -274,10 +274,11 @@ def _workers(value: str) -> int:
         return os.cpu_count() or 1
 
 
-def check_outputs(args: argparse.Namespace, kind: str | None = None) -> None:
+def check_outputs(args: argparse.Namespace, kind: str | None = None) -> set[str]:
     """Refuse, before any model is loaded or any file opened for writing, outputs that
     cannot work: OUT (or the report) that is one of the inputs, OUT that holds
-    something other than records of this command (``kind``)."""
+    something other than records of this command (``kind``). Gives the ids already in OUT
+    (none without ``kind``, or with --overwrite), for :func:`nothing_left`."""
     check_input(args.input)
     check_input_kind(args.input)  # a table, HTML without stance[html]: refused before any model loads
     outputs = [("--out", args.out)]
@@ -295,17 +296,18 @@ def check_outputs(args: argparse.Namespace, kind: str | None = None) -> None:
         check_writable(path, option)
     if Path(args.out).parent.is_dir():  # another process writing OUT: refused now, before any model loads
         OutputLock(args.out).release()
-    if kind is not None:
-        check_output(args.out, kind, overwrite=args.overwrite)
+    if kind is None:
+        return set()
+    return check_output(args.out, kind, overwrite=args.overwrite)[0]
 
 
 def run_clean(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
 
-    check_outputs(args, "clean")
+    done = check_outputs(args, "clean")
     cleaner = make_cleaner(args)
     settings = resume_settings(args, "clean", cleaner)
-    if (finished := nothing_left(args, "clean")) is not None:
+    if (finished := nothing_left(args, "clean", done)) is not None:
         return finished.exit_status(EXIT_OK)
     pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=False, batch_size=args.batch_docs,
                         clean_workers=args.clean_workers)
@@ -322,11 +324,11 @@ def run_summarize(args: argparse.Namespace) -> int:
     from ..runtime import dtype_name
     from ..summarize import load_summarizer
 
-    check_outputs(args, "summarize")
+    done = check_outputs(args, "summarize")
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     dtype = dtype_name(args.dtype)  # a bad --dtype too
     settings = resume_settings(args, "summarize", cleaner)  # a resume with other settings too
-    if (finished := nothing_left(args, "summarize")) is not None:
+    if (finished := nothing_left(args, "summarize", done)) is not None:
         return finished.exit_status(EXIT_OK)
     summarizer = load_summarizer(args.model, device=args.device, dtype=dtype,
                                  max_sentences=args.max_sentences, max_words=args.max_words)
@@ -517,10 +519,11 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def nothing_left(args: argparse.Namespace, kind: str,
+def nothing_left(args: argparse.Namespace, kind: str, done: set[str],
                  keep: Callable[[Document], bool] | None = None) -> InputProblems | None:
-    """When OUT already holds a record of every document of INPUT this run would process (``keep``:
-    e.g. its shard), the input problems that reading INPUT met, reported as a run reports them;
+    """When OUT already holds a record of every document of INPUT this run would process (``done``: the ids
+    in OUT, as :func:`check_outputs` gave them; ``keep``: e.g. its shard), the input problems that reading
+    INPUT met, reported as a run reports them;
     else None. A rerun of a finished command then loads no model: it logs that nothing is left to do.
     Called after :func:`resume_settings`, which refuses an OUT made with other options. An OUT without
     its settings recorded, or begun before the stages' options were recorded, is resumed as before: the
@@ -536,7 +539,6 @@ def nothing_left(args: argparse.Namespace, kind: str,
     # an output begun before the options were recorded: its stages are compared once they load, as before
     if recorded is None or not all(option in recorded for option in _STAGE_OPTIONS[kind]):
         return None
-    done, _ = check_output(args.out, kind)
     if not done:
         return None
     errors: list[InputError] = []
@@ -947,11 +949,11 @@ def run_classify(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
     from ..runtime import dtype_name
 
-    check_outputs(args, "classify")
+    done = check_outputs(args, "classify")
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     dtype = dtype_name(args.dtype)  # a bad --dtype too; the classifier and the pipeline get the same name
     settings = resume_settings(args, "classify", cleaner)  # a resume with other settings too
-    if (finished := nothing_left(args, "classify")) is not None:
+    if (finished := nothing_left(args, "classify", done)) is not None:
         return finished.exit_status(EXIT_OK)
     classifier = load_classifier(args.backend, args.model, device=args.device, batch_size=args.batch_size, dtype=dtype)
     pipeline = Pipeline(cleaner=cleaner, summarizer=False, classifier=classifier, clean=not args.no_clean,
@@ -1097,7 +1099,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
         return run_ray(args)
     if Path(args.out).is_dir():  # a run folder of --engine ray: resumed here (stance/cli/distributed.py)
         return run_into_folder(args)
-    check_outputs(args, "run")
+    done = check_outputs(args, "run")
     cleaner = make_cleaner(args)  # a bad --line-model fails before a model loads
     dtype = dtype_name(args.dtype)  # a bad --dtype too
     settings = resume_settings(args, "run", cleaner)  # a resume with other settings too
@@ -1105,7 +1107,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
     if args.shard:
         index, count = args.shard
         keep = lambda doc: shard_of(doc.id, count) == index  # noqa: E731
-    finished = nothing_left(args, "run", keep)
+    finished = nothing_left(args, "run", done, keep)
     pipeline = None
     if finished is None:
         classifier = None
