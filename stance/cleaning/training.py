@@ -45,6 +45,7 @@ log = logging.getLogger("stance")
 
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.71, 0.05))
 TIE = 0.001  # cleaner scores this close count as equal
+FLOOR = 0.05  # the lowest threshold the search tries
 
 
 def site_of(page: dict) -> str:
@@ -561,6 +562,32 @@ def select_fit(
     return {**fixed, **grid[chosen]}, table, runs[chosen]
 
 
+def search_threshold(score_at: Callable[[float], float], start: Sequence[float], step: float = 0.05,
+                     floor: float = FLOOR) -> float:
+    """The threshold the cleaner drops at: the lowest, among those tried, whose cross-validated score
+    (``score_at(t)``, higher is better) lies within :data:`TIE` of the best, for an article line lost
+    costs the stance stage more than a menu line kept. ``start`` gives the thresholds tried first
+    (rounded, at least ``floor``); while the lowest tried still lies within :data:`TIE` of the best,
+    the one ``step`` below it is tried too, so that the choice never stops at the lower edge of the
+    thresholds tried when the scores go on rising or stay level below it (round BO,
+    ``docs/design.md``).
+
+    >>> scores = {0.45: 0.9271, 0.4: 0.9273, 0.35: 0.9278, 0.3: 0.9281, 0.25: 0.9280, 0.2: 0.9268}
+    >>> search_threshold(scores.__getitem__, [0.45, 0.4, 0.35, 0.3])
+    0.25
+    >>> search_threshold({0.4: 0.90, 0.35: 0.91, 0.3: 0.89}.__getitem__, [0.4, 0.35, 0.3])
+    0.35
+    """
+    tried: dict[float, float] = {}
+    for t in sorted({max(floor, round(t, 2)) for t in start}):
+        tried[t] = score_at(t)
+    while (low := min(tried)) > floor and tried[low] >= max(tried.values()) - TIE:
+        t = max(floor, round(low - step, 2))
+        tried[t] = score_at(t)
+    top = max(tried.values())
+    return min(t for t, value in tried.items() if value >= top - TIE)
+
+
 def cross_validate(
     pages: Sequence[dict],
     folds: int = 5,
@@ -584,17 +611,17 @@ def cross_validate(
     # The cleaner reruns the model on what it keeps, which drops a little more each time: the
     # threshold is chosen on that procedure, among the best single-pass one and those below it.
     cleaner: dict[float, dict] = {}
-    for t in sorted({max(0.05, round(single - d, 2)) for d in (0.0, 0.05, 0.1, 0.15)}):
+
+    def cleaner_score(t: float) -> float:
         keeps = [
             rerun_to_fixed_point(LineModel(model=models[fold_of[i]], threshold=t), page["lines"])
             for i, page in enumerate(pages)
         ]
         cleaner[t] = score(pages, keeps)
         log(f"threshold {t}: cleaner {_mean_f1(cleaner[t]['all']):.4f}")
-    # Ties (within TIE) go to the lowest threshold: an article line lost costs the stance stage
-    # more than a menu line kept.
-    top = max(_mean_f1(s["all"]) for s in cleaner.values())
-    threshold = min(t for t, s in cleaner.items() if _mean_f1(s["all"]) >= top - TIE)
+        return _mean_f1(cleaner[t]["all"])
+
+    threshold = search_threshold(cleaner_score, [single - d for d in (0.0, 0.05, 0.1, 0.15)])
     results = {
         "threshold": threshold,
         "single_pass_threshold": single,
@@ -603,7 +630,7 @@ def cross_validate(
         "alone": score(pages, [p >= threshold for p in alone_p]),
         "batch": score(pages, [p >= threshold for p in batch_p]),
         "cleaner": cleaner[threshold],
-        "cleaner_by_threshold": {str(t): _mean_f1(s["all"]) for t, s in cleaner.items()},
+        "cleaner_by_threshold": {str(t): _mean_f1(cleaner[t]["all"]) for t in sorted(cleaner)},
     }
     return threshold, results
 

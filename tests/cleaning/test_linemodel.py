@@ -29,6 +29,7 @@ from stance.cleaning.training import (
     read_page,
     rerun_to_fixed_point,
     retrain_command,
+    search_threshold,
     select_fit,
     shipped_fit,
     shipped_second,
@@ -384,6 +385,30 @@ def test_cross_validation_is_grouped_by_site_and_scores_each_source(tiny_model: 
     assert 0.05 <= threshold <= 0.7
     assert set(results["alone"]) == {"all", "pages", "pages/und"}
     assert results["cleaner"]["all"]["snippets"]["f1"] > 0.5
+
+
+def test_the_threshold_search_goes_below_its_start_while_the_lowest_ties_with_the_best() -> None:
+    asked: list[float] = []
+
+    def scores(table: dict[float, float]):
+        def score_at(t: float) -> float:
+            asked.append(t)
+            return table[t]
+        return score_at
+
+    # rising to the lower edge of the start: two more tried, the lowest within TIE (0.001) of the best chosen
+    rising = {0.45: 0.9271, 0.4: 0.9273, 0.35: 0.9278, 0.3: 0.9281, 0.25: 0.9280, 0.2: 0.9268, 0.15: 0.5}
+    assert search_threshold(scores(rising), [0.45, 0.4, 0.35, 0.3]) == 0.25
+    assert asked == [0.3, 0.35, 0.4, 0.45, 0.25, 0.2]
+    # the best inside the start and the lowest below it by more than TIE: nothing more is tried
+    asked.clear()
+    inside = {0.35: 0.9190, 0.3: 0.9200, 0.25: 0.9185, 0.2: 0.9150, 0.15: 0.5}
+    assert search_threshold(scores(inside), [0.35, 0.3, 0.25, 0.2]) == 0.3
+    assert asked == [0.2, 0.25, 0.3, 0.35]
+    # level all the way down: the search stops at the floor
+    asked.clear()
+    assert search_threshold(scores({t / 100: 0.9 for t in range(5, 50, 5)}), [0.3, 0.35], floor=0.05) == 0.05
+    assert asked == [0.3, 0.35, 0.25, 0.2, 0.15, 0.1, 0.05]
 
 
 def test_settings_are_chosen_by_grouped_cv_cheapest_among_ties() -> None:
