@@ -37,6 +37,10 @@ against the cleaner without it (the full cleaner, each text alone):
 
 If it fails, the change leaves the package as a patch and the figures are recorded in ``docs/design.md``.
 
+Not adopted (``docs/design.md``): no line of the judge's documents changed (five asked). The package no longer holds
+the change; to rerun the round, first ``git apply benchmarks/rounds/round_bp_table_frame.patch`` (it puts it back, on,
+with its tests).
+
     python benchmarks/rounds/round_bp_table_frame.py            # conditions 1-4, 7 and 8
     python benchmarks/rounds/round_bp_table_frame.py --before   # the judge's documents with the cleaner as shipped
 """

@@ -48,7 +48,7 @@ from .comments import CommentForm
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
 from .language import FRENCH_OR_UNTOLD, document_language
 from .sitecopy import ADVERTISING, TAGLINE, advertisers_copy, taglines
-from .tables import FRAME, NEAR, article_tables
+from .tables import NEAR, article_tables
 
 MODEL_REASON = "boilerplate"
 _MODEL_PREFIX = MODEL_REASON + " (p="
@@ -324,8 +324,7 @@ class LineModel(Step):
     furniture without retraining the model. ``tables``: in French documents (or
     too short to tell), keep the cells of a table inside the article
     (:func:`~stance.cleaning.tables.article_tables`) that the lone-number rule or
-    the model dropped; ``table_near`` lines either side (past up to ``table_frame``
-    short lines that frame the table: its title, a header, a source) are looked at for the
+    the model dropped; ``table_near`` lines either side are looked at for the
     article's text, and ``key_values`` counts fact boxes of key-value pairs as
     tables. ``site_copy``: in French documents, drop advertisers' copy and the
     site's tagline (:mod:`~stance.cleaning.sitecopy`).
@@ -351,7 +350,6 @@ class LineModel(Step):
         extra: LineRules | None = None,
         tables: bool = True,
         table_near: int = NEAR,
-        table_frame: int = FRAME,
         key_values: bool = True,
         site_copy: bool = True,
     ) -> None:
@@ -363,7 +361,6 @@ class LineModel(Step):
         self.min_lines = min_lines
         self.tables = tables
         self.table_near = table_near
-        self.table_frame = table_frame
         self.key_values = key_values
         self.site_copy = site_copy
         self.corpus: Counter[str] | None = None
@@ -385,9 +382,8 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA, BB and BP not the settings they added
-        self.__dict__.update({"tables": True, "table_near": NEAR, "table_frame": FRAME, "key_values": True,
-                              "site_copy": True, **state})
+        # a step pickled before round AW had no tables, before rounds BA and BB not the settings they added
+        self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "site_copy": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -494,8 +490,7 @@ class LineModel(Step):
         # A French table inside the article, one cell per line (tables.py): its cells stay, unless a rule
         # other than the lone number's recognised one.
         if self.tables and reasons and (self.table_languages is None or lang in self.table_languages):
-            for start, stop in article_tables(lines, reasons.__contains__, self.table_near, self.key_values,
-                                               self.table_frame):
+            for start, stop in article_tables(lines, reasons.__contains__, self.table_near, self.key_values):
                 for index in range(start, stop):
                     reason = reasons.get(index)
                     if reason is not None and (reason == LONE_NUMBER or reason.startswith(_MODEL_PREFIX)):

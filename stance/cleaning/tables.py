@@ -31,10 +31,6 @@ MIN_ROWS = 3  # a header and two rows, or three rows
 AGREE = 0.8  # share of the rows after the first that must follow the columns' pattern
 NEAR = 5  # lines either side of the table to look at for the article's text (3 until round BA)
 KEY_VALUES = 0.6  # a box of key-value pairs: share of its values that hold a digit (round BA)
-# Short lines that are not prose right before or after a table (its title, header cells that are no cells, a
-# source line; a list that leads to it) are passed over, up to this many, before NEAR lines are looked at for
-# the article's text (round BP): a title and a header row of up to six cells, and one line more.
-FRAME = max(PERIODS) + 2
 _DIGIT = re.compile(r"\d")
 
 
@@ -117,15 +113,12 @@ def _fact_box(shape: list[tuple[bool, ...]]) -> bool:
 
 
 def article_tables(
-    lines: Sequence[str], dropped: Callable[[int], bool], near: int = NEAR, key_values: bool = True,
-    frame: int = FRAME,
+    lines: Sequence[str], dropped: Callable[[int], bool], near: int = NEAR, key_values: bool = True
 ) -> list[tuple[int, int]]:
     """The tables of :func:`table_runs` that sit inside the article: within ``near`` lines
     before and after each, a line that is kept (``dropped(index)`` false) and is prose or
     introduces what follows (ends with ":"); with ``key_values``, fact boxes count as tables
-    (:func:`table_runs`). The short lines that are not prose next to a table (its title, a
-    header row :func:`table_runs` left out, a source line), up to ``frame`` on each side, are
-    passed over before the ``near`` lines are counted (0: none).
+    (:func:`table_runs`).
 
     >>> lines = ["Voici les taux moyens constatés en mai :", "Durée", "Taux", "15 ans", "3,05 %",
     ...          "20 ans", "3,15 %", "Les banques fixent leurs barèmes selon leur coût de financement."]
@@ -136,18 +129,8 @@ def article_tables(
     def text(index: int) -> bool:
         return not dropped(index) and (is_prose(lines[index]) or lines[index].endswith(":"))
 
-    def framing(index: int) -> bool:
-        return len(lines[index]) <= MAX_CELL and not is_prose(lines[index])
-
-    def context(start: int, stop: int) -> tuple[range, range]:
-        before, after = start, stop
-        while before > 0 and start - before < frame and framing(before - 1):
-            before -= 1
-        while after < len(lines) and after - stop < frame and framing(after):
-            after += 1
-        return range(max(0, before - near), start), range(stop, min(len(lines), after + near))
-
     return [
         (start, stop) for start, stop in table_runs(lines, key_values)
-        if all(any(text(k) for k in side) for side in context(start, stop))
-    ]
+        if any(text(k) for k in range(max(0, start - near), start))
+        and any(text(k) for k in range(stop, min(len(lines), stop + near)))
+    ]  # fmt: skip

@@ -143,24 +143,4 @@ def test_article_text_up_to_five_lines_after_a_table_places_it_in_the_article() 
              AFTER, ARTICLE[-1]]
     table = set(range(FIRST, FIRST + len(TABLE)))
     assert not table & set(LineModel().find(lines))
-    # round AW looked three lines away, and round BP passes over the four short lines before it looks
-    assert LineModel(table_near=3, table_frame=0).find(lines)[FIRST + 1] == "lone number"
-    assert not table & set(LineModel(table_near=3).find(lines))
-
-
-def test_a_table_s_title_and_header_do_not_count_in_the_lines_looked_at() -> None:
-    # a title and a header row that ends with a full stop ("Var."), so not a cell: six short lines between the
-    # introduction and the table's first row
-    header = ["Taux spot, conteneur de 40 pieds (en dollars)", "Route", "Sem. 36", "Sem. 37", "Var."]
-    rows = ["Shanghai – Rotterdam", "6 480", "5 870", "-9,4 %", "Shanghai – Gênes", "6 210", "5 760", "-7,2 %",
-            "Shanghai – New York", "7 020", "6 960", "-0,9 %"]  # fmt: skip
-    lines = [*ARTICLE[:3], *header, *rows, AFTER, ARTICLE[-1]]
-    first = len(ARTICLE[:3]) + len(header)
-    assert table_runs(lines) == [(first, first + len(rows))]
-    dropped = LineModel(table_frame=0).find(lines)
-    assert dropped[first + 1] == "lone number"  # the introduction lies six lines before the table
-    assert not set(range(first, first + len(rows))) & set(LineModel().find(lines))
-    assert article_tables(lines, lambda index: False, frame=0) == []
-    assert article_tables(lines, lambda index: False) == [(first, first + len(rows))]
-    # the article's text must still be kept: with the paragraphs before the title dropped, the table is not inside
-    assert article_tables(lines, lambda index: index < first - len(header)) == []
+    assert LineModel(table_near=3).find(lines)[FIRST + 1] == "lone number"  # round AW looked three lines away
