@@ -115,6 +115,15 @@ def report(candidate: Path, judges: Sequence[tuple[str, Path]], names: tuple[str
         table(f"the {len(docs)} documents of {name} (reported)", docs, Cleaner(), Cleaner(line_model=candidate), names)
 
 
+def retrain_round(judge_documents: Path, reported: Sequence[tuple[str, Path]], names: tuple[str, str], what: str,
+                  description: str | None) -> None:
+    """A round that retrains the line model after round BL (BM, BN, BO): round BL's conditions with the round's own
+    judge, then the earlier judges ``reported`` (``(name, file)``) when the conditions ran."""
+    candidate = main(None, judge_documents, names, what, description)
+    if candidate is not None:
+        report(candidate, reported, names)
+
+
 def main(argv: list[str] | None = None, judge_documents: Path = JUDGE_DOCUMENTS, names: tuple[str, str] = NAMES,
          what: str = WHAT, description: str | None = None) -> Path | None:
     """``--before``: the judge's documents scored once with the cleaner as shipped; else the conditions. Gives the

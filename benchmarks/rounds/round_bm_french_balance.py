@@ -41,20 +41,14 @@ for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
 from round_bl_french_training import JUDGE_DOCUMENTS as BL_DOCUMENTS  # noqa: E402
-from round_bl_french_training import main as conditions  # noqa: E402
-from round_bl_french_training import report  # noqa: E402
+from round_bl_french_training import retrain_round  # noqa: E402
 from rule_round import TRAINING  # noqa: E402
 
 JUDGE_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_bm.jsonl"  # written after this round was committed
 NAMES = ("shipped", "round BM")
 WHAT = "written after round BM was committed"
-
-
-def main() -> None:
-    candidate = conditions(None, JUDGE_DOCUMENTS, NAMES, WHAT, __doc__)
-    if candidate is not None:
-        report(candidate, (("round BL's judge", BL_DOCUMENTS),), NAMES)
+REPORTED = (("round BL's judge", BL_DOCUMENTS),)
 
 
 if __name__ == "__main__":
-    main()
+    retrain_round(JUDGE_DOCUMENTS, REPORTED, NAMES, WHAT, __doc__)

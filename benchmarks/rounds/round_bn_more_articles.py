@@ -39,8 +39,7 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from round_bl_french_training import main as conditions  # noqa: E402
-from round_bl_french_training import report  # noqa: E402
+from round_bl_french_training import retrain_round  # noqa: E402
 from rule_round import TRAINING  # noqa: E402
 
 JUDGE_DOCUMENTS = TRAINING / "cleaning_fr_documents_dev_bn.jsonl"  # written after this round was committed
@@ -50,11 +49,5 @@ NAMES = ("shipped", "round BN")
 WHAT = "written after round BN was committed"
 
 
-def main() -> None:
-    candidate = conditions(None, JUDGE_DOCUMENTS, NAMES, WHAT, __doc__)
-    if candidate is not None:
-        report(candidate, REPORTED, NAMES)
-
-
 if __name__ == "__main__":
-    main()
+    retrain_round(JUDGE_DOCUMENTS, REPORTED, NAMES, WHAT, __doc__)
