@@ -44,6 +44,7 @@ import numpy as np
 from ..errors import InputError
 from .base import LineRules, Step
 from .boilerplate import LONE_NUMBER, Boilerplate, ExtraFurniture
+from .boxes import article_boxes
 from .comments import CommentForm
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
 from .language import FRENCH_OR_UNTOLD, document_language
@@ -327,7 +328,9 @@ class LineModel(Step):
     the model dropped; ``table_near`` lines either side are looked at for the
     article's text, and ``key_values`` counts fact boxes of key-value pairs as
     tables. ``site_copy``: in French documents, drop advertisers' copy and the
-    site's tagline (:mod:`~stance.cleaning.sitecopy`).
+    site's tagline (:mod:`~stance.cleaning.sitecopy`). ``boxes``: in French
+    documents, keep the lines of the article's own boxes ("Ce qu'il faut retenir",
+    "Repères", ...; :func:`~stance.cleaning.boxes.article_boxes`) that the model dropped.
 
     >>> from stance.cleaning.base import LineRules, Rule
     >>> import re
@@ -352,6 +355,7 @@ class LineModel(Step):
         table_near: int = NEAR,
         key_values: bool = True,
         site_copy: bool = True,
+        boxes: bool = True,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
@@ -363,6 +367,7 @@ class LineModel(Step):
         self.table_near = table_near
         self.key_values = key_values
         self.site_copy = site_copy
+        self.boxes = boxes
         self.corpus: Counter[str] | None = None
         self.batch = 1
         self._clear_caches()
@@ -382,8 +387,9 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA and BB not the settings they added
-        self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "site_copy": True, **state})
+        # a step pickled before round AW had no tables, before rounds BA, BB and BQ not the settings they added
+        self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "site_copy": True,
+                              "boxes": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -495,6 +501,12 @@ class LineModel(Step):
                     reason = reasons.get(index)
                     if reason is not None and (reason == LONE_NUMBER or reason.startswith(_MODEL_PREFIX)):
                         del reasons[index]
+        # The article's own box in a French document (boxes.py): the lines the model dropped in it stay.
+        if self.boxes and reasons and lang in FRENCH_OR_UNTOLD:
+            for start, stop in article_boxes(lines, reasons.__contains__, lambda index: _ruled(reasons.get(index))):
+                for index in range(start, stop):
+                    if (reasons.get(index) or "").startswith(_MODEL_PREFIX):
+                        del reasons[index]
         if not reasons:
             self._quiet = key
         return reasons
@@ -506,6 +518,11 @@ _UNSET = object()  # a rule set not yet asked about a line
 def _furniture(checks: Sequence[tuple[str | None, bool, str | None]]) -> dict[int, str]:
     """The Boilerplate rules' reasons among a document's line checks (:meth:`LineModel._checks`)."""
     return {index: furniture for index, (furniture, _, _) in enumerate(checks) if furniture is not None}
+
+
+def _ruled(reason: str | None) -> bool:
+    """Whether a furniture rule (not the model, not the lone-number rule a table's cells meet) gave ``reason``."""
+    return reason is not None and reason != LONE_NUMBER and not reason.startswith(_MODEL_PREFIX)
 
 
 def model_reason(reason: str) -> str:
