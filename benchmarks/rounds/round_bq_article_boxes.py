@@ -55,10 +55,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from round_av_document_rules import changed, table
-from round_aw_tables import documents, pages_and_seeds
-from round_ba_tables_contents import real_pages_changed
-from rule_round import TRAINING, articles_condition, before, cli
+from round_aw_tables import documents
+from rule_round import TRAINING, before, cli, keeping_rule_round
 
 from stance.cleaning import Cleaner
 from stance.cleaning.cleaner import default_steps
@@ -84,28 +82,10 @@ def switched(on: bool, line_model: Path | None = None) -> Cleaner:
 
 
 def judge() -> None:
-    base, new = switched(False), switched(True)
-    docs = documents(JUDGE_DOCUMENTS)
-    s = table(f"1. the {len(docs)} documents {WHAT} (the judge)", docs, base, new, NAMES)
-    a, b = s[NAMES[0]], s[NAMES[1]]
-    moved = sum(changed(base, new, docs).values())
-    ok = moved >= 5 and b["f1"] > a["f1"] and a["precision"] - b["precision"] <= 0.002
-    print(f"condition 1: {moved} lines changed; F1 {a['f1']:.4f} -> {b['f1']:.4f}; P {a['precision']:.4f} -> "
-          f"{b['precision']:.4f}; R {a['recall']:.4f} -> {b['recall']:.4f}: {'pass' if ok else 'FAIL'}")
-    for name, docs in ((f"the {sum(1 for path in EARLIER for _ in documents(path))} earlier short documents",
-                        [doc for path in EARLIER for doc in documents(path)]),
-                       ("the 40 long documents", documents(LONG_DOCUMENTS))):
-        s = table(f"2. {name} (in sample)", docs, base, new, NAMES)
-        loss = s[NAMES[0]]["f1"] - s[NAMES[1]]["f1"]
-        print(f"condition 2, {name}: F1 loss {loss:+.4f}: {'pass' if loss <= 0 else 'FAIL'}")
-    print("\nconditions 3 and 4, the development pages and the seeds:")
-    pages_and_seeds(base, new, NAMES)
-    articles_condition(base, new, "\ncondition 7, the French stance articles")
-    count = dict(sorted(real_pages_changed(base, new).items()))
-    right = sum(n for (_, label), n in count.items() if label == 1)  # the rule only keeps lines
-    wrong = sum(n for (_, label), n in count.items() if label == 0)
-    print(f"condition 8, lines of the training pages changed, by source and label: {count}: "
-          f"{'pass' if right >= wrong else 'FAIL'}")
+    earlier = [doc for path in EARLIER for doc in documents(path)]
+    keeping_rule_round(JUDGE_DOCUMENTS, ((f"the {len(earlier)} earlier short documents", earlier),
+                                         ("the 40 long documents", documents(LONG_DOCUMENTS))),
+                       switched(False), switched(True), NAMES, WHAT)
 
 
 if __name__ == "__main__":

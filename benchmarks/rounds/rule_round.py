@@ -1,6 +1,6 @@
-"""What the cleaner's rule rounds BI to BK share (``docs/design.md``): their tables, the judge's first condition,
-the conditions every rule round asks (the development pages, the seeds, the stance articles), the read documents
-reported, the judge's documents scored once with the cleaner as shipped, and their command line.
+"""What the cleaner's rule rounds BI to BK, BP and BQ share (``docs/design.md``): their tables, the judge's first
+condition, the conditions every rule round asks (the development pages, the seeds, the stance articles), the read
+documents reported, the judge's documents scored once with the cleaner as shipped, and their command line.
 
 Each round's script gives its cleaners with and without the rule (``base``, ``new``), their names, and the file of
 documents that judges it; the rules of each round are in its own docstring.
@@ -59,6 +59,35 @@ def judge_rules_after_model(path: Path, earlier: Sequence[str], base: Cleaner, n
     docs = [doc for name in earlier for doc in documents(TRAINING / name)] + unread_bc()
     earlier_documents(docs, base, new, names)
     every_round(base, new, names)
+
+
+def keeping_rule_round(path: Path, earlier: Sequence[tuple[str, list[dict]]], base: Cleaner, new: Cleaner,
+                       names: tuple[str, str], what: str) -> None:
+    """Every condition a script can measure of a rule that only keeps lines (rounds BP, BQ): on the judge's documents
+    (``path``) at least five lines change, line F1 gains and precision loses at most 0.002; on each set of ``earlier``
+    documents (``(name, documents)``, in sample) line F1 does not fall; the development pages and the seeds; the
+    French stance articles; and the training pages' changed lines, right at least as often as wrong."""
+    from round_ba_tables_contents import real_pages_changed
+
+    docs = documents(path)
+    s = table(f"1. the {len(docs)} documents {what} (the judge)", docs, base, new, names)
+    a, b = s[names[0]], s[names[1]]
+    moved = sum(changed(base, new, docs).values())
+    ok = moved >= 5 and b["f1"] > a["f1"] and a["precision"] - b["precision"] <= 0.002
+    print(f"condition 1: {moved} lines changed; F1 {a['f1']:.4f} -> {b['f1']:.4f}; P {a['precision']:.4f} -> "
+          f"{b['precision']:.4f}; R {a['recall']:.4f} -> {b['recall']:.4f}: {'pass' if ok else 'FAIL'}")
+    for name, docs in earlier:
+        s = table(f"2. {name} (in sample)", docs, base, new, names)
+        loss = s[names[0]]["f1"] - s[names[1]]["f1"]
+        print(f"condition 2, {name}: F1 loss {loss:+.4f}: {'pass' if loss <= 0 else 'FAIL'}")
+    print("\nconditions 3 and 4, the development pages and the seeds:")
+    pages_and_seeds(base, new, names)
+    articles_condition(base, new, "\ncondition 7, the French stance articles")
+    count = dict(sorted(real_pages_changed(base, new).items()))
+    right = sum(n for (_, label), n in count.items() if label == 1)  # the rule only keeps lines
+    wrong = sum(n for (_, label), n in count.items() if label == 0)
+    print(f"condition 8, lines of the training pages changed, by source and label: {count}: "
+          f"{'pass' if right >= wrong else 'FAIL'}")
 
 
 def every_round(base: Cleaner, new: Cleaner, names: tuple[str, str]) -> None:
