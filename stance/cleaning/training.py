@@ -609,7 +609,8 @@ def cross_validate(
     alone_p, batch_p, models, fold_of = oof["alone"], oof["batch"], oof["models"], oof["fold_of"]
     single, _ = best_single_pass(pages, alone_p)
     # The cleaner reruns the model on what it keeps, which drops a little more each time: the
-    # threshold is chosen on that procedure, among the best single-pass one and those below it.
+    # threshold is chosen on that procedure, from the best single-pass one and those below it
+    # (search_threshold goes further down while the lowest tried ties with the best).
     cleaner: dict[float, dict] = {}
 
     def cleaner_score(t: float) -> float:
