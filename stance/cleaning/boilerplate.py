@@ -549,6 +549,40 @@ MASTHEAD = (
 )
 
 
+# Round BK (thirty-third session, ``docs/design.md``): a page's tools that no rule knew in these words, written from
+# the 392 read development documents, not in the default rules unless the round is adopted: a newsletter's link to
+# its web version ("Voir cette édition dans votre navigateur"), a download link with its file's type ("Télécharger
+# la note (PDF, 380 Ko)"), a reading time in other words ("Temps de lecture estimé : 7 min"), a feedback widget
+# ("Ce test vous a-t-il été utile ?", "Oui (214) · Non (12)"), a rating ("★★★★★ 4,6/5 (1 284 avis)").
+_BK_GO = r"(?:voir|lire|afficher|consulter|ouvrir)"
+_BK_FILE = r"\(\s*(?i:pdf|xlsx?|csv|docx?|pptx?)\b[^()]{0,30}\)"
+PAGE_TOOLS = (
+    Rule(NOTE, re.compile(
+        rf"{_BK_GO}\s+(?:cette\s+(?:[ée]dition|lettre|newsletter|infolettre)|(?:la|cette)\s+version\s+(?:en\s+ligne|web)|"
+        rf"ce\s+(?:message|courriel|e-?mail|mail))(?:\s+(?:dans|sur)\s+(?:votre|le|un)\s+navigateur)?\s*[.→›»]?|"
+        rf"{_BK_GO}\s+(?:dans|sur)\s+(?:votre|le|un)\s+navigateur\s*[.→›»]?|"
+        r"version\s+(?:web|en\s+ligne)\s*[.→›»]?", _I),
+        needs=("navigateur", "version", "dition", "lettre", "newsletter", "message", "courriel", "mail"), max_len=80),
+    Rule(NOTE, re.compile(
+        r"(?:ce|cet|cette)\s+(?:test|comparatif|conseil|fiche|r[ée]ponse|simulateur|outil|classement|analyse|"
+        r"tutoriel|lettre|num[ée]ro|[ée]dition)\s+vous\s+a-t-(?:il|elle)\s+[ée]t[ée]\s+utile\s*\??|"
+        r"(?:👍\s*)?oui(?:\s*\(\d[\d\s]*\))?\s*[·|/]\s*(?:👎\s*)?non(?:\s*\(\d[\d\s]*\))?", _I),
+        needs=("utile", "oui"), max_len=80),
+    Rule(ARTICLE_TOOL, re.compile(
+        rf"(?:[📄📥⬇]\s*)?(?i:t[ée]l[ée]charger)\s+[^.!?()]{{1,60}}?{_BK_FILE}"
+        rf"(?:\s*[·|]\s*(?i:t[ée]l[ée]charger)\s+[^.!?()]{{1,60}}?{_BK_FILE})*\s*[.→›»]?"),
+        needs=("charger",), max_len=200),
+    Rule(DATE_STUB, re.compile(
+        r"(?:temps\s+de\s+lecture|dur[ée]e\s+de\s+lecture|lecture)\s*(?:estim[ée]e?|moyenne?)?\s*:?\s*"
+        r"(?:environ\s+|~\s*)?\d+\s*(?:min(?:utes?)?|mn)\.?", _I),
+        needs=("lecture",), max_len=60),
+    Rule(SHARE, re.compile(
+        r"[★☆⭐]{3,5}(?:\s*\d(?:[,.]\d)?\s*/\s*5)?(?:\s*\(\s*\d[\d\s]*\s*(?:avis|votes?|notes?)\s*\))?|"
+        r"(?:note\s*:?\s*)?\d(?:[,.]\d)?\s*/\s*5\s*\(\s*\d[\d\s]*\s*(?:avis|votes?)\s*\)", _I),
+        needs=("★", "☆", "⭐", "avis", "vote"), max_len=60),
+)
+
+
 class ExtraFurniture(LineRules):
     """Furniture rules that run after the line model: a line they recognise goes with their reason.
 

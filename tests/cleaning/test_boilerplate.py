@@ -317,3 +317,38 @@ def test_round_bj_mastheads_keep(line: str) -> None:
 
     assert not any(rule.pattern.fullmatch(line) for rule in MASTHEAD)
     assert EXTRA.check(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Voir cette édition dans votre navigateur", "note about the article"),
+        ("Version web", "note about the article"),
+        ("Ce test vous a-t-il été utile ?", "note about the article"),
+        ("Oui (214) · Non (12)", "note about the article"),
+        ("Télécharger la note (PDF, 380 Ko)", "article tool button"),
+        ("Temps de lecture estimé : 7 min", "date or byline stub"),
+        ("★★★★★ 4,6/5 (1 284 avis)", "share or reaction button"),
+    ],
+)
+def test_round_bk_page_tools(line: str, reason: str) -> None:
+    """Round BK's rules (``PAGE_TOOLS``, off unless adopted): a page's tools in words no other rule knew."""
+    from stance.cleaning.boilerplate import PAGE_TOOLS
+
+    assert [rule.reason for rule in PAGE_TOOLS if rule.pattern.fullmatch(line)] == [reason]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Le rapport est à télécharger sur le site (PDF).",
+        "La version web du service a été lancée en mars.",
+        "Oui ou non ?",
+        "Note : 4/5",
+        "La lecture de ce rapport prend 20 min au moins, mais elle vaut le détour.",
+    ],
+)
+def test_round_bk_page_tools_keep(line: str) -> None:
+    from stance.cleaning.boilerplate import PAGE_TOOLS
+
+    assert not any(rule.pattern.fullmatch(line) for rule in PAGE_TOOLS)
