@@ -50,6 +50,7 @@ AGENCY = "agency credit"
 AUTHOR = "author box"
 NOTE = "note about the article"
 QUOTE = "quote widget"
+TAGLINE = "site tagline"
 
 _SHARE_WORDS = (
     rf"(?:j{_APOS}aime|likes?|r[ée]compenses?|repost(?:er)?|partag(?:er|es?)|retweet(?:er)?|tweeter|"
@@ -582,6 +583,83 @@ PAGE_TOOLS = (
         needs=("★", "☆", "⭐", "avis", "vote"), max_len=60),
 )
 
+
+
+# Round BT (thirty-seventh session, ``docs/design.md``): kinds of clutter the cleaner keeps in French dirty documents
+# that no rule words, written from the clutter kept in rounds BO's and BQ's documents, not in the default rules unless
+# the round is adopted. A newsletter's technical lines ("Si cette lettre ne s'affiche pas correctement, consultez-la
+# dans votre navigateur.", "Vous recevez cette lettre parce que vous êtes abonné(e) à …", "Se désinscrire | Gérer vos
+# préférences"); a date with a reading time in other words ("10 septembre 2024 · Lecture de 3 minutes"); an audio
+# player ("🔊 Écouter cet édito (5 min)"); a sponsor's heading ("Partenaire de cette édition", "Publi-information – …");
+# a contents or ticker strip ("Dans ce numéro : … · … · …", "EN CONTINU : … • … • …"); the site's job offer ("Nous
+# recrutons ! …"); a reader comment's signature ("— Awa S., Thiès, le 3 juillet 2025"); an author's box that names the
+# newsroom ("Gwenaël Le Bihan — Journaliste à Penfeld Navale Info depuis 2015, il couvre …"); a site's tagline
+# naming the medium ("Le média des décideurs de l'hospitalisation privée").
+_BT_MEDIUM = (r"(?:lettre|newsletter|infolettre|message|courriel|e-?mail|mail|[ée]dition|bulletin|num[ée]ro|"
+              r"publication)")
+_BT_READ = (r"(?:lecture\s+de\s+\d+\s*min(?:utes?)?|\d+\s*min(?:utes?)?\s+de\s+lecture|"
+            r"lecture\s*:?\s*\d+\s*min(?:utes?)?)")
+_BT_COMMENTER = r"[A-ZÀ-Ý][\wà-ÿ'’\-]+\s+[A-ZÀ-Ý]\."
+_BT_NEWSROOM = (r"(?:journaliste|r[ée]dact(?:eur|rice)|chroniqueu(?:r|se)|(?:rejoint|rejoindre)\s+la\s+r[ée]daction|"
+                r"(?:couvre|suit)\s+pour\s+(?-i:[A-ZÀ-Ý])|anime\s+(?:ce|le|notre)\s+blog)")
+_BT_CAREER = (r"(?:depuis\s+(?:\d{4}|\w+\s+ans)|auparavant|ancien(?:ne)?|pass[ée]e?\s+par|dipl[ôo]m[ée]e?|"
+              r"de\s+formation|avant\s+de\s+rejoindre|pendant\s+\w+\s+ans)")
+DOCUMENT_CLUTTER_BT = (
+    # BT1, a newsletter's technical lines
+    Rule(SUBSCRIPTION, re.compile(
+        rf"(?:si\s+(?:cette|ce|cet)\s+{_BT_MEDIUM}\s+ne\s+s['’]affiche\s+pas\s+(?:correctement|bien)|"
+        rf"vous\s+ne\s+(?:visualisez|voyez|lisez)\s+pas\s+(?:correctement|bien)\s+(?:cette|ce|cet)\s+{_BT_MEDIUM}|"
+        rf"(?:probl[èe]me\s+d['’]affichage|affichage\s+incorrect))\b.*|"
+        rf"vous\s+recevez\s+(?:cette|ce|cet)\s+{_BT_MEDIUM}\b[^.!?]{{0,40}}\b(?:parce\s+que|car|en\s+tant\s+que|"
+        r"suite\s+[àa])\b.*|"
+        r"(?:se\s+d[ée]sinscrire|se\s+d[ée]sabonner|d[ée]sinscription|d[ée]sabonnement)"
+        r"(?:\s*[|·•/]\s*[^|·•/.!?]{2,40}){0,4}\s*", _I),
+        needs=("affiche", "visualise", "voyez", "lisez", "affichage", "recevez", "sinscri", "sabonne"),
+        max_len=400),
+    # BT2, a date with a reading time in other words
+    Rule(DATE_STUB, re.compile(
+        rf"(?:{_D_ANY_DATE}|{FRENCH_MONTH}\s+\d{{4}})\s*[·|•—–\-,]\s*(?i:{_BT_READ})\.?|(?i:{_BT_READ})\.?", _I),
+        needs=("lecture",), max_len=80),
+    # BT3, an audio or video player's line
+    Rule(MEDIA, re.compile(
+        r"(?:[🔊🎧▶►🎙️]+\s*)?(?:[ée]couter|[ée]coutez|voir|regarder)\s+(?:cet|ce|cette|l['’]|la|le)\s*"
+        r"(?:article|[ée]dito(?:rial)?|chronique|[ée]pisode|podcast|billet|analyse|entretien|interview|vid[ée]o|"
+        r"version\s+audio)(?:\s*\(\s*\d+(?:\s*min(?:utes?)?|:\d{2})\s*\))?\s*[.→›]?", _I),
+        needs=("couter", "voir", "regarder"), max_len=80),
+    # BT4, a sponsor's heading or an advertiser's own label
+    Rule(ADVERTISING, re.compile(
+        rf"(?:partenaires?|sponsors?)\s+(?:de\s+)?(?:cette|ce|cet)\s+(?:{_BT_MEDIUM}|semaine|rubrique|lettre)\s*:?|"
+        r"publi-?(?:information|r[ée]dactionnel|reportage|communiqu[ée])\b.*|"
+        r"contenu\s+(?:sponsoris[ée]|partenaire|de\s+marque)\s*:?", _I),
+        needs=("partenaire", "sponsor", "publi", "contenu"), max_len=400),
+    # BT5, a contents or ticker strip: a lead and at least three items between separators
+    Rule(NAVIGATION, re.compile(
+        r"(?:dans\s+ce\s+num[ée]ro|dans\s+cette\s+[ée]dition|au\s+sommaire(?:\s+de\s+ce\s+num[ée]ro)?|sommaire|"
+        r"en\s+continu|en\s+direct|fil\s+info|derni[èe]re\s+minute|flash\s+info)\s*[:\-–—|]\s*"
+        r"[^·•|]{2,120}(?:\s*[·•|]\s*[^·•|]{2,120}){2,}", _I),
+        needs=("num", "dition", "sommaire", "continu", "direct", "fil info", "minute", "flash"), max_len=600),
+    # BT6, the site's own job offer
+    Rule(ADVERTISING, re.compile(r"(?:nous\s+recrutons|[^.!?]{2,40}\s+recrute)\s*!.*", _I),
+         needs=("recrut",), max_len=400),
+    # BT7, a reader comment's signature: a first name and an initial, maybe a place or a role, maybe a date
+    Rule(AUTHOR, re.compile(
+        rf"(?:[—–\-]\s*)?{_BT_COMMENTER}(?:\s*,\s*[^,.!?—–]{{2,50}})?"
+        rf"(?:\s*(?:[—–\-,]|,?\s+le)\s*(?:le\s+)?{_D_ANY_DATE}(?:\s*(?:à|,)?\s*{_D_TIME})?)?\s*"),
+        max_len=100),
+    # BT8, an author's box that names the newsroom and a career
+    Rule(AUTHOR, re.compile(
+        rf"(?i:(?=.*\b{_BT_NEWSROOM})(?=.*\b{_BT_CAREER}))"
+        rf"(?:{_D_NAME}\s*(?:[—–,:]\s*|\s+(?:est|a\s+[ée]t[ée]|suit|couvre|anime|a\s+rejoint)\b)|"
+        rf"(?i:journaliste|r[ée]dact(?:eur|rice)|ancien(?:ne)?)\b).{{20,600}}"),
+        needs=("journaliste", "rédact", "redact", "chroniqu", "couvre pour", "suit pour", "blog"),
+        max_len=600),
+    # BT9, a site's tagline naming the medium, a short line without a sentence's end
+    Rule(TAGLINE, re.compile(
+        r"(?:le|la|l['’]|votre|notre)\s*(?:\w+\s+)?(?:m[ée]dia|magazine|webzine|hebdo(?:madaire)?|mensuel|"
+        r"bimestriel|trimestriel|newsletter|infolettre|blog)\s+(?:de|des|du|d['’]|pour|qui)\b[^.!?:\d]{3,70}", _I),
+        needs=("média", "media", "magazine", "webzine", "hebdo", "mensuel", "bimestriel", "trimestriel", "newsletter",
+               "infolettre", "blog"), max_len=90),
+)
 
 class ExtraFurniture(LineRules):
     """Furniture rules that run after the line model: a line they recognise goes with their reason.

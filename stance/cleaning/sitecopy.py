@@ -37,11 +37,10 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from .boilerplate import ADVERTISING
+from .boilerplate import ADVERTISING, TAGLINE
 
 __all__ = ["ADVERTISING", "TAGLINE", "advertisers_copy", "brands", "taglines"]
 
-TAGLINE = "site tagline"
 MIN_WORDS = 8  # advertisers' copy is a paragraph, not a button
 FIRST_LINES = 3  # where a tagline sits
 

@@ -352,3 +352,50 @@ def test_round_bk_page_tools_keep(line: str) -> None:
     from stance.cleaning.boilerplate import PAGE_TOOLS
 
     assert not any(rule.pattern.fullmatch(line) for rule in PAGE_TOOLS)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Si cette lettre ne s'affiche pas correctement, consultez-la dans votre navigateur.",
+         "newsletter or subscription notice"),
+        ("Vous ne visualisez pas correctement ce message ? Consultez la version en ligne.",
+         "newsletter or subscription notice"),
+        ("Vous recevez cette lettre parce que vous êtes abonné(e) à La Lettre du Houblon.",
+         "newsletter or subscription notice"),
+        ("Se désinscrire | Gérer vos préférences | Transférer", "newsletter or subscription notice"),
+        ("12 mars 2025 · Lecture de 4 minutes", "date or byline stub"),
+        ("🔊 Écouter cet article (6 min)", "media placeholder"),
+        ("Partenaire de cette édition", "advertising"),
+        ("Publi-information – Votre encart auprès de 8 000 brasseurs : demandez nos tarifs.", "advertising"),
+        ("Dans ce numéro : Le houblon se raréfie · Deux rachats en Alsace · Agenda", "navigation"),
+        ("Nous recrutons ! La rédaction cherche un ou une journaliste en CDD à Lille.", "advertising"),
+        ("— Paul R., Roubaix, le 4 mars 2025", "author box"),
+        ("Inès Garnier — Journaliste au Fil du Houblon depuis 2017, elle suit les brasseries du Nord.", "author box"),
+        ("Le magazine des brasseurs indépendants", "site tagline"),
+    ],
+)
+def test_round_bt_document_clutter(line: str, reason: str) -> None:
+    """Round BT's rules (``DOCUMENT_CLUTTER_BT``, off unless adopted): clutter no other rule words."""
+    from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT
+
+    assert [rule.reason for rule in DOCUMENT_CLUTTER_BT if rule.pattern.fullmatch(line)] == [reason]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "La brasserie a relevé ses prévisions, portée par la hausse des ventes en grande surface.",
+        "Isabelle Marchetti est nommée directrice commerciale. Elle était auparavant responsable grands comptes.",
+        "TotalEnergies, ancien partenaire, couvre 40 % des besoins depuis 2020.",
+        "Le site de Saint-Nazaire tourne à plein régime",
+        "Écouter les clients reste la priorité de l'enseigne.",
+        "Airbus recrute 7 000 personnes cette année.",
+        "La lecture de 3 minutes des résultats suffit à comprendre la tendance.",
+        "Sommaire",
+    ],
+)
+def test_round_bt_document_clutter_keep(line: str) -> None:
+    from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT
+
+    assert not any(rule.pattern.fullmatch(line) for rule in DOCUMENT_CLUTTER_BT)
