@@ -30,9 +30,9 @@ cleaner without the five rules (the full cleaner, each text alone):
 
 Reported, not judged: the 392 read documents.
 
-Not adopted (``docs/design.md``: two lines of the judge changed, five asked): the package no longer holds the rules; to
-rerun the round, first ``git apply benchmarks/rounds/round_bk_page_tools.patch`` (it puts them back, not in the
-default, with their tests).
+Not adopted then (``docs/design.md``: two lines of the judge changed, five asked). Round BS (thirty-seventh session)
+judged the five rules again on the 640 documents written since and shipped them: they are in ``ExtraFurniture``'s
+French rules now, and this script compares the cleaner without and with them.
 
     python benchmarks/rounds/round_bk_page_tools.py            # conditions 1-4 and 7
     python benchmarks/rounds/round_bk_page_tools.py --before   # the new documents with the cleaner as shipped
@@ -60,16 +60,23 @@ NAMES = ("without round BK", "round BK")
 WHAT = "written after round BK was committed"
 
 
+class WithoutPageTools(ExtraFurniture):
+    """The rules after the model, without round BK's (in the default since round BS)."""
+
+    french_rules = tuple(rule for rule in ExtraFurniture.french_rules if rule not in PAGE_TOOLS)
+
+
 class WithPageTools(ExtraFurniture):
     """The rules after the model, with round BK's."""
 
-    french_rules = ExtraFurniture.french_rules + PAGE_TOOLS
+    french_rules = WithoutPageTools.french_rules + PAGE_TOOLS
 
 
 def switched(on: bool) -> Cleaner:
     """The default cleaner, with or without round BK's rules after its line model."""
     steps = default_steps()
-    steps[[type(step) for step in steps].index(LineModel)] = LineModel(extra=WithPageTools() if on else None)
+    steps[[type(step) for step in steps].index(LineModel)] = LineModel(extra=WithPageTools() if on else
+                                                                       WithoutPageTools())
     return Cleaner(steps=steps)
 
 

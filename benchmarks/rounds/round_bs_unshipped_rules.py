@@ -13,7 +13,7 @@ Since then 640 French dirty documents were written by blind helpers (``_bl``, ``
 ``_long``), after both rounds' rules were frozen: the rules were never written from, tried on or tuned to any of
 them. Some were read since for other rounds (``_long`` for BQ; the clutter the shipped cleaner keeps in ``_bo`` and
 ``_bq`` was listed this session, before this round was written down); the rules stay exactly as judged (BC's in
-``round_bc_near_misses.py``, BK's in ``benchmarks/rounds/round_bk_page_tools.patch``), so that reading cannot have
+``round_bc_near_misses.py``, BK's in the patch that round BK left), so that reading cannot have
 shaped them.
 
 The candidate: the shipped cleaner whose rules after the model (``ExtraFurniture``'s French rules) also run round
@@ -37,7 +37,7 @@ as shipped (the full cleaner, each text alone):
 Reported, not judged: the 392 read development documents, and the documents written for round BT
 (``cleaning_fr_documents_dev_bt.jsonl``) once they exist.
 
-    python benchmarks/rounds/round_bs_unshipped_rules.py      # conditions 1-4, 7 and 8 (the patch applied)
+    python benchmarks/rounds/round_bs_unshipped_rules.py      # conditions 1-4, 7 and 8
 """
 
 from __future__ import annotations
@@ -49,38 +49,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from round_av_document_rules import changed
 from round_ba_tables_contents import real_pages_changed
-from round_bc_near_misses import DOCUMENT_CLUTTER_BC
 from rule_round import TRAINING, documents, every_round, table
 
 from stance.cleaning import Cleaner
-from stance.cleaning.boilerplate import CAPTION, ExtraFurniture
+from stance.cleaning.boilerplate import NEAR_MISSES, PAGE_TOOLS, ExtraFurniture
 from stance.cleaning.cleaner import default_steps
 from stance.cleaning.linemodel import LineModel
-
-try:  # round BK's rules: in the package while its patch is applied
-    from stance.cleaning.boilerplate import PAGE_TOOLS
-except ImportError:  # pragma: no cover - the patch not applied
-    sys.exit("round BK's rules are not in the package: git apply benchmarks/rounds/round_bk_page_tools.patch")
 
 JUDGES = ("cleaning_fr_documents_dev_bl.jsonl", "cleaning_fr_documents_dev_bm.jsonl",
           "cleaning_fr_documents_dev_bn.jsonl", "cleaning_fr_documents_dev_bo.jsonl",
           "cleaning_fr_documents_dev_bq.jsonl", "cleaning_fr_documents_dev_long.jsonl")
 REPORTED = TRAINING / "cleaning_fr_documents_dev_bt.jsonl"
 NAMES = ("as shipped", "round BS")
-# BC's rules but BC9 (the only one of them with the caption reason: chart titles)
-BS_RULES = (*(rule for rule in DOCUMENT_CLUTTER_BC if rule.reason != CAPTION), *PAGE_TOOLS)
+# BC's rules but BC9 (the chart titles), and BK's: in ``ExtraFurniture`` since round BS shipped
+BS_RULES = (*NEAR_MISSES, *PAGE_TOOLS)
 
 
-class WithRoundBS(ExtraFurniture):
-    """The rules after the model, with rounds BC's (but BC9) and BK's."""
+class WithoutRoundBS(ExtraFurniture):
+    """The rules after the model as they were before round BS."""
 
-    french_rules = ExtraFurniture.french_rules + BS_RULES
+    french_rules = tuple(rule for rule in ExtraFurniture.french_rules if rule not in BS_RULES)
 
 
 def switched(on: bool) -> Cleaner:
     """The default cleaner, with or without round BS's rules after its line model."""
     steps = default_steps()
-    steps[[type(step) for step in steps].index(LineModel)] = LineModel(extra=WithRoundBS() if on else None)
+    steps[[type(step) for step in steps].index(LineModel)] = LineModel(extra=None if on else WithoutRoundBS())
     return Cleaner(steps=steps)
 
 

@@ -332,7 +332,7 @@ def test_round_bj_mastheads_keep(line: str) -> None:
     ],
 )
 def test_round_bk_page_tools(line: str, reason: str) -> None:
-    """Round BK's rules (``PAGE_TOOLS``, off unless adopted): a page's tools in words no other rule knew."""
+    """Round BK's rules (``PAGE_TOOLS``, shipped by round BS): a page's tools in words no other rule knew."""
     from stance.cleaning.boilerplate import PAGE_TOOLS
 
     assert [rule.reason for rule in PAGE_TOOLS if rule.pattern.fullmatch(line)] == [reason]
@@ -399,3 +399,51 @@ def test_round_bt_document_clutter_keep(line: str) -> None:
     from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT
 
     assert not any(rule.pattern.fullmatch(line) for rule in DOCUMENT_CLUTTER_BT)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Partager : Facebook · LinkedIn · Courriel", "share or reaction button"),
+        ("J'aime Commenter Republier Envoyer", "share or reaction button"),
+        ("15 réponses", "share or reaction button"),
+        ("⏱ 4 min de lecture", "date or byline stub"),
+        ("À lire aussi sur le blog", "related-articles heading"),
+        ("Lire aussi › Tarifs 2025 : les cliniques privées dénoncent un traitement à deux vitesses", "read-also link"),
+        ("Romain Tessier couvre l'immobilier logistique pour Entrepôts & Flux depuis 2019. Auparavant, il était "
+         "consultant.", "author box"),
+        ("Télécharger le MP3 · Ajouter à ma playlist", "article tool button"),
+        ("Vous avez aimé cette analyse ? Suivez-nous sur LinkedIn.", "note about the article"),
+        ("Communication publicitaire – Les performances passées ne préjugent pas des performances futures.",
+         "disclaimer"),
+        ("Cet entretien a été retranscrit et légèrement raccourci.", "note about the article"),
+        ("Article proposé par Le_Rentier_Breton · Membre depuis 2011 · 4 920 messages", "author box"),
+        ("BTC 61 240 $ ▲ 2,1 % ETH 3 385 $ ▲ 1,4 % SOL 142 $ ▼ 0,8 %", "quote widget"),
+        ("Zorglub_42", "share or reaction button"),
+        ("Simulez votre capacité d'emprunt en 2 minutes", "article tool button"),
+    ],
+)
+def test_near_misses(line: str, reason: str) -> None:
+    """Round BC's rules shipped by round BS (``NEAR_MISSES``): kinds the other rules know, in words they just miss.
+    The first rule of the set that matches gives the reason, as in ``ExtraFurniture``."""
+    from stance.cleaning.boilerplate import NEAR_MISSES
+
+    assert next(rule.reason for rule in NEAR_MISSES if rule.pattern.fullmatch(line)) == reason
+    assert EXTRA.check(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Le groupe partage ses bénéfices avec ses salariés depuis 2019.",
+        "Graphique 1 – Inflation des biens et des services dans la zone euro (glissement annuel, en %)",
+        "Il faut compter 4 min de trajet entre les deux sites.",
+        "Télécharger une application reste le premier geste des clients.",
+        "Les membres du conseil ont voté la hausse du dividende.",
+        "PixelComptable",
+    ],
+)
+def test_near_misses_keep(line: str) -> None:
+    from stance.cleaning.boilerplate import NEAR_MISSES
+
+    assert not any(rule.pattern.fullmatch(line) for rule in NEAR_MISSES)
