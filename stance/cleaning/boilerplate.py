@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .base import FRENCH_MONTH, LineRules, Rule
+from .comments import COMMENT, FORM
 
 _I = re.IGNORECASE
 _APOS = "['’]"
@@ -794,6 +795,67 @@ DOCUMENT_CLUTTER_BT = (
         r"bimestriel|trimestriel|newsletter|infolettre|blog)\s+(?:de|des|du|d['’]|pour|qui)\b[^.!?:\d]{3,70}", _I),
         needs=("média", "media", "magazine", "webzine", "hebdo", "mensuel", "bimestriel", "trimestriel", "newsletter",
                "infolettre", "blog"), max_len=90),
+)
+
+
+# Round BU (thirty-seventh session, ``docs/design.md``): round BT's rules but BT8 (the authors' boxes, whose drops cost
+# the most article lines in the line model's reruns on round BS's 640 documents), and kinds the clutter kept in those
+# 640 documents shows that no rule words, not in the default rules unless the round is adopted. A comment form's or
+# thread's own lines ("Laisser un commentaire — Votre adresse e-mail ne sera pas publiée.", "Les commentaires sont
+# fermés pour cet article.", "5 commentaires :"); a comment's signature with a date ("— Yasmine, le 6 mars 2025"); the
+# publisher's line ("Trémies & Attelages est édité par Éditions Ballast SAS, 14 rue des Entrepôts, 69007 Lyon."); a
+# read-also teaser behind an arrow ("À lire aussi → …"); a blog's post footer ("Publié par Vincent R. à 21:14",
+# "Libellés : actions, puts"); a heading of recent posts ("Articles récents"); a regulator's risk warning
+# ("Investir dans les crypto-actifs comporte un risque de perte totale du capital investi."); a newsletter speaking of
+# itself ("Vous avez reçu cette lettre d'un collègue ? Abonnez-vous ici", "Dans la prochaine lettre : …").
+_BU_POSTAL = r"\b\d{5}\b"
+DOCUMENT_CLUTTER_BU = (
+    *DOCUMENT_CLUTTER_BT[:7],
+    DOCUMENT_CLUTTER_BT[8],
+    # BU1, a comment form's or thread's own lines
+    Rule(FORM, re.compile(
+        r"(?:laisser|laissez|[ée]crire|ajouter|poster|publier)\s+un\s+commentaire\b[^?]{0,120}|"
+        r"(?:les\s+)?commentaires\s+(?:sont\s+)?(?:ferm[ée]s|d[ée]sactiv[ée]s|clos)\b[^?]{0,60}|"
+        r"votre\s+(?:commentaire|message|r[ée]action)\s+sera\s+(?:publi[ée]e?|visible|mod[ée]r[ée]e?)\b.*|"
+        r"votre\s+adresse\s+(?:e-?mail|de\s+messagerie|courriel)\s+ne\s+sera\s+pas\s+publi[ée]e\b.*|"
+        r"\d{1,4}\s+(?:commentaires?|r[ée]actions?)\s*:?", _I),
+        needs=("commentaire", "réaction", "reaction", "message", "adresse"), max_len=400),
+    # BU2, a comment's signature with its date: a dash, a name, maybe a role or a place, a date
+    Rule(COMMENT, re.compile(
+        rf"[—–\-]\s*[A-ZÀ-Ý][\wà-ÿ'’\-]+(?:\s+[A-ZÀ-Ý][\wà-ÿ'’\-]*\.?)?(?:\s*,\s*[^,.!?—–]{{2,60}})?"
+        rf",?\s+(?:le\s+)?{_D_ANY_DATE}(?:\s*(?:à|,)?\s*{_D_TIME})?\s*"),
+        max_len=120),
+    # BU3, the publisher's line: edited by a company, with its address, its legal form or the publication's director
+    Rule(COPYRIGHT, re.compile(
+        r"[^.!?]{2,80}\s+est\s+(?:[ée]dit[ée]e?|publi[ée]e?)\s+par\s+"
+        rf"(?=[^.!?]*(?:{_BU_POSTAL}|\b(?:SAS|SARL|SA|SCOP|EURL|SASU)\b|(?i:directeu?r(?:rice)?\s+de\s+la\s+publication)))"
+        r".*"),
+        needs=("édit", "edit", "publié", "publie"), max_len=400),
+    # BU4, a read-also teaser behind an arrow
+    Rule(READ_ALSO, re.compile(
+        r"(?:[^\w\s«\"'’(]{1,3}\s*)?(?i:(?:[àa]\s+)?(?:lire|voir)\s+(?:aussi|[ée]galement|encore))\s*[→⟶➜➔⇒]\s*.{3,}"),
+        needs=("→", "⟶", "➜", "➔", "⇒"), max_len=300),
+    # BU5, a blog's post footer and its list of recent posts
+    Rule(DATE_STUB, re.compile(
+        rf"(?i:publi[ée]e?\s+par)\s+[A-ZÀ-Ý](?:[^.!?]|(?<=\b[A-ZÀ-Ý])\.){{0,40}}?\s+(?i:à|le)\s+"
+        rf"(?:{_D_TIME}|{_D_ANY_DATE})\s*|"
+        r"(?i:libell[ée]s|[ée]tiquettes|cat[ée]gories?)\s*:\s*[^.!?]{2,150}"),
+        needs=("publi", "libell", "étiquette", "etiquette", "catégorie", "categorie"), max_len=200),
+    Rule(RELATED, re.compile(
+        r"(?:articles|billets|publications|posts|actualit[ée]s)\s+r[ée]cent(?:e)?s\s*:?", _I),
+        needs=("récent", "recent"), max_len=40),
+    # BU6, a regulator's risk warning: investing carries a risk of loss, maybe with its usual second sentence
+    Rule(DISCLAIMER, re.compile(
+        r"(?:tout\s+)?investi(?:r|ssement)\b[^.!?]{0,100}\b(?:comporte|pr[ée]sente|implique|expose\s+[àa])\s+"
+        r"(?:un|des|de)\s+risques?\s+(?:de\s+)?perte\b[^.!?,;]{0,120}\.?"
+        r"(?:\s+(?:N['’]investissez|Les\s+performances\s+pass[ée]es|Investissez\s+uniquement)"
+        r"[^.!?]{0,200}\.?){0,2}", _I),
+        needs=("risque",), max_len=500),
+    # BU7, a newsletter speaking of itself: forwarded to you, the next issue
+    Rule(SUBSCRIPTION, re.compile(
+        rf"vous\s+avez\s+re[çc]u\s+(?:cette|ce|cet)\s+{_BT_MEDIUM}\b[^?]{{0,60}}\?.*|"
+        rf"dans\s+(?:la|le)\s+(?:prochaine?|prochain)\s+{_BT_MEDIUM}\s*:.*", _I),
+        needs=("reçu", "recu", "prochain"), max_len=400),
 )
 
 class ExtraFurniture(LineRules):

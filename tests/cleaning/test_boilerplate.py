@@ -447,3 +447,53 @@ def test_near_misses_keep(line: str) -> None:
     from stance.cleaning.boilerplate import NEAR_MISSES
 
     assert not any(rule.pattern.fullmatch(line) for rule in NEAR_MISSES)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Laisser un commentaire — Votre adresse e-mail ne sera pas publiée.", "comment form"),
+        ("Les commentaires sont fermés pour cet article.", "comment form"),
+        ("12 commentaires :", "comment form"),
+        ("— Yasmine, le 6 mars 2025", "reader comment"),
+        ("Le Fil du Houblon est édité par Éditions Brassin SAS, 3 rue des Malteurs, 59000 Lille.", "copyright notice"),
+        ("À lire aussi → Bières sans alcool : le marché double en trois ans", "read-also link"),
+        ("Publié par Marc D. à 21:14", "date or byline stub"),
+        ("Libellés : brasseries, rachats, Nord", "date or byline stub"),
+        ("Articles récents", "related-articles heading"),
+        ("Investir dans des PME présente un risque de perte totale ou partielle du capital investi.", "disclaimer"),
+        ("Vous avez reçu cette lettre d'un collègue ? Abonnez-vous ici, c'est gratuit.",
+         "newsletter or subscription notice"),
+    ],
+)
+def test_round_bu_document_clutter(line: str, reason: str) -> None:
+    """Round BU's own rules (``DOCUMENT_CLUTTER_BU`` after round BT's, off unless adopted)."""
+    from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT, DOCUMENT_CLUTTER_BU
+
+    own = [rule for rule in DOCUMENT_CLUTTER_BU if rule not in DOCUMENT_CLUTTER_BT]
+    assert [rule.reason for rule in own if rule.pattern.fullmatch(line)] == [reason]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Les commentaires des analystes restent prudents.",
+        "Le groupe a publié 5 commentaires sur le projet de loi.",
+        "Le magazine est édité par le groupe Prisma, qui a racheté le titre en 2019.",
+        "— Lucie Perrotin",
+        "Publié par l'Insee le 3 mars, le rapport montre une hausse de 2 % de l'emploi.",
+        "Investir dans les crypto-actifs comporte un risque de perte totale, a rappelé l'AMF mardi.",
+        "Catégorie : la plus touchée reste celle des PME, selon l'Insee.",
+    ],
+)
+def test_round_bu_document_clutter_keep(line: str) -> None:
+    from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BU
+
+    assert not any(rule.pattern.fullmatch(line) for rule in DOCUMENT_CLUTTER_BU)
+
+
+def test_round_bu_leaves_out_the_authors_boxes_of_round_bt() -> None:
+    from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT, DOCUMENT_CLUTTER_BU
+
+    assert DOCUMENT_CLUTTER_BT[7] not in DOCUMENT_CLUTTER_BU
+    assert all(rule in DOCUMENT_CLUTTER_BU for index, rule in enumerate(DOCUMENT_CLUTTER_BT) if index != 7)
