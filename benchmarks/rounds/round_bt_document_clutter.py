@@ -49,7 +49,7 @@ from round_bb_site_copy import ARTICLES
 from rule_round import TRAINING, documents, every_round, table
 
 from stance.cleaning import Cleaner, training
-from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT, ExtraFurniture
+from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT, DOCUMENT_CLUTTER_BU, ExtraFurniture
 from stance.cleaning.cleaner import default_steps
 from stance.cleaning.linemodel import LineModel
 from stance.cleaning.normalise import normalise
@@ -64,11 +64,11 @@ SCREENED_OUT: tuple[int, ...] = ()
 BT_RULES = tuple(rule for number, rule in enumerate(DOCUMENT_CLUTTER_BT, 1) if number not in SCREENED_OUT)
 
 
-def with_rules(rules: tuple) -> Cleaner:
-    """The cleaner on main, with ``rules`` after the rules that run after its line model."""
+def with_rules(rules: tuple, without: tuple = ()) -> Cleaner:
+    """The cleaner on main, with ``rules`` after the rules that run after its line model, and without ``without``."""
 
     class Extra(ExtraFurniture):
-        french_rules = ExtraFurniture.french_rules + tuple(rules)
+        french_rules = tuple(rule for rule in ExtraFurniture.french_rules if rule not in without) + tuple(rules)
 
     steps = default_steps()
     steps[[type(step) for step in steps].index(LineModel)] = LineModel(extra=Extra())
@@ -76,8 +76,8 @@ def with_rules(rules: tuple) -> Cleaner:
 
 
 def switched(on: bool) -> Cleaner:
-    """The cleaner on main, with or without round BT's rules after its line model."""
-    return with_rules(BT_RULES if on else ())
+    """The cleaner as round BT was judged (round BS's rules, not round BU's), with or without round BT's rules."""
+    return with_rules(BT_RULES if on else (), without=DOCUMENT_CLUTTER_BU)
 
 
 def hits(rules: tuple = DOCUMENT_CLUTTER_BT, name: str = "BT") -> None:

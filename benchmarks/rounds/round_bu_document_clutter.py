@@ -31,6 +31,8 @@ judge runs. Then it ships if, against the cleaner on main (with round BS's rules
 
     python benchmarks/rounds/round_bu_document_clutter.py --hits   # each rule on the French training pages
     python benchmarks/rounds/round_bu_document_clutter.py          # conditions 1-4, 7 and 8
+
+Shipped (``docs/design.md``): every condition held; ``ExtraFurniture`` runs the rules.
 """
 
 from __future__ import annotations
@@ -60,4 +62,6 @@ if __name__ == "__main__":
     if parser.parse_args().hits:
         hits(DOCUMENT_CLUTTER_BU, "BU")
     else:
-        judge_round(JUDGE, with_rules(()), with_rules(BU_RULES), NAMES, EARLIER, "round BU")
+        # shipped: the cleaner on main runs round BU's rules; the round compares it without and with them
+        judge_round(JUDGE, with_rules((), without=BU_RULES), with_rules(BU_RULES, without=BU_RULES), NAMES, EARLIER,
+                    "round BU")

@@ -376,7 +376,7 @@ def test_round_bk_page_tools_keep(line: str) -> None:
     ],
 )
 def test_round_bt_document_clutter(line: str, reason: str) -> None:
-    """Round BT's rules (``DOCUMENT_CLUTTER_BT``, off unless adopted): clutter no other rule words."""
+    """Round BT's rules (``DOCUMENT_CLUTTER_BT``; round BU shipped all but BT8): clutter no other rule words."""
     from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT
 
     assert [rule.reason for rule in DOCUMENT_CLUTTER_BT if rule.pattern.fullmatch(line)] == [reason]
@@ -467,11 +467,12 @@ def test_near_misses_keep(line: str) -> None:
     ],
 )
 def test_round_bu_document_clutter(line: str, reason: str) -> None:
-    """Round BU's own rules (``DOCUMENT_CLUTTER_BU`` after round BT's, off unless adopted)."""
+    """Round BU's own rules (``DOCUMENT_CLUTTER_BU`` after round BT's; shipped: ``ExtraFurniture`` runs them)."""
     from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT, DOCUMENT_CLUTTER_BU
 
     own = [rule for rule in DOCUMENT_CLUTTER_BU if rule not in DOCUMENT_CLUTTER_BT]
     assert [rule.reason for rule in own if rule.pattern.fullmatch(line)] == [reason]
+    assert EXTRA.check(line) is not None
 
 
 @pytest.mark.parametrize(
