@@ -43,6 +43,29 @@ def judge_documents(path: Path, base: Cleaner, new: Cleaner, names: tuple[str, s
           f"{b['precision']:.4f}; R {a['recall']:.4f} -> {b['recall']:.4f}: {'pass' if ok else 'FAIL'}")
 
 
+
+def precision_gain(name: str, docs: list[dict], base: Cleaner, new: Cleaner, names: tuple[str, str], *,
+                   lines: int) -> None:
+    """Condition 1 of the rounds BS to BU: line F1 gains, precision gains 0.003 or more, recall loses at most 0.002,
+    and at least ``lines`` lines change."""
+    s = table(name, docs, base, new, names)
+    a, b = s[names[0]], s[names[1]]
+    moved = sum(changed(base, new, docs).values())
+    ok = (moved >= lines and b["f1"] > a["f1"] and b["precision"] - a["precision"] >= 0.003
+          and a["recall"] - b["recall"] <= 0.002)
+    print(f"condition 1: {moved} lines changed; F1 {a['f1']:.4f} -> {b['f1']:.4f}; P {a['precision']:.4f} -> "
+          f"{b['precision']:.4f}; R {a['recall']:.4f} -> {b['recall']:.4f}: {'pass' if ok else 'FAIL'}")
+
+
+def other_sources_unchanged(base: Cleaner, new: Cleaner) -> None:
+    """Condition 8 of the rounds BS to BU: no line of DAniEL's or Scrapinghub's training pages changes."""
+    from round_ba_tables_contents import real_pages_changed
+
+    count = dict(sorted(real_pages_changed(base, new).items()))
+    foreign = sum(n for (source, _), n in count.items() if source != "stance-fr")
+    print(f"condition 8, lines of the training pages changed, by source and label: {count}: "
+          f"{'pass' if foreign == 0 else 'FAIL'}")
+
 def earlier_documents(docs: list[dict], base: Cleaner, new: Cleaner, names: tuple[str, str]) -> None:
     """Condition 2: on the earlier unread documents pooled, line F1 loses at most 0.001."""
     s = table(f"2. the {len(docs)} earlier unread documents", docs, base, new, names)
