@@ -177,14 +177,10 @@ class Comments(Step):
                 follow += 1
 
     def _header_length(self, lines: Sequence[str], index: int) -> int:
-        """1 or 2 when a comment header starts at ``index``, else 0. A header's time followed by
-        another time line is a table's column headers ("Fin mars 2025", "Il y a 3 mois", "Il y a 1
-        an"), not a comment's: a comment's text follows its one time."""
+        """1 or 2 when a comment header starts at ``index``, else 0."""
         kind = _header_kind(lines[index])
         if kind == _PSEUDONYM_ONLY:
-            kind = 2 if index + 1 < len(lines) and _is_time_line(lines[index + 1]) else 0
-        if kind and index + kind < len(lines) and _is_time_line(lines[index + kind]):
-            return 0
+            return 2 if index + 1 < len(lines) and _is_time_line(lines[index + 1]) else 0
         return kind
 
     def _find_blocks(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:

@@ -32,19 +32,6 @@ def test_wordpress_said_header() -> None:
     assert drops(block) == {4: "reader comment", 5: "reader comment", 6: "reader comment"}
 
 
-
-def test_a_tables_column_headers_of_times_are_no_comment_header() -> None:
-    """A price table's header row, one cell a line: a date, then "il y a…" columns. The date and its first
-    relative time look like a comment's header; the second time line says they are a table's headers."""
-    table = ["Prix (€/t)", "Origine", "Fin mars 2025", "Il y a 3 mois", "Il y a 1 an", "Union européenne",
-             "11 400", "10 350", "8 900", "Trois facteurs expliquent la tension actuelle."]
-    assert drops(table) == {}
-
-
-def test_a_comment_header_with_one_time_still_opens_a_comment() -> None:
-    block = ["Fin_analyste", "Il y a 3 mois", "Les prix vont encore monter, croyez-moi."]
-    assert set(drops(block).values()) == {"reader comment"}
-
 def test_last_comment_without_reply_ends_where_the_article_copy_starts() -> None:
     lines = [
         "Alice",
