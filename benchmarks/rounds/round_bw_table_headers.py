@@ -23,8 +23,8 @@ ships if, against the cleaner without the change (the full cleaner, each text al
 Reported: ``_bu`` (in sample) and the training pages' changed lines.
 
 Not adopted (``docs/design.md``: on the other documents it kept 25 article lines and 1 clutter line; none asked).
-The package no longer holds the change; to rerun the round, first ``git apply
-benchmarks/rounds/round_bw_table_headers.patch`` (it puts the change and its tests back).
+Round BX then judged the same change on documents written for it and shipped it: the package holds it
+(``Comments._header_at``), and this script compares the cleaner without and with it.
 
     python benchmarks/rounds/round_bw_table_headers.py
 """

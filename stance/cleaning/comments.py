@@ -183,13 +183,18 @@ class Comments(Step):
             return 2 if index + 1 < len(lines) and _is_time_line(lines[index + 1]) else 0
         return kind
 
+    def _header_at(self, lines: Sequence[str], index: int, tables: _Tables) -> int:
+        """A comment header's length at ``index`` (:meth:`_header_length`), 0 inside a table, one cell a line,
+        whose header row has a header's form ("Fin mars 2025", "Il y a 3 mois")."""
+        return 0 if tables.holds(index) else self._header_length(lines, index)
+
     def _find_blocks(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
         index = start
         previous_end = -1  # end of the last confirmed block, to chain blocks
         section_start: int | None = None
         tables = _Tables(lines)
         while index < len(lines):
-            header = self._header_length(lines, index) if index not in drops else 0
+            header = self._header_at(lines, index, tables) if index not in drops else 0
             if not header:
                 index += 1
                 continue

@@ -32,6 +32,21 @@ def test_wordpress_said_header() -> None:
     assert drops(block) == {4: "reader comment", 5: "reader comment", 6: "reader comment"}
 
 
+
+def test_a_header_form_inside_a_table_is_no_comment_header() -> None:
+    """A price table, one cell a line, whose header row has a date and "il y a…" columns: the date and its first
+    relative time have a comment header's form, but they sit inside the table (``tables.table_runs``)."""
+    table = ["Prix (€/t)", "Origine", "Fin mars 2025", "Il y a 3 mois", "Il y a 1 an", "Union européenne",
+             "11 400", "10 350", "8 900", "États-Unis", "11 050", "10 100", "8 600", "Océanie", "11 800", "10 900",
+             "9 250", "Trois facteurs expliquent la tension actuelle."]
+    assert drops(table) == {}
+
+
+def test_a_comment_after_a_table_is_still_a_comment() -> None:
+    lines = ["Région", "2024", "2025", "Nord", "11 400", "10 350", "Sud", "11 050", "10 100", "Est", "11 800",
+             "10 900", "Les prix restent élevés.", "marc_75", "Il y a 3 h", "Ces chiffres sont faux.", "Répondre"]
+    assert set(drops(lines)) == {17, 18, 19, 20}
+
 def test_last_comment_without_reply_ends_where_the_article_copy_starts() -> None:
     lines = [
         "Alice",
