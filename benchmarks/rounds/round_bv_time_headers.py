@@ -67,10 +67,11 @@ def cleaner(on: bool) -> Cleaner:
         return Cleaner()
 
 
-def compare(base: Cleaner, new: Cleaner, names: tuple[str, str], found_in: str, clutter_allowed: bool) -> None:
+def compare(base: Cleaner, new: Cleaner, names: tuple[str, str], found_in: str, clutter_allowed: bool,
+            report: bool = True) -> None:
     """Rounds BV's and BW's conditions 1-3 and 6: on every other development file's documents F1 does not fall and
     clutter lines kept are no more than article lines kept (BV) or none (BW); the development pages; the seeds; the
-    French stance articles. Reported: the file the change was found in, and the training pages."""
+    French stance articles. Reported: the file the change was found in (``report``), and the training pages."""
     files = sorted(path.name for path in TRAINING.glob("cleaning_fr_documents_dev*.jsonl") if path.name != found_in)
     docs = [doc for name in files for doc in documents(TRAINING / name)]
     s = table(f"1. the {len(docs)} documents of {len(files)} files", docs, base, new, names)
@@ -85,7 +86,8 @@ def compare(base: Cleaner, new: Cleaner, names: tuple[str, str], found_in: str, 
     pages_and_seeds(base, new, names)
     articles_condition(base, new, "\ncondition 6, the French stance articles")
     print("\nreported:")
-    table(f"{found_in} (in sample: the change was found there)", documents(TRAINING / found_in), base, new, names)
+    if report:
+        table(f"{found_in} (in sample: the change was found there)", documents(TRAINING / found_in), base, new, names)
     count = dict(sorted(real_pages_changed(base, new).items()))
     print(f"lines of the training pages changed, by source and label: {count}")
 

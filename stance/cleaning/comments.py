@@ -185,8 +185,10 @@ class Comments(Step):
 
     def _header_at(self, lines: Sequence[str], index: int, tables: _Tables) -> int:
         """A comment header's length at ``index`` (:meth:`_header_length`), 0 inside a table, one cell a line,
-        whose header row has a header's form ("Fin mars 2025", "Il y a 3 mois")."""
-        return 0 if tables.holds(index) else self._header_length(lines, index)
+        whose header row has a header's form ("Fin mars 2025", "Il y a 3 mois"). The tables are looked for
+        only where a header's form is found: most documents never need them."""
+        length = self._header_length(lines, index)
+        return 0 if length and tables.holds(index) else length
 
     def _find_blocks(self, lines: Sequence[str], start: int, drops: dict[int, str]) -> None:
         index = start

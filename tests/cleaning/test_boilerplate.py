@@ -494,7 +494,8 @@ def test_round_bu_document_clutter_keep(line: str) -> None:
 
 
 def test_round_bu_leaves_out_the_authors_boxes_of_round_bt() -> None:
-    from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT, DOCUMENT_CLUTTER_BU
+    from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_BT, DOCUMENT_CLUTTER_BU, NEWSROOM_AUTHOR_BOX
 
+    assert DOCUMENT_CLUTTER_BT[7] is NEWSROOM_AUTHOR_BOX  # BT8
     assert DOCUMENT_CLUTTER_BT[7] not in DOCUMENT_CLUTTER_BU
     assert all(rule in DOCUMENT_CLUTTER_BU for index, rule in enumerate(DOCUMENT_CLUTTER_BT) if index != 7)
