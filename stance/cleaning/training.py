@@ -326,8 +326,9 @@ _RULE = FEATURES.index("rule")
 # it; `stance train-cleaner --french-weight`). The real pages hold none in French; our French pages
 # were a fifteenth of them (132; 414 since round AM). Weighted 4 they gained 0.017 in cross-validation grouped by site
 # (cleaner setting) and the pages of every language 0.002, but the model trained so lost 4 of the
-# seeds' 205 golden lines (recall 0.980 < 0.99), so the shipped model weighs every page alike
-# (tenth session; docs/design.md, "Cleaning").
+# seeds' 205 golden lines (recall 0.980 < 0.99), so the default weighs every page alike (tenth session). The shipped
+# model, since round BY, was trained with --french-weight 0.5 among its French development pages (docs/design.md,
+# "Cleaning"); its card names the command.
 FRENCH_WEIGHT = 1.0
 
 
@@ -982,7 +983,7 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
         )
     french = info.get("french_weight")
     weighted = (f"Each page in French weighs {french:g} in training, a page in another language 1 "
-                "(`stance train-cleaner --french-weight`; the shipped model weighs every page alike: docs/design.md). "
+                "(`stance train-cleaner --french-weight`; the default weighs every page alike: docs/design.md). "
                 if french and french != 1 else "")
     if info.get("french_development"):
         weighted += (f"{info['french_development']} of the pages are the French development pages and dirty "
@@ -1029,8 +1030,10 @@ def retrain_command(model: TreeModel, selected: bool, cross_validated: bool) -> 
     (``cross_validated``), and the stages.
 
     >>> model = TreeModel.default()
-    >>> retrain_command(model, selected=False, cross_validated=True)
-    'stance train-cleaner --iterations 300 --depth 6 --learning-rate 0.1'
+    >>> print(retrain_command(model, selected=False, cross_validated=True).replace(" --f", "\\n--f"))  # round BY's
+    stance train-cleaner --iterations 300 --depth 6 --learning-rate 0.1
+    --french-weight 0.5 --with-documents all
+    --french-development
     """
     info = model.spec.get("info", {})
     parts = ["stance train-cleaner"]

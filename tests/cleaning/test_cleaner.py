@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -39,20 +40,25 @@ def test_seeds_against_their_golden_outputs() -> None:
     assert matched / golden_total >= 0.99
 
 
-def test_the_rescuer_only_adds_golden_lines_to_what_its_first_stage_keeps() -> None:
-    """The shipped line model with its rescuer against its first stage alone, on the five seeds:
-    the rescuer never drops a line, and what it keeps more (seed 002's closing dateline) is golden."""
+def test_the_rescuer_only_adds_lines_to_what_its_first_stage_keeps() -> None:
+    """The shipped line model with its rescuer against its first stage alone: on the five seeds the rescuer
+    never drops a line and keeps no line that is not golden; on a French development page (in its training set)
+    it keeps more lines, mostly article lines."""
     shipped = TreeModel.default()
     first_alone = TreeModel({key: value for key, value in shipped.spec.items() if key != "second"})
-    rescued = 0
     for seed in SEEDS:
         text = seed.read_text(encoding="utf-8")
         golden = (GOLDEN / seed.name).read_text(encoding="utf-8").rstrip("\n").split("\n\n")
         both, first = clean(text).paragraphs, Cleaner(line_model=first_alone).clean(text).paragraphs
         assert set(first) <= set(both)
         assert all(line in golden for line in both if line not in first)
-        rescued += len(set(both) - set(first))
-    assert rescued >= 1
+    pages = (ROOT / "models" / "training" / "webpages_fr_dev_blind6.jsonl").read_text(encoding="utf-8").splitlines()
+    (page,) = [json.loads(line) for line in pages if '"frpage-774"' in line]
+    lines = [normalise(line) for line in page["lines"]]
+    both, first = set(Cleaner()._keep(lines)[0]), set(Cleaner(line_model=first_alone)._keep(lines)[0])
+    assert first < both
+    rescued = Counter(page["labels"][i] for i in both - first)
+    assert rescued[1] > rescued[0]  # 9 article lines and 2 furniture lines as shipped
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[p.stem for p in SEEDS])
