@@ -82,17 +82,33 @@ def judge(candidate: Path, judge_documents: Path = JUDGE_DOCUMENTS, names: tuple
     judge's documents)."""
     base, new = Cleaner(), Cleaner(line_model=candidate)
     docs = documents(judge_documents)
-    s = table(f"1. the {len(docs)} documents {what} (the judge)", docs, base, new, names)
-    a, b = s[names[0]], s[names[1]]
-    ok = (b["f1"] - a["f1"] >= 0.005 and a["precision"] - b["precision"] <= 0.005
-          and a["recall"] - b["recall"] <= 0.005)
-    print(f"condition 1: F1 {a['f1']:.4f} -> {b['f1']:.4f}; P {a['precision']:.4f} -> {b['precision']:.4f}; "
-          f"R {a['recall']:.4f} -> {b['recall']:.4f}: {'pass' if ok else 'FAIL'}")
+    first_condition(f"1. the {len(docs)} documents {what} (the judge)", docs, base, new, names)
     for name, c in zip(names, (base, new), strict=True):
         kept_golden, kept_total, golden_total = golden_kept(c)
         ok = kept_golden >= 0.99 * golden_total and kept_golden >= 0.98 * kept_total
         print(f"condition 2 (each seed alone), {name}: {kept_golden} of {golden_total} golden lines kept, "
               f"{kept_total} lines kept: {'pass' if ok else 'FAIL'}")
+    means = card_size_and_articles(candidate, base, new)
+    print("\nreported, not judged:")
+    print(f"the candidate's card, by source: {means}")
+    read = [doc for name in FRENCH_DEVELOPMENT if "documents" in name for doc in documents(ROOT / name)]
+    table(f"the {len(read)} development documents (in sample for the candidate)", read, base, new, names)
+
+
+def first_condition(title: str, docs: list[dict], base: Cleaner, new: Cleaner, names: tuple[str, str]) -> None:
+    """Condition 1 of the rounds that retrain the line model: on the judge's documents line F1 gains at least 0.005,
+    and neither line precision nor line recall loses more than 0.005."""
+    s = table(title, docs, base, new, names)
+    a, b = s[names[0]], s[names[1]]
+    ok = (b["f1"] - a["f1"] >= 0.005 and a["precision"] - b["precision"] <= 0.005
+          and a["recall"] - b["recall"] <= 0.005)
+    print(f"condition 1: F1 {a['f1']:.4f} -> {b['f1']:.4f}; P {a['precision']:.4f} -> {b['precision']:.4f}; "
+          f"R {a['recall']:.4f} -> {b['recall']:.4f}: {'pass' if ok else 'FAIL'}")
+
+
+def card_size_and_articles(candidate: Path, base: Cleaner, new: Cleaner) -> dict[str, float]:
+    """Conditions 4 (the card's cross-validation on the real pages), 5 (the model's size) and 6 (the French stance
+    articles) of the rounds that retrain the line model; gives the candidate card's means by source."""
     means = card_means(candidate)
     for source, shipped in SHIPPED_CARD.items():
         loss = shipped - means[source]
@@ -101,10 +117,7 @@ def judge(candidate: Path, judge_documents: Path = JUDGE_DOCUMENTS, names: tuple
     size = (candidate / "model.json").stat().st_size / 1e6
     print(f"condition 5, size: {size:.2f} MB: {'pass' if size <= 5 else 'FAIL'}")
     articles_condition(base, new, "condition 6, the French stance articles")
-    print("\nreported, not judged:")
-    print(f"the candidate's card, by source: {means}")
-    read = [doc for name in FRENCH_DEVELOPMENT if "documents" in name for doc in documents(ROOT / name)]
-    table(f"the {len(read)} development documents (in sample for the candidate)", read, base, new, names)
+    return means
 
 
 def report(candidate: Path, judges: Sequence[tuple[str, Path]], names: tuple[str, str]) -> None:
