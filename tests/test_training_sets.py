@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "models" / "training"
 EVAL = ROOT / "eval"
 # The French development pages of the line model, never trained on (models/training/README.md); those
-# that had been read are training pages since round AM, in webpages_fr.jsonl. The last fourteen files hold French
-# documents (an article's copied text with its clutter) in the same format.
+# that had been read are training pages since round AM, in webpages_fr.jsonl. The files from
+# cleaning_fr_documents_dev.jsonl on hold French documents (an article's copied text with its clutter) in the same
+# format.
 DEV_PAGES = ("webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "webpages_fr_dev_blind4.jsonl",
              "webpages_fr_dev_blind5.jsonl", "webpages_fr_dev_an.jsonl", "webpages_fr_dev_blind6.jsonl",
              "cleaning_fr_documents_dev.jsonl", "cleaning_fr_documents_dev_aq.jsonl",
@@ -32,7 +33,8 @@ DEV_PAGES = ("webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "we
              "cleaning_fr_documents_dev_bm.jsonl", "cleaning_fr_documents_dev_bn.jsonl",
              "cleaning_fr_documents_dev_bo.jsonl", "cleaning_fr_documents_dev_long.jsonl",
              "cleaning_fr_documents_dev_bq.jsonl", "cleaning_fr_documents_dev_bt.jsonl",
-             "cleaning_fr_documents_dev_bu.jsonl", "cleaning_fr_documents_dev_bx.jsonl")
+             "cleaning_fr_documents_dev_bu.jsonl", "cleaning_fr_documents_dev_bx.jsonl",
+             "cleaning_fr_documents_dev_s38.jsonl")
 LINE_MODEL_FILES = ("webpages_fr.jsonl", *DEV_PAGES)
 LABELS = {"bullish", "skeptical", "neutral"}
 FRENCH_PASSAGES = ("stance_fr.jsonl", "stance_fr_news.jsonl", "stance_fr_genres.jsonl", "stance_fr_rhetoric.jsonl",
