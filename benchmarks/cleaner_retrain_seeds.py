@@ -37,18 +37,26 @@ GOLDEN = ROOT / "tests" / "cleaning" / "golden"
 DEV_PAGES = DEVELOPMENT_FILES  # the French development files (cleaner_dev_scores.py)
 
 
+def golden_per_seed(cleaner: Cleaner, batch: bool = False) -> tuple[list[int], int, int]:
+    """Golden lines kept in each seed, lines kept, golden lines, over the five seeds cleaned by ``cleaner``, each
+    alone or (``batch``) the five as one batch, as ``stance clean`` cleans them."""
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    texts = [seed.read_text(encoding="utf-8") for seed in seeds]
+    outs = cleaner.clean_batch(texts) if batch else [cleaner.clean(text) for text in texts]
+    per, kept_total, golden_total = [], 0, 0
+    for seed, out in zip(seeds, outs, strict=True):
+        golden = (GOLDEN / seed.name).read_text(encoding="utf-8").rstrip("\n").split("\n\n")
+        per.append(sum(line in golden for line in out.paragraphs))
+        kept_total += len(out.paragraphs)
+        golden_total += len(golden)
+    return per, kept_total, golden_total
+
+
 def golden_kept(model: TreeModel | Cleaner) -> tuple[int, int, int]:
     """Golden lines kept, lines kept, golden lines, over the five seeds, cleaned with the line model
-    ``model`` or by the cleaner ``model``."""
-    cleaner = model if isinstance(model, Cleaner) else Cleaner(line_model=model)
-    matched = kept_total = golden_total = 0
-    for seed in sorted((ROOT / "seeds").glob("*.txt")):
-        golden = (GOLDEN / seed.name).read_text(encoding="utf-8").rstrip("\n").split("\n\n")
-        kept = cleaner.clean(seed.read_text(encoding="utf-8")).paragraphs
-        matched += sum(line in golden for line in kept)
-        kept_total += len(kept)
-        golden_total += len(golden)
-    return matched, kept_total, golden_total
+    ``model`` or by the cleaner ``model``, each alone."""
+    per, kept_total, golden_total = golden_per_seed(model if isinstance(model, Cleaner) else Cleaner(line_model=model))
+    return sum(per), kept_total, golden_total
 
 
 def dev_score(model: TreeModel, pages: list[dict]) -> float:

@@ -41,9 +41,9 @@ for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
 from cleaner_reruns import OnePass  # noqa: E402
-from cleaner_retrain_seeds import GOLDEN  # noqa: E402
+from cleaner_retrain_seeds import golden_per_seed  # noqa: E402
 from round_bl_french_training import card_size_and_articles, first_condition  # noqa: E402
-from rule_round import ROOT, TRAINING, documents, table  # noqa: E402
+from rule_round import TRAINING, documents, table  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 from stance.cleaning.linemodel import LineModel, TreeModel  # noqa: E402
@@ -51,20 +51,6 @@ from stance.cleaning.linemodel import LineModel, TreeModel  # noqa: E402
 JUDGES = ("cleaning_fr_documents_dev_bt.jsonl", "cleaning_fr_documents_dev_bu.jsonl",
           "cleaning_fr_documents_dev_bx.jsonl")
 NAMES = ("shipped", "round BY")
-
-
-def seeds_golden(cleaner: Cleaner, batch: bool = False) -> tuple[list[int], int, int]:
-    """Golden lines kept per seed, lines kept, golden lines (each seed alone, or the five as one batch)."""
-    seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    texts = [seed.read_text(encoding="utf-8") for seed in seeds]
-    outs = cleaner.clean_batch(texts) if batch else [cleaner.clean(text) for text in texts]
-    per, kept_total, golden_total = [], 0, 0
-    for seed, out in zip(seeds, outs, strict=True):
-        golden = (GOLDEN / seed.name).read_text(encoding="utf-8").rstrip("\n").split("\n\n")
-        per.append(sum(line in golden for line in out.paragraphs))
-        kept_total += len(out.paragraphs)
-        golden_total += len(golden)
-    return per, kept_total, golden_total
 
 
 def seed_counts(candidate: Path) -> None:
@@ -79,9 +65,9 @@ def seed_counts(candidate: Path) -> None:
 
     for name, c in (("shipped cleaner", Cleaner()), ("candidate", variant()), ("candidate, one pass", variant(OnePass)),
                     ("candidate, no tables or boxes", variant(tables=False, boxes=False))):
-        per, kept, golden = seeds_golden(c)
+        per, kept, golden = golden_per_seed(c)
         print(f"{name}: golden lines kept per seed {per}, {sum(per)} of {golden}; {kept} lines kept")
-    per, kept, golden = seeds_golden(variant(), batch=True)
+    per, kept, golden = golden_per_seed(variant(), batch=True)
     print(f"candidate, the five as one batch: {sum(per)} of {golden}; {kept} lines kept")
 
 
@@ -95,7 +81,7 @@ def judge(candidate: Path) -> None:
     first_condition(f"1. the {len(pooled)} documents of the three files pooled (the judge)", pooled, base, new, NAMES)
     for batch in (False, True):
         for name, c in zip(NAMES, (base, new), strict=True):
-            per, kept, golden = seeds_golden(c, batch)
+            per, kept, golden = golden_per_seed(c, batch)
             ok = sum(per) >= 0.99 * golden and sum(per) >= 0.98 * kept
             print(f"condition 2 ({'one batch' if batch else 'each seed alone'}), {name}: {sum(per)} of {golden} "
                   f"golden lines kept, {kept} lines kept: {'pass' if ok else 'FAIL'}")
