@@ -71,16 +71,20 @@ def seed_counts(candidate: Path) -> None:
     print(f"candidate, the five as one batch: {sum(per)} of {golden}; {kept} lines kept")
 
 
-def judge(candidate: Path) -> None:
+def judge(candidate: Path, judges: tuple[str, ...] = JUDGES, names: tuple[str, str] = NAMES) -> None:
+    """Round BL's conditions 1, 2 (each seed alone and the five as one batch), 4, 5 (size) and 6, the documents of
+    ``judges`` (files of ``models/training/``) pooled as condition 1's judge (round BZ asks the same of its own)."""
     base, new = Cleaner(), Cleaner(line_model=candidate)
     pooled = []
-    for name in JUDGES:
+    for name in judges:
         docs = documents(TRAINING / name)
         pooled += docs
-        table(f"{name} (reported)", docs, base, new, NAMES)
-    first_condition(f"1. the {len(pooled)} documents of the three files pooled (the judge)", pooled, base, new, NAMES)
+        if len(judges) > 1:
+            table(f"{name} (reported)", docs, base, new, names)
+    what = "of the three files pooled" if len(judges) == 3 else f"of {', '.join(judges)}"
+    first_condition(f"1. the {len(pooled)} documents {what} (the judge)", pooled, base, new, names)
     for batch in (False, True):
-        for name, c in zip(NAMES, (base, new), strict=True):
+        for name, c in zip(names, (base, new), strict=True):
             per, kept, golden = golden_per_seed(c, batch)
             ok = sum(per) >= 0.99 * golden and sum(per) >= 0.98 * kept
             print(f"condition 2 ({'one batch' if batch else 'each seed alone'}), {name}: {sum(per)} of {golden} "
