@@ -327,7 +327,8 @@ class LineModel(Step):
     (:func:`~stance.cleaning.tables.article_tables`) that the lone-number rule or
     the model dropped; ``table_near`` lines either side are looked at for the
     article's text, and ``key_values`` counts fact boxes of key-value pairs as
-    tables. ``site_copy``: in French documents, drop advertisers' copy and the
+    tables; with ``table_captions``, a table that ends the article under its caption is kept with the caption
+    (:func:`~stance.cleaning.tables.is_caption`). ``site_copy``: in French documents, drop advertisers' copy and the
     site's tagline (:mod:`~stance.cleaning.sitecopy`). ``boxes``: in French
     documents, keep the lines of the article's own boxes ("Ce qu'il faut retenir",
     "Repères", ...; :func:`~stance.cleaning.boxes.article_boxes`) that the model dropped.
@@ -354,6 +355,7 @@ class LineModel(Step):
         tables: bool = True,
         table_near: int = NEAR,
         key_values: bool = True,
+        table_captions: bool = False,
         site_copy: bool = True,
         boxes: bool = True,
     ) -> None:
@@ -366,6 +368,7 @@ class LineModel(Step):
         self.tables = tables
         self.table_near = table_near
         self.key_values = key_values
+        self.table_captions = table_captions
         self.site_copy = site_copy
         self.boxes = boxes
         self.corpus: Counter[str] | None = None
@@ -387,9 +390,9 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA, BB and BQ not the settings they added
-        self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "site_copy": True,
-                              "boxes": True, **state})
+        # a step pickled before round AW had no tables, before rounds BA, BB, BQ and CA not the settings they added
+        self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": False,
+                              "site_copy": True, "boxes": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -496,7 +499,8 @@ class LineModel(Step):
         # A French table inside the article, one cell per line (tables.py): its cells stay, unless a rule
         # other than the lone number's recognised one.
         if self.tables and reasons and (self.table_languages is None or lang in self.table_languages):
-            for start, stop in article_tables(lines, reasons.__contains__, self.table_near, self.key_values):
+            for start, stop in article_tables(lines, reasons.__contains__, self.table_near, self.key_values,
+                                               self.table_captions):
                 for index in range(start, stop):
                     reason = reasons.get(index)
                     if reason is not None and (reason == LONE_NUMBER or reason.startswith(_MODEL_PREFIX)):

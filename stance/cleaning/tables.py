@@ -112,25 +112,55 @@ def _fact_box(shape: list[tuple[bool, ...]]) -> bool:
     return keys_with_digits <= 1 and values_with_digits >= KEY_VALUES * len(shape)
 
 
+def is_caption(line: str) -> bool:
+    """A table's title as articles write it above their tables: a line introducing what follows (ending with ":"),
+    or one of prose length that ends no sentence (round CA, ``docs/design.md``).
+
+    >>> is_caption("Prix de gros relevés le lundi 10 février (€ HT par tige)"), is_caption("Cotations du jour")
+    (True, False)
+    >>> is_caption("Le distributeur veut désormais concentrer ses investissements sur la France.")
+    False
+    """
+    return line.endswith(":") or (is_prose(line) and not line.endswith(_SENTENCE_ENDS))
+
+
+_SENTENCE_ENDS = (".", "!", "?", "…", "»", '"', ";")
+
+
 def article_tables(
-    lines: Sequence[str], dropped: Callable[[int], bool], near: int = NEAR, key_values: bool = True
+    lines: Sequence[str], dropped: Callable[[int], bool], near: int = NEAR, key_values: bool = True,
+    captions: bool = False,
 ) -> list[tuple[int, int]]:
     """The tables of :func:`table_runs` that sit inside the article: within ``near`` lines
     before and after each, a line that is kept (``dropped(index)`` false) and is prose or
     introduces what follows (ends with ":"); with ``key_values``, fact boxes count as tables
-    (:func:`table_runs`).
+    (:func:`table_runs`). With ``captions``, a table that ends the article (no such line after it)
+    is the article's too when the line right above it is its caption (:func:`is_caption`) with such a
+    kept line within ``near`` lines above that; the caption is then part of the range given.
 
     >>> lines = ["Voici les taux moyens constatés en mai :", "Durée", "Taux", "15 ans", "3,05 %",
     ...          "20 ans", "3,15 %", "Les banques fixent leurs barèmes selon leur coût de financement."]
     >>> article_tables(lines, lambda index: False), article_tables(lines, lambda index: index == 7)
     ([(1, 7)], [])
+    >>> ending = ["Le prix de la rose rouge a plus que doublé avant la Saint-Valentin, selon les grossistes.",
+    ...           "Prix de gros relevés le lundi 10 février (€ HT par tige)", "Produit", "Prix", "Rose rouge",
+    ...           "1,05", "Tulipe", "0,46", "Pivoine", "2,10", "Publicité"]
+    >>> dropped = lambda index: index >= 1  # the caption, the cells and the advertisement
+    >>> article_tables(ending, dropped), article_tables(ending, dropped, captions=True)
+    ([], [(1, 10)])
     """
 
     def text(index: int) -> bool:
         return not dropped(index) and (is_prose(lines[index]) or lines[index].endswith(":"))
 
-    return [
-        (start, stop) for start, stop in table_runs(lines, key_values)
-        if any(text(k) for k in range(max(0, start - near), start))
-        and any(text(k) for k in range(stop, min(len(lines), stop + near)))
-    ]  # fmt: skip
+    found = []
+    for start, stop in table_runs(lines, key_values):
+        if not any(text(k) for k in range(max(0, start - near), start)):
+            continue
+        if any(text(k) for k in range(stop, min(len(lines), stop + near))):
+            found.append((start, stop))
+        elif captions and start >= 2 and is_caption(lines[start - 1]) and any(
+            text(k) for k in range(max(0, start - 1 - near), start - 1)
+        ):
+            found.append((start - 1, stop))
+    return found
