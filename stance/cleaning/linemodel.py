@@ -355,7 +355,7 @@ class LineModel(Step):
         tables: bool = True,
         table_near: int = NEAR,
         key_values: bool = True,
-        table_captions: bool = False,
+        table_captions: bool = True,
         site_copy: bool = True,
         boxes: bool = True,
     ) -> None:
@@ -391,7 +391,7 @@ class LineModel(Step):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # a step pickled before round AW had no tables, before rounds BA, BB, BQ and CA not the settings they added
-        self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": False,
+        self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": True,
                               "site_copy": True, "boxes": True, **state})
         self._clear_caches()
 

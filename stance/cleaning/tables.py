@@ -129,7 +129,7 @@ _SENTENCE_ENDS = (".", "!", "?", "…", "»", '"', ";")
 
 def article_tables(
     lines: Sequence[str], dropped: Callable[[int], bool], near: int = NEAR, key_values: bool = True,
-    captions: bool = False,
+    captions: bool = True,
 ) -> list[tuple[int, int]]:
     """The tables of :func:`table_runs` that sit inside the article: within ``near`` lines
     before and after each, a line that is kept (``dropped(index)`` false) and is prose or
@@ -146,7 +146,7 @@ def article_tables(
     ...           "Prix de gros relevés le lundi 10 février (€ HT par tige)", "Produit", "Prix", "Rose rouge",
     ...           "1,05", "Tulipe", "0,46", "Pivoine", "2,10", "Publicité"]
     >>> dropped = lambda index: index >= 1  # the caption, the cells and the advertisement
-    >>> article_tables(ending, dropped), article_tables(ending, dropped, captions=True)
+    >>> article_tables(ending, dropped, captions=False), article_tables(ending, dropped)
     ([], [(1, 10)])
     """
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from stance.cleaning import Cleaner, LineModel
-from stance.cleaning.tables import article_tables, is_cell, table_runs
+from stance.cleaning.tables import article_tables, is_caption, is_cell, table_runs
 
 INTRO = "Le distributeur a publié mercredi ses comptes annuels, et voici les principaux chiffres :"
 TABLE = ["Indicateur", "2023", "2024", "Chiffre d’affaires", "2,78 Md€", "2,84 Md€",
@@ -143,4 +143,42 @@ def test_article_text_up_to_five_lines_after_a_table_places_it_in_the_article() 
              AFTER, ARTICLE[-1]]
     table = set(range(FIRST, FIRST + len(TABLE)))
     assert not table & set(LineModel().find(lines))
-    assert LineModel(table_near=3).find(lines)[FIRST + 1] == "lone number"  # round AW looked three lines away
+    # round AW looked three lines away (and round CA's caption, the line introducing the table, would save it)
+    assert LineModel(table_near=3, table_captions=False).find(lines)[FIRST + 1] == "lone number"
+
+
+CAPTION = "Les comptes de Marvalis en 2023 et 2024 (en euros)"
+# the table ends the article: its source note, an advertisement and the site's furniture follow
+ENDING = [*ARTICLE[:3], CAPTION, *TABLE, "Source : Marvalis.", "Publicité", "Newsletter", "Mentions légales"]
+CELLS = set(range(4, 4 + len(TABLE)))
+
+
+def test_a_caption_is_a_title_of_prose_length_that_ends_no_sentence() -> None:
+    assert is_caption(CAPTION) and is_caption("Voici les taux :")
+    assert not is_caption("Cotations du jour")  # a widget's heading: too short
+    assert not is_caption(ARTICLE[2])  # the article's last paragraph: it ends a sentence
+
+
+def test_a_table_that_ends_the_article_under_its_caption_is_the_article_s() -> None:
+    drops = LineModel().find(ENDING)
+    assert not (CELLS | {3}) & set(drops)  # the cells and the caption stay
+    without = LineModel(table_captions=False).find(ENDING)
+    assert without[ENDING.index("2023")] == "lone number"  # what round CA saves
+    assert article_tables(ENDING, lambda index: index >= 3) == [(3, 4 + len(TABLE))]  # the caption with it
+    assert article_tables(ENDING, lambda index: index >= 3, captions=False) == []
+
+
+def test_a_table_under_a_short_heading_after_the_article_still_goes() -> None:
+    # a market widget under the article's last paragraph: its heading is no caption
+    lines = [*ARTICLE[:3], "Cotations du jour", "Valeur", "Cours", "Variation", "Aquavia", "28,14", "+1,3 %",
+             "Veralis", "45,02", "+0,9 %", "Silicor", "63,80", "−4,6 %", "Publicité"]  # fmt: skip
+    assert LineModel().find(lines)[lines.index("28,14")] == "lone number"
+
+
+def test_a_step_pickled_before_round_ca_keeps_the_captioned_tables() -> None:
+    step = LineModel()
+    state = step.__getstate__()
+    del state["table_captions"]
+    old = LineModel.__new__(LineModel)
+    old.__setstate__(state)
+    assert old.table_captions and old.find(ENDING) == step.find(ENDING)
