@@ -597,13 +597,15 @@ def cross_validate(
     features: tuple | None = None,
     oof: dict[str, Any] | None = None,
     second: dict[str, Any] | None = None,
+    threshold: float | None = None,
     **fit: Any,
 ) -> tuple[float, dict[str, Any]]:
     """Grouped (by site) cross-validation: the threshold that maximises the mean of the line F1 and
     the snippet F1 on out-of-fold predictions, and the scores at it, alone and in batch, and when
     the cleaner reruns the model on what it keeps (as it does). ``oof`` may give
     :func:`out_of_fold`'s predictions for these settings, computed before; ``second``: the second
-    stage's settings (see :func:`fit_stages`)."""
+    stage's settings (see :func:`fit_stages`); ``threshold``: score at this one instead of choosing it
+    (``stance train-cleaner --threshold T --cross-validate``; ``results["threshold_given"]`` says so)."""
     features = features if features is not None else page_features(pages, augment=augment)
     if oof is None:
         oof = out_of_fold(pages, features, folds=folds, log=log, second=second, **fit)
@@ -623,8 +625,13 @@ def cross_validate(
         log(f"threshold {t}: cleaner {_mean_f1(cleaner[t]['all']):.4f}")
         return _mean_f1(cleaner[t]["all"])
 
-    threshold = search_threshold(cleaner_score, [single - d for d in (0.0, 0.05, 0.1, 0.15)])
+    given = threshold is not None
+    if threshold is None:
+        threshold = search_threshold(cleaner_score, [single - d for d in (0.0, 0.05, 0.1, 0.15)])
+    else:
+        cleaner_score(threshold)
     results = {
+        "threshold_given": given,
         "threshold": threshold,
         "single_pass_threshold": single,
         "folds": oof["folds"],
@@ -938,10 +945,16 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
     path = folder / "model.json"
     size = len(model.dumps().encode("utf-8"))
     info = model.spec["info"]
+    chosen = (
+        f"threshold {results['threshold']} given to the command (`--threshold {results['threshold']:g} "
+        "--cross-validate`) and scored"
+        if results and results.get("threshold_given") else
+        f"threshold {results['threshold']} chosen on the cleaner's scores, the lowest within {TIE} of the best, "
+        f"among {', '.join(results['cleaner_by_threshold'])}" if results else ""
+    )
     scores = (
         "Cross-validation grouped by site ("
-        f"{results['folds']} folds; threshold {results['threshold']} chosen on the cleaner's scores, the lowest "
-        f"within {TIE} of the best, among {', '.join(results['cleaner_by_threshold'])}; the best single-pass "
+        f"{results['folds']} folds; {chosen}; the best single-pass "
         f"threshold is {results['single_pass_threshold']}). *alone*: each page cleaned on its "
         "own, one pass; *batch*: with all pages as its batch (corpus frequency); *cleaner*: alone, the model "
         "(with the rules of `ExtraFurniture` after it) rerun on what it keeps until it drops nothing, as the "
@@ -1000,7 +1013,8 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
                      "the reader. ")
     card = CARD.format(
         command=retrain_command(model, selected=bool(results and results.get("selection")),
-                                cross_validated=bool(results)),
+                                cross_validated=bool(results),
+                                threshold_given=bool(results and results.get("threshold_given"))),
         size=size / 1e6,
         pages=info["pages"],
         sites=info["sites"],
@@ -1024,10 +1038,11 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
 _FIT_OPTIONS = {"iterations": "--iterations", "max_depth": "--depth", "learning_rate": "--learning-rate"}
 
 
-def retrain_command(model: TreeModel, selected: bool, cross_validated: bool) -> str:
+def retrain_command(model: TreeModel, selected: bool, cross_validated: bool, threshold_given: bool = False) -> str:
     """The `stance train-cleaner` command that trains ``model`` again on the same pages: the boosting
     settings unless cross-validation chose them (``selected``), the threshold unless it chose that
-    (``cross_validated``), and the stages.
+    (``cross_validated``; ``threshold_given``: it was given and cross-validated, ``--threshold T
+    --cross-validate``), and the stages.
 
     >>> model = TreeModel.default()
     >>> print(retrain_command(model, selected=False, cross_validated=True).replace(" --f", "\\n--f"))  # round BY's
@@ -1040,8 +1055,8 @@ def retrain_command(model: TreeModel, selected: bool, cross_validated: bool) -> 
     if not selected:
         fit = info.get("fit", {})
         parts += [f"{option} {fit[key]:g}" for key, option in _FIT_OPTIONS.items() if key in fit]
-    if not cross_validated:
-        parts.append(f"--threshold {model.threshold:g}")
+    if not cross_validated or threshold_given:
+        parts.append(f"--threshold {model.threshold:g}" + (" --cross-validate" if cross_validated else ""))
     if model.second is None:
         parts.append("--no-rescuer")
     elif model.rescue is None:

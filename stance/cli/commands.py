@@ -833,6 +833,9 @@ def add_train_cleaner_command(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--threshold", type=float,
                        help="skip cross-validation and use this content-probability threshold (with the "
                        "shipped model's boosting settings, or --second-stage's, unless they are given)")
+    train.add_argument("--cross-validate", action="store_true",
+                       help="with --threshold: cross-validate all the same (grouped by site, as without it), "
+                       "for the card's scores at that threshold")
     train.add_argument("--iterations", type=positive_int,
                        help="boosting iterations (default: chosen by cross-validation with the depth and rate; "
                        "100 with --second-stage)")
@@ -861,6 +864,9 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     # Everything a run can be refused for, before the pages are read and their features computed.
     if args.folds < 2:
         raise UsageError(f"--folds {args.folds}: cross-validation needs 2 folds or more (default 5)")
+    if args.cross_validate and args.threshold is None:
+        raise UsageError("--cross-validate goes with --threshold T (the card's scores at T); without --threshold "
+                         "the command cross-validates already, to choose the threshold")
     if args.threshold is not None and not 0 < args.threshold < 1:
         raise UsageError(f"--threshold {args.threshold}: expected a probability between 0 and 1 (the shipped "
                          "model's is 0.3), or no --threshold to choose it by cross-validation")
@@ -896,7 +902,7 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     second = training.SECOND_STAGE if args.second_stage else None
     rescuer = not (args.second_stage or args.no_rescuer)
     # folds grouped by site: to choose the threshold (and settings), and inside a second stage's training
-    if (threshold is None or second is not None or rescuer) and args.folds > sites:
+    if (threshold is None or args.cross_validate or second is not None or rescuer) and args.folds > sites:
         fewer = (f"use --folds {sites} or fewer, or add pages of other sites" if sites >= 2 else
                  "add pages of another site (a page's site is its 'site', else its url's host, else its id), or "
                  "give --threshold and --no-rescuer to train one stage without cross-validation")
@@ -906,8 +912,11 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
         fit = dict(training.FIRST_STAGE)
         print(f"two stages: the first {fit}, the second {second} (docs/design.md)", flush=True)
     features = training.page_features(pages)
-    if threshold is None:
+    if threshold is None or args.cross_validate:
         oof, selection, stages = None, None, None
+        if not fit and threshold is not None:
+            fit = training.shipped_fit()
+            print(f"boosting settings of the shipped line model: {fit}", flush=True)
         if not fit:
             print(f"choosing boosting settings among {len(training.GRID)} by {args.folds}-fold cross-validation "
                   "grouped by site", flush=True)
@@ -917,7 +926,7 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
             oof = training.out_of_fold(pages, features, folds=args.folds, second=second, **fit)
             stages = training.compare_stages(pages, oof)
         threshold, results = training.cross_validate(
-            pages, folds=args.folds, features=features, oof=oof, second=second, **fit
+            pages, folds=args.folds, features=features, oof=oof, second=second, threshold=threshold, **fit
         )
         results["selection"], results["stages"] = selection, stages
         if rescuer:

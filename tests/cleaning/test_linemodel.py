@@ -530,6 +530,28 @@ def test_train_cleaner_with_a_threshold_keeps_the_shipped_settings(tmp_path: Pat
     assert "`stance train-cleaner --iterations 300 --depth 6 --learning-rate 0.1 --threshold 0.4 --no-rescuer`" in card
 
 
+@pytest.mark.slow  # trains the shipped settings' 300 trees in three folds and once more on tiny pages (seconds)
+def test_a_threshold_given_can_still_be_cross_validated_for_the_card(tmp_path: Path) -> None:
+    from stance.cli import main
+
+    data = tmp_path / "pages.jsonl"
+    data.write_text("".join(json.dumps({"id": p["id"], "site": p["group"], "lines": p["lines"],
+                                        "labels": list(map(int, p["labels"]))}) + "\n"
+                            for p in tiny_pages()), encoding="utf-8")
+    common = ["train-cleaner", "--data", str(data), "--no-french-pages", "--threshold", "0.4", "--no-rescuer"]
+    assert main([*common, "--cross-validate", "--folds", "3", "--out", str(tmp_path / "scored")]) == 0
+    assert main([*common, "--out", str(tmp_path / "plain")]) == 0
+    scored = TreeModel.load(tmp_path / "scored")
+    assert scored.threshold == 0.4  # given, not chosen
+    assert scored.spec["trees"] == TreeModel.load(tmp_path / "plain").spec["trees"]  # the same model
+    card = (tmp_path / "scored" / "README.md").read_text(encoding="utf-8")
+    assert "threshold 0.4 given to the command (`--threshold 0.4 --cross-validate`) and scored" in card
+    assert "| cleaner | all |" in card  # the cross-validation's scores at it
+    assert ("`stance train-cleaner --iterations 300 --depth 6 --learning-rate 0.1 --threshold 0.4 --cross-validate "
+            "--no-rescuer`") in card
+    assert "No cross-validation was run" in (tmp_path / "plain" / "README.md").read_text(encoding="utf-8")
+
+
 @pytest.mark.slow  # trains the shipped settings' 300 trees twice on tiny pages (a few seconds)
 def test_pages_in_french_weigh_more_in_training_as_told(tmp_path: Path) -> None:
     from stance.cli import main
@@ -589,6 +611,7 @@ def test_train_cleaner_refuses_bad_options_and_outputs_before_reading_pages(
     for extra, message in [
         (["--folds", "1"], "--folds 1: cross-validation needs 2 folds or more"),
         (["--threshold", "2"], "--threshold 2.0: expected a probability between 0 and 1"),
+        (["--cross-validate"], "--cross-validate goes with --threshold T"),
         (["--learning-rate", "0"], "--learning-rate 0.0: expected a number > 0"),
         (["--french-weight", "inf"], "--french-weight inf: expected a finite weight"),
         (["--out", str(tmp_path / "a-file")], "a-file is a file; expected a folder"),
