@@ -864,7 +864,10 @@ FRENCH_DEVELOPMENT = (
     "cleaning_fr_documents_dev_bg.jsonl", "cleaning_fr_documents_dev_bh.jsonl", "cleaning_fr_documents_dev_bi.jsonl",
     "cleaning_fr_documents_dev_bj.jsonl", "cleaning_fr_documents_dev_bk.jsonl", "webpages_fr_dev_an.jsonl",
     "webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "webpages_fr_dev_blind4.jsonl",
-    "webpages_fr_dev_blind5.jsonl", "webpages_fr_dev_blind6.jsonl",
+    "webpages_fr_dev_blind5.jsonl", "webpages_fr_dev_blind6.jsonl", "cleaning_fr_documents_dev_bl.jsonl",
+    "cleaning_fr_documents_dev_bm.jsonl", "cleaning_fr_documents_dev_bn.jsonl", "cleaning_fr_documents_dev_bo.jsonl",
+    "cleaning_fr_documents_dev_bq.jsonl", "cleaning_fr_documents_dev_long.jsonl", "cleaning_fr_documents_dev_bt.jsonl",
+    "cleaning_fr_documents_dev_bu.jsonl", "cleaning_fr_documents_dev_bx.jsonl",
 )
 
 
@@ -1045,8 +1048,9 @@ def retrain_command(model: TreeModel, selected: bool, cross_validated: bool, thr
     --cross-validate``), and the stages.
 
     >>> model = TreeModel.default()
-    >>> print(retrain_command(model, selected=False, cross_validated=True).replace(" --f", "\\n--f"))  # round BY's
-    stance train-cleaner --iterations 300 --depth 6 --learning-rate 0.1
+    >>> print(retrain_command(model, selected=False, cross_validated=True, threshold_given=True)
+    ...       .replace(" --f", "\\n--f"))  # round CB's
+    stance train-cleaner --iterations 300 --depth 6 --learning-rate 0.1 --threshold 0.3 --cross-validate
     --french-weight 0.5 --with-documents all
     --french-development
     """
