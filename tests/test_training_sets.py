@@ -18,8 +18,9 @@ from tests.test_training_data import MAX_PAIR_CONTAINMENT, MAX_REFERENCE_CONTAIN
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "models" / "training"
 EVAL = ROOT / "eval"
-# The French development pages of the line model, never trained on (models/training/README.md); those
-# that had been read are training pages since round AM, in webpages_fr.jsonl. The files from
+# The French development pages of the line model (models/training/README.md); those that had been read are training
+# pages since round AM, in webpages_fr.jsonl, and those of cleaning.training.FRENCH_DEVELOPMENT are read by
+# `stance train-cleaner --french-development` (rounds BY and CB); the others are never trained on. The files from
 # cleaning_fr_documents_dev.jsonl on hold French documents (an article's copied text with its clutter) in the same
 # format.
 DEV_PAGES = ("webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "webpages_fr_dev_blind4.jsonl",
