@@ -32,6 +32,9 @@ in the same commit.
 
     python benchmarks/rounds/round_cb_more_development_at_03.py --candidate /tmp/s39/cb/candidate
     python benchmarks/rounds/round_cb_more_development_at_03.py --candidate /tmp/s39/cb/candidate --seeds
+
+Shipped (``docs/design.md``): every condition held, and the candidate is the shipped line model since. Its "shipped"
+column is the package's own model, so to rerun the round as it ran, check out commit ``85645ab`` (the model before it).
 """
 
 from __future__ import annotations
