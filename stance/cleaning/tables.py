@@ -112,6 +112,9 @@ def _fact_box(shape: list[tuple[bool, ...]]) -> bool:
     return keys_with_digits <= 1 and values_with_digits >= KEY_VALUES * len(shape)
 
 
+_SENTENCE_ENDS = (".", "!", "?", "…", "»", '"', ";")  # a caption ends with none of these (round CA)
+
+
 def is_caption(line: str) -> bool:
     """A table's title as articles write it above their tables: a line introducing what follows (ending with ":"),
     or one of prose length that ends no sentence (round CA, ``docs/design.md``).
@@ -122,9 +125,6 @@ def is_caption(line: str) -> bool:
     False
     """
     return line.endswith(":") or (is_prose(line) and not line.endswith(_SENTENCE_ENDS))
-
-
-_SENTENCE_ENDS = (".", "!", "?", "…", "»", '"', ";")
 
 
 def article_tables(

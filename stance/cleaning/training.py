@@ -948,16 +948,9 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
     path = folder / "model.json"
     size = len(model.dumps().encode("utf-8"))
     info = model.spec["info"]
-    chosen = (
-        f"threshold {results['threshold']} given to the command (`--threshold {results['threshold']:g} "
-        "--cross-validate`) and scored"
-        if results and results.get("threshold_given") else
-        f"threshold {results['threshold']} chosen on the cleaner's scores, the lowest within {TIE} of the best, "
-        f"among {', '.join(results['cleaner_by_threshold'])}" if results else ""
-    )
     scores = (
         "Cross-validation grouped by site ("
-        f"{results['folds']} folds; {chosen}; the best single-pass "
+        f"{results['folds']} folds; {_threshold_origin(results)}; the best single-pass "
         f"threshold is {results['single_pass_threshold']}). *alone*: each page cleaned on its "
         "own, one pass; *batch*: with all pages as its batch (corpus frequency); *cleaner*: alone, the model "
         "(with the rules of `ExtraFurniture` after it) rerun on what it keeps until it drops nothing, as the "
@@ -1036,6 +1029,15 @@ def save_with_card(model: TreeModel, folder: Path, results: dict | None, sources
     finally:
         temporary.unlink(missing_ok=True)
     model.save(path)
+
+
+def _threshold_origin(results: dict[str, Any]) -> str:
+    """How the card's threshold came about: given to the command and scored, or chosen by the cross-validation."""
+    if results.get("threshold_given"):
+        return (f"threshold {results['threshold']} given to the command (`--threshold {results['threshold']:g} "
+                "--cross-validate`) and scored")
+    return (f"threshold {results['threshold']} chosen on the cleaner's scores, the lowest within {TIE} of the best, "
+            f"among {', '.join(results['cleaner_by_threshold'])}")
 
 
 _FIT_OPTIONS = {"iterations": "--iterations", "max_depth": "--depth", "learning_rate": "--learning-rate"}

@@ -911,12 +911,12 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
     if second is not None and not fit:
         fit = dict(training.FIRST_STAGE)
         print(f"two stages: the first {fit}, the second {second} (docs/design.md)", flush=True)
+    if threshold is not None and not fit:  # a threshold given: the shipped settings, cross-validated or not
+        fit = training.shipped_fit()
+        print(f"boosting settings of the shipped line model: {fit}", flush=True)
     features = training.page_features(pages)
     if threshold is None or args.cross_validate:
         oof, selection, stages = None, None, None
-        if not fit and threshold is not None:
-            fit = training.shipped_fit()
-            print(f"boosting settings of the shipped line model: {fit}", flush=True)
         if not fit:
             print(f"choosing boosting settings among {len(training.GRID)} by {args.folds}-fold cross-validation "
                   "grouped by site", flush=True)
@@ -936,9 +936,6 @@ def run_train_cleaner(args: argparse.Namespace) -> int:
                                        rescue_below=threshold, **fit)
             results = training.rescuer_scores(pages, oof, threshold, results)
         print(training.format_scores(results), flush=True)
-    elif not fit:
-        fit = training.shipped_fit()
-        print(f"boosting settings of the shipped line model: {fit}", flush=True)
     if rescuer:
         print(f"training the first stage and its rescuer (second stage {training.SECOND_STAGE}, keeps at "
               f"{training.RESCUE_KEEP} or more)", flush=True)
