@@ -34,13 +34,29 @@ KEY_VALUES = 0.6  # a box of key-value pairs: share of its values that hold a di
 _DIGIT = re.compile(r"\d")
 
 
+# Abbreviations with which a table's header or cell ends in a period that ends no sentence: "Var.", "Var. sur 1
+# sem.", "Évol.", "Prix moy.", "12 févr." (round CC, ``docs/design.md``)
+ABBREVIATIONS = frozenset(
+    "var évol evol moy sem max min env nb qté qte réf ref cumul prév prev trim hebdo mens "
+    "janv févr fevr avr juil sept oct nov déc".split()
+)
+
+
 def is_cell(line: str) -> bool:
-    """A line that can be a table's cell: short, not prose, not ending a sentence or introducing one.
+    """A line that can be a table's cell: short, not prose, not ending a sentence or introducing one. A period
+    after one of the :data:`ABBREVIATIONS` ends no sentence (round CC).
 
     >>> is_cell("2,84 Md€"), is_cell("Résultat opérationnel courant"), is_cell("Voici les taux :")
     (True, True, False)
+    >>> is_cell("Var. sur 1 sem."), is_cell("Le titre recule.")
+    (True, False)
     """
-    return len(line) <= MAX_CELL and not line.endswith((".", "!", "?", ":", "…")) and not is_prose(line)
+    if len(line) > MAX_CELL or is_prose(line):
+        return False
+    if line.endswith("."):
+        words = line[:-1].split()
+        return bool(words) and words[-1].casefold() in ABBREVIATIONS
+    return not line.endswith(("!", "?", ":", "…"))
 
 
 def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int, int]]:
@@ -51,9 +67,11 @@ def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int
     rows after the first (the first may be a header) mostly follow one pattern
     of which columns hold a digit (one cell in four may differ), that pattern
     has a column of numbers, and it or the first row has a column of words. The
-    layout covering the most lines wins (at a tie, the first tried: fewer
-    columns, then an earlier start); lines left after its last full row are not
-    the table's. With ``key_values``, two columns also make a table when they
+    layout covering the most lines wins; at a tie, the one whose rows follow
+    its pattern exactly most often (a title above the table taken for its first
+    cell shifts every row: round CC), then the first tried (fewer columns, then
+    an earlier start); lines left after its last full row are not the table's.
+    With ``key_values``, two columns also make a table when they
     read as a fact box: keys without a digit (all but one) and values of which
     ``KEY_VALUES`` hold one ("Siège", "Paris", "Création", "1921", "Effectif",
     "3 400 salariés").
@@ -77,7 +95,7 @@ def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int
             i = j
             continue
         digits = {k: bool(_DIGIT.search(lines[k])) for k in range(i, j)}
-        best: tuple[int, int, int] | None = None
+        best: tuple[tuple[int, float], int, int] | None = None
         for width in PERIODS:
             for offset in range(min(width, OFFSETS)):
                 rows = (j - i - offset) // width
@@ -87,8 +105,9 @@ def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int
                 shape = [tuple(digits[start + r * width + c] for c in range(width)) for r in range(rows)]
                 if not (_columns_agree(shape, width) or (key_values and width == 2 and _fact_box(shape))):
                     continue
-                if best is None or rows * width > best[0]:
-                    best = (rows * width, start, start + rows * width)
+                score = (rows * width, _fit(shape))
+                if best is None or score > best[0]:
+                    best = (score, start, start + rows * width)
         if best is not None:
             runs.append((best[1], best[2]))
         i = j
@@ -103,6 +122,12 @@ def _columns_agree(shape: list[tuple[bool, ...]], width: int) -> bool:
         return False
     follow = sum(sum(a != b for a, b in zip(row, pattern, strict=True)) <= width // 4 for row in shape[1:])
     return follow >= max(2, AGREE * (len(shape) - 1))
+
+
+def _fit(shape: list[tuple[bool, ...]]) -> float:
+    """Share of the rows after the first that follow their most common pattern of digit columns exactly."""
+    count = Counter(shape[1:]).most_common(1)[0][1]
+    return count / (len(shape) - 1)
 
 
 def _fact_box(shape: list[tuple[bool, ...]]) -> bool:

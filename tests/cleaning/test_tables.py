@@ -182,3 +182,54 @@ def test_a_step_pickled_before_round_ca_keeps_the_captioned_tables() -> None:
     old = LineModel.__new__(LineModel)
     old.__setstate__(state)
     assert old.table_captions and old.find(ENDING) == step.find(ENDING)
+
+
+# Round CC: a table under its own title, and a header that ends with an abbreviation.
+TITLED = ["Les primes à l’origine", "Origine", "Qualité", "Prime FOB ($/t)", "Semaine précédente",
+          "Vietnam", "Grade 2", "+180", "+240", "Ouganda", "Screen 15", "+320", "+350",
+          "Brésil", "Conilon 7/8", "-150", "-110", "Indonésie", "Grade 4", "+260", "+300"]  # fmt: skip
+ROBUSTA = [
+    "Robusta : les primes du Vietnam se détendent avant la nouvelle récolte",
+    "Les exportateurs écoulent leurs derniers stocks, et les primes reculent de 40 à 60 dollars en une semaine.",
+    "« Les stocks dans les fermes sont plus importants qu’on ne le pensait », observe une négociante de la région.",
+    *TITLED,
+    "Le conilon brésilien reste l’option la moins chère pour les mélanges, avec une décote qui se creuse encore.",
+    "Les torréfacteurs italiens en profitent pour reconstituer leurs stocks avant l’hiver, selon les courtiers.",
+]  # fmt: skip
+VAR_HEADER = ["Cours indicatifs de la semaine", "Catégorie", "Origine", "Prix (€/kg)", "Var. sem.",
+              "Extra vierge", "Espagne", "4,42", "-0,35", "Vierge", "Espagne", "4,05", "-0,28",
+              "Lampante", "Espagne", "3,61", "-0,22", "Extra vierge", "Italie", "8,90", "-0,10"]  # fmt: skip
+OLIVE = [
+    "L’huile d’olive espagnole poursuit sa baisse",
+    "L’extra vierge s’est échangé en moyenne à 4,42 euros le kilo la semaine dernière, contre 4,77 euros en septembre.",
+    "Côté conditionneurs, la prudence domine, et personne ne veut se couvrir au-delà de mars.",
+    *VAR_HEADER,
+    "Seule exception, l’huile italienne résiste, faute d’une récolte suffisante dans les Pouilles cette année.",
+    "Notre scénario reste celui d’une stabilisation autour de quatre euros le kilo d’ici au printemps.",
+]  # fmt: skip
+
+
+def test_a_header_ending_with_an_abbreviation_is_a_cell() -> None:
+    assert is_cell("Var.") and is_cell("Var. sem.") and is_cell("Var. sur 1 sem.") and is_cell("12 févr.")
+    assert is_cell("Prix moy.") and is_cell("Évol.")
+    assert not is_cell("Il a dit oui.") and not is_cell("Le titre recule.")  # sentences
+    assert not is_cell(".")
+
+
+def test_a_title_above_the_table_is_not_taken_for_its_first_cell() -> None:
+    # laid out from the title, every row is shifted and the last cell left over; from the header, the rows fit
+    assert table_runs(TITLED) == [(1, len(TITLED))]
+
+
+def test_the_last_cell_of_a_table_under_its_title_stays() -> None:
+    cleaned = Cleaner().clean("\n\n".join(ROBUSTA))
+    assert cleaned.dropped == ()  # "+300" went as a "lone number" before round CC
+    assert cleaned.text.endswith("+260\n\n+300\n\n" + ROBUSTA[-2] + "\n\n" + ROBUSTA[-1])
+
+
+def test_a_table_whose_header_ends_with_an_abbreviation_stays_whole() -> None:
+    assert table_runs(VAR_HEADER) == [(1, len(VAR_HEADER))]  # from its header "Catégorie", "Var. sem." included
+    cleaned = Cleaner().clean("\n\n".join(OLIVE))
+    # before round CC: the run broke at "Var. sem.", the numbers went as lone numbers and the repeated cells as a
+    # repeated copy
+    assert cleaned.dropped == ()
