@@ -328,8 +328,9 @@ class LineModel(Step):
     the model dropped; ``table_near`` lines either side are looked at for the
     article's text, and ``key_values`` counts fact boxes of key-value pairs as
     tables; with ``table_captions``, a table that ends the article under its caption is kept with the caption
-    (:func:`~stance.cleaning.tables.is_caption`). ``site_copy``: in French documents, drop advertisers' copy and the
-    site's tagline (:mod:`~stance.cleaning.sitecopy`). ``boxes``: in French
+    (:func:`~stance.cleaning.tables.is_caption`); with ``table_words``, a table that ends the article right under
+    its prose is kept when its cells name what the article's prose names (round CD). ``site_copy``: in French
+    documents, drop advertisers' copy and the site's tagline (:mod:`~stance.cleaning.sitecopy`). ``boxes``: in French
     documents, keep the lines of the article's own boxes ("Ce qu'il faut retenir",
     "Repères", ...; :func:`~stance.cleaning.boxes.article_boxes`) that the model dropped.
 
@@ -356,6 +357,7 @@ class LineModel(Step):
         table_near: int = NEAR,
         key_values: bool = True,
         table_captions: bool = True,
+        table_words: bool = True,
         site_copy: bool = True,
         boxes: bool = True,
     ) -> None:
@@ -369,6 +371,7 @@ class LineModel(Step):
         self.table_near = table_near
         self.key_values = key_values
         self.table_captions = table_captions
+        self.table_words = table_words
         self.site_copy = site_copy
         self.boxes = boxes
         self.corpus: Counter[str] | None = None
@@ -390,9 +393,9 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA, BB, BQ and CA not the settings they added
+        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA and CD not the settings they added
         self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": True,
-                              "site_copy": True, "boxes": True, **state})
+                              "table_words": True, "site_copy": True, "boxes": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -500,7 +503,7 @@ class LineModel(Step):
         # other than the lone number's recognised one.
         if self.tables and reasons and (self.table_languages is None or lang in self.table_languages):
             for start, stop in article_tables(lines, reasons.__contains__, self.table_near, self.key_values,
-                                               self.table_captions):
+                                               self.table_captions, self.table_words):
                 for index in range(start, stop):
                     reason = reasons.get(index)
                     if reason is not None and (reason == LONE_NUMBER or reason.startswith(_MODEL_PREFIX)):

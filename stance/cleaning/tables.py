@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from .features import stopwords
 from .language import is_prose
 
 MAX_CELL = 60  # characters: a cell is a short line
@@ -31,7 +32,9 @@ MIN_ROWS = 3  # a header and two rows, or three rows
 AGREE = 0.8  # share of the rows after the first that must follow the columns' pattern
 NEAR = 5  # lines either side of the table to look at for the article's text (3 until round BA)
 KEY_VALUES = 0.6  # a box of key-value pairs: share of its values that hold a digit (round BA)
+SHARED_CELLS = 2  # cells of a table ending the article that share a word with its prose (round CD)
 _DIGIT = re.compile(r"\d")
+_WORDS = re.compile(r"[^\W\d_]{3,}")
 
 
 # Abbreviations with which a table's header or cell ends in a period that ends no sentence: "Var.", "Var. sur 1
@@ -154,14 +157,19 @@ def is_caption(line: str) -> bool:
 
 def article_tables(
     lines: Sequence[str], dropped: Callable[[int], bool], near: int = NEAR, key_values: bool = True,
-    captions: bool = True,
+    captions: bool = True, shared_words: bool = True,
 ) -> list[tuple[int, int]]:
     """The tables of :func:`table_runs` that sit inside the article: within ``near`` lines
     before and after each, a line that is kept (``dropped(index)`` false) and is prose or
     introduces what follows (ends with ":"); with ``key_values``, fact boxes count as tables
     (:func:`table_runs`). With ``captions``, a table that ends the article (no such line after it)
     is the article's too when the line right above it is its caption (:func:`is_caption`) with such a
-    kept line within ``near`` lines above that; the caption is then part of the range given.
+    kept line within ``near`` lines above that; the caption is then part of the range given. With
+    ``shared_words``, a table that ends the article (the line right above it, or above its short title, is
+    kept prose) is the article's too when at least ``SHARED_CELLS`` of its cells without a digit share a word
+    with the document's kept prose (:func:`content_words`: a price table of the article names the products,
+    places and companies its text names; a site's widget under the article does not): round CD,
+    ``docs/design.md``. Its title, a short line right above it (:func:`is_cell`), is then part of the range given.
 
     >>> lines = ["Voici les taux moyens constatés en mai :", "Durée", "Taux", "15 ans", "3,05 %",
     ...          "20 ans", "3,15 %", "Les banques fixent leurs barèmes selon leur coût de financement."]
@@ -179,6 +187,7 @@ def article_tables(
         return not dropped(index) and (is_prose(lines[index]) or lines[index].endswith(":"))
 
     found = []
+    prose: set[str] | None = None  # the kept prose's words, once a table asks
     for start, stop in table_runs(lines, key_values):
         if not any(text(k) for k in range(max(0, start - near), start)):
             continue
@@ -188,4 +197,25 @@ def article_tables(
             text(k) for k in range(max(0, start - 1 - near), start - 1)
         ):
             found.append((start - 1, stop))
+        elif shared_words:
+            first = start - 1 if start >= 1 and is_cell(lines[start - 1]) else start  # its title
+            if first < 1 or not text(first - 1):
+                continue
+            if prose is None:
+                prose = set().union(*(content_words(line) for k, line in enumerate(lines)
+                                      if not dropped(k) and is_prose(line)))
+            shared = sum(bool(content_words(lines[k]) & prose) for k in range(start, stop)
+                         if not _DIGIT.search(lines[k]))
+            if shared >= SHARED_CELLS:
+                found.append((first, stop))
     return found
+
+
+def content_words(line: str) -> set[str]:
+    """The words of ``line`` of three letters or more that are no French stopword, case-folded.
+
+    >>> sorted(content_words("Le thym du Maroc dépasse 3,40 euros"))
+    ['dépasse', 'euros', 'maroc', 'thym']
+    """
+    stoplist = stopwords("fr")
+    return {word for word in (match.casefold() for match in _WORDS.findall(line)) if word not in stoplist}

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from stance.cleaning import Cleaner, LineModel
-from stance.cleaning.tables import article_tables, is_caption, is_cell, table_runs
+from stance.cleaning.tables import article_tables, content_words, is_caption, is_cell, table_runs
 
 INTRO = "Le distributeur a publié mercredi ses comptes annuels, et voici les principaux chiffres :"
 TABLE = ["Indicateur", "2023", "2024", "Chiffre d’affaires", "2,78 Md€", "2,84 Md€",
@@ -143,8 +143,9 @@ def test_article_text_up_to_five_lines_after_a_table_places_it_in_the_article() 
              AFTER, ARTICLE[-1]]
     table = set(range(FIRST, FIRST + len(TABLE)))
     assert not table & set(LineModel().find(lines))
-    # round AW looked three lines away (and round CA's caption, the line introducing the table, would save it)
-    assert LineModel(table_near=3, table_captions=False).find(lines)[FIRST + 1] == "lone number"
+    # round AW looked three lines away (and round CA's caption, the line introducing the table, would save it, and
+    # round CD's words the cells share with the article's prose)
+    assert LineModel(table_near=3, table_captions=False, table_words=False).find(lines)[FIRST + 1] == "lone number"
 
 
 CAPTION = "Les comptes de Marvalis en 2023 et 2024 (en euros)"
@@ -233,3 +234,49 @@ def test_a_table_whose_header_ends_with_an_abbreviation_stays_whole() -> None:
     # before round CC: the run broke at "Var. sem.", the numbers went as lone numbers and the repeated cells as a
     # repeated copy
     assert cleaned.dropped == ()
+
+
+# Round CD: a table that ends the article, under a short title, naming what the article's prose names.
+HERBS = [
+    "Herbes sèches : le thym marocain se fait rare, la menthe égyptienne baisse",
+    "Au Maroc, la sécheresse pèse lourdement sur la cueillette de thym sauvage dans le Moyen Atlas depuis six ans.",
+    "En Égypte, une bonne récolte de menthe poivrée a fait reculer les prix ; l’origan de Turquie se maintient.",
+    "Cours FOB des principales aromatiques séchées",
+    "Plante", "Origine", "Prix (€/kg)", "Sur un mois",
+    "Thym", "Maroc", "3,40", "+6 %",
+    "Origan", "Turquie", "4,15", "+1 %",
+    "Menthe poivrée", "Égypte", "2,20", "−4 %",
+    "Romarin", "Tunisie", "1,90", "0 %",
+    "Source : relevés de la rédaction auprès de cinq importateurs.",
+    "Publicité",
+    "Se désabonner",
+    "Mentions légales",
+]  # fmt: skip
+
+
+def test_content_words_are_no_stopwords_and_no_numbers() -> None:
+    assert content_words("Le thym du Maroc dépasse 3,40 euros") == {"thym", "maroc", "dépasse", "euros"}
+    assert content_words("Sur un mois") == {"mois"}
+
+
+def test_a_table_ending_the_article_whose_cells_name_what_its_prose_names_is_the_article_s() -> None:
+    drops = LineModel().find(HERBS)
+    assert set(drops) == {24, 25, 26, 27}  # the source note, the advertisement's label and the furniture go
+    assert drops[24] == "photo caption or credit" and drops[25] == "advertising"
+    without = LineModel(table_words=False).find(HERBS)
+    assert without[10] == "lone number" and without[3].startswith("boilerplate")  # what round CD saves
+    assert article_tables(HERBS, lambda index: index >= 24) == [(3, 24)]  # with its title
+    assert article_tables(HERBS, lambda index: index >= 24, shared_words=False) == []
+
+
+def test_a_table_ending_the_article_must_follow_its_prose_right_away() -> None:
+    # a dropped line between the article's last paragraph and the table's title: no longer the article's
+    lines = [*HERBS[:3], "Partagez cet article avec vos collègues de la filière", *HERBS[3:]]
+    assert article_tables(lines, lambda index: index == 3 or index >= 25) == []
+
+
+def test_a_widget_naming_nothing_of_the_article_still_goes_under_it() -> None:
+    widget = ["Cotations du jour", "Valeur", "Cours", "Variation", "Aquavia", "28,14", "+1,3 %",
+              "Veralis", "45,02", "+0,9 %", "Silicor", "63,80", "−4,6 %", "Publicité"]  # fmt: skip
+    lines = [*HERBS[:3], *widget]
+    assert LineModel().find(lines)[lines.index("28,14")] == "lone number"
