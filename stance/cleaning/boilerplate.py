@@ -860,6 +860,21 @@ DOCUMENT_CLUTTER_BU = (
         needs=("reçu", "recu", "prochain"), max_len=400),
 )
 
+FORUM_MEMBER = "forum member details"
+# Round CE (docs/design.md): what a French forum prints around each post: the poster's details ("Messages : 2 417",
+# "Inscription : janv. 2012", "Modératrice") and a reply's title ("Re: Paiement à 75 jours…").
+FORUM_DETAILS = (
+    Rule(FORUM_MEMBER, re.compile(
+        r"(?:messages|contributions|messages\s+post[ée]s)\s*:\s*\d[\d\s.\u202f]*|"
+        rf"(?:inscription|inscrit(?:e)?\s+(?:le|en|depuis)|date\s+d['’]inscription|membre\s+depuis)\s*:?\s*"
+        rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+)?(?:{FRENCH_MONTH}\s+)?\d{{4}}|"
+        r"(?:inscription|inscrit(?:e)?\s+le|date\s+d['’]inscription)\s*:?\s*\d{1,2}/\d{1,2}/\d{2,4}|"
+        r"(?:mod[ée]rat(?:eur|rice)|administrat(?:eur|rice))(?:\s+du\s+forum)?", _I),
+        needs=("message", "contribution", "inscri", "membre", "modérat", "moderat", "administrat"), max_len=60),
+    Rule(FORUM_MEMBER, re.compile(r"re\s?:\s*\S.*", _I), needs=("re:", "re :"), max_len=200),
+)
+
+
 class ExtraFurniture(LineRules):
     """Furniture rules that run after the line model: a line they recognise goes with their reason.
 
@@ -961,4 +976,4 @@ class ExtraFurniture(LineRules):
         ),
     )
     # French words only: a document in another language skips them (LineModel tells check its language)
-    french_rules = DOCUMENT_CLUTTER + MASTHEAD + NEAR_MISSES + PAGE_TOOLS + DOCUMENT_CLUTTER_BU
+    french_rules = DOCUMENT_CLUTTER + MASTHEAD + NEAR_MISSES + PAGE_TOOLS + DOCUMENT_CLUTTER_BU + FORUM_DETAILS

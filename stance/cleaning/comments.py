@@ -34,10 +34,11 @@ lines): a title or lead that happens to look like a pseudonym and a date stays.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from .base import FRENCH_MONTH, LineRules, Rule, Step
+from .language import is_prose
 from .tables import table_runs
 
 COMMENT = "reader comment"
@@ -82,6 +83,33 @@ _CALL_LINE = re.compile(
 
 _COUNT = r"(?:commentaires?|r[ée]actions?)\s*\(\d+\)|\d+\s+(?:commentaires?|r[ée]actions?)"  # "Commentaires (5)"
 _COUNT_LINE = re.compile(_COUNT, _I)
+
+
+_WEEKDAY = r"(?:(?:lun|mar|mer|jeu|ven|sam|dim)(?:di|credi|anche|\.)?\s+)?"
+# A forum post's header (round CE): "Message par Fredo_42 » mar. 4 mars 2025 22:14", "Posté le 12/03/2025 à 14:05"
+_POST_HEADER = re.compile(
+    rf"(?:message\s+)?par\s+{_PSEUDONYM}\s+»\s+{_WEEKDAY}{_ABSOLUTE}.*|"
+    rf"post[ée]\s+(?:par\s+{_PSEUDONYM}\s+)?(?:le\s+)?{_WEEKDAY}{_ABSOLUTE}.*",
+    _I,
+)
+
+
+def forum_replies(lines: Sequence[str], dropped: Callable[[int], bool]) -> list[int]:
+    """The lines of a forum thread's replies: every line after its second post header (``"Message par Fredo_42 »
+    mar. 4 mars 2025 22:14"``, ``"Posté le 12/03/2025 à 14:05"``), when kept prose (``dropped(index)`` false) lies
+    between the first two headers, the opening post, which is the article (round CE, ``docs/design.md``).
+
+    >>> lines = ["Paiement à 75 jours : vous faites comment ?", "Message par Fredo_42 » mar. 4 mars 2025 22:14",
+    ...          "Depuis janvier, mon plus gros client me paie à 75 jours et ma trésorerie ne suit plus.",
+    ...          "Message par Mimi_TRM » mar. 4 mars 2025 22:51", "Salut Fred, ton avenant ne tient pas sur le papier.",
+    ...          "Haut"]
+    >>> forum_replies(lines, lambda index: index in (1, 3))
+    [4, 5]
+    """
+    headers = [index for index, line in enumerate(lines) if len(line) <= 160 and _POST_HEADER.fullmatch(line)]
+    if len(headers) < 2 or not any(not dropped(k) and is_prose(lines[k]) for k in range(headers[0] + 1, headers[1])):
+        return []
+    return list(range(headers[1] + 1, len(lines)))
 
 
 class CommentForm(LineRules):

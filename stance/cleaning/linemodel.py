@@ -45,7 +45,7 @@ from ..errors import InputError
 from .base import LineRules, Step
 from .boilerplate import LONE_NUMBER, Boilerplate, ExtraFurniture
 from .boxes import article_boxes
-from .comments import CommentForm
+from .comments import COMMENT, CommentForm, forum_replies
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
 from .language import FRENCH_OR_UNTOLD, document_language
 from .sitecopy import ADVERTISING, TAGLINE, advertisers_copy, taglines
@@ -332,7 +332,8 @@ class LineModel(Step):
     its prose is kept when its cells name what the article's prose names (round CD). ``site_copy``: in French
     documents, drop advertisers' copy and the site's tagline (:mod:`~stance.cleaning.sitecopy`). ``boxes``: in French
     documents, keep the lines of the article's own boxes ("Ce qu'il faut retenir",
-    "Repères", ...; :func:`~stance.cleaning.boxes.article_boxes`) that the model dropped.
+    "Repères", ...; :func:`~stance.cleaning.boxes.article_boxes`) that the model dropped. ``forum``: in French
+    documents, drop a forum thread's replies as reader comments (:func:`~stance.cleaning.comments.forum_replies`).
 
     >>> from stance.cleaning.base import LineRules, Rule
     >>> import re
@@ -360,6 +361,7 @@ class LineModel(Step):
         table_words: bool = True,
         site_copy: bool = True,
         boxes: bool = True,
+        forum: bool = True,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
@@ -374,6 +376,7 @@ class LineModel(Step):
         self.table_words = table_words
         self.site_copy = site_copy
         self.boxes = boxes
+        self.forum = forum
         self.corpus: Counter[str] | None = None
         self.batch = 1
         self._clear_caches()
@@ -393,9 +396,10 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA and CD not the settings they added
+        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD and CE not the settings they
+        # added
         self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": True,
-                              "table_words": True, "site_copy": True, "boxes": True, **state})
+                              "table_words": True, "site_copy": True, "boxes": True, "forum": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -514,6 +518,11 @@ class LineModel(Step):
                 for index in range(start, stop):
                     if (reasons.get(index) or "").startswith(_MODEL_PREFIX):
                         del reasons[index]
+        # A French forum thread's replies (comments.forum_replies): after the replies' first header, nothing is the
+        # opening post's (round CE).
+        if self.forum and lang in FRENCH_OR_UNTOLD:
+            for index in forum_replies(lines, reasons.__contains__):
+                reasons.setdefault(index, COMMENT)
         if not reasons:
             self._quiet = key
         return reasons

@@ -499,3 +499,21 @@ def test_round_bu_leaves_out_the_authors_boxes_of_round_bt() -> None:
     assert DOCUMENT_CLUTTER_BT[7] is NEWSROOM_AUTHOR_BOX  # BT8
     assert DOCUMENT_CLUTTER_BT[7] not in DOCUMENT_CLUTTER_BU
     assert all(rule in DOCUMENT_CLUTTER_BU for index, rule in enumerate(DOCUMENT_CLUTTER_BT) if index != 7)
+
+
+@pytest.mark.parametrize(
+    "line", ["Messages : 2 417", "Messages : 96", "Inscription : janv. 2012", "Inscription : sept. 2018",
+             "Inscrit le 14 mars 2016", "Membre depuis 2019", "Modératrice", "Administrateur du forum",
+             "Re: Paiement à 75 jours imposé par un gros commissionnaire : vous faites comment ? — #2"],
+)  # fmt: skip
+def test_a_forum_s_member_details_and_reply_titles_go_after_the_model(line: str) -> None:
+    """Round CE: what a French forum prints around each post."""
+    assert ExtraFurniture().check(line, french=True) == "forum member details"
+
+
+@pytest.mark.parametrize(
+    "line", ["Inscription : 45 euros par participant, repas compris", "Messages clés du rapport annuel",
+             "Le modérateur du débat a rappelé les règles.", "Renault : les ventes progressent de 4 %"],
+)
+def test_article_lines_that_look_like_forum_details_stay(line: str) -> None:
+    assert ExtraFurniture().check(line, french=True) != "forum member details"

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from stance.cleaning.comments import CommentForm, Comments
+from stance.cleaning import Cleaner, LineModel
+from stance.cleaning.comments import CommentForm, Comments, forum_replies
 
 OPENING = ["Le Nasdaq recule de 2 %.", "Les valeurs technologiques pèsent.", "Nvidia cède 4 %.", "Fin de séance."]
 
@@ -185,3 +186,47 @@ def test_one_byline_under_a_comment_counter_is_no_thread() -> None:
                "La Bourse de Paris a fini en hausse de 1,2 % vendredi, portée par les banques et le luxe.",
                "Les investisseurs ont salué des chiffres d'inflation plus faibles que prévu."]  # fmt: skip
     assert drops(article) == {4: "comment form"}
+
+
+# Round CE: a forum thread's replies.
+THREAD = [
+    "Routiers à leur compte",
+    "Index du forum ‹ Gestion, compta et factures ‹ Clients et paiements",
+    "Paiement à 75 jours imposé par un gros commissionnaire : vous faites comment ?",
+    "Fredo_42",
+    "Messages : 612",
+    "Message par Fredo_42 » mar. 4 mars 2025 22:14",
+    "Je roule à mon compte depuis six ans avec deux tracteurs, un que je conduis et un avec un salarié.",
+    "En janvier, mon plus gros client m'a envoyé un avenant : paiement à 75 jours, ou un escompte de 2,5 %.",
+    "À 75 jours, il me manque en gros deux mois et demi de gazole en trésorerie. Vous feriez quoi à ma place ?",
+    "Mimi_TRM",
+    "Modératrice",
+    "Messages : 2 417",
+    "Re: Paiement à 75 jours imposé par un gros commissionnaire : vous faites comment ? — #2",
+    "Message par Mimi_TRM » mar. 4 mars 2025 22:51",
+    "Salut Fred. Déjà, ton avenant ne tient pas sur le papier : le délai de trente jours est d'ordre public.",
+    "Regarde aussi du côté de l'affacturage, ça coûte moins cher que leur escompte et ça te laisse le client.",
+    "Page suivante ›",
+]
+
+
+def test_a_forum_thread_s_replies_are_every_line_after_its_second_post_header() -> None:
+    dropped = {0, 1, 3, 4, 5, 9, 10, 11, 12, 13}  # what the model and the rules drop around the posts
+    assert forum_replies(THREAD, dropped.__contains__) == [14, 15, 16]
+
+
+def test_two_post_headers_without_the_opening_post_s_text_between_them_are_no_thread() -> None:
+    lines = ["Posté le 3 mars 2025 à 09:12", "Posté le 3 mars 2025 à 18:40", *THREAD[6:9]]
+    assert forum_replies(lines, lambda index: index < 2) == []
+    assert forum_replies(THREAD[:9], lambda index: False) == []  # one post: nothing to drop
+
+
+def test_the_cleaner_drops_a_french_forum_thread_s_replies_and_keeps_its_opening_post() -> None:
+    cleaned = Cleaner().clean("\n\n".join(THREAD))
+    reasons = {drop.line: drop.reason for drop in cleaned.dropped}
+    assert reasons[THREAD[14]] == reasons[THREAD[15]] == "reader comment"
+    assert reasons["Messages : 2 417"] == reasons["Modératrice"] == "forum member details"
+    assert all(line in cleaned.text for line in THREAD[6:9])
+    without = Cleaner(line_model=None)
+    without.steps = [LineModel(forum=False) if isinstance(step, LineModel) else step for step in without.steps]
+    assert THREAD[14] in without.clean("\n\n".join(THREAD)).text  # what round CE drops
