@@ -873,6 +873,22 @@ FORUM_DETAILS = (
         needs=("message", "contribution", "inscri", "membre", "modérat", "moderat", "administrat"), max_len=60),
     Rule(FORUM_MEMBER, re.compile(r"re\s?:\s*\S.*", _I), needs=("re:", "re :"), max_len=200),
 )
+_PROFILE_FIELD = (
+    r"(?:date\s+d['’]inscription|inscription|localisation|messages|[âa]ge|sexe|r[ée]putation)\s*:\s*[^·|]{1,40}?"
+)
+# Round CF (docs/design.md): the same in vBulletin's French words: a poster's rank ("Membre confirmé", "Habitué"),
+# details on one line ("Date d'inscription : mars 2014 · Localisation : Quimper (29) · Messages : 1 284"), a quote's
+# header, the reply button, the line over a signature, the welcome notice.
+FORUM_DETAILS_CF = (
+    Rule(FORUM_MEMBER, re.compile(
+        r"(?:(?:nouveau|nouvelle|jeune)\s+)?membre(?:\s+(?:confirm[ée]e?|actif|active|habitu[ée]e?|du\s+forum|"
+        r"d['’]honneur))?|habitu[ée]e?|v[ée]t[ée]ran(?:e)?|pilier(?:\s+du\s+forum)?|"
+        r"r[ée]pondre\s+avec\s+citation|citation\s+(?:envoy[ée]\s+par|de)\s+\S.{0,40}|_{5,}|"
+        rf"{_PROFILE_FIELD}(?:\s*[·|]\s*{_PROFILE_FIELD})+", _I),
+        needs=("membre", "habitu", "téran", "teran", "pilier", "citation", "_____", ":"), max_len=160),
+    Rule(FORUM_MEMBER, re.compile(r"si\s+c['’]est\s+votre\s+premi[èe]re\s+visite\b.*", _I),
+         needs=("première visite", "premiere visite"), max_len=400),
+)
 
 
 class ExtraFurniture(LineRules):
@@ -976,4 +992,5 @@ class ExtraFurniture(LineRules):
         ),
     )
     # French words only: a document in another language skips them (LineModel tells check its language)
-    french_rules = DOCUMENT_CLUTTER + MASTHEAD + NEAR_MISSES + PAGE_TOOLS + DOCUMENT_CLUTTER_BU + FORUM_DETAILS
+    french_rules = (DOCUMENT_CLUTTER + MASTHEAD + NEAR_MISSES + PAGE_TOOLS + DOCUMENT_CLUTTER_BU + FORUM_DETAILS
+                    + FORUM_DETAILS_CF)

@@ -94,10 +94,15 @@ _POST_HEADER = re.compile(
 )
 
 
+# A post's number over it, as vBulletin prints it: "#1", "#2" (round CF)
+_POST_NUMBER = re.compile(r"#\d{1,4}")
+
+
 def forum_replies(lines: Sequence[str], dropped: Callable[[int], bool]) -> list[int]:
     """The lines of a forum thread's replies: every line after its second post header (``"Message par Fredo_42 »
-    mar. 4 mars 2025 22:14"``, ``"Posté le 12/03/2025 à 14:05"``), when kept prose (``dropped(index)`` false) lies
-    between the first two headers, the opening post, which is the article (round CE, ``docs/design.md``).
+    mar. 4 mars 2025 22:14"``, ``"Posté le 12/03/2025 à 14:05"``, or since round CF a post's number, ``"#2"``), when
+    kept prose (``dropped(index)`` false) lies between the first two headers, the opening post, which is the article
+    (round CE, ``docs/design.md``).
 
     >>> lines = ["Paiement à 75 jours : vous faites comment ?", "Message par Fredo_42 » mar. 4 mars 2025 22:14",
     ...          "Depuis janvier, mon plus gros client me paie à 75 jours et ma trésorerie ne suit plus.",
@@ -106,7 +111,8 @@ def forum_replies(lines: Sequence[str], dropped: Callable[[int], bool]) -> list[
     >>> forum_replies(lines, lambda index: index in (1, 3))
     [4, 5]
     """
-    headers = [index for index, line in enumerate(lines) if len(line) <= 160 and _POST_HEADER.fullmatch(line)]
+    headers = [index for index, line in enumerate(lines)
+               if len(line) <= 160 and (_POST_HEADER.fullmatch(line) or _POST_NUMBER.fullmatch(line))]
     if len(headers) < 2 or not any(not dropped(k) and is_prose(lines[k]) for k in range(headers[0] + 1, headers[1])):
         return []
     return list(range(headers[1] + 1, len(lines)))

@@ -517,3 +517,22 @@ def test_a_forum_s_member_details_and_reply_titles_go_after_the_model(line: str)
 )
 def test_article_lines_that_look_like_forum_details_stay(line: str) -> None:
     assert ExtraFurniture().check(line, french=True) != "forum member details"
+
+
+@pytest.mark.parametrize(
+    "line", ["Membre confirmé", "Habitué", "Nouveau membre", "Répondre avec citation",
+             "Citation Envoyé par Fred_Quimper",
+             "__________________", "Date d'inscription : mars 2014 · Localisation : Quimper (29) · Messages : 1 284",
+             "Si c'est votre première visite, n'oubliez pas de consulter la FAQ en cliquant sur le lien ci-dessus."],
+)  # fmt: skip
+def test_vbulletin_s_member_details_go_after_the_model(line: str) -> None:
+    """Round CF: vBulletin's French words around each post."""
+    assert ExtraFurniture().check(line, french=True) == "forum member details"
+
+
+@pytest.mark.parametrize(
+    "line", ["Membre du conseil d'administration depuis 2019", "Localisation : Créteil",
+             "Le vétéran du CAC 40 a cédé 2 %.", "Citation du jour : « Le marché a toujours raison »."],
+)
+def test_article_lines_that_look_like_vbulletin_details_stay(line: str) -> None:
+    assert ExtraFurniture().check(line, french=True) != "forum member details"

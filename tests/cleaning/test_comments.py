@@ -230,3 +230,38 @@ def test_the_cleaner_drops_a_french_forum_thread_s_replies_and_keeps_its_opening
     without = Cleaner(line_model=None)
     without.steps = [LineModel(forum=False) if isinstance(step, LineModel) else step for step in without.steps]
     assert THREAD[14] in without.clean("\n\n".join(THREAD)).text  # what round CE drops
+
+
+# Round CF: a thread in vBulletin's style, a number over each post.
+NUMBERED = [
+    "Siphons & Brûleurs",
+    "12/02/2024, 21h47",
+    "#1",
+    "Fred_Quimper",
+    "Membre confirmé",
+    "Hausse du cuivre : comment vous répercutez ça dans vos devis ?",
+    "Mon négoce habituel a augmenté ses tarifs cuivre trois fois depuis l'automne, et mes devis ne suivent plus.",
+    "Sur une rénovation de salle de bains, ça me fait entre 250 et 400 euros de matériel en plus par chantier.",
+    "Répondre avec citation",
+    "12/02/2024, 22h15",
+    "#2",
+    "Nono56",
+    "Modérateur",
+    "Salut Fred. Avec un particulier, une clause de révision doit être claire : indice utilisé et date de référence.",
+    "Répondre avec citation",
+]
+
+
+def test_a_post_s_number_is_a_post_header() -> None:
+    dropped = {0, 1, 2, 3, 4, 8, 9, 10, 11, 12}
+    assert forum_replies(NUMBERED, dropped.__contains__) == [11, 12, 13, 14]
+
+
+def test_the_cleaner_drops_a_numbered_thread_s_replies() -> None:
+    cleaned = Cleaner().clean("\n\n".join(NUMBERED))
+    reasons: dict[str, str] = {}
+    for drop in cleaned.dropped:
+        reasons.setdefault(drop.line, drop.reason)  # the first occurrence's (the second reply button is a repeat)
+    assert reasons[NUMBERED[13]] == "reader comment"
+    assert reasons["Répondre avec citation"] == reasons["Membre confirmé"] == "forum member details"
+    assert NUMBERED[6] in cleaned.text and NUMBERED[7] in cleaned.text
