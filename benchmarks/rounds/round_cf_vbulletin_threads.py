@@ -50,6 +50,9 @@ If it ships, the changes stay; if not, ``_POST_NUMBER`` and ``FORUM_DETAILS_CF``
     python benchmarks/rounds/round_cf_vbulletin_threads.py            # 1, 2, 3, 6, 7
     python benchmarks/rounds/round_cf_vbulletin_threads.py --read     # 2, 3, 6, 7 only (no judge)
     python benchmarks/rounds/round_cf_vbulletin_threads.py --speed    # 5
+
+Shipped (``docs/design.md``): every condition held; on the judge line precision 0.9141 -> 0.9235, recall 0.9708 ->
+0.9701.
 """
 
 from __future__ import annotations
