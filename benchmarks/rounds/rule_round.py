@@ -146,3 +146,84 @@ def cli(doc: str, judge: Callable[[], None], shipped: Callable[[], None], argv: 
     parser.add_argument("--before", action="store_true", help="the new documents with the cleaner as shipped")
     args = parser.parse_args(argv)
     shipped() if args.before else judge()
+
+
+def french_files(judge: str) -> list[str]:
+    """Every line-labelled French file of ``models/training/`` but the judge's (rounds CC to CF)."""
+    names = sorted(path.name for path in TRAINING.glob("*.jsonl")
+                   if path.name.startswith(("cleaning_fr_documents_dev", "webpages_fr"))
+                   and "label_changes" not in path.name)
+    return [name for name in names if name != judge]
+
+
+def seven_conditions(base: Cleaner, new: Cleaner, names: tuple[str, str], judge: str,
+                     condition_1: Callable[[dict, dict], bool] | None, reported: Sequence[str] = ()) -> None:
+    """Conditions 1, 2, 3, 6 and 7 of the rule rounds CC to CF (``docs/design.md``), each text alone: on the judge's
+    documents (``judge``, a file of ``models/training/``) at least five lines change and ``condition_1(a, b)`` holds
+    on the two cleaners' line scores (None: the judge is not scored); on every other line-labelled French file, pooled,
+    line F1 loses at most 0.001; the seeds' golden tests as they stand, alone and in one batch, with the same counts
+    per seed; the 384 French stance articles lose at most 5 lines; no line of DAniEL's or Scrapinghub's pages changes.
+    ``reported``: files scored besides, judged by nothing."""
+    from cleaner_retrain_seeds import golden_per_seed
+
+    if condition_1 is not None:
+        docs = documents(TRAINING / judge)
+        s = table(f"1. the {len(docs)} documents of {judge} (the judge)", docs, base, new, names)
+        a, b = s[names[0]], s[names[1]]
+        moved = sum(changed(base, new, docs).values())
+        ok = moved >= 5 and condition_1(a, b)
+        print(f"condition 1: {moved} lines changed; P {a['precision']:.4f} -> {b['precision']:.4f}; R "
+              f"{a['recall']:.4f} -> {b['recall']:.4f}; F1 {a['f1']:.4f} -> {b['f1']:.4f}: {'pass' if ok else 'FAIL'}")
+    files = french_files(judge)
+    other = [doc for name in files for doc in documents(TRAINING / name)]
+    s = table(f"2. the {len(other)} documents and pages of the {len(files)} other files (read)", other, base, new,
+              names)
+    loss = s[names[0]]["f1"] - s[names[1]]["f1"]
+    print(f"condition 2: F1 loss {loss:+.4f}: {'pass' if loss <= 0.001 else 'FAIL'}")
+    for name in reported:
+        read = documents(TRAINING / name)
+        short = name.removeprefix("cleaning_fr_documents_dev").removesuffix(".jsonl")
+        table(f"reported: the {len(read)} documents of {short} (read)", read, base, new, names)
+    for batch in (False, True):
+        counts = [golden_per_seed(c, batch) for c in (base, new)]
+        for name, (per, kept, golden) in zip(names, counts, strict=True):
+            ok = sum(per) >= 0.99 * golden and sum(per) >= 0.98 * kept
+            print(f"condition 3 ({'one batch' if batch else 'each seed alone'}), {name}: {sum(per)} of {golden} "
+                  f"golden lines kept, {kept} lines kept: {'pass' if ok else 'FAIL'}")
+        print(f"condition 3, no seed line changes ({'one batch' if batch else 'alone'}): "
+              f"{'pass' if counts[0] == counts[1] else 'FAIL'}")
+    articles_condition(base, new, "condition 6, the French stance articles")
+    other_sources_unchanged(base, new)  # prints "condition 8": these rounds' condition 7
+
+
+def speed_condition(base: Cleaner, new: Cleaner, what: str, runs: int = 3) -> None:
+    """Condition 5 of the rule rounds CC to CF: both cleaners after a regex pass on each document of the seeds'
+    variations (10 MB), the one that goes second alternating (it finds the first one's work in shared caches), as
+    ``clean_speed.py --against`` times them; the new one at least 0.95 times as fast. ``what`` ends the line:
+    "round CD at 0.998x {what}"."""
+    import re
+
+    from clean_speed import build_corpus, interleaved
+
+    docs = build_corpus(10)
+    base.clean(docs[0]), new.clean(docs[0])
+    spaces = re.compile(r"\s+")
+    for run in range(runs):
+        _, first, second = interleaved([lambda d: spaces.sub(" ", d), base.clean, new.clean], docs, alternate=True)
+        print(f"condition 5, run {run + 1}: {what.format(ratio=first / second)}: "
+              f"{'pass' if first / second >= 0.95 else 'FAIL'}", flush=True)
+
+
+def round_cli(doc: str, cleaner: Callable[[bool], Cleaner], names: tuple[str, str], judge: str,
+              condition_1: Callable[[dict, dict], bool], speed_line: str, reported: Sequence[str] = ()) -> None:
+    """The command line of the rule rounds CC to CF: ``python SCRIPT`` (conditions 1, 2, 3, 6, 7), ``--read``
+    (without the judge), ``--speed`` (condition 5)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--speed", action="store_true", help="condition 5 only")
+    group.add_argument("--read", action="store_true", help="conditions 2, 3, 6 and 7 only, without the judge")
+    args = parser.parse_args()
+    if args.speed:
+        speed_condition(cleaner(False), cleaner(True), speed_line)
+    else:
+        seven_conditions(cleaner(False), cleaner(True), names, judge, None if args.read else condition_1, reported)
