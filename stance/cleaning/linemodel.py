@@ -518,8 +518,8 @@ class LineModel(Step):
                 for index in range(start, stop):
                     if (reasons.get(index) or "").startswith(_MODEL_PREFIX):
                         del reasons[index]
-        # A French forum thread's replies (comments.forum_replies): after the replies' first header, nothing is the
-        # opening post's (round CE).
+        # A French forum thread's replies (comments.forum_replies): after the thread's second post header, nothing is
+        # the opening post's (round CE).
         if self.forum and lang in FRENCH_OR_UNTOLD:
             for index in forum_replies(lines, reasons.__contains__):
                 reasons.setdefault(index, COMMENT)
