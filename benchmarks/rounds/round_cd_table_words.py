@@ -65,10 +65,9 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import round_cli  # noqa: E402
+from rule_round import round_cli, with_line_model  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
-from stance.cleaning.linemodel import LineModel  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s40b.jsonl"
 NAMES = ("round CC", "round CD")
@@ -76,9 +75,7 @@ NAMES = ("round CC", "round CD")
 
 def cleaner(words: bool) -> Cleaner:
     """The default cleaner, its line model's ``table_words`` as given."""
-    c = Cleaner()
-    c.steps = [LineModel(table_words=words) if isinstance(step, LineModel) else step for step in c.steps]
-    return c
+    return with_line_model(table_words=words)
 
 
 def condition_1(a: dict, b: dict) -> bool:

@@ -65,11 +65,10 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import round_cli  # noqa: E402
+from rule_round import round_cli, with_line_model  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 from stance.cleaning.boilerplate import FORUM_DETAILS, ExtraFurniture  # noqa: E402
-from stance.cleaning.linemodel import LineModel  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s40c.jsonl"
 NAMES = ("round CD", "round CE")
@@ -83,10 +82,7 @@ class Before(ExtraFurniture):
 
 def cleaner(on: bool) -> Cleaner:
     """The default cleaner, with or without round CE's forum rules."""
-    c = Cleaner()
-    c.steps = [LineModel(forum=on, extra=None if on else Before()) if isinstance(step, LineModel) else step
-               for step in c.steps]
-    return c
+    return with_line_model(forum=on, extra=None if on else Before())
 
 
 def condition_1(a: dict, b: dict) -> bool:

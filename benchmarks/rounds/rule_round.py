@@ -148,8 +148,17 @@ def cli(doc: str, judge: Callable[[], None], shipped: Callable[[], None], argv: 
     shipped() if args.before else judge()
 
 
+def with_line_model(**settings: object) -> Cleaner:
+    """The default cleaner, its line model made with ``settings`` (``LineModel(table_words=False)``, ...)."""
+    from stance.cleaning.linemodel import LineModel
+
+    c = Cleaner()
+    c.steps = [LineModel(**settings) if isinstance(step, LineModel) else step for step in c.steps]
+    return c
+
+
 def french_files(judge: str) -> list[str]:
-    """Every line-labelled French file of ``models/training/`` but the judge's (rounds CC to CF)."""
+    """Every line-labelled French file of ``models/training/`` but the judge's (rounds CA and CC to CF)."""
     names = sorted(path.name for path in TRAINING.glob("*.jsonl")
                    if path.name.startswith(("cleaning_fr_documents_dev", "webpages_fr"))
                    and "label_changes" not in path.name)
@@ -158,12 +167,12 @@ def french_files(judge: str) -> list[str]:
 
 def seven_conditions(base: Cleaner, new: Cleaner, names: tuple[str, str], judge: str,
                      condition_1: Callable[[dict, dict], bool] | None, reported: Sequence[str] = ()) -> None:
-    """Conditions 1, 2, 3, 6 and 7 of the rule rounds CC to CF (``docs/design.md``), each text alone: on the judge's
-    documents (``judge``, a file of ``models/training/``) at least five lines change and ``condition_1(a, b)`` holds
-    on the two cleaners' line scores (None: the judge is not scored); on every other line-labelled French file, pooled,
-    line F1 loses at most 0.001; the seeds' golden tests as they stand, alone and in one batch, with the same counts
-    per seed; the 384 French stance articles lose at most 5 lines; no line of DAniEL's or Scrapinghub's pages changes.
-    ``reported``: files scored besides, judged by nothing."""
+    """Conditions 1, 2, 3, 6 and 7 of the rule rounds CA and CC to CF (``docs/design.md``), each text alone: on the
+    judge's documents (``judge``, a file of ``models/training/``) at least five lines change and ``condition_1(a, b)``
+    holds on the two cleaners' line scores (None: the judge is not scored); on every other line-labelled French file,
+    pooled, line F1 loses at most 0.001; the seeds' golden tests as they stand, alone and in one batch, with the same
+    counts per seed; the 384 French stance articles lose at most 5 lines; no line of DAniEL's or Scrapinghub's pages
+    changes. ``reported``: files scored besides, judged by nothing."""
     from cleaner_retrain_seeds import golden_per_seed
 
     if condition_1 is not None:
@@ -197,7 +206,7 @@ def seven_conditions(base: Cleaner, new: Cleaner, names: tuple[str, str], judge:
 
 
 def speed_condition(base: Cleaner, new: Cleaner, what: str, runs: int = 3) -> None:
-    """Condition 5 of the rule rounds CC to CF: both cleaners after a regex pass on each document of the seeds'
+    """Condition 5 of the rule rounds CA and CC to CF: both cleaners after a regex pass on each document of the seeds'
     variations (10 MB), the one that goes second alternating (it finds the first one's work in shared caches), as
     ``clean_speed.py --against`` times them; the new one at least 0.95 times as fast. ``what`` ends the line:
     "round CD at 0.998x {what}"."""
@@ -216,7 +225,7 @@ def speed_condition(base: Cleaner, new: Cleaner, what: str, runs: int = 3) -> No
 
 def round_cli(doc: str, cleaner: Callable[[bool], Cleaner], names: tuple[str, str], judge: str,
               condition_1: Callable[[dict, dict], bool], speed_line: str, reported: Sequence[str] = ()) -> None:
-    """The command line of the rule rounds CC to CF: ``python SCRIPT`` (conditions 1, 2, 3, 6, 7), ``--read``
+    """The command line of the rule rounds CA and CC to CF: ``python SCRIPT`` (conditions 1, 2, 3, 6, 7), ``--read``
     (without the judge), ``--speed`` (condition 5)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     group = parser.add_mutually_exclusive_group()
