@@ -27,6 +27,10 @@ and ``eval/baseline.json`` is regenerated in the same commit.
 
     python benchmarks/rounds/round_cg_more_development.py --candidate /tmp/s41/cg/candidate
     python benchmarks/rounds/round_cg_more_development.py --candidate /tmp/s41/cg/candidate --seeds
+
+Shipped (``docs/design.md``): every condition held, and the candidate is the shipped line model since. Its "shipped"
+column is the package's own model, so to rerun the round as it ran, check out this round's first commit (the model
+before it) and give it the model of any later commit as the candidate.
 """
 
 from __future__ import annotations

@@ -855,9 +855,10 @@ def french_pages_file() -> Path:
     return _checkout_file("webpages_fr.jsonl", "the French training pages", "pass --no-french-pages")
 
 
-# The French pages and dirty documents written blind to judge the cleaner's rounds until round BL (docs/design.md),
-# which `stance train-cleaner --french-development` also reads, in this order. The files written after them judge
-# later rounds and are not among them.
+# The French pages and dirty documents written blind to judge the cleaner's rounds (docs/design.md: until round BL,
+# then the nine files judged on from BL to BX, added by round CB, and the eight from `_s38` to `_s40d`, added by
+# round CG), which `stance train-cleaner --french-development` also reads, in this order. The files written after
+# them judge later rounds and are not among them.
 FRENCH_DEVELOPMENT = (
     "cleaning_fr_documents_dev.jsonl", "cleaning_fr_documents_dev_aq.jsonl", "cleaning_fr_documents_dev_av.jsonl",
     "cleaning_fr_documents_dev_ax.jsonl", "cleaning_fr_documents_dev_ba.jsonl", "cleaning_fr_documents_dev_bc.jsonl",
@@ -868,6 +869,10 @@ FRENCH_DEVELOPMENT = (
     "cleaning_fr_documents_dev_bm.jsonl", "cleaning_fr_documents_dev_bn.jsonl", "cleaning_fr_documents_dev_bo.jsonl",
     "cleaning_fr_documents_dev_bq.jsonl", "cleaning_fr_documents_dev_long.jsonl", "cleaning_fr_documents_dev_bt.jsonl",
     "cleaning_fr_documents_dev_bu.jsonl", "cleaning_fr_documents_dev_bx.jsonl",
+    "cleaning_fr_documents_dev_s38.jsonl", "cleaning_fr_documents_dev_s39.jsonl",
+    "cleaning_fr_documents_dev_s39b.jsonl", "cleaning_fr_documents_dev_s39c.jsonl",
+    "cleaning_fr_documents_dev_s40.jsonl", "cleaning_fr_documents_dev_s40b.jsonl",
+    "cleaning_fr_documents_dev_s40c.jsonl", "cleaning_fr_documents_dev_s40d.jsonl",
 )
 
 
