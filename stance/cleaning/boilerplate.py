@@ -891,6 +891,62 @@ FORUM_DETAILS_CF = (
 )
 
 
+# Round CH (forty-first session, ``docs/design.md``): kinds of furniture that the documents read since round CF show
+# kept, in their French words. An advertiser's block: its name, a dash, what it sells, with an offer ("Pressoirs
+# Lemonnier — pressoirs à bande ... Service après-vente six jours sur sept"), not a dateline ("NICE — ...") nor an
+# interview's "Name. –"; a letter's notices: prices that bind no one, reproduction forbidden, who receives it, the
+# rest for subscribers; a forum's breadcrumb behind "‹", a Discourse topic's map ("créé 2 avr.", "dernière réponse 9
+# avr.", "5 utilisateurs", "❤ 5") and a forum's welcome notice; a blog's links to the posts before and after it
+# ("← Article précédent : …", "… →"); "Partager cet article :".
+_CH_NAME_WORD = r"(?:[A-ZÀ-Ý][\w'’&\-]*|de|du|des|la|le|les|d['’]\w+|l['’]\w+|et|&|aux?)"
+_CH_OFFER = (r"(?i:\b(?:livraison|livre|livrons|devis|demandez|contactez|sur\s+mesure|tarifs?|essai|d[ée]monstration|"
+             r"intervention|sous\s+\d+\s*h|service\s+apr[èe]s-vente|nos|votre|vos|remise|offre|commandez|catalogue|"
+             r"en\s+stock|agr[ée][ée]e?s?|garanti(?:e|es|s)?|financez|ouvrez|r[ée]servez|profitez)\b)")
+_CH_MEDIUM = r"(?:lettre|newsletter|note|courriel|message|e-?mail|bulletin|[ée]dition|num[ée]ro)"
+_CH_DATE = (rf"(?:\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}\.?(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
+            r"\d+\s*(?:j|h|min|mois|an|ans))")
+DOCUMENT_CLUTTER_CH = (
+    # CH1, an advertiser's block
+    Rule(ADVERTISING, re.compile(
+        rf"(?![A-ZÀ-Ý\-]{{2,}}\s)[A-ZÀ-Ý][\w'’&\-]*(?:\s+{_CH_NAME_WORD}){{0,5}}\s+[—–]\s+(?=.*{_CH_OFFER})\S.{{15,}}|"
+        rf"(?i:avec\s+le\s+soutien\s+de)\s+[A-ZÀ-Ý][^.!?]{{1,60}}\s+[—–:]\s+.{{10,}}"),
+        needs=("—", "–", "soutien"), max_len=400),
+    # CH2, a letter's notices
+    Rule(DISCLAIMER, re.compile(
+        r".*\b(?:n['’](?:ont|a)\s+(?:aucune|qu['’]une)\s+valeur\s+(?:contractuelle|indicative)|"
+        r"(?:ont|a)\s+(?:une\s+)?valeur\s+(?:purement\s+)?indicative|sans\s+valeur\s+contractuelle|"
+        r"ne\s+(?:constitue(?:nt)?|saurai(?:en)?t\s+constituer)\s+(?:pas\s+)?(?:une?\s+)?(?:offre|engagement|"
+        r"cotation\s+officielle|prix\s+de\s+transaction)|"
+        r"n['’]engage(?:nt)?\s+(?:ni\s+)?(?:la\s+r[ée]daction|l['’][ée]diteur|la\s+responsabilit[ée]))\b.*", _I),
+        needs=("valeur", "constitu", "engage"), max_len=500),
+    Rule(COPYRIGHT, re.compile(
+        r".*\b(?:toute\s+(?:re(?:diffusion|production)|diffusion|transmission|reprise|copie)\b[^.!?]{0,120}\binterdit\w*|"
+        r"(?:re)?(?:diffusion|production)s?\s+(?:et\s+(?:re)?(?:diffusion|production)s?\s+)?(?:strictement\s+)?"
+        r"(?:interdite?s?|r[ée]serv[ée]e?s?))\b.*", _I),
+        needs=("interdit", "réservé", "reserve", "réserve"), max_len=500),
+    Rule(SUBSCRIPTION, re.compile(
+        rf"(?:vous\s+recevez\s+(?:cette|ce|cet|la|notre)\s+{_CH_MEDIUM}|vous\s+recevez\s+[A-ZÀ-Ý][^.!?]{{0,60}}\s+"
+        r"(?:parce|car|en\s+tant)|vous\s+[êe]tes\s+inscrite?s?\s+avec\s+cette\s+adresse|"
+        rf"(?:cette\s+|cet\s+)?{_CH_MEDIUM}\s+(?:est\s+)?(?:strictement\s+)?r[ée]serv[ée]e?\s+aux\s+abonn[ée]s|"
+        rf"la\s+suite\s+de\s+(?:ce|cette|cet)\s+{_CH_MEDIUM}\b[^.!?]{{0,200}}\br[ée]serv[ée]e?\s+aux\s+abonn[ée]s|"
+        r"vous\s+lisez\s+un\s+extrait\b|profitez\s+de\s+notre\s+offre\b|"
+        r"[^.!?]{0,120}\bdisponibles?\s+dans\s+(?:l['’]|votre\s+)espace\s+(?:abonn[ée]s?|client|pro)\b).*", _I),
+        needs=("recevez", "inscrit", "réservé", "reserve", "réserve", "extrait", "offre", "espace"), max_len=400),
+    # CH3, a forum's breadcrumb, a Discourse topic's map, a forum's welcome notice
+    Rule(NAVIGATION, re.compile(rf"{_BJ_SEGMENT}(?:\s*‹\s*{_BJ_SEGMENT}){{1,5}}"), needs=("‹",), max_len=140),
+    Rule(FORUM_MEMBER, re.compile(
+        rf"(?:cr[ée]{{1,2}}|derni[èe]re\s+r[ée]ponse)(?:\s+{_CH_DATE})?|\d[\d\s,.]*k?\s+(?:utilisateurs|vues|r[ée]ponses|"
+        r"liens)|❤️?\s*\d+", _I), max_len=40),
+    Rule(FORUM_MEMBER, re.compile(
+        r"bienvenue\s*(?:!|(?:sur|dans|à)\b).{0,80}?\b(?:forum|poster|charte|pr[ée]sentez-vous|inscri\w*|"
+        r"membres?)\b.*", _I),
+        needs=("bienvenue",), max_len=400),
+    # CH4, a blog's links to the posts before and after it, a share button's heading
+    Rule(NAVIGATION, re.compile(r"←\s*\S.{2,200}|\S.{2,200}\s*→"), needs=("←", "→"), max_len=220),
+    Rule(SHARE, re.compile(r"partager\s+(?:cet\s+article|ce\s+billet|cette\s+page)\s*:?", _I), max_len=40),
+)
+
+
 class ExtraFurniture(LineRules):
     """Furniture rules that run after the line model: a line they recognise goes with their reason.
 
@@ -993,4 +1049,4 @@ class ExtraFurniture(LineRules):
     )
     # French words only: a document in another language skips them (LineModel tells check its language)
     french_rules = (DOCUMENT_CLUTTER + MASTHEAD + NEAR_MISSES + PAGE_TOOLS + DOCUMENT_CLUTTER_BU + FORUM_DETAILS
-                    + FORUM_DETAILS_CF)
+                    + FORUM_DETAILS_CF + DOCUMENT_CLUTTER_CH)

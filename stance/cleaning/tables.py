@@ -33,6 +33,12 @@ AGREE = 0.8  # share of the rows after the first that must follow the columns' p
 NEAR = 5  # lines either side of the table to look at for the article's text (3 until round BA)
 KEY_VALUES = 0.6  # a box of key-value pairs: share of its values that hold a digit (round BA)
 SHARED_CELLS = 2  # cells of a table ending the article that share a word with its prose (round CD)
+# A widget's cell, never an article table's: an e-mail address, a phone number, a web address, a share's ISIN code or
+# its delayed quote (round CH: an investor-relations page's share widget and contacts under the press release)
+WIDGET_CELL = re.compile(
+    r"[\w.+\-]+@[\w\-]+\.[\w.\-]+|(?:\+\d{2,3}\s?|\b0)[1-9](?:[\s.]?\d{2}){4}\b|\bwww\.\S+|https?://\S+|"
+    r"\bISIN\b|(?i:cours\s+diff[ée]r[ée])"
+)
 _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(r"[^\W\d_]{3,}")
 
@@ -169,7 +175,9 @@ def article_tables(
     kept prose) is the article's too when at least ``SHARED_CELLS`` of its cells without a digit share a word
     with the document's kept prose (:func:`content_words`: a price table of the article names the products,
     places and companies its text names; a site's widget under the article does not): round CD,
-    ``docs/design.md``. Its title, a short line right above it (:func:`is_cell`), is then part of the range given.
+    ``docs/design.md``; unless one of its cells is a widget's (``WIDGET_CELL``: an e-mail address, a phone
+    number, an ISIN code, a delayed quote; round CH). Its title, a short line right above it (:func:`is_cell`),
+    is then part of the range given.
 
     >>> lines = ["Voici les taux moyens constatés en mai :", "Durée", "Taux", "15 ans", "3,05 %",
     ...          "20 ans", "3,15 %", "Les banques fixent leurs barèmes selon leur coût de financement."]
@@ -201,6 +209,8 @@ def article_tables(
             first = start - 1 if start >= 1 and is_cell(lines[start - 1]) else start  # its title
             if first < 1 or not text(first - 1):
                 continue
+            if any(WIDGET_CELL.search(lines[k]) for k in range(start, stop)):
+                continue  # a share widget or a contacts block (round CH)
             if prose is None:
                 prose = set().union(*(content_words(line) for k, line in enumerate(lines)
                                       if not dropped(k) and is_prose(line)))

@@ -536,3 +536,43 @@ def test_vbulletin_s_member_details_go_after_the_model(line: str) -> None:
 )
 def test_article_lines_that_look_like_vbulletin_details_stay(line: str) -> None:
     assert ExtraFurniture().check(line, french=True) != "forum member details"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [("Pressoirs Lemonnier — pressoirs à bande et broyeurs. Service après-vente six jours sur sept dans l'Orne.",
+      "advertising"),
+     ("Avec le soutien de Nutriporc Conseil – nouvelle gamme d'aliments post-sevrage sans oxyde de zinc.",
+      "advertising"),
+     ("Les prix publiés sont des moyennes indicatives. Ils n'ont aucune valeur contractuelle.", "disclaimer"),
+     ("Toute reproduction, même partielle, de cette lettre est interdite sans accord écrit de l'éditeur.",
+      "copyright notice"),
+     ("Reproduction et diffusion interdites en dehors de l'entité abonnée.", "copyright notice"),
+     ("Vous recevez cette lettre au titre de l'abonnement de votre société.", "newsletter or subscription notice"),
+     ("Édition réservée aux abonnés — merci de ne pas la transférer", "newsletter or subscription notice"),
+     ("La suite de ce numéro, avec les cotations régionales, est réservée aux abonnés Pro.",
+      "newsletter or subscription notice"),
+     ("Vous lisez un extrait. Les abonnés reçoivent chaque mois nos cotations.", "newsletter or subscription notice"),
+     ("Accueil du forum ‹ Gestion du fournil ‹ Énergie & charges", "navigation"),
+     ("créé 2 avr.", "forum member details"), ("dernière réponse 9 avr.", "forum member details"),
+     ("5 utilisateurs", "forum member details"), ("❤ 5", "forum member details"),
+     ("Bienvenue ! Avant de poster, merci de lire la charte du forum.", "forum member details"),
+     ("← Article précédent : Retard de remboursement, que se passe-t-il ?", "navigation"),
+     ("Renégocier son prêt : à partir de quel écart de taux ? →", "navigation"),
+     ("Partager cet article :", "share or reaction button")],
+)  # fmt: skip
+def test_round_ch_s_widgets_and_notices_go_after_the_model(line: str, reason: str) -> None:
+    """Round CH: advertisers' blocks, letters' notices, forums' breadcrumbs, topic maps and welcomes, blogs' links."""
+    assert ExtraFurniture().check(line, french=True) == reason
+
+
+@pytest.mark.parametrize(
+    "line", ["NICE — Il est 7 heures, et le quai résonne déjà du bruit des ponceuses.",
+             "Nadia Ferrucci. – D'abord par nécessité : nos délais sont passés de huit à vingt semaines.",
+             "Le site a été créé en 2019.", "Bienvenue dans le monde d'après : la Bourse a perdu 3 %.",
+             "Vous recevez alors votre solde de tout compte et votre certificat de travail.",
+             "Le calendrier est serré : toute reprise deviendrait beaucoup plus coûteuse.",
+             "Le groupe publiera ses résultats annuels le 7 mars."],
+)  # fmt: skip
+def test_article_lines_that_look_like_round_ch_s_furniture_stay(line: str) -> None:
+    assert ExtraFurniture().check(line, french=True) is None

@@ -280,3 +280,39 @@ def test_a_widget_naming_nothing_of_the_article_still_goes_under_it() -> None:
               "Veralis", "45,02", "+0,9 %", "Silicor", "63,80", "−4,6 %", "Publicité"]  # fmt: skip
     lines = [*HERBS[:3], *widget]
     assert LineModel().find(lines)[lines.index("28,14")] == "lone number"
+
+
+def test_a_share_widget_and_contacts_under_a_press_release_are_no_article_table() -> None:
+    """Round CH: an investor-relations page's share widget shares the company's name with the release."""
+    release = [
+        "Chiffre d'affaires 2023 : 14,17 milliards d'euros, +6,1 % en comparable",
+        "Créteil, le 1er février 2024 – Le groupe Maraval a réalisé en 2023 un chiffre d'affaires consolidé de 14,17 "
+        "milliards d'euros.",
+        "Fondé en 1962 à Créteil, le groupe Maraval est un acteur de la distribution alimentaire en France.",
+    ]
+    widget = ["Action Maraval", "Euronext Paris – Compartiment A", "ISIN FR0013451278", "22,14 €", "-0,37 %",
+              "Volume : 298 615", "Cours différé de 15 minutes – 01/02/2024 17:35", "Voir le graphique détaillé",
+              "Contacts", "Relations investisseurs", "Sophie Aubertin-Leroux", "+33 1 72 00 48 10",
+              "investisseurs@maraval-distribution.com", "Relations presse", "Julien Marchetti",
+              "+33 1 72 00 48 25"]  # fmt: skip
+    lines = [*release, *widget]
+    assert table_runs(lines) == [(3, 18)]
+    assert article_tables(lines, lambda index: index >= 3) == []
+    drops = LineModel().find(lines)
+    assert drops[lines.index("-0,37 %")] == "lone number"
+    assert lines.index("investisseurs@maraval-distribution.com") in drops
+
+
+@pytest.mark.parametrize("cell", ["investisseurs@maraval-distribution.com", "+33 1 72 00 48 10", "01 72 00 48 10",
+                                  "ISIN FR0013451278", "Cours différé de 15 minutes", "www.maraval-groupe.fr"])
+def test_a_widget_s_cells(cell: str) -> None:
+    from stance.cleaning.tables import WIDGET_CELL
+
+    assert WIDGET_CELL.search(cell)
+
+
+@pytest.mark.parametrize("cell", ["3,05 %", "12 450 tonnes", "2024", "Rose rouge", "1 240 magasins", "+6,8 %"])
+def test_an_article_table_s_cells_are_no_widget_s(cell: str) -> None:
+    from stance.cleaning.tables import WIDGET_CELL
+
+    assert not WIDGET_CELL.search(cell)
