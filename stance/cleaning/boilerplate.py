@@ -13,6 +13,7 @@ the seeds' exact lines; every one is tested on a short French snippet in
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .base import FRENCH_MONTH, LineRules, Rule
 from .comments import COMMENT, FORM
@@ -947,6 +948,44 @@ DOCUMENT_CLUTTER_CH = (
 )
 
 
+# Round CI (forty-first session, ``docs/design.md``): a photo's credit alone on its line, with or without a colon
+# ("Photo Léa Fontanel", "Photo d'illustration DR", "Crédit photo : Amandine Pélissier", "© Escalis"), a slideshow's
+# counter ("Photo 2/3"), and the caption right above such a credit (:func:`captions_over_credits`).
+_CI_NAME = r"(?:[A-ZÀ-Ý]|DR\b|archives\b)(?:[^.!?;:«»]|(?<=\b[A-ZÀ-Ý])\.|(?<=\bD\.R)\.){0,70}?\.?"
+CREDIT_LINE = re.compile(
+    r"(?:©\s*|\(?(?:(?i:photos?|illustrations?|infographie|image(?:\s+de\s+synth[èe]se)?)"
+    r"(?i:\s+d['’]illustration|\s+d['’]archives)?(?:\s*:\s*|\s+)|(?i:cr[ée]dits?\s+photos?)(?:\s*:\s*|\s+)|"
+    r"(?i:cr[ée]dits?)\s*:\s*))"
+    rf"{_CI_NAME}\)?"
+)
+DOCUMENT_CLUTTER_CI = (
+    Rule(CAPTION, CREDIT_LINE, needs=("©", "photo", "crédit", "credit", "illustration", "infographie", "image"),
+         max_len=90),
+    Rule(CAPTION, re.compile(r"(?i:photos?|image|diapositive)\s+\d{1,2}\s*/\s*\d{1,2}"), max_len=20),
+)
+_CI_SENTENCE_END = (".", "…", "»", ")")
+_CI_QUOTE = re.compile(r"[«»\"“”]")
+
+
+def captions_over_credits(lines: Sequence[str]) -> list[int]:
+    """The lines that are a photo's caption: a line of 4 to 25 words ending a sentence, quoting no one, right above a
+    credit alone on its line (``CREDIT_LINE``), in a French document; round CI, ``docs/design.md``. (An article's
+    paragraph above the credit of a photo without caption is longer, or quotes someone, most of the time.)
+
+    >>> captions_over_credits(["Le site de Morez emploie 240 personnes, selon la direction du groupe.",
+    ...                        "Contrôle des verres à la sortie de la ligne de traitement, à Morez.",
+    ...                        "Photo Léa Fontanel", "La production doit doubler d'ici à 2027."])
+    [1]
+    """
+    found = []
+    for index in range(len(lines) - 1):
+        line = lines[index]
+        if (line.endswith(_CI_SENTENCE_END) and 4 <= len(line.split()) <= 25 and not _CI_QUOTE.search(line)
+                and CREDIT_LINE.fullmatch(lines[index + 1]) and not CREDIT_LINE.fullmatch(line)):
+            found.append(index)
+    return found
+
+
 class ExtraFurniture(LineRules):
     """Furniture rules that run after the line model: a line they recognise goes with their reason.
 
@@ -1049,4 +1088,4 @@ class ExtraFurniture(LineRules):
     )
     # French words only: a document in another language skips them (LineModel tells check its language)
     french_rules = (DOCUMENT_CLUTTER + MASTHEAD + NEAR_MISSES + PAGE_TOOLS + DOCUMENT_CLUTTER_BU + FORUM_DETAILS
-                    + FORUM_DETAILS_CF + DOCUMENT_CLUTTER_CH)
+                    + FORUM_DETAILS_CF + DOCUMENT_CLUTTER_CH + DOCUMENT_CLUTTER_CI)

@@ -43,7 +43,7 @@ import numpy as np
 
 from ..errors import InputError
 from .base import LineRules, Step
-from .boilerplate import LONE_NUMBER, Boilerplate, ExtraFurniture
+from .boilerplate import CAPTION, LONE_NUMBER, Boilerplate, ExtraFurniture, captions_over_credits
 from .boxes import article_boxes
 from .comments import COMMENT, CommentForm, forum_replies
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
@@ -334,6 +334,8 @@ class LineModel(Step):
     documents, keep the lines of the article's own boxes ("Ce qu'il faut retenir",
     "Repères", ...; :func:`~stance.cleaning.boxes.article_boxes`) that the model dropped. ``forum``: in French
     documents, drop a forum thread's replies as reader comments (:func:`~stance.cleaning.comments.forum_replies`).
+    ``credit_captions``: in French documents, drop a photo's caption right above its credit
+    (:func:`~stance.cleaning.boilerplate.captions_over_credits`).
 
     >>> from stance.cleaning.base import LineRules, Rule
     >>> import re
@@ -362,6 +364,7 @@ class LineModel(Step):
         site_copy: bool = True,
         boxes: bool = True,
         forum: bool = True,
+        credit_captions: bool = True,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
@@ -377,6 +380,7 @@ class LineModel(Step):
         self.site_copy = site_copy
         self.boxes = boxes
         self.forum = forum
+        self.credit_captions = credit_captions
         self.corpus: Counter[str] | None = None
         self.batch = 1
         self._clear_caches()
@@ -396,10 +400,11 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD and CE not the settings they
-        # added
+        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE and CI not the settings
+        # they added
         self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": True,
-                              "table_words": True, "site_copy": True, "boxes": True, "forum": True, **state})
+                              "table_words": True, "site_copy": True, "boxes": True, "forum": True,
+                              "credit_captions": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -523,6 +528,10 @@ class LineModel(Step):
         if self.forum and lang in FRENCH_OR_UNTOLD:
             for index in forum_replies(lines, reasons.__contains__):
                 reasons.setdefault(index, COMMENT)
+        # A French photo's caption right above its credit ("Photo Léa Fontanel"): round CI.
+        if self.credit_captions and lang in FRENCH_OR_UNTOLD:
+            for index in captions_over_credits(lines):
+                reasons.setdefault(index, CAPTION)
         if not reasons:
             self._quiet = key
         return reasons

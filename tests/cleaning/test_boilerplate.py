@@ -576,3 +576,43 @@ def test_round_ch_s_widgets_and_notices_go_after_the_model(line: str, reason: st
 )  # fmt: skip
 def test_article_lines_that_look_like_round_ch_s_furniture_stay(line: str) -> None:
     assert ExtraFurniture().check(line, french=True) is None
+
+
+@pytest.mark.parametrize(
+    "line", ["Photo Léa Fontanel", "Photo DR", "Photo d'illustration DR", "Crédit photo : Amandine Pélissier",
+             "Photo J.-P. Mounier", "Photo Corsalia Ferries – DR", "Illustration Atelier Nord-Ponant",
+             "Crédit : G. Brisson", "Photo 2/4"],
+)  # fmt: skip
+def test_a_photo_s_credit_alone_on_its_line_goes_after_the_model(line: str) -> None:
+    """Round CI: credits without a colon, and a slideshow's counter."""
+    assert ExtraFurniture().check(line, french=True) == "photo caption or credit"
+
+
+@pytest.mark.parametrize(
+    "line", ["Crédit Hauterive", "Crédit d'impôt maximal", "Photo de groupe des lauréats lors de la remise des prix.",
+             "Photo : correct de jour, moyen de nuit", "Photographie de famille du G7 à Biarritz."],
+)  # fmt: skip
+def test_lines_that_look_like_a_credit_stay(line: str) -> None:
+    assert ExtraFurniture().check(line, french=True) is None  # a bank's name, a tax credit, a review's rating
+
+
+def test_a_caption_right_above_its_credit_goes_with_it() -> None:
+    """Round CI: a caption of a sentence over "Photo X"; not an article's paragraph quoting someone."""
+    from stance.cleaning import LineModel
+    from stance.cleaning.boilerplate import captions_over_credits
+
+    lines = ["Orbelle double sa capacité de traitement des verres à Morez",
+             "Le fabricant jurassien de verres ophtalmiques investit 12 millions d'euros dans une seconde ligne de "
+             "traitement, qui entrera en service au printemps.",
+             "Contrôle visuel des verres à la sortie de la ligne de traitement de l'usine, à Morez.",
+             "Crédit : Orbelle",
+             "L'entreprise, qui emploie 240 personnes, vise 14 millions de verres par an d'ici à 2027, contre 9 "
+             "millions aujourd'hui, selon sa présidente.",
+             "« Nous avons trois ans de commandes devant nous », explique Aurélie Bourgeois, sa présidente.",
+             "Photo Léa Fontanel",
+             "La nouvelle ligne sera la première de France à traiter les verres sans solvant chloré."]  # fmt: skip
+    assert captions_over_credits(lines) == [2]
+    drops = LineModel().find(lines)
+    assert drops[2] == drops[3] == drops[6] == "photo caption or credit"
+    assert 5 not in drops  # the quote above the second credit stays
+    assert 2 not in LineModel(credit_captions=False).find(lines)
