@@ -26,6 +26,9 @@ changes. If not, both changes leave the package.
     python benchmarks/rounds/round_ci_credit_captions.py           # conditions 1, 2, 3, 6, 7
     python benchmarks/rounds/round_ci_credit_captions.py --read    # without the judge
     OMP_NUM_THREADS=1 python benchmarks/rounds/round_ci_credit_captions.py --speed
+
+Shipped (``docs/design.md``): every condition held; on the judge line precision 0.9304 -> 0.9688, recall 0.9583 ->
+0.9579, F1 0.9442 -> 0.9633.
 """
 
 from __future__ import annotations

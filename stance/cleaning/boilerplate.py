@@ -965,6 +965,8 @@ DOCUMENT_CLUTTER_CI = (
 )
 _CI_SENTENCE_END = (".", "…", "»", ")")
 _CI_QUOTE = re.compile(r"[«»\"“”]")
+_CI_FIRST = "©(pPiIcC"  # the first character of any line CREDIT_LINE matches
+_CI_LONGEST = 120  # longer than any line CREDIT_LINE matches
 
 
 def captions_over_credits(lines: Sequence[str]) -> list[int]:
@@ -979,9 +981,12 @@ def captions_over_credits(lines: Sequence[str]) -> list[int]:
     """
     found = []
     for index in range(len(lines) - 1):
-        line = lines[index]
-        if (line.endswith(_CI_SENTENCE_END) and 4 <= len(line.split()) <= 25 and not _CI_QUOTE.search(line)
-                and CREDIT_LINE.fullmatch(lines[index + 1]) and not CREDIT_LINE.fullmatch(line)):
+        line, credit = lines[index], lines[index + 1]
+        # cheap tests first: a credit starts with "©", "(" or its keyword's first letter and is short
+        if (not line.endswith(_CI_SENTENCE_END) or len(credit) > _CI_LONGEST or credit[:1] not in _CI_FIRST
+                or not 4 <= len(line.split()) <= 25 or _CI_QUOTE.search(line)):
+            continue
+        if CREDIT_LINE.fullmatch(credit) and not CREDIT_LINE.fullmatch(line):
             found.append(index)
     return found
 
