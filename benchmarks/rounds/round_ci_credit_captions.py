@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import round_cli  # noqa: E402
+from rule_round import precision_condition, round_cli  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_CI, ExtraFurniture  # noqa: E402
@@ -65,12 +65,5 @@ def cleaner(on: bool) -> Cleaner:
     return c
 
 
-def condition_1(a: dict, b: dict) -> bool:
-    """Condition 1 on the judge's line scores without (``a``) and with (``b``) the change:
-    line precision gains at least 0.002, recall loses at most 0.003 and F1 gains."""
-    return (b["precision"] - a["precision"] >= 0.002 and a["recall"] - b["recall"] <= 0.003
-            and b["f1"] > a["f1"])
-
-
 if __name__ == "__main__":
-    round_cli(__doc__ or "", cleaner, NAMES, JUDGE, condition_1, "round CI at {ratio:.3f}x round CH's speed")
+    round_cli(__doc__ or "", cleaner, NAMES, JUDGE, precision_condition, "round CI at {ratio:.3f}x round CH's speed")

@@ -148,6 +148,13 @@ def cli(doc: str, judge: Callable[[], None], shipped: Callable[[], None], argv: 
     shipped() if args.before else judge()
 
 
+def precision_condition(a: dict, b: dict) -> bool:
+    """Condition 1 of the rule rounds CF, CH and CI on the judge's line scores without (``a``) and with (``b``) the
+    change: line precision gains at least 0.002, recall loses at most 0.003 and F1 gains."""
+    return (b["precision"] - a["precision"] >= 0.002 and a["recall"] - b["recall"] <= 0.003
+            and b["f1"] > a["f1"])
+
+
 def with_line_model(**settings: object) -> Cleaner:
     """The default cleaner, its line model made with ``settings`` (``LineModel(table_words=False)``, ...)."""
     from stance.cleaning.linemodel import LineModel
