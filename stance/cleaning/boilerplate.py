@@ -13,7 +13,7 @@ the seeds' exact lines; every one is tested on a short French snippet in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .base import FRENCH_MONTH, LineRules, Rule
 from .comments import COMMENT, FORM
@@ -989,6 +989,24 @@ def captions_over_credits(lines: Sequence[str]) -> list[int]:
         if CREDIT_LINE.fullmatch(credit) and not CREDIT_LINE.fullmatch(line):
             found.append(index)
     return found
+
+
+# Round CJ (forty-first session, ``docs/design.md``): a source note right under the article's text ("Source : relevés
+# de la rédaction auprès de six grossistes.") is the article's, not a photo's credit.
+SOURCE_NOTE = re.compile(r"(?i:sources?)\s*:\s*(?!.*(?i:photo|image|illustration|vid[ée]o|©)).{2,300}")
+
+
+def source_notes(lines: Sequence[str], dropped: Callable[[int], bool]) -> list[int]:
+    """The lines that are the article's source note: "Source(s) : …", naming no photo, image or video, right under a
+    line that is kept (``dropped(index)`` false); round CJ, ``docs/design.md``.
+
+    >>> lines = ["Le prix du muguet a reculé de 12 % en une semaine.", "Source : relevés auprès de six grossistes.",
+    ...          "Publicité", "Source photo : AFP"]
+    >>> source_notes(lines, lambda index: index >= 1)
+    [1]
+    """
+    return [index for index in range(1, len(lines))
+            if not dropped(index - 1) and lines[index][:1] in "Ss" and SOURCE_NOTE.fullmatch(lines[index])]
 
 
 class ExtraFurniture(LineRules):

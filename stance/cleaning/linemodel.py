@@ -43,7 +43,7 @@ import numpy as np
 
 from ..errors import InputError
 from .base import LineRules, Step
-from .boilerplate import CAPTION, LONE_NUMBER, Boilerplate, ExtraFurniture, captions_over_credits
+from .boilerplate import CAPTION, LONE_NUMBER, Boilerplate, ExtraFurniture, captions_over_credits, source_notes
 from .boxes import article_boxes
 from .comments import COMMENT, CommentForm, forum_replies
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
@@ -335,7 +335,8 @@ class LineModel(Step):
     "Repères", ...; :func:`~stance.cleaning.boxes.article_boxes`) that the model dropped. ``forum``: in French
     documents, drop a forum thread's replies as reader comments (:func:`~stance.cleaning.comments.forum_replies`).
     ``credit_captions``: in French documents, drop a photo's caption right above its credit
-    (:func:`~stance.cleaning.boilerplate.captions_over_credits`).
+    (:func:`~stance.cleaning.boilerplate.captions_over_credits`). ``source_notes``: in French documents, keep a
+    source note right under the article's text (:func:`~stance.cleaning.boilerplate.source_notes`).
 
     >>> from stance.cleaning.base import LineRules, Rule
     >>> import re
@@ -365,6 +366,7 @@ class LineModel(Step):
         boxes: bool = True,
         forum: bool = True,
         credit_captions: bool = True,
+        source_notes: bool = True,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
@@ -381,6 +383,7 @@ class LineModel(Step):
         self.boxes = boxes
         self.forum = forum
         self.credit_captions = credit_captions
+        self.source_notes = source_notes
         self.corpus: Counter[str] | None = None
         self.batch = 1
         self._clear_caches()
@@ -400,11 +403,11 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE and CI not the settings
-        # they added
+        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE, CI and CJ not the
+        # settings they added
         self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": True,
                               "table_words": True, "site_copy": True, "boxes": True, "forum": True,
-                              "credit_captions": True, **state})
+                              "credit_captions": True, "source_notes": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -532,6 +535,11 @@ class LineModel(Step):
         if self.credit_captions and lang in FRENCH_OR_UNTOLD:
             for index in captions_over_credits(lines):
                 reasons.setdefault(index, CAPTION)
+        # A French source note right under the article's text is the article's, not a photo's credit: round CJ.
+        if self.source_notes and reasons and lang in FRENCH_OR_UNTOLD:
+            for index in source_notes(lines, reasons.__contains__):
+                if reasons.get(index) == CAPTION:
+                    del reasons[index]
         if not reasons:
             self._quiet = key
         return reasons

@@ -616,3 +616,22 @@ def test_a_caption_right_above_its_credit_goes_with_it() -> None:
     assert drops[2] == drops[3] == drops[6] == "photo caption or credit"
     assert 5 not in drops  # the quote above the second credit stays
     assert 2 not in LineModel(credit_captions=False).find(lines)
+
+
+def test_a_source_note_right_under_the_article_s_text_stays() -> None:
+    """Round CJ: "Source : …" under the article's table or last paragraph is the article's; a photo's source is not."""
+    from stance.cleaning import LineModel
+    from stance.cleaning.boilerplate import source_notes
+
+    lines = ["Muguet : les prix de gros reculent avant le 1er mai",
+             "Les grossistes de Rungis constatent une baisse de 12 % du prix du brin par rapport à l'an dernier, "
+             "l'offre nantaise étant abondante après un printemps doux.",
+             "Les fleuristes, eux, comptent maintenir leurs prix de vente au détail pour protéger leurs marges.",
+             "Source : relevés de la rédaction auprès de six grossistes.",
+             "Publicité",
+             "Source photo : Marché de Rungis"]  # fmt: skip
+    assert source_notes(lines, lambda index: index >= 3) == [3]
+    assert Boilerplate().check(lines[3]) == "photo caption or credit"  # what the caption rule says alone
+    drops = LineModel().find(lines)
+    assert 3 not in drops and drops[5] == "photo caption or credit"
+    assert LineModel(source_notes=False).find(lines)[3] == "photo caption or credit"
