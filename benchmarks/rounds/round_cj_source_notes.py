@@ -21,6 +21,9 @@ changes. If not, the change leaves the package.
     python benchmarks/rounds/round_cj_source_notes.py           # conditions 1, 2, 3, 6, 7
     python benchmarks/rounds/round_cj_source_notes.py --read    # without the judge
     OMP_NUM_THREADS=1 python benchmarks/rounds/round_cj_source_notes.py --speed
+
+Shipped (``docs/design.md``): every condition held; on the judge line recall 0.9681 -> 0.9746, precision 0.9857 ->
+0.9855.
 """
 
 from __future__ import annotations
