@@ -65,24 +65,19 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import round_cli, with_line_model  # noqa: E402
+from rule_round import round_cli, rules_without, with_line_model  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
-from stance.cleaning.boilerplate import FORUM_DETAILS, ExtraFurniture  # noqa: E402
+from stance.cleaning.boilerplate import FORUM_DETAILS  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s40c.jsonl"
 NAMES = ("round CD", "round CE")
 
 
-class Before(ExtraFurniture):
-    """The rules after the line model as they were before round CE: without a forum's member details."""
-
-    french_rules = tuple(rule for rule in ExtraFurniture.french_rules if rule not in FORUM_DETAILS)
-
 
 def cleaner(on: bool) -> Cleaner:
     """The default cleaner, with or without round CE's forum rules."""
-    return with_line_model(forum=on, extra=None if on else Before())
+    return with_line_model(forum=on, extra=None if on else rules_without(FORUM_DETAILS))
 
 
 def condition_1(a: dict, b: dict) -> bool:

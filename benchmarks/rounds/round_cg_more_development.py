@@ -47,10 +47,7 @@ from round_by_retrained_today import judge, seed_counts  # noqa: E402
 
 JUDGES = ("cleaning_fr_documents_dev_s41.jsonl",)
 NAMES = ("shipped", "round CG")
-NEW_FILES = ("cleaning_fr_documents_dev_s38.jsonl", "cleaning_fr_documents_dev_s39.jsonl",
-             "cleaning_fr_documents_dev_s39b.jsonl", "cleaning_fr_documents_dev_s39c.jsonl",
-             "cleaning_fr_documents_dev_s40.jsonl", "cleaning_fr_documents_dev_s40b.jsonl",
-             "cleaning_fr_documents_dev_s40c.jsonl", "cleaning_fr_documents_dev_s40d.jsonl")
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])

@@ -43,21 +43,16 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import precision_condition, round_cli  # noqa: E402
+from rule_round import precision_condition, round_cli, rules_without  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
-from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_CH, ExtraFurniture  # noqa: E402
+from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_CH  # noqa: E402
 from stance.cleaning.linemodel import LineModel  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s41b.jsonl"
 NAMES = ("round CG", "round CH")
 _NEVER = re.compile(r"(?!)")
 
-
-class BeforeRules(ExtraFurniture):
-    """The rules after the line model as they were before round CH."""
-
-    french_rules = tuple(rule for rule in ExtraFurniture.french_rules if rule not in DOCUMENT_CLUTTER_CH)
 
 
 class Before(Cleaner):
@@ -66,7 +61,8 @@ class Before(Cleaner):
 
     def __init__(self) -> None:
         super().__init__()
-        self.steps = [LineModel(extra=BeforeRules()) if isinstance(step, LineModel) else step for step in self.steps]
+        extra = rules_without(DOCUMENT_CLUTTER_CH)
+        self.steps = [LineModel(extra=extra) if isinstance(step, LineModel) else step for step in self.steps]
 
     def _keep(self, lines: list[str]) -> tuple[list[int], dict[int, str]]:  # where every cleaning runs the steps
         with mock.patch("stance.cleaning.tables.WIDGET_CELL", _NEVER):

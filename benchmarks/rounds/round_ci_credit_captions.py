@@ -40,29 +40,19 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import precision_condition, round_cli  # noqa: E402
+from rule_round import precision_condition, round_cli, rules_without, with_line_model  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
-from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_CI, ExtraFurniture  # noqa: E402
-from stance.cleaning.linemodel import LineModel  # noqa: E402
+from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_CI  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s41c.jsonl"
 NAMES = ("round CH", "round CI")
 
 
-class BeforeRules(ExtraFurniture):
-    """The rules after the line model as they were before round CI."""
-
-    french_rules = tuple(rule for rule in ExtraFurniture.french_rules if rule not in DOCUMENT_CLUTTER_CI)
-
 
 def cleaner(on: bool) -> Cleaner:
     """The default cleaner, with or without round CI's changes."""
-    c = Cleaner()
-    if not on:
-        c.steps = [LineModel(extra=BeforeRules(), credit_captions=False) if isinstance(step, LineModel) else step
-                   for step in c.steps]
-    return c
+    return Cleaner() if on else with_line_model(extra=rules_without(DOCUMENT_CLUTTER_CI), credit_captions=False)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from round_bb_site_copy import articles_lost  # noqa: E402
 from round_bg_table_cells import unread_bc  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
+from stance.cleaning.boilerplate import ExtraFurniture  # noqa: E402
 
 TRAINING = ROOT / "models" / "training"
 
@@ -153,6 +154,13 @@ def precision_condition(a: dict, b: dict) -> bool:
     change: line precision gains at least 0.002, recall loses at most 0.003 and F1 gains."""
     return (b["precision"] - a["precision"] >= 0.002 and a["recall"] - b["recall"] <= 0.003
             and b["f1"] > a["f1"])
+
+
+def rules_without(*groups: Sequence[object]) -> ExtraFurniture:
+    """``ExtraFurniture`` without the French rules of ``groups`` (``FORUM_DETAILS``, ``DOCUMENT_CLUTTER_CH``, ...):
+    the rules after the line model as they were before the round that added them (rounds CE, CF, CH, CI)."""
+    left = tuple(rule for rule in ExtraFurniture.french_rules if not any(rule in group for group in groups))
+    return type("BeforeRules", (ExtraFurniture,), {"french_rules": left})()
 
 
 def with_line_model(**settings: object) -> Cleaner:

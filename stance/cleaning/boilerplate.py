@@ -903,7 +903,7 @@ _CH_NAME_WORD = r"(?:[A-ZÀ-Ý][\w'’&\-]*|de|du|des|la|le|les|d['’]\w+|l['�
 _CH_OFFER = (r"(?i:\b(?:livraison|livre|livrons|devis|demandez|contactez|sur\s+mesure|tarifs?|essai|d[ée]monstration|"
              r"intervention|sous\s+\d+\s*h|service\s+apr[èe]s-vente|nos|votre|vos|remise|offre|commandez|catalogue|"
              r"en\s+stock|agr[ée][ée]e?s?|garanti(?:e|es|s)?|financez|ouvrez|r[ée]servez|profitez)\b)")
-_CH_MEDIUM = r"(?:lettre|newsletter|note|courriel|message|e-?mail|bulletin|[ée]dition|num[ée]ro)"
+_CH_MEDIUM = rf"(?:{_BT_MEDIUM}|note)"  # round BT's media, and a letter's "note"
 _CH_DATE = (rf"(?:\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}\.?(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
             r"\d+\s*(?:j|h|min|mois|an|ans))")
 DOCUMENT_CLUTTER_CH = (
