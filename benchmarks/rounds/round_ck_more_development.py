@@ -1,0 +1,59 @@
+"""Round CK (forty-second session): the line model retrained with the 480 French dirty documents judged on since CG.
+
+Every retrain with more French development files but one (round BZ, at the threshold 0.35) gained line F1 on French
+dirty documents by new writers (rounds BL to BN, BY, CB, CG). Since round CG, four more sets were written blind, judged
+on and then read (``_s41``, ``_s41b``, ``_s41c``, ``_s41d``: 480 documents, 32 writers, with captioned photos, tables
+with their source notes, price letters, forum threads and investor-relations pages). The candidate is round CB's
+command, unchanged::
+
+    stance train-cleaner --iterations 300 --depth 6 --learning-rate 0.1 --threshold 0.3 --cross-validate \\
+        --french-development --with-documents all --french-weight 0.5 --out /tmp/s42/ck/candidate
+
+with the four files appended to ``training.FRENCH_DEVELOPMENT`` (trained in a worktree of this round's commit with
+that one change).
+
+The judge: the 120 documents of ``cleaning_fr_documents_dev_s42.jsonl`` (``frdoc-3701`` to ``frdoc-3820``, eight
+writers blind to the code, 40 new site families, among them genres no earlier set asked for: live blogs, petitions,
+radio, TV and podcast pages, law and accounting firms' blogs, reader-question columns, interviews), written and
+reviewed during this round, scored by nothing before it.
+
+The round's rule, written and committed before the candidate was trained or the judge finished: round BL's six
+conditions against the shipped cleaner (round CJ's), each text alone, as round CG asked them: on the judge line F1 gains
+at least 0.005 and neither precision nor recall loses more than 0.005; the seeds' golden tests as they stand, alone
+and in one batch; ``stance eval``'s gate with cleaning precision 0.90 or more; the card's cross-validation on DAniEL
+and Scrapinghub within 0.01 of round BL's anchor (0.8873, 0.8465); speed at least 0.95x (``clean_speed.py --mb 10
+--against``, three runs) and at most 5 MB; the 384 French stance articles lose at most 5 lines. Reported, not judged:
+the judge in batches of 32 (``benchmarks/cleaner_batch_scores.py``).
+
+If it ships, the four files join ``FRENCH_DEVELOPMENT``, the model and its card replace ``stance/models/line-model``,
+and ``eval/baseline.json`` is regenerated in the same commit.
+
+    python benchmarks/rounds/round_ck_more_development.py --candidate /tmp/s42/ck/candidate
+    python benchmarks/rounds/round_ck_more_development.py --candidate /tmp/s42/ck/candidate --seeds
+
+Its "shipped" column is the package's own model, so to rerun the round as it ran, check out this round's first
+commit (the model before it) and give it the candidate's folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+for folder in (HERE.parents[1], HERE.parent, HERE):
+    sys.path.insert(0, str(folder))
+
+from round_by_retrained_today import judge, seed_counts  # noqa: E402
+
+JUDGES = ("cleaning_fr_documents_dev_s42.jsonl",)
+NAMES = ("shipped", "round CK")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--candidate", type=Path, required=True, help="the folder the candidate was saved in")
+    parser.add_argument("--seeds", action="store_true", help="count the seeds' golden lines kept, read none")
+    args = parser.parse_args()
+    seed_counts(args.candidate) if args.seeds else judge(args.candidate, JUDGES, NAMES)
