@@ -35,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import round_cli, with_line_model  # noqa: E402
+from rule_round import recall_condition, round_cli, with_line_model  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 
@@ -48,11 +48,5 @@ def cleaner(on: bool) -> Cleaner:
     return Cleaner() if on else with_line_model(source_notes=False)
 
 
-def condition_1(a: dict, b: dict) -> bool:
-    """Condition 1 on the judge's line scores without (``a``) and with (``b``) the change:
-    line recall gains at least 0.002 and precision loses at most 0.002."""
-    return b["recall"] - a["recall"] >= 0.002 and a["precision"] - b["precision"] <= 0.002
-
-
 if __name__ == "__main__":
-    round_cli(__doc__ or "", cleaner, NAMES, JUDGE, condition_1, "round CJ at {ratio:.3f}x round CI's speed")
+    round_cli(__doc__ or "", cleaner, NAMES, JUDGE, recall_condition, "round CJ at {ratio:.3f}x round CI's speed")

@@ -156,6 +156,12 @@ def precision_condition(a: dict, b: dict) -> bool:
             and b["f1"] > a["f1"])
 
 
+def recall_condition(a: dict, b: dict) -> bool:
+    """Condition 1 of round CA for a change that keeps lines (rounds CJ and CL) on the judge's line scores without
+    (``a``) and with (``b``) the change: line recall gains at least 0.002 and precision loses at most 0.002."""
+    return b["recall"] - a["recall"] >= 0.002 and a["precision"] - b["precision"] <= 0.002
+
+
 def rules_without(*groups: Sequence[object]) -> ExtraFurniture:
     """``ExtraFurniture`` without the French rules of ``groups`` (``FORUM_DETAILS``, ``DOCUMENT_CLUTTER_CH``, ...):
     the rules after the line model as they were before the round that added them (rounds CE, CF, CH, CI)."""

@@ -48,6 +48,7 @@ from .boxes import article_boxes
 from .comments import COMMENT, CommentForm, forum_replies
 from .features import CONTEXT, FEATURES, context_features, intrinsic_features, line_features
 from .language import FRENCH_OR_UNTOLD, document_language
+from .signoffs import sign_offs
 from .sitecopy import ADVERTISING, TAGLINE, advertisers_copy, taglines
 from .tables import NEAR, article_tables
 
@@ -336,7 +337,9 @@ class LineModel(Step):
     documents, drop a forum thread's replies as reader comments (:func:`~stance.cleaning.comments.forum_replies`).
     ``credit_captions``: in French documents, drop a photo's caption right above its credit
     (:func:`~stance.cleaning.boilerplate.captions_over_credits`). ``source_notes``: in French documents, keep a
-    source note right under the article's text (:func:`~stance.cleaning.boilerplate.source_notes`).
+    source note right under the article's text (:func:`~stance.cleaning.boilerplate.source_notes`). ``sign_offs``: in
+    French documents, keep the author's sign-off right under the article's last line ("Bonne semaine à tous,", "—
+    Gilles Marchal"; :func:`~stance.cleaning.signoffs.sign_offs`) that the model dropped.
 
     >>> from stance.cleaning.base import LineRules, Rule
     >>> import re
@@ -367,6 +370,7 @@ class LineModel(Step):
         forum: bool = True,
         credit_captions: bool = True,
         source_notes: bool = True,
+        sign_offs: bool = True,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
         self.threshold = self.model.threshold if threshold is None else threshold
@@ -384,6 +388,7 @@ class LineModel(Step):
         self.forum = forum
         self.credit_captions = credit_captions
         self.source_notes = source_notes
+        self.sign_offs = sign_offs
         self.corpus: Counter[str] | None = None
         self.batch = 1
         self._clear_caches()
@@ -403,11 +408,11 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE, CI and CJ not the
+        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE, CI, CJ and CL not the
         # settings they added
         self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": True,
                               "table_words": True, "site_copy": True, "boxes": True, "forum": True,
-                              "credit_captions": True, "source_notes": True, **state})
+                              "credit_captions": True, "source_notes": True, "sign_offs": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -540,6 +545,12 @@ class LineModel(Step):
             for index in source_notes(lines, reasons.__contains__):
                 if reasons.get(index) == CAPTION:
                     del reasons[index]
+        # A French letter's or post's sign-off right under its last line, which the model dropped, is the article's:
+        # round CL.
+        if self.sign_offs and reasons and lang in FRENCH_OR_UNTOLD:
+            for index in sign_offs(lines, reasons.__contains__,
+                                   lambda index: reasons.get(index, "").startswith(_MODEL_PREFIX)):
+                del reasons[index]
         if not reasons:
             self._quiet = key
         return reasons
