@@ -24,6 +24,9 @@ changes. If not, the change leaves the package.
     python benchmarks/rounds/round_cl_sign_offs.py           # conditions 1, 2, 3, 6, 7
     python benchmarks/rounds/round_cl_sign_offs.py --read    # without the judge
     OMP_NUM_THREADS=1 python benchmarks/rounds/round_cl_sign_offs.py --speed
+
+Shipped (``docs/design.md``): every condition held; on the judge line recall 0.9426 -> 0.9465, precision 0.9683 ->
+0.9688.
 """
 
 from __future__ import annotations
