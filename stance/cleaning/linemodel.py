@@ -330,7 +330,8 @@ class LineModel(Step):
     article's text, and ``key_values`` counts fact boxes of key-value pairs as
     tables; with ``table_captions``, a table that ends the article under its caption is kept with the caption
     (:func:`~stance.cleaning.tables.is_caption`); with ``table_words``, a table that ends the article right under
-    its prose is kept when its cells name what the article's prose names (round CD). ``site_copy``: in French
+    its prose is kept when its cells name what the article's prose names (round CD); with ``table_odd_row``, a table
+    may have one row off its columns' pattern however few its rows (round CM). ``site_copy``: in French
     documents, drop advertisers' copy and the site's tagline (:mod:`~stance.cleaning.sitecopy`). ``boxes``: in French
     documents, keep the lines of the article's own boxes ("Ce qu'il faut retenir",
     "Repères", ...; :func:`~stance.cleaning.boxes.article_boxes`) that the model dropped. ``forum``: in French
@@ -365,6 +366,7 @@ class LineModel(Step):
         key_values: bool = True,
         table_captions: bool = True,
         table_words: bool = True,
+        table_odd_row: bool = True,
         site_copy: bool = True,
         boxes: bool = True,
         forum: bool = True,
@@ -383,6 +385,7 @@ class LineModel(Step):
         self.key_values = key_values
         self.table_captions = table_captions
         self.table_words = table_words
+        self.table_odd_row = table_odd_row
         self.site_copy = site_copy
         self.boxes = boxes
         self.forum = forum
@@ -408,11 +411,11 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE, CI, CJ and CL not the
-        # settings they added
+        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE, CI, CJ, CL and CM not
+        # the settings they added
         self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": True,
-                              "table_words": True, "site_copy": True, "boxes": True, "forum": True,
-                              "credit_captions": True, "source_notes": True, "sign_offs": True, **state})
+                              "table_words": True, "table_odd_row": True, "site_copy": True, "boxes": True,
+                              "forum": True, "credit_captions": True, "source_notes": True, "sign_offs": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -520,7 +523,7 @@ class LineModel(Step):
         # other than the lone number's recognised one.
         if self.tables and reasons and (self.table_languages is None or lang in self.table_languages):
             for start, stop in article_tables(lines, reasons.__contains__, self.table_near, self.key_values,
-                                               self.table_captions, self.table_words):
+                                               self.table_captions, self.table_words, self.table_odd_row):
                 for index in range(start, stop):
                     reason = reasons.get(index)
                     if reason is not None and (reason == LONE_NUMBER or reason.startswith(_MODEL_PREFIX)):

@@ -30,6 +30,7 @@ PERIODS = range(2, 7)  # columns
 OFFSETS = 3  # a run may start with up to two lines that are not the table's (its title, a link)
 MIN_ROWS = 3  # a header and two rows, or three rows
 AGREE = 0.8  # share of the rows after the first that must follow the columns' pattern
+ODD_ROWS = 1  # rows off the pattern that a table of any size may have, with ``odd_row`` (round CM)
 NEAR = 5  # lines either side of the table to look at for the article's text (3 until round BA)
 KEY_VALUES = 0.6  # a box of key-value pairs: share of its values that hold a digit (round BA)
 SHARED_CELLS = 2  # cells of a table ending the article that share a word with its prose (round CD)
@@ -68,7 +69,7 @@ def is_cell(line: str) -> bool:
     return not line.endswith(("!", "?", ":", "…"))
 
 
-def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int, int]]:
+def table_runs(lines: Sequence[str], key_values: bool = False, odd_row: bool = False) -> list[tuple[int, int]]:
     """The ``(start, stop)`` index ranges of ``lines`` laid out as a table.
 
     In each run of cells (:func:`is_cell`), rows of 2 to 6 cells are tried, from
@@ -83,12 +84,17 @@ def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int
     With ``key_values``, two columns also make a table when they
     read as a fact box: keys without a digit (all but one) and values of which
     ``KEY_VALUES`` hold one ("Siège", "Paris", "Création", "1921", "Effectif",
-    "3 400 salariés").
+    "3 400 salariés"). With ``odd_row``, one row after the first may be off the pattern however few the rows
+    (``ODD_ROWS``; round CM): a word cell that holds a year ("Fonds en euros, moyenne 2023"), a "stable" among the
+    changes.
 
     >>> table_runs(["Accueil", "Marchés", "Économie", "Entreprises", "Bourse", "Contact"])
     []
     >>> table_runs(["Durée", "Taux", "15 ans", "3,05 %", "20 ans", "3,15 %", "Suite de l'article."])
     [(0, 6)]
+    >>> rows = ["Placement", "Taux", "Votre crédit", "1,35 %", "Livret A", "3 %", "Fonds en euros 2023", "2,6 %"]
+    >>> table_runs(rows), table_runs(rows, odd_row=True)
+    ([], [(0, 8)])
     """
     runs: list[tuple[int, int]] = []
     cells = [is_cell(line) for line in lines]
@@ -112,7 +118,7 @@ def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int
                     continue
                 start = i + offset
                 shape = [tuple(digits[start + r * width + c] for c in range(width)) for r in range(rows)]
-                if not (_columns_agree(shape, width) or (key_values and width == 2 and _fact_box(shape))):
+                if not (_columns_agree(shape, width, odd_row) or (key_values and width == 2 and _fact_box(shape))):
                     continue
                 score = (rows * width, _fit(shape))
                 if best is None or score > best[0]:
@@ -123,14 +129,15 @@ def table_runs(lines: Sequence[str], key_values: bool = False) -> list[tuple[int
     return runs
 
 
-def _columns_agree(shape: list[tuple[bool, ...]], width: int) -> bool:
-    """The rows after the first mostly follow one pattern of digit columns, with a number column and a word
-    column (in the pattern or the first row)."""
+def _columns_agree(shape: list[tuple[bool, ...]], width: int, odd_row: bool = False) -> bool:
+    """The rows after the first mostly follow one pattern of digit columns (``AGREE`` of them; with ``odd_row``, all
+    but ``ODD_ROWS`` will do too), with a number column and a word column (in the pattern or the first row)."""
     pattern = Counter(shape[1:]).most_common(1)[0][0]
     if not any(pattern) or (all(pattern) and all(shape[0])):
         return False
     follow = sum(sum(a != b for a, b in zip(row, pattern, strict=True)) <= width // 4 for row in shape[1:])
-    return follow >= max(2, AGREE * (len(shape) - 1))
+    rows = len(shape) - 1
+    return follow >= max(2, min(AGREE * rows, rows - ODD_ROWS) if odd_row else AGREE * rows)
 
 
 def _fit(shape: list[tuple[bool, ...]]) -> float:
@@ -163,7 +170,7 @@ def is_caption(line: str) -> bool:
 
 def article_tables(
     lines: Sequence[str], dropped: Callable[[int], bool], near: int = NEAR, key_values: bool = True,
-    captions: bool = True, shared_words: bool = True,
+    captions: bool = True, shared_words: bool = True, odd_row: bool = True,
 ) -> list[tuple[int, int]]:
     """The tables of :func:`table_runs` that sit inside the article: within ``near`` lines
     before and after each, a line that is kept (``dropped(index)`` false) and is prose or
@@ -177,7 +184,8 @@ def article_tables(
     places and companies its text names; a site's widget under the article does not): round CD,
     ``docs/design.md``; unless one of its cells is a widget's (``WIDGET_CELL``: an e-mail address, a phone
     number, an ISIN code, a delayed quote; round CH). Its title, a short line right above it (:func:`is_cell`),
-    is then part of the range given.
+    is then part of the range given. ``odd_row``: a table may have one row off its columns' pattern however few its
+    rows (:func:`table_runs`; round CM).
 
     >>> lines = ["Voici les taux moyens constatés en mai :", "Durée", "Taux", "15 ans", "3,05 %",
     ...          "20 ans", "3,15 %", "Les banques fixent leurs barèmes selon leur coût de financement."]
@@ -196,7 +204,7 @@ def article_tables(
 
     found = []
     prose: set[str] | None = None  # the kept prose's words, once a table asks
-    for start, stop in table_runs(lines, key_values):
+    for start, stop in table_runs(lines, key_values, odd_row):
         if not any(text(k) for k in range(max(0, start - near), start)):
             continue
         if any(text(k) for k in range(stop, min(len(lines), stop + near))):
