@@ -23,6 +23,9 @@ changes. If not, the change leaves the package.
     python benchmarks/rounds/round_cm_table_odd_row.py           # conditions 1, 2, 3, 6, 7
     python benchmarks/rounds/round_cm_table_odd_row.py --read    # without the judge
     OMP_NUM_THREADS=1 python benchmarks/rounds/round_cm_table_odd_row.py --speed
+
+Shipped (``docs/design.md``): every condition held; on the judge line recall 0.9477 -> 0.9519, precision 0.9666 ->
+0.9672.
 """
 
 from __future__ import annotations
