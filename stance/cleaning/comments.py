@@ -47,9 +47,12 @@ CALL = "call to comment"
 
 _I = re.IGNORECASE
 _CLOCK = r"(?:\s*,?\s*(?:à|a|at|-)?\s*\d{1,2}\s*[h:]\s*\d{0,2}(?:\s*min)?)?"
+# A relative time is a word of its own: "hier", never the "hier" of "Thierry", "cahier" or "fichier" (before the
+# forty-second session, a byline "Par Thierry Ragon, le 4 avril à 06h50" read as a comment's header with a relative
+# time, and the article under it went as a comment).
 _RELATIVE = (
-    r"(?:il\s+y\s+a\s+(?:\d+|une?|quelques)\s*(?:s|sec(?:ondes?)?|mn|min(?:utes?)?|h|heures?|j|jours?|"
-    r"sem(?:aines?)?|mois|ans?|années?)|à\s+l['’]instant|hier|aujourd['’]hui)" + _CLOCK
+    r"(?<!\w)(?:il\s+y\s+a\s+(?:\d+|une?|quelques)\s*(?:s|sec(?:ondes?)?|mn|min(?:utes?)?|h|heures?|j|jours?|"
+    r"sem(?:aines?)?|mois|ans?|années?)|à\s+l['’]instant|hier\b|aujourd['’]hui)" + _CLOCK
 )
 _ABSOLUTE = (
     rf"(?:le\s+)?(?:\d{{1,2}}(?:er)?\s+{FRENCH_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"

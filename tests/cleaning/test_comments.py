@@ -265,3 +265,19 @@ def test_the_cleaner_drops_a_numbered_thread_s_replies() -> None:
     assert reasons[NUMBERED[13]] == "reader comment"
     assert reasons["Répondre avec citation"] == reasons["Membre confirmé"] == "forum member details"
     assert NUMBERED[6] in cleaned.text and NUMBERED[7] in cleaned.text
+
+
+def test_the_hier_of_a_name_is_no_relative_time() -> None:
+    """A byline by Thierry with its date is no comment of "hier": the article under it stays (forty-second session)."""
+    lines = ["Imphy : les salariés de la chaudronnerie Perrinet deviennent leurs propres patrons",
+             "Faute d'un repreneur qui lui convienne, le fondateur a cédé son entreprise à quatorze de ses salariés.",
+             "Accueil › Ateliers",
+             "Par Thierry Ragon, le 4 avril à 06h50",
+             "Le 1er avril, Gérard Perrinet a rendu les clés à ceux qui travaillent avec lui depuis trente ans.",
+             "Le rachat a été financé par les apports des salariés, par un prêt bancaire et par des outils des Scop.",
+             "L'entreprise fabrique des cuves et des structures en inox pour l'agroalimentaire et la chimie."]
+    assert not set(Comments().find(lines)) & {4, 5, 6}
+    # a relative time of its own still makes a header trusted without an action line
+    assert Comments().find([*lines[:3], "Thierry_58 · hier à 21h12", "Bravo aux salariés, belle aventure.",
+                            "Lulu_Imphy · hier à 22h40", "Qui décide quand il faut serrer les boulons ?"]) == {
+        3: "reader comment", 4: "reader comment", 5: "reader comment", 6: "reader comment"}
