@@ -92,9 +92,15 @@ def judge(candidate: Path, judges: tuple[str, ...] = JUDGES, names: tuple[str, s
     card_size_and_articles(candidate, base, new)
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+def retrain_cli(doc: str, judges: tuple[str, ...] = JUDGES, names: tuple[str, str] = NAMES) -> None:
+    """The command line of the retrain rounds (BY, BZ, CG, CK): ``--candidate DIR`` scores the candidate saved in
+    ``DIR`` (:func:`judge`), ``--seeds`` only counts the seeds' golden lines it keeps (:func:`seed_counts`)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--candidate", type=Path, required=True, help="the folder the candidate was saved in")
     parser.add_argument("--seeds", action="store_true", help="count the seeds' golden lines kept, read none")
     args = parser.parse_args()
-    seed_counts(args.candidate) if args.seeds else judge(args.candidate)
+    seed_counts(args.candidate) if args.seeds else judge(args.candidate, judges, names)
+
+
+if __name__ == "__main__":
+    retrain_cli(__doc__ or "")

@@ -47,7 +47,6 @@ column is the package's model: to rerun the round as it ran, check out commit ``
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -55,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from round_by_retrained_today import judge, seed_counts  # noqa: E402
+from round_by_retrained_today import retrain_cli  # noqa: E402
 
 JUDGES = ("cleaning_fr_documents_dev_s38.jsonl",)
 NAMES = ("shipped", "round BZ")
@@ -64,8 +63,4 @@ ADDED = tuple(f"cleaning_fr_documents_dev_{suffix}.jsonl"
               for suffix in ("bl", "bm", "bn", "bo", "bq", "long", "bt", "bu", "bx"))
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--candidate", type=Path, required=True, help="the folder the candidate was saved in")
-    parser.add_argument("--seeds", action="store_true", help="count the seeds' golden lines kept, read none")
-    args = parser.parse_args()
-    seed_counts(args.candidate) if args.seeds else judge(args.candidate, JUDGES, NAMES)
+    retrain_cli(__doc__ or "", JUDGES, NAMES)

@@ -37,7 +37,6 @@ shipped model stays round CG's.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -45,15 +44,11 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from round_by_retrained_today import judge, seed_counts  # noqa: E402
+from round_by_retrained_today import retrain_cli  # noqa: E402
 
 JUDGES = ("cleaning_fr_documents_dev_s42.jsonl",)
 NAMES = ("shipped", "round CK")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--candidate", type=Path, required=True, help="the folder the candidate was saved in")
-    parser.add_argument("--seeds", action="store_true", help="count the seeds' golden lines kept, read none")
-    args = parser.parse_args()
-    seed_counts(args.candidate) if args.seeds else judge(args.candidate, JUDGES, NAMES)
+    retrain_cli(__doc__ or "", JUDGES, NAMES)
