@@ -74,7 +74,6 @@ JUDGE = "cleaning_fr_documents_dev_s40c.jsonl"
 NAMES = ("round CD", "round CE")
 
 
-
 def cleaner(on: bool) -> Cleaner:
     """The default cleaner, with or without round CE's forum rules."""
     return with_line_model(forum=on, extra=None if on else rules_without(FORUM_DETAILS))

@@ -57,44 +57,25 @@ Shipped (``docs/design.md``): every condition held; on the judge line precision 
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
-from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import precision_condition, round_cli, rules_without  # noqa: E402
+from rule_round import PatternOff, precision_condition, round_cli  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 from stance.cleaning.boilerplate import FORUM_DETAILS_CF  # noqa: E402
-from stance.cleaning.linemodel import LineModel  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s40d.jsonl"
 NAMES = ("round CE", "round CF")
-_NEVER = re.compile(r"(?!)")
-
-
-
-class Before(Cleaner):
-    """The default cleaner as it was before round CF: no post numbers among a thread's post headers, and the rules
-    after the line model without round CF's."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        extra = rules_without(FORUM_DETAILS_CF)
-        self.steps = [LineModel(extra=extra) if isinstance(step, LineModel) else step for step in self.steps]
-
-    def _keep(self, lines: list[str]) -> tuple[list[int], dict[int, str]]:  # where every cleaning runs the steps
-        with mock.patch("stance.cleaning.comments._POST_NUMBER", _NEVER):
-            return super()._keep(lines)
 
 
 def cleaner(on: bool) -> Cleaner:
     """The default cleaner, with or without round CF's changes."""
-    return Cleaner() if on else Before()
+    return Cleaner() if on else PatternOff("stance.cleaning.comments._POST_NUMBER", FORUM_DETAILS_CF)
 
 
 if __name__ == "__main__":

@@ -34,44 +34,25 @@ Shipped (``docs/design.md``): every condition held; on the judge line precision 
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
-from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import precision_condition, round_cli, rules_without  # noqa: E402
+from rule_round import PatternOff, precision_condition, round_cli  # noqa: E402
 
 from stance.cleaning import Cleaner  # noqa: E402
 from stance.cleaning.boilerplate import DOCUMENT_CLUTTER_CH  # noqa: E402
-from stance.cleaning.linemodel import LineModel  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s41b.jsonl"
 NAMES = ("round CG", "round CH")
-_NEVER = re.compile(r"(?!)")
-
-
-
-class Before(Cleaner):
-    """The default cleaner as it was before round CH: no widget cells, and the rules after the line model without
-    round CH's."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        extra = rules_without(DOCUMENT_CLUTTER_CH)
-        self.steps = [LineModel(extra=extra) if isinstance(step, LineModel) else step for step in self.steps]
-
-    def _keep(self, lines: list[str]) -> tuple[list[int], dict[int, str]]:  # where every cleaning runs the steps
-        with mock.patch("stance.cleaning.tables.WIDGET_CELL", _NEVER):
-            return super()._keep(lines)
 
 
 def cleaner(on: bool) -> Cleaner:
     """The default cleaner, with or without round CH's changes."""
-    return Cleaner() if on else Before()
+    return Cleaner() if on else PatternOff("stance.cleaning.tables.WIDGET_CELL", DOCUMENT_CLUTTER_CH)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,6 @@ JUDGE = "cleaning_fr_documents_dev_s41c.jsonl"
 NAMES = ("round CH", "round CI")
 
 
-
 def cleaner(on: bool) -> Cleaner:
     """The default cleaner, with or without round CI's changes."""
     return Cleaner() if on else with_line_model(extra=rules_without(DOCUMENT_CLUTTER_CI), credit_captions=False)

@@ -9,9 +9,11 @@ documents that judges it; the rules of each round are in its own docstring.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -167,6 +169,27 @@ def rules_without(*groups: Sequence[object]) -> ExtraFurniture:
     the rules after the line model as they were before the round that added them (rounds CE, CF, CH, CI)."""
     left = tuple(rule for rule in ExtraFurniture.french_rules if not any(rule in group for group in groups))
     return type("BeforeRules", (ExtraFurniture,), {"french_rules": left})()
+
+
+_NEVER = re.compile(r"(?!)")  # a pattern that matches nothing
+
+
+class PatternOff(Cleaner):
+    """The default cleaner as it was before a rule round that added a pattern and rules after the line model (rounds
+    CF, CH): the rules after the model without ``groups`` (:func:`rules_without`), and the pattern at ``target``
+    (``"stance.cleaning.tables.WIDGET_CELL"``) matching nothing while it cleans."""
+
+    def __init__(self, target: str, *groups: Sequence[object]) -> None:
+        from stance.cleaning.linemodel import LineModel
+
+        super().__init__()
+        self.target = target
+        extra = rules_without(*groups)
+        self.steps = [LineModel(extra=extra) if isinstance(step, LineModel) else step for step in self.steps]
+
+    def _keep(self, lines: list[str]) -> tuple[list[int], dict[int, str]]:  # where every cleaning runs the steps
+        with mock.patch(self.target, _NEVER):
+            return super()._keep(lines)
 
 
 def with_line_model(**settings: object) -> Cleaner:
