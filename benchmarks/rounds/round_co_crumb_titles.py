@@ -24,6 +24,10 @@ changes. If not, the change leaves the package.
     python benchmarks/rounds/round_co_crumb_titles.py           # conditions 1, 2, 3, 6, 7
     python benchmarks/rounds/round_co_crumb_titles.py --read    # without the judge
     OMP_NUM_THREADS=1 python benchmarks/rounds/round_co_crumb_titles.py --speed
+
+Not adopted (``docs/design.md``): no line of the judge's documents changed (five asked). The package no longer holds
+the change; to rerun the round, first ``git apply benchmarks/rounds/round_co_crumb_titles.patch`` (it puts it back,
+on, with its tests).
 """
 
 from __future__ import annotations

@@ -34,10 +34,6 @@ NEAR_DUPLICATE = "near-duplicate paragraph"
 COPY = "repeated article copy"
 CONTENTS = "table of contents"
 CONTENTS_WORDS = 15  # an entry of a table of contents (a subheading) is shorter
-TITLE_WORDS = 20  # a title that a breadcrumb ends with is no longer (round CO)
-# What parts a breadcrumb's items, or a label from what follows it: "Accueil › Laiteries › <title>",
-# "Discussion : <title>"
-_CRUMB = re.compile(r"[›>/|:»·–—-]\s+")
 
 _WORD = re.compile(r"\w+")
 _QUOTES = (("’", "'"), ("‘", "'"), ("`", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'))
@@ -139,18 +135,6 @@ class _TableCells:
         return self.known[index]
 
 
-def _title_shaped(line: str, words: int) -> bool:
-    """A title as a breadcrumb names it: at most ``TITLE_WORDS`` words, a capital first, no final period.
-
-    >>> _title_shaped("Cuivre, laiton : comment vous révisez vos devis ?", 8)
-    True
-    >>> _title_shaped("vous répercutez ligne par ligne, ou vous lissez sur tout le rayon.", 13)
-    False
-    """
-    line = line.strip()
-    return words <= TITLE_WORDS and line[:1].isupper() and not line.endswith((".", "…"))
-
-
 def _in_order_within(lines: Sequence[str], other: Sequence[str]) -> bool:
     """Whether ``lines`` is ``other`` with some lines left out (the same lines in the same order).
 
@@ -176,11 +160,6 @@ class Deduplicate(Step):
     short lines each repeated later, apart from each other and in the same order
     (a table of contents whose entries are the article's subheadings), goes as
     ``"table of contents"``, and the subheadings stay where the article has them.
-    With ``crumb_titles`` (round CO), a title that an earlier line ends with after
-    a breadcrumb's or a label's separator ("Accueil › Laiteries › <title>",
-    "Discussion : <title>") is the article's title, not a copy of that line: it
-    is no near-duplicate (at most ``TITLE_WORDS`` words, a capital first, no
-    final period).
 
     A cell is kept only while its table is there: once later steps drop the
     table's other cells, a rerun drops the repeat, so the step is not monotone
@@ -191,9 +170,6 @@ class Deduplicate(Step):
     >>> Deduplicate().find(["Sommaire", "Les frais", "Les taux", "Un paragraphe.", "Les frais",
     ...                     "Un autre paragraphe.", "Les taux", "Une fin."])
     {1: 'table of contents', 2: 'table of contents'}
-    >>> title = "Séchage : la Laiterie du Vicoin met 38 millions sur la table"
-    >>> Deduplicate().find([f"Accueil › Laiteries › {title}", title, "La coopérative lance le chantier."])
-    {}
     """
 
     monotone = False  # a table's repeated cell stays only while the table does (round BA)
@@ -206,7 +182,6 @@ class Deduplicate(Step):
         copy_run: int = 3,
         table_cells: bool = True,
         contents: bool = True,
-        crumb_titles: bool = True,
     ) -> None:
         self.shingle_size = shingle_size
         self.containment = containment
@@ -214,7 +189,6 @@ class Deduplicate(Step):
         self.copy_run = copy_run
         self.table_cells = table_cells
         self.contents = contents
-        self.crumb_titles = crumb_titles
         self._kept: Sequence[str] = ()  # what the last call kept, and the keys of its lines
         self._keys: dict[str, str] = {}
 
@@ -222,8 +196,7 @@ class Deduplicate(Step):
         return {key: value for key, value in self.__dict__.items() if key not in ("_kept", "_keys")}  # caches
 
     def __setstate__(self, state: dict) -> None:
-        # pickled before round BA (tables, contents) or round CO (crumb titles)
-        self.__dict__.update({"table_cells": True, "contents": True, "crumb_titles": True, **state})
+        self.__dict__.update({"table_cells": True, "contents": True, **state})  # pickled before round BA
         self._kept, self._keys = (), {}
 
     def find(self, lines: Sequence[str]) -> dict[int, str]:
@@ -247,7 +220,6 @@ class Deduplicate(Step):
         if contents and not french():
             contents = set()
         cells = _TableCells(lines)
-        tails: set[str] = set()  # what earlier lines end with after a breadcrumb's separator (crumb_titles)
         for index, key in enumerate(keys):
             if index in contents:
                 continue
@@ -263,15 +235,11 @@ class Deduplicate(Step):
             if len(words) < self.min_words:
                 continue
             grams = shingles(words, self.shingle_size)
-            if containment(grams, seen_shingles) >= self.containment and not (
-                self.crumb_titles and key in tails and _title_shaped(lines[index], len(words)) and french()
-            ):
+            if containment(grams, seen_shingles) >= self.containment:
                 seen_keys.discard(key)
                 drops[index] = NEAR_DUPLICATE
                 continue
             seen_shingles |= grams
-            if self.crumb_titles:
-                tails.update(key[match.end():] for match in _CRUMB.finditer(key))
         self._mark_copies(drops)
         drops.update(dict.fromkeys(contents, CONTENTS))
         self._kept = [line for index, line in enumerate(lines) if index not in drops]

@@ -123,32 +123,3 @@ def test_many_repeated_short_lines_take_linear_time() -> None:
     drops = Deduplicate().find(lines)
     assert time.process_time() - start < 20  # 1.5 s here; scanning each line's copies from the start took a minute
     assert len(drops) == 60_000 - len(set(lines))
-
-
-# Round CO: a title that a breadcrumb or a label before it ends with is the article's title, not a copy.
-CRUMB_TITLE = "Séchage : la Laiterie du Vicoin met 38 millions sur la table"
-CRUMB_BODY = "La coopérative lavalloise a lancé lundi le chantier d'une deuxième tour de séchage pour ses poudres."
-
-
-def test_title_ending_the_breadcrumb_stays() -> None:
-    lines = [f"Accueil › Laiteries › {CRUMB_TITLE}", CRUMB_TITLE, CRUMB_BODY]
-    assert Deduplicate().find(lines) == {}
-    assert Deduplicate(crumb_titles=False).find(lines) == {1: "near-duplicate paragraph"}
-
-
-def test_thread_title_after_its_label_stays() -> None:
-    title = "Cuivre, laiton : comment vous révisez vos devis ?"
-    post = "Bonsoir à tous, j'ouvre un sujet sur le prix du cuivre."
-    lines = [f"Discussion : {title}", "Résultats 1 à 6 sur 6", title, post]
-    assert Deduplicate().find(lines) == {}
-
-
-def test_sentence_ending_an_earlier_line_is_still_a_near_duplicate() -> None:
-    fragment = "la coopérative annonce un investissement de 38 millions dans une tour de séchage."
-    lines = [f"Le point : {fragment}", CRUMB_BODY, fragment]
-    assert Deduplicate().find(lines) == {2: "near-duplicate paragraph"}
-
-
-def test_title_inside_an_earlier_line_but_not_ending_it_is_a_near_duplicate() -> None:
-    lines = [f"À lire : {CRUMB_TITLE} (notre dossier du mois)", CRUMB_BODY, CRUMB_TITLE]
-    assert Deduplicate().find(lines) == {2: "near-duplicate paragraph"}
