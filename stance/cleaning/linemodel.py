@@ -338,7 +338,8 @@ class LineModel(Step):
     documents, drop a forum thread's replies as reader comments (:func:`~stance.cleaning.comments.forum_replies`).
     ``credit_captions``: in French documents, drop a photo's caption right above its credit
     (:func:`~stance.cleaning.boilerplate.captions_over_credits`). ``source_notes``: in French documents, keep a
-    source note right under the article's text (:func:`~stance.cleaning.boilerplate.source_notes`). ``sign_offs``: in
+    source note right under the article's text (:func:`~stance.cleaning.boilerplate.source_notes`) that the caption
+    rule dropped; with ``model_source_notes``, one that the model dropped too (round CP). ``sign_offs``: in
     French documents, keep the author's sign-off right under the article's last line ("Bonne semaine à tous,", "—
     Gilles Marchal"; :func:`~stance.cleaning.signoffs.sign_offs`) that the model dropped.
 
@@ -372,6 +373,7 @@ class LineModel(Step):
         forum: bool = True,
         credit_captions: bool = True,
         source_notes: bool = True,
+        model_source_notes: bool = True,
         sign_offs: bool = True,
     ) -> None:
         self.model = model if model is not None else TreeModel.default()
@@ -391,6 +393,7 @@ class LineModel(Step):
         self.forum = forum
         self.credit_captions = credit_captions
         self.source_notes = source_notes
+        self.model_source_notes = model_source_notes
         self.sign_offs = sign_offs
         self.corpus: Counter[str] | None = None
         self.batch = 1
@@ -411,11 +414,12 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE, CI, CJ, CL and CM not
-        # the settings they added
+        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE, CI, CJ, CL, CM and CP
+        # not the settings they added
         self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": True,
                               "table_words": True, "table_odd_row": True, "site_copy": True, "boxes": True,
-                              "forum": True, "credit_captions": True, "source_notes": True, "sign_offs": True, **state})
+                              "forum": True, "credit_captions": True, "source_notes": True,
+                              "model_source_notes": True, "sign_offs": True, **state})
         self._clear_caches()
 
     def set_batch(self, corpus: Counter[str] | None, batch: int) -> None:
@@ -543,10 +547,12 @@ class LineModel(Step):
         if self.credit_captions and lang in FRENCH_OR_UNTOLD:
             for index in captions_over_credits(lines):
                 reasons.setdefault(index, CAPTION)
-        # A French source note right under the article's text is the article's, not a photo's credit: round CJ.
+        # A French source note right under the article's text is the article's, not a photo's credit (round CJ) nor
+        # the furniture the model took it for (round CP).
         if self.source_notes and reasons and lang in FRENCH_OR_UNTOLD:
             for index in source_notes(lines, reasons.__contains__):
-                if reasons.get(index) == CAPTION:
+                reason = reasons.get(index) or ""
+                if reason == CAPTION or (self.model_source_notes and reason.startswith(_MODEL_PREFIX)):
                     del reasons[index]
         # A French letter's or post's sign-off right under its last line, which the model dropped, is the article's:
         # round CL.

@@ -635,3 +635,39 @@ def test_a_source_note_right_under_the_article_s_text_stays() -> None:
     drops = LineModel().find(lines)
     assert 3 not in drops and drops[5] == "photo caption or credit"
     assert LineModel(source_notes=False).find(lines)[3] == "photo caption or credit"
+
+
+class _Drops:
+    """A line model that drops the lines it is told to, so that a test decides what the model says."""
+
+    threshold = 0.5
+
+    def __init__(self, dropped: set[int]) -> None:
+        self.dropped = dropped
+
+    def predict_proba(self, X, rows=None, threshold=None):  # TreeModel.predict_proba's signature
+        import numpy as np
+
+        return np.array([0.1 if row in self.dropped else 0.9 for row in rows])
+
+
+PRICE_LETTER = ["COPEAUX & BÛCHES", "La lettre hebdomadaire des prix du bois-énergie",
+                "Plaquettes forestières : les chaufferies collectives se couvrent avant la fin de l'hiver",
+                "Les acheteurs des réseaux de chaleur ont accéléré leurs commandes cette semaine, inquiets d'un redoux "
+                "qui ralentirait les coupes au printemps.",
+                "Source : relevés Copeaux & Bûches auprès de 18 plateformes et négociants, semaine du 3 au 7 février.",
+                "Vous recevez cette lettre parce que votre entreprise est abonnée à Copeaux & Bûches.",
+                "Copeaux & Bûches, 12, rue des Scieurs, 88000 Épinal"]  # fmt: skip
+
+
+def test_a_source_note_the_model_dropped_right_under_the_article_stays() -> None:
+    """Round CP: "Source : …" right under the article's last kept line is the article's, whatever the model said."""
+    from stance.cleaning import LineModel
+
+    model = _Drops({0, 1, 4, 6})  # the masthead, the tagline, the source note and the address
+    drops = LineModel(model=model).find(PRICE_LETTER)
+    assert 4 not in drops and 2 not in drops and 3 not in drops
+    assert drops[6] == "boilerplate (p=0.90)"
+    assert LineModel(model=model, model_source_notes=False).find(PRICE_LETTER)[4] == "boilerplate (p=0.90)"
+    # under a line the model dropped too, the note is not the article's end: it stays dropped
+    assert LineModel(model=_Drops({0, 1, 3, 4, 6})).find(PRICE_LETTER)[4] == "boilerplate (p=0.90)"
