@@ -43,7 +43,8 @@ DEV_PAGES = ("webpages_fr_dev_blind2.jsonl", "webpages_fr_dev_blind3.jsonl", "we
              "cleaning_fr_documents_dev_s41c.jsonl", "cleaning_fr_documents_dev_s41d.jsonl",
              "cleaning_fr_documents_dev_s42.jsonl", "cleaning_fr_documents_dev_s42b.jsonl",
              "cleaning_fr_documents_dev_s42c.jsonl", "cleaning_fr_documents_dev_s43.jsonl",
-             "cleaning_fr_documents_dev_s43b.jsonl", "cleaning_fr_documents_dev_s43c.jsonl")
+             "cleaning_fr_documents_dev_s43b.jsonl", "cleaning_fr_documents_dev_s43c.jsonl",
+             "cleaning_fr_documents_dev_s43d.jsonl")
 LINE_MODEL_FILES = ("webpages_fr.jsonl", *DEV_PAGES)
 LABELS = {"bullish", "skeptical", "neutral"}
 FRENCH_PASSAGES = ("stance_fr.jsonl", "stance_fr_news.jsonl", "stance_fr_genres.jsonl", "stance_fr_rhetoric.jsonl",

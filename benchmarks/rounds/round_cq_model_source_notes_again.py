@@ -24,6 +24,9 @@ Scrapinghub's pages changes. If not, the change leaves the package again, and is
     python benchmarks/rounds/round_cq_model_source_notes_again.py           # conditions 1, 2, 3, 6, 7
     python benchmarks/rounds/round_cq_model_source_notes_again.py --read    # without the judge
     OMP_NUM_THREADS=1 python benchmarks/rounds/round_cq_model_source_notes_again.py --speed
+
+Shipped (``docs/design.md``): every condition held; on the judge 11 article lines more kept and nothing else changed,
+line recall 0.9536 -> 0.9556 at precision 0.9652.
 """
 
 from __future__ import annotations

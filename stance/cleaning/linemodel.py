@@ -339,7 +339,7 @@ class LineModel(Step):
     ``credit_captions``: in French documents, drop a photo's caption right above its credit
     (:func:`~stance.cleaning.boilerplate.captions_over_credits`). ``source_notes``: in French documents, keep a
     source note right under the article's text (:func:`~stance.cleaning.boilerplate.source_notes`) that the caption
-    rule dropped; with ``model_source_notes``, one that the model dropped too (round CP). ``sign_offs``: in
+    rule dropped; with ``model_source_notes``, one that the model dropped too (rounds CP and CQ). ``sign_offs``: in
     French documents, keep the author's sign-off right under the article's last line ("Bonne semaine à tous,", "—
     Gilles Marchal"; :func:`~stance.cleaning.signoffs.sign_offs`) that the model dropped.
 
@@ -414,7 +414,7 @@ class LineModel(Step):
                 if key not in ("_quiet", "_cache", "_cache_lang", "_checked", "_answers")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE, CI, CJ, CL, CM and CP
+        # a step pickled before round AW had no tables, before rounds BA, BB, BQ, CA, CD, CE, CI, CJ, CL, CM and CQ
         # not the settings they added
         self.__dict__.update({"tables": True, "table_near": NEAR, "key_values": True, "table_captions": True,
                               "table_words": True, "table_odd_row": True, "site_copy": True, "boxes": True,
@@ -548,7 +548,7 @@ class LineModel(Step):
             for index in captions_over_credits(lines):
                 reasons.setdefault(index, CAPTION)
         # A French source note right under the article's text is the article's, not a photo's credit (round CJ) nor
-        # the furniture the model took it for (round CP).
+        # the furniture the model took it for (rounds CP and CQ).
         if self.source_notes and reasons and lang in FRENCH_OR_UNTOLD:
             for index in source_notes(lines, reasons.__contains__):
                 reason = reasons.get(index) or ""
