@@ -38,17 +38,11 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import recall_condition, round_cli, with_line_model  # noqa: E402
-
-from stance.cleaning import Cleaner  # noqa: E402
+from round_cp_model_source_notes import cleaner  # noqa: E402  (round CP's two cleaners, unchanged)
+from rule_round import recall_condition, round_cli  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s43d.jsonl"
 NAMES = ("shipped", "round CQ")
-
-
-def cleaner(on: bool) -> Cleaner:
-    """The default cleaner, with or without round CP's source notes the model dropped."""
-    return Cleaner() if on else with_line_model(model_source_notes=False)
 
 
 if __name__ == "__main__":
