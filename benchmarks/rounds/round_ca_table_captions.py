@@ -56,17 +56,12 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import round_cli, with_line_model  # noqa: E402
-
-from stance.cleaning import Cleaner  # noqa: E402
+from rule_round import round_cli, setting_cleaner  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s39.jsonl"
 NAMES = ("shipped", "round CA")
 
-
-def cleaner(captions: bool) -> Cleaner:
-    """The default cleaner, its line model's ``table_captions`` as given."""
-    return with_line_model(table_captions=captions)
+cleaner = setting_cleaner("table_captions")  # the default cleaner with and without the change
 
 
 def condition_1(a: dict, b: dict) -> bool:

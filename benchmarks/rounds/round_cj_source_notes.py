@@ -35,17 +35,12 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from rule_round import recall_condition, round_cli, with_line_model  # noqa: E402
-
-from stance.cleaning import Cleaner  # noqa: E402
+from rule_round import recall_condition, round_cli, setting_cleaner  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s41d.jsonl"
 NAMES = ("round CI", "round CJ")
 
-
-def cleaner(on: bool) -> Cleaner:
-    """The default cleaner, with or without round CJ's source notes."""
-    return Cleaner() if on else with_line_model(source_notes=False)
+cleaner = setting_cleaner("source_notes")  # the default cleaner with and without the change
 
 
 if __name__ == "__main__":

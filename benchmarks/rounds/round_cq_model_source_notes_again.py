@@ -38,11 +38,12 @@ HERE = Path(__file__).resolve().parent
 for folder in (HERE.parents[1], HERE.parent, HERE):
     sys.path.insert(0, str(folder))
 
-from round_cp_model_source_notes import cleaner  # noqa: E402  (round CP's two cleaners, unchanged)
-from rule_round import recall_condition, round_cli  # noqa: E402
+from rule_round import recall_condition, round_cli, setting_cleaner  # noqa: E402
 
 JUDGE = "cleaning_fr_documents_dev_s43d.jsonl"
 NAMES = ("shipped", "round CQ")
+
+cleaner = setting_cleaner("model_source_notes")  # round CP's two cleaners, unchanged
 
 
 if __name__ == "__main__":

@@ -201,6 +201,12 @@ def with_line_model(**settings: object) -> Cleaner:
     return c
 
 
+def setting_cleaner(setting: str) -> Callable[[bool], Cleaner]:
+    """The two cleaners of a round whose change is one setting of the line model (rounds CA, CD, CJ, CL, CM, CP, CQ):
+    ``cleaner(on)`` is the default cleaner with ``LineModel(setting=on)``."""
+    return lambda on: with_line_model(**{setting: on})
+
+
 def french_files(judge: str) -> list[str]:
     """Every line-labelled French file of ``models/training/`` but the judge's (rounds CA and CC to CF)."""
     names = sorted(path.name for path in TRAINING.glob("*.jsonl")
